@@ -19,7 +19,12 @@ public record DatasetName(@JsonValue String value) implements Comparable<Dataset
         for (String part : parts) {
             ZfsNames.checkComponent(value, part, "dataset name");
         }
-        new PoolName(parts[0]);
+        try {
+            new PoolName(parts[0]);
+        } catch (InvalidNameException e) {
+            throw new InvalidNameException("dataset name", value, "its pool part is not valid ("
+                    + e.getMessage() + ")");
+        }
     }
 
     public static DatasetName of(String value) {

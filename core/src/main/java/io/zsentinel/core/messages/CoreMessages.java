@@ -1,0 +1,28 @@
+package io.zsentinel.core.messages;
+
+import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
+import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
+import io.zsentinel.core.messages.facts.AgentHeartbeat;
+import io.zsentinel.core.messages.facts.CommandRejected;
+import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.messages.facts.SnapshotCreated;
+import io.zsentinel.core.messages.facts.SnapshotDestroyed;
+import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+
+/** The agent facts and agent commands this build speaks, with their schema versions. */
+public final class CoreMessages {
+    private CoreMessages() {
+    }
+
+    public static MessageTypes types() {
+        return new MessageTypes()
+                .register(AgentHeartbeat.class, 1)
+                .register(SnapshotInventoryReported.class, 1)
+                .register(SnapshotCreated.class, 1)
+                .register(SnapshotDestroyed.class, 1)
+                .register(PoolHealthReported.class, 1)
+                .register(CommandRejected.class, 1)
+                .register(TakeSnapshot.class, 1)
+                .register(DestroySnapshot.class, 1);
+    }
+}

@@ -1,0 +1,63 @@
+package io.zsentinel.core.messages;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.ServerId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EnvelopeCodecTest {
+    private final EnvelopeCodec codec = new EnvelopeCodec(CoreMessages.types());
+    private final Instant at = Instant.parse("2026-11-25T10:00:00Z");
+
+    private SnapshotInventoryReported inventory() {
+        DatasetName ds = DatasetName.of("primary/vm1");
+        return new SnapshotInventoryReported(ServerId.of("primary"), ds,
+                List.of(new SnapshotInfo(ds.snapshot("manual-1"), Guid.parse("18446744073709551615"), 42,
+                        at, 1024, 2048)), at);
+    }
+
+    @Test
+    void roundTripKeepsEveryField() {
+        Envelope<SnapshotInventoryReported> env = codec.wrap(inventory(), "primary", at);
+        String json = codec.encode(env);
+        assertTrue(json.contains("\"guid\":\"18446744073709551615\""), json);
+        assertTrue(json.contains("\"name\":\"primary/vm1@manual-1\""), json);
+        Envelope<Message> back = codec.decode(json);
+        assertEquals(env.messageId(), back.messageId());
+        assertEquals("SnapshotInventoryReported", back.type());
+        assertEquals(1, back.schemaVersion());
+        assertEquals(at, back.occurredAt());
+        assertEquals(inventory(), back.payload());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not json", "[1,2]", "{}",
+            "{\"messageId\":\"6f1c2b1e-0000-4000-8000-000000000000\",\"type\":\"NoSuchThing\",\"schemaVersion\":1,\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"x\",\"payload\":{}}",
+            "{\"messageId\":\"6f1c2b1e-0000-4000-8000-000000000000\",\"type\":\"AgentHeartbeat\",\"schemaVersion\":99,\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"x\",\"payload\":{}}",
+            "{\"messageId\":\"nope\",\"type\":\"AgentHeartbeat\",\"schemaVersion\":1,\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"x\",\"payload\":{}}",
+            "{\"messageId\":\"6f1c2b1e-0000-4000-8000-000000000000\",\"type\":\"AgentHeartbeat\",\"schemaVersion\":1,\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"x\",\"payload\":{\"server\":\"a;b\",\"epoch\":1,\"at\":\"2026-11-25T10:00:00Z\"}}",
+            "{\"messageId\":\"6f1c2b1e-0000-4000-8000-000000000000\",\"type\":\"SnapshotInventoryReported\",\"schemaVersion\":1,\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"x\",\"payload\":{\"server\":\"p\",\"dataset\":\"p/$(reboot)\",\"snapshots\":[],\"at\":\"2026-11-25T10:00:00Z\"}}",
+            "{\"messageId\":\"6f1c2b1e-0000-4000-8000-000000000000\",\"type\":\"AgentHeartbeat\",\"schemaVersion\":1,\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"x\",\"payload\":{\"epoch\":1}}"})
+    void malformedInputIsAMalformedMessageWithAReason(String json) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> codec.decode(json));
+        assertTrue(e.reason() != null && !e.reason().isBlank());
+    }
+
+    @Test
+    void hostileDatasetNameIsNamedInTheReason() {
+        String json = codec.encode(codec.wrap(inventory(), "primary", at)).replace("primary/vm1", "primary/vm1;rm -rf");
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> codec.decode(json));
+        assertTrue(e.reason().contains("invalid dataset name"), e.reason());
+    }
+}
