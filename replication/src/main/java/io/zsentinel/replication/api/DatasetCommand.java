@@ -1,0 +1,6 @@
+package io.zsentinel.replication.api;
+
+/** Commands handled by the Dataset aggregate. */
+public interface DatasetCommand {
+    DatasetId id();
+}
