@@ -1,0 +1,50 @@
+package io.zsentinel.failover.server;
+
+import io.zsentinel.failover.api.PoolHealthChanged;
+import io.zsentinel.failover.api.RecordHeartbeat;
+import io.zsentinel.failover.api.RecordPoolHealth;
+import io.zsentinel.failover.api.ServerCommand;
+import io.zsentinel.failover.api.ServerEvent;
+import io.zsentinel.failover.api.ServerRegistered;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * StorageServer rules as plain functions. Heartbeats and unchanged pool reports arrive every few
+ * seconds from every server; they must not grow the event store, so only changes become events.
+ */
+public final class ServerDecider {
+    private ServerDecider() {
+    }
+
+    public static List<ServerEvent> decide(ServerState state, ServerCommand command) {
+        List<ServerEvent> events = new ArrayList<>();
+        if (!state.registered()) {
+            events.add(new ServerRegistered(command.server(), at(command)));
+        }
+        if (command instanceof RecordPoolHealth c) {
+            if (c.condition().differsFrom(state.pools().get(c.condition().pool()))) {
+                events.add(new PoolHealthChanged(c.server(), c.condition()));
+            }
+        } else if (!(command instanceof RecordHeartbeat)) {
+            throw new IllegalArgumentException("unknown server command " + command.getClass().getName());
+        }
+        return events;
+    }
+
+    public static ServerState evolve(ServerState state, ServerEvent event) {
+        if (event instanceof ServerRegistered) {
+            return state.registeredNow();
+        }
+        if (event instanceof PoolHealthChanged e) {
+            return state.with(e.condition());
+        }
+        throw new IllegalArgumentException("unknown server event " + event.getClass().getName());
+    }
+
+    private static Instant at(ServerCommand command) {
+        return command instanceof RecordHeartbeat h ? h.at() : ((RecordPoolHealth) command).condition().at();
+    }
+}

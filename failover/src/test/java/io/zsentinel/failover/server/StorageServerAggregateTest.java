@@ -1,0 +1,52 @@
+package io.zsentinel.failover.server;
+
+import io.zsentinel.core.values.PoolHealth;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.PoolCondition;
+import io.zsentinel.failover.api.PoolHealthChanged;
+import io.zsentinel.failover.api.RecordHeartbeat;
+import io.zsentinel.failover.api.RecordPoolHealth;
+import io.zsentinel.failover.api.ServerRegistered;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+class StorageServerAggregateTest {
+    private static final ServerId S = ServerId.of("primary");
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    private AggregateTestFixture<StorageServerAggregate> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(StorageServerAggregate.class);
+    }
+
+    private static PoolCondition pool(PoolHealth health, int capacity, Instant at) {
+        return new PoolCondition(PoolName.of("primary"), health, capacity, 1 << 28, 0, 0, 0, at);
+    }
+
+    @Test
+    void firstHeartbeatRegistersTheServer() {
+        fixture.givenNoPriorActivity().when(new RecordHeartbeat(S, 1, T0)).expectEvents(new ServerRegistered(S, T0));
+    }
+
+    @Test
+    void laterHeartbeatsAreNotStored() {
+        fixture.given(new ServerRegistered(S, T0)).when(new RecordHeartbeat(S, 1, T0.plusSeconds(5))).expectNoEvents();
+    }
+
+    @Test
+    void anUnchangedPoolReportIsNotStoredButAChangeIs() {
+        PoolCondition online = pool(PoolHealth.ONLINE, 40, T0);
+        fixture.given(new ServerRegistered(S, T0), new PoolHealthChanged(S, online))
+                .when(new RecordPoolHealth(S, pool(PoolHealth.ONLINE, 40, T0.plusSeconds(10))))
+                .expectNoEvents();
+        PoolCondition degraded = pool(PoolHealth.DEGRADED, 40, T0.plusSeconds(20));
+        fixture.given(new ServerRegistered(S, T0), new PoolHealthChanged(S, online))
+                .when(new RecordPoolHealth(S, degraded))
+                .expectEvents(new PoolHealthChanged(S, degraded));
+    }
+}
