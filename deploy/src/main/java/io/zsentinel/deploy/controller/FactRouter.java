@@ -1,0 +1,76 @@
+package io.zsentinel.deploy.controller;
+
+import io.zsentinel.core.messages.Envelope;
+import io.zsentinel.core.messages.MalformedMessageException;
+import io.zsentinel.core.messages.Message;
+import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.AgentHeartbeat;
+import io.zsentinel.core.messages.facts.CommandRejected;
+import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.messages.facts.SnapshotCreated;
+import io.zsentinel.core.messages.facts.SnapshotDestroyed;
+import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.PoolCondition;
+import io.zsentinel.failover.api.RecordHeartbeat;
+import io.zsentinel.failover.api.RecordPoolHealth;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.ReconcileInventory;
+import io.zsentinel.replication.api.RecordSnapshotGone;
+import io.zsentinel.replication.api.RecordSnapshotTaken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Turns agent facts into aggregate commands. A fact whose Kafka key is not the server it speaks for
+ * is refused as malformed: a misrouted or forged fact must not change another server's state.
+ */
+public final class FactRouter {
+    private static final Logger log = LoggerFactory.getLogger(FactRouter.class);
+
+    private final BiConsumer<ServerId, Instant> heartbeats;
+
+    public FactRouter(BiConsumer<ServerId, Instant> heartbeats) {
+        this.heartbeats = heartbeats;
+    }
+
+    /** The aggregate commands for one fact, in order; empty when the fact only feeds liveness or logs. */
+    public List<Object> commandsFor(String key, Envelope<Message> envelope) {
+        if (!(envelope.payload() instanceof AgentFact fact)) {
+            throw new MalformedMessageException(envelope.type() + " is not an agent fact");
+        }
+        if (key == null || !key.equals(fact.server().value())) {
+            throw new MalformedMessageException(envelope.type() + " about server " + fact.server()
+                    + " arrived under key " + key);
+        }
+        if (fact instanceof AgentHeartbeat h) {
+            heartbeats.accept(h.server(), h.at());
+            return List.of(new RecordHeartbeat(h.server(), h.epoch(), h.at()));
+        }
+        if (fact instanceof SnapshotInventoryReported r) {
+            return List.of(new ReconcileInventory(new DatasetId(r.server(), r.dataset()), r.snapshots(), r.at(),
+                    envelope.messageId()));
+        }
+        if (fact instanceof SnapshotCreated c) {
+            return List.of(new RecordSnapshotTaken(new DatasetId(c.server(), c.snapshot().name().dataset()),
+                    c.snapshot(), c.commandId(), envelope.messageId()));
+        }
+        if (fact instanceof SnapshotDestroyed d) {
+            return List.of(new RecordSnapshotGone(new DatasetId(d.server(), d.snapshot().dataset()), d.snapshot(),
+                    d.guid(), d.commandId(), envelope.occurredAt(), envelope.messageId()));
+        }
+        if (fact instanceof PoolHealthReported p) {
+            return List.of(new RecordPoolHealth(p.server(), new PoolCondition(p.pool(), p.health(),
+                    p.capacityPercent(), p.sizeBytes(), p.readErrors(), p.writeErrors(), p.checksumErrors(), p.at())));
+        }
+        if (fact instanceof CommandRejected r) {
+            log.warn("server {} rejected command {} ({}): {}", r.server(), r.commandId(), r.commandType(), r.reason());
+            return List.of();
+        }
+        throw new MalformedMessageException("no route for agent fact " + envelope.type());
+    }
+}
