@@ -1,0 +1,252 @@
+package io.zsentinel.deploy.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.PostgresTokenTableFactory;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
+import org.axonframework.modelling.saga.repository.SagaStore;
+import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
+import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
+import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.updates.configuration.UsagePropertyProvider;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * Axon 4.13 on PostgreSQL through plain JDBC, without Spring: schema, event storage engine, token
+ * store, saga store, one Jackson serializer and the {@link JdbcTransactions} that ties them to one
+ * connection per unit of work.
+ * <pre>{@code
+ * AxonStore store = AxonStore.create(dataSource);            // creates missing tables
+ * Configuration c = store.configure(AxonStore.newConfigurer())
+ *         .configureAggregate(MyAggregate.class)
+ *         .buildConfiguration();
+ * c.start(); ... c.shutdown();
+ * }</pre>
+ * Tables: {@code domain_event_entry}, {@code snapshot_event_entry}, {@code token_entry} (snake_case
+ * columns, e.g. {@code aggregate_identifier}, {@code processor_name}), {@code saga_entry},
+ * {@code association_value_entry}. Payloads are {@code bytea} ({@link PostgresEventTableFactory}) written as {@code byte[]}: the
+ * generic/OID large-object path of Axon's JPA defaults is never used.
+ */
+public final class AxonStore {
+
+    /*
+     * Axon's JDBC defaults are "DomainEventEntry"/"TokenEntry" with camelCase columns, which PostgreSQL
+     * folds to unreadable lower case. We use the snake_case names of Axon's JPA mapping instead.
+     * (PostgresSagaSqlSchema hard-codes its column names, so only the saga table names change.)
+     */
+    static final EventSchema EVENT_SCHEMA = EventSchema.builder()
+            .eventTable("domain_event_entry").snapshotTable("snapshot_event_entry")
+            .globalIndexColumn("global_index").timestampColumn("time_stamp")
+            .eventIdentifierColumn("event_identifier").aggregateIdentifierColumn("aggregate_identifier")
+            .sequenceNumberColumn("sequence_number").typeColumn("type")
+            .payloadTypeColumn("payload_type").payloadRevisionColumn("payload_revision")
+            .payloadColumn("payload").metaDataColumn("meta_data")
+            .build();
+    static final TokenSchema TOKEN_SCHEMA = TokenSchema.builder()
+            .setTokenTable("token_entry").setProcessorNameColumn("processor_name").setSegmentColumn("segment")
+            .setTokenColumn("token").setTokenTypeColumn("token_type").setTimestampColumn("timestamp")
+            .setOwnerColumn("owner")
+            .build();
+    static final SagaSchema SAGA_SCHEMA = SagaSchema.builder()
+            .sagaEntryTable("saga_entry").associationValueEntryTable("association_value_entry")
+            .build();
+    /** Serializes concurrent schema creation by several controllers/tests on one database. */
+    private static final String SCHEMA_LOCK = "select pg_advisory_xact_lock(hashtext('zsentinel.axon-schema'))";
+
+    private final JdbcTransactions transactions;
+    private final Serializer serializer;
+    private final JdbcEventStorageEngine storageEngine;
+    private final JdbcTokenStore tokenStore;
+    private final JdbcSagaStore sagaStore;
+
+    private AxonStore(DataSource dataSource) {
+        this.transactions = new JdbcTransactions(dataSource);
+        this.serializer = serializer();
+        this.storageEngine = JdbcEventStorageEngine.builder()
+                .connectionProvider(transactions)
+                .transactionManager(transactions)
+                .schema(EVENT_SCHEMA)
+                .dataType(byte[].class) // matches the bytea payload column
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer)
+                .build();
+        this.tokenStore = JdbcTokenStore.builder()
+                .connectionProvider(transactions)
+                .schema(TOKEN_SCHEMA)
+                .contentType(byte[].class)
+                .serializer(serializer)
+                .build();
+        this.sagaStore = JdbcSagaStore.builder()
+                .connectionProvider(transactions)
+                .sqlSchema(new PostgresSagaSqlSchema(SAGA_SCHEMA))
+                .serializer(serializer)
+                .build();
+    }
+
+    /** Creates the missing tables, then the components. */
+    public static AxonStore create(DataSource dataSource) {
+        createSchema(dataSource);
+        return new AxonStore(dataSource);
+    }
+
+    /**
+     * Idempotent DDL: each Axon table is created only if absent (Axon's own {@code createSchema} fails
+     * on an existing event or token table), in one transaction under an advisory lock.
+     */
+    public static void createSchema(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(SCHEMA_LOCK);
+                if (missing(c, EVENT_SCHEMA.domainEventTable())) {
+                    run(PostgresEventTableFactory.INSTANCE.createDomainEventTable(c, EVENT_SCHEMA));
+                }
+                if (missing(c, EVENT_SCHEMA.snapshotTable())) {
+                    run(PostgresEventTableFactory.INSTANCE.createSnapshotEventTable(c, EVENT_SCHEMA));
+                }
+                if (missing(c, TOKEN_SCHEMA.tokenTable())) {
+                    run(PostgresTokenTableFactory.INSTANCE.createTable(c, TOKEN_SCHEMA));
+                }
+                PostgresSagaSqlSchema saga = new PostgresSagaSqlSchema(SAGA_SCHEMA); // "if not exists"
+                run(saga.sql_createTableSagaEntry(c));
+                run(saga.sql_createTableAssocValueEntry(c));
+                // Saga lookup is by (type, key, value); Axon creates no index for it.
+                String assoc = SAGA_SCHEMA.associationValueEntryTable();
+                s.execute("create index if not exists " + assoc + "_lookup on " + assoc
+                        + " (sagaType, associationKey, associationValue)");
+                s.execute("create index if not exists " + assoc + "_saga on " + assoc + " (sagaId, sagaType)");
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create the Axon schema", e);
+        }
+    }
+
+    private static boolean missing(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select to_regclass(?)")) { // honours search_path
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || rs.getString(1) == null;
+            }
+        }
+    }
+
+    private static void run(PreparedStatement statement) throws SQLException {
+        try (statement) {
+            statement.executeUpdate();
+        }
+    }
+
+    /** Jackson for events, messages, tokens and sagas: ISO-8601 instants, records, lenient reads. */
+    public static ObjectMapper objectMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    public static Serializer serializer() {
+        return JacksonSerializer.builder().objectMapper(objectMapper()).build();
+    }
+
+    /**
+     * {@code DefaultConfigurer.defaultConfiguration(false)}: no ServiceLoader configurer modules, and
+     * the only one in Axon 4.13's jars is the {@code UpdateCheckerConfigurerModule} that calls
+     * AxonIQ at start-up.
+     */
+    public static Configurer newConfigurer() {
+        return DefaultConfigurer.defaultConfiguration(false);
+    }
+
+    /**
+     * Applies the store to {@code configurer}: serializers, transaction manager, embedded event store
+     * on the JDBC engine, JDBC token and saga stores, propagating error handlers (a failing handler
+     * rolls its batch back and is retried instead of being logged and skipped), and a disabled
+     * update checker even if the configurer was made with {@code defaultConfiguration()}.
+     */
+    public Configurer configure(Configurer configurer) {
+        return configurer
+                .registerComponent(UsagePropertyProvider.class, c -> UpdateCheckerOff.INSTANCE)
+                .configureSerializer(c -> serializer)
+                .configureEventSerializer(c -> serializer)
+                .configureMessageSerializer(c -> serializer)
+                .configureTransactionManager(c -> transactions)
+                .configureEmbeddedEventStore(c -> storageEngine)
+                .registerComponent(TokenStore.class, c -> tokenStore)
+                .registerComponent(SagaStore.class, c -> sagaStore)
+                .eventProcessing(ep -> ep
+                        .registerTokenStore(c -> tokenStore)
+                        .registerSagaStore(c -> sagaStore)
+                        .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
+                        .registerDefaultErrorHandler(c -> PropagatingErrorHandler.instance()));
+    }
+
+    /** An event store outside any Configurer; the caller must {@code shutDown()} it. */
+    public EmbeddedEventStore newEventStore() {
+        return EmbeddedEventStore.builder().storageEngine(storageEngine).build();
+    }
+
+    public JdbcTransactions transactions() {
+        return transactions;
+    }
+
+    public Serializer eventSerializer() {
+        return serializer;
+    }
+
+    public JdbcEventStorageEngine storageEngine() {
+        return storageEngine;
+    }
+
+    public JdbcTokenStore tokenStore() {
+        return tokenStore;
+    }
+
+    public JdbcSagaStore sagaStore() {
+        return sagaStore;
+    }
+
+    /** Replaces Axon's usage-property chain: the update checker, if registered at all, stays off. */
+    enum UpdateCheckerOff implements UsagePropertyProvider {
+        INSTANCE;
+
+        @Override
+        public Boolean getDisabled() {
+            return Boolean.TRUE;
+        }
+
+        @Override
+        public String getUrl() {
+            return null;
+        }
+
+        @Override
+        public int priority() {
+            return Integer.MAX_VALUE;
+        }
+    }
+}
