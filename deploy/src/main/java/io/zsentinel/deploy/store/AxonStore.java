@@ -1,9 +1,7 @@
 package io.zsentinel.deploy.store;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.zsentinel.core.messages.Json;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -161,12 +159,9 @@ public final class AxonStore {
         }
     }
 
-    /** Jackson for events, messages, tokens and sagas: ISO-8601 instants, records, lenient reads. */
+    /** Jackson for events, messages, tokens and sagas: the same mapping as the Kafka envelope. */
     public static ObjectMapper objectMapper() {
-        return new ObjectMapper()
-                .registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return Json.newMapper();
     }
 
     public static Serializer serializer() {
