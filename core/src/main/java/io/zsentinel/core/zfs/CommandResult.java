@@ -11,6 +11,14 @@ public record CommandResult(List<String> command, int exitCode, String stdout, S
         command = List.copyOf(command);
     }
 
+    /**
+     * What the command said about its failure: stderr, or stdout when stderr is empty (zfs-fuse
+     * prints its "pyzfs.py not found" internal error on stdout).
+     */
+    public String errorText() {
+        return stderr.isBlank() ? stdout : stderr;
+    }
+
     public boolean succeeded() {
         return exitCode == 0 && !timedOut;
     }

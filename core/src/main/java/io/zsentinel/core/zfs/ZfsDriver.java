@@ -116,7 +116,7 @@ public final class ZfsDriver {
             }
             pause(attempt);
             CommandResult again = runner.run(destroy, timeout);
-            if (!again.succeeded() && ZfsErrorKind.classify(again.stderr()) != ZfsErrorKind.DATASET_MISSING) {
+            if (!again.succeeded() && ZfsErrorKind.classify(again.errorText()) != ZfsErrorKind.DATASET_MISSING) {
                 throw ZfsException.of("destroy snapshot", name.full(), again);
             }
         }

@@ -27,8 +27,8 @@ public final class ZfsException extends RuntimeException {
 
     /** Classifies the result's stderr (or its timeout). */
     public static ZfsException of(String action, String subject, CommandResult result) {
-        ZfsErrorKind kind = result.timedOut() ? ZfsErrorKind.TIMEOUT : ZfsErrorKind.classify(result.stderr());
-        return new ZfsException(action, subject, result.command(), result.exitCode(), result.stderr(), kind);
+        ZfsErrorKind kind = result.timedOut() ? ZfsErrorKind.TIMEOUT : ZfsErrorKind.classify(result.errorText());
+        return new ZfsException(action, subject, result.command(), result.exitCode(), result.errorText(), kind);
     }
 
     /** For operations this host's zfs cannot do at all (checked before running anything). */
@@ -44,6 +44,7 @@ public final class ZfsException extends RuntimeException {
         return exitCode;
     }
 
+    /** zfs' own error text (stderr, or stdout when zfs printed its error there). */
     public String stderr() {
         return stderr;
     }

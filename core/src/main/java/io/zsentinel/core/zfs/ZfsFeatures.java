@@ -58,7 +58,7 @@ public record ZfsFeatures(boolean parsableList, boolean parsablePoolList, boolea
         if (result.timedOut()) {
             throw ZfsException.of("detect zfs features with", String.join(" ", probe), result);
         }
-        return ZfsErrorKind.classify(result.stderr()) != ZfsErrorKind.UNSUPPORTED;
+        return ZfsErrorKind.classify(result.errorText()) != ZfsErrorKind.UNSUPPORTED;
     }
 
     /** Pool feature flags exist only on OpenZFS; zfs-fuse's {@code zpool get} has no -H and fails. */
