@@ -1,0 +1,57 @@
+package io.zsentinel.core.zfs;
+
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.SnapshotName;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Snapshot listings, from OpenZFS' {@code zfs list -H -p} or from the {@code zfs get -H -p} table. */
+public final class SnapshotListParser {
+    /** The properties both forms ask for, in this order. */
+    public static final String PROPERTIES = "guid,createtxg,creation,used,referenced";
+
+    private SnapshotListParser() {
+    }
+
+    /** {@code zfs list -H -p -t snapshot -o name,guid,createtxg,creation,used,referenced}. */
+    public static List<SnapshotEntry> parseList(String stdout) {
+        List<SnapshotEntry> entries = new ArrayList<>();
+        for (String line : PropertyTable.lines(stdout)) {
+            String[] f = line.split("\t", -1);
+            if (f.length != 6) {
+                throw new ZfsOutputFormatException("zfs list", line, "expected 6 tab-separated fields, got " + f.length);
+            }
+            entries.add(entry(line, f[0], f[1], f[2], f[3], f[4], f[5]));
+        }
+        return entries;
+    }
+
+    /** {@code zfs get -H -p -o name,property,value guid,createtxg,creation,used,referenced}: snapshots only. */
+    public static List<SnapshotEntry> parsePropertyTable(String stdout) {
+        List<SnapshotEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> row : PropertyTable.parse(stdout).rows().entrySet()) {
+            String name = row.getKey();
+            if (name.indexOf('@') < 0) {
+                continue; // zfs-fuse's get has no -t: filesystems come along and are dropped here
+            }
+            Map<String, String> p = row.getValue();
+            entries.add(entry(name, name, PropertyTable.require(p, name, "guid"),
+                    PropertyTable.require(p, name, "createtxg"), PropertyTable.require(p, name, "creation"),
+                    PropertyTable.require(p, name, "used"), PropertyTable.require(p, name, "referenced")));
+        }
+        return entries;
+    }
+
+    private static SnapshotEntry entry(String line, String name, String guid, String createtxg, String creation,
+                                       String used, String referenced) {
+        try {
+            return new SnapshotEntry(SnapshotName.parse(name), Guid.parse(guid), Long.parseLong(createtxg),
+                    Instant.ofEpochSecond(Long.parseLong(creation)), Long.parseLong(used), Long.parseLong(referenced));
+        } catch (IllegalArgumentException e) {
+            throw new ZfsOutputFormatException("snapshot listing", line, e);
+        }
+    }
+}

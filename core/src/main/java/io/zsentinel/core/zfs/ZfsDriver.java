@@ -1,0 +1,213 @@
+package io.zsentinel.core.zfs;
+
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.SnapshotName;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * zfs and zpool, as typed operations. Every listing is one process for the whole tree, whichever
+ * parsable form this host's zfs offers (see {@link ZfsFeatures}); every failure is a classified
+ * {@link ZfsException}.
+ */
+public final class ZfsDriver {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+    private static final int DESTROY_ATTEMPTS = 5;
+
+    private final CommandRunner runner;
+    private final ZfsFeatures features;
+    private final Duration timeout;
+
+    public ZfsDriver(CommandRunner runner, ZfsFeatures features) {
+        this(runner, features, DEFAULT_TIMEOUT);
+    }
+
+    public ZfsDriver(CommandRunner runner, ZfsFeatures features, Duration timeout) {
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.features = Objects.requireNonNull(features, "features");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /** Detects the features of {@code runner}'s zfs, probing {@code pool}, and builds a driver on them. */
+    public static ZfsDriver detect(CommandRunner runner, PoolName pool) {
+        return new ZfsDriver(runner, ZfsFeatures.detect(runner, pool, DEFAULT_TIMEOUT));
+    }
+
+    public ZfsFeatures features() {
+        return features;
+    }
+
+    /** Every snapshot at or below {@code root}, ordered by dataset then creation txg. One process. */
+    public List<SnapshotEntry> listSnapshots(DatasetName root) {
+        List<SnapshotEntry> entries;
+        if (features.parsableList()) {
+            entries = SnapshotListParser.parseList(run("list snapshots of", root.value(), List.of("zfs", "list", "-H",
+                    "-p", "-t", "snapshot", "-o", "name," + SnapshotListParser.PROPERTIES, "-r", root.value())).stdout());
+        } else {
+            entries = SnapshotListParser.parsePropertyTable(run("list snapshots of", root.value(), List.of("zfs", "get",
+                    "-H", "-p", "-r", "-o", "name,property,value", SnapshotListParser.PROPERTIES, root.value())).stdout());
+        }
+        List<SnapshotEntry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparing((SnapshotEntry s) -> s.name().dataset())
+                .thenComparingLong(SnapshotEntry::createtxg));
+        return sorted;
+    }
+
+    /** {@code root} and every filesystem and volume below it. One process. */
+    public List<DatasetEntry> listDatasets(DatasetName root) {
+        if (features.parsableList()) {
+            return DatasetListParser.parseList(run("list datasets of", root.value(), List.of("zfs", "list", "-H", "-p",
+                    "-t", "filesystem,volume", "-o", "name," + DatasetListParser.PROPERTIES, "-r", root.value())).stdout());
+        }
+        return DatasetListParser.parsePropertyTable(run("list datasets of", root.value(), List.of("zfs", "get", "-H",
+                "-p", "-r", "-o", "name,property,value", DatasetListParser.PROPERTIES, root.value())).stdout());
+    }
+
+    /** Takes the snapshot and reads it back (two processes). */
+    public SnapshotEntry createSnapshot(SnapshotName name) {
+        run("create snapshot", name.full(), List.of("zfs", "snapshot", name.full()));
+        return readSnapshot(name);
+    }
+
+    /** One snapshot's entry, by one {@code zfs get}. */
+    public SnapshotEntry readSnapshot(SnapshotName name) {
+        List<SnapshotEntry> read = SnapshotListParser.parsePropertyTable(run("read snapshot", name.full(),
+                List.of("zfs", "get", "-H", "-p", "-o", "name,property,value", SnapshotListParser.PROPERTIES,
+                        name.full())).stdout());
+        if (read.size() != 1) {
+            throw new ZfsOutputFormatException("zfs get", name.full(), "expected one snapshot, read " + read.size());
+        }
+        return read.get(0);
+    }
+
+    public boolean snapshotExists(SnapshotName name) {
+        CommandResult result = runner.run(List.of("zfs", "list", "-H", "-o", "name", "-t", "snapshot", name.full()),
+                timeout);
+        if (result.succeeded()) {
+            return true;
+        }
+        ZfsException failure = ZfsException.of("look up snapshot", name.full(), result);
+        if (failure.kind() == ZfsErrorKind.DATASET_MISSING) {
+            return false;
+        }
+        throw failure;
+    }
+
+    /**
+     * Destroys the snapshot and checks that it is gone: zfs-fuse's destroy can report success right
+     * after a receive while the snapshot stays, so a lingering snapshot is destroyed again.
+     * A snapshot that does not exist fails with {@link ZfsErrorKind#DATASET_MISSING}.
+     */
+    public void destroySnapshot(SnapshotName name) {
+        List<String> destroy = List.of("zfs", "destroy", name.full());
+        run("destroy snapshot", name.full(), destroy);
+        for (int attempt = 1; snapshotExists(name); attempt++) {
+            if (attempt >= DESTROY_ATTEMPTS) {
+                throw new ZfsException("destroy snapshot", name.full(), destroy, 0,
+                        "zfs reported success " + attempt + " times but the snapshot still exists",
+                        ZfsErrorKind.BUSY);
+            }
+            pause(attempt);
+            CommandResult again = runner.run(destroy, timeout);
+            if (!again.succeeded() && ZfsErrorKind.classify(again.errorText()) != ZfsErrorKind.DATASET_MISSING) {
+                throw ZfsException.of("destroy snapshot", name.full(), again);
+            }
+        }
+    }
+
+    /** Creates the filesystem and any missing parents ({@code zfs create -p}). */
+    public void createDataset(DatasetName name) {
+        run("create dataset", name.value(), List.of("zfs", "create", "-p", name.value()));
+    }
+
+    public List<PoolEntry> listPools() {
+        List<String> command = new ArrayList<>(List.of("zpool", "list", "-H"));
+        if (features.parsablePoolList()) {
+            command.add("-p");
+        }
+        command.addAll(List.of("-o", PoolListParser.COLUMNS));
+        return PoolListParser.parse(run("list pools", "all pools", command).stdout());
+    }
+
+    public PoolStatus poolStatus(PoolName pool) {
+        return PoolStatusParser.parse(run("read the status of pool", pool.value(),
+                List.of("zpool", "status", pool.value())).stdout());
+    }
+
+    /** Starts a scrub; it runs in the background (follow it with {@link #poolStatus}). */
+    public void scrub(PoolName pool) {
+        run("start a scrub of pool", pool.value(), List.of("zpool", "scrub", pool.value()));
+    }
+
+    public void hold(String tag, SnapshotName snapshot) {
+        List<String> command = List.of("zfs", "hold", checkedTag(tag), snapshot.full());
+        requireFeature(features.userHolds(), "hold", snapshot, command);
+        run("place hold '" + tag + "' on", snapshot.full(), command);
+    }
+
+    public void release(String tag, SnapshotName snapshot) {
+        List<String> command = List.of("zfs", "release", checkedTag(tag), snapshot.full());
+        requireFeature(features.userHolds(), "release", snapshot, command);
+        run("release hold '" + tag + "' on", snapshot.full(), command);
+    }
+
+    /** The hold tags on a snapshot ({@code zfs holds}; OpenZFS only). */
+    public Set<String> holds(SnapshotName snapshot) {
+        List<String> command = List.of("zfs", "holds", "-H", snapshot.full());
+        requireFeature(features.holdListing(), "list holds", snapshot, command);
+        return HoldsParser.parse(run("list holds on", snapshot.full(), command).stdout());
+    }
+
+    /** How many holds a snapshot has (the {@code userrefs} property): works where tags cannot be listed. */
+    public long userRefs(SnapshotName snapshot) {
+        List<String> command = List.of("zfs", "get", "-H", "-p", "-o", "value", "userrefs", snapshot.full());
+        requireFeature(features.userHolds(), "count holds", snapshot, command);
+        String value = run("count holds on", snapshot.full(), command).stdout().strip();
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ZfsOutputFormatException("zfs get userrefs", value, e);
+        }
+    }
+
+    private CommandResult run(String action, String subject, List<String> command) {
+        CommandResult result = runner.run(command, timeout);
+        if (!result.succeeded()) {
+            throw ZfsException.of(action, subject, result);
+        }
+        return result;
+    }
+
+    private static void requireFeature(boolean present, String action, SnapshotName snapshot, List<String> command) {
+        if (!present) {
+            throw ZfsException.unsupported(action, snapshot.full(), command,
+                    "this zfs has no '" + command.get(1) + "' (zfs-fuse or a pre-0.6 ZFS)");
+        }
+    }
+
+    /** Hold tags reach the argument list unquoted: keep them printable and not option-like. */
+    private static String checkedTag(String tag) {
+        if (tag == null || tag.isEmpty() || tag.startsWith("-") || tag.length() > 200
+                || !tag.chars().allMatch(c -> c > ' ' && c < 127)) {
+            throw new IllegalArgumentException("invalid hold tag \"" + tag
+                    + "\": use 1 to 200 printable ASCII characters without spaces, not starting with '-'");
+        }
+        return tag;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(100L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry a snapshot destroy", e);
+        }
+    }
+}
