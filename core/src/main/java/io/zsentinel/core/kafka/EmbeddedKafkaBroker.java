@@ -49,8 +49,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
         Properties remembered = readProperties(dataDir.resolve(PORTS_FILE));
-        this.brokerPort = choosePort("broker", b.brokerPort, remembered.getProperty("broker.port"), b.fallbackToFreePort);
-        this.controllerPort = choosePort("controller", b.controllerPort, remembered.getProperty("controller.port"), true);
+        this.brokerPort = choosePort("broker", b.brokerPort, remembered.getProperty("broker.port"), b.fallbackToFreePort, -1);
+        this.controllerPort = choosePort("controller", b.controllerPort, remembered.getProperty("controller.port"), true, brokerPort);
         this.overrides = Map.copyOf(b.overrides);
     }
 
@@ -194,8 +194,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * A fixed port (>0) must be free, else we fall back (if allowed) or fail with a clear message.
      * Without one, a port remembered in the data dir is preferred (a reopened lab keeps its address).
      */
-    private static int choosePort(String what, int requested, String remembered, boolean fallback) {
-        if (requested > 0) {
+    private static int choosePort(String what, int requested, String remembered, boolean fallback, int other) {
+        if (requested > 0 && requested != other) {
             if (isFree(requested)) {
                 return requested;
             }
@@ -203,14 +203,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("Kafka " + what + " port " + requested
                         + " is already in use on " + HOST + " (another Kafka or lab running?)");
             }
-            int free = freePort();
+            int free = freePort(other);
             log.warn("Kafka {} port {} is in use; using free port {} instead", what, requested, free);
             return free;
         }
-        if (remembered != null && isFree(Integer.parseInt(remembered))) {
+        if (remembered != null && Integer.parseInt(remembered) != other && isFree(Integer.parseInt(remembered))) {
             return Integer.parseInt(remembered);
         }
-        return freePort();
+        return freePort(other);
     }
 
     private static boolean isFree(int port) {
@@ -222,12 +222,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + HOST, e);
+    /** The kernel may hand out the same ephemeral port twice in a row, so the other listener's port is excluded. */
+    private static int freePort(int exclude) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+                if (s.getLocalPort() != exclude) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port on " + HOST, e);
+            }
         }
+        throw new IllegalStateException("no free port on " + HOST + " other than " + exclude);
     }
 
     private static void shutdownQuietly(KafkaRaftServer s) {

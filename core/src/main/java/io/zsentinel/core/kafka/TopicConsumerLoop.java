@@ -144,12 +144,26 @@ public final class TopicConsumerLoop implements AutoCloseable {
     private void handleOne(ConsumerRecord<String, String> record) throws Exception {
         try {
             handler.handle(record);
-        } catch (MalformedMessageException e) {
+        } catch (Exception e) {
+            MalformedMessageException malformed = malformedCause(e);
+            if (malformed == null) {
+                throw e;
+            }
             // If the dead-letter publish fails, it propagates as transient: the record is retried, not lost.
-            deadLetters.publishAndWait(deadLetterTopic, record.key(), DeadLetter.toJson(record, e.reason(), clock.instant()));
+            deadLetters.publishAndWait(deadLetterTopic, record.key(), DeadLetter.toJson(record, malformed.reason(), clock.instant()));
             log.warn("Consumer loop {} dead-lettered {}-{}@{} to {}: {}", name, record.topic(), record.partition(),
-                    record.offset(), deadLetterTopic, e.reason());
+                    record.offset(), deadLetterTopic, malformed.reason());
         }
+    }
+
+    /** Also found when wrapped (an Axon command gateway wraps handler exceptions). */
+    private static MalformedMessageException malformedCause(Throwable e) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof MalformedMessageException m) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private void rewind(Map<TopicPartition, Long> next) {

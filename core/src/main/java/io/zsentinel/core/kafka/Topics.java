@@ -79,8 +79,10 @@ public final class Topics {
 
     /**
      * Creates the named topics idempotently (TopicExistsException is ignored, per topic) and returns
-     * once every partition has a leader, because producing into a partition the broker has not opened
-     * yet can lose records even with idempotence (KAFKA-15591).
+     * once every partition has a leader, so callers can produce right away. A first produce may still
+     * meet NOT_LEADER_OR_FOLLOWER for a moment (the broker opens the partition after publishing the
+     * leader); the producer retries it safely only because KafkaSettings limits in-flight requests to 1
+     * (KAFKA-15591).
      */
     public static void create(Admin admin, List<String> names, int partitions, short replicationFactor) {
         List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, partitions, replicationFactor)).toList();

@@ -98,6 +98,30 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void reopeningOnOtherPortsStillWorks(@TempDir Path dir) {
+        Topics topics = new Topics("moved.");
+        int firstPort;
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().dataDir(dir).start();
+             Admin admin = Admin.create(KafkaSettings.admin(first.bootstrapServers()));
+             MessagePublisher publisher = MessagePublisher.create(first.bootstrapServers())) {
+            firstPort = first.controllerPort();
+            topics.createAll(admin, 1, (short) 1);
+            publisher.publishAndWait(topics.domainEvents(), "k", "kept");
+        }
+        // Another process took the remembered controller port meanwhile: the lab must still come up on this dir.
+        try (ServerSocket taken = new ServerSocket(firstPort, 1, InetAddress.getByName("127.0.0.1"));
+             EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().dataDir(dir).start();
+             MessagePublisher publisher = MessagePublisher.create(second.bootstrapServers())) {
+            assertNotEquals(firstPort, second.controllerPort());
+            publisher.publishAndWait(topics.domainEvents(), "k", "new");
+            assertEquals(2, KafkaTestBroker.readFromStart(second.bootstrapServers(), topics.domainEvents(), 2,
+                    Duration.ofSeconds(30)).size());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aTakenFixedPortFailsClearlyOrFallsBack() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();

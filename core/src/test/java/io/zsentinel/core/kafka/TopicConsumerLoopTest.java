@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,8 +49,11 @@ class TopicConsumerLoopTest {
     }
 
     private TopicConsumerLoop loop(Topics topics, String group, RecordHandler handler) {
+        Properties props = KafkaSettings.consumer(bootstrap, topics.groupId(group));
+        // After a rewind the consumer first waits for its outstanding long-poll fetch (500 ms by default).
+        props.put("fetch.max.wait.ms", "50");
         TopicConsumerLoop loop = TopicConsumerLoop.builder("test-" + group)
-                .consumerProperties(KafkaSettings.consumer(bootstrap, topics.groupId(group)))
+                .consumerProperties(props)
                 .topics(topics.agentEvents())
                 .handler(handler)
                 .deadLetter(publisher, topics.deadLetter())
@@ -147,5 +151,52 @@ class TopicConsumerLoopTest {
         publisher.publishAndWait(topics.agentEvents(), "server-a", "marker");
         await().atMost(Duration.ofSeconds(30)).until(() -> second.contains("marker"));
         assertEquals(List.of("marker"), new ArrayList<>(second));
+    }
+
+    @Test
+    void failuresRewindEveryPartitionToItsFirstUnhandledRecord(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 3);
+        int n = 60;
+        for (int i = 0; i < n; i++) {
+            publisher.publish(topics.agentEvents(), "server-" + (i % 3), Integer.toString(i)).join();
+        }
+        Map<String, Queue<Integer>> byKey = new ConcurrentHashMap<>();
+        java.util.Set<Integer> failedOnce = ConcurrentHashMap.newKeySet();
+        AtomicInteger total = new AtomicInteger();
+        loop(topics, "rewind", r -> {
+            int v = Integer.parseInt(r.value());
+            if (v % 7 == 3 && failedOnce.add(v)) {
+                throw new java.io.IOException("transient (simulated) on " + v);
+            }
+            byKey.computeIfAbsent(r.key(), k -> new ConcurrentLinkedQueue<>()).add(v);
+            total.incrementAndGet();
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> total.get() >= n);
+        assertEquals(n, total.get(), "each record handled exactly once (no rebalance here)");
+        byKey.forEach((key, values) -> {
+            List<Integer> list = new ArrayList<>(values);
+            List<Integer> expected = new ArrayList<>();
+            for (int i = Integer.parseInt(key.substring("server-".length())); i < n; i += 3) {
+                expected.add(i);
+            }
+            assertEquals(expected, list, "records of " + key);
+        });
+    }
+
+    @Test
+    void wrappedMalformedExceptionIsStillDeadLettered(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        publisher.publishAndWait(topics.agentEvents(), "server-b", "bad");
+        publisher.publishAndWait(topics.agentEvents(), "server-b", "good");
+        Queue<String> handled = new ConcurrentLinkedQueue<>();
+        loop(topics, "wrapped", r -> {
+            if (r.value().equals("bad")) {
+                throw new RuntimeException("gateway", new MalformedMessageException("unknown type"));
+            }
+            handled.add(r.value());
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("good"));
+        assertEquals(1, KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30)).size());
     }
 }
