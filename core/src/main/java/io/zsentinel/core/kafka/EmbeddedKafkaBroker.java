@@ -315,7 +315,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         public EmbeddedKafkaBroker build() {
             try {
                 if (dataDir == null) {
-                    return new EmbeddedKafkaBroker(this, Files.createTempDirectory("zsentinel-kafka-"), true);
+                    Path temp = Files.createTempDirectory("zsentinel-kafka-");
+                    try {
+                        return new EmbeddedKafkaBroker(this, temp, true);
+                    } catch (RuntimeException e) {
+                        deleteRecursively(temp); // e.g. the fixed port was taken
+                        throw e;
+                    }
                 }
                 Files.createDirectories(dataDir);
                 return new EmbeddedKafkaBroker(this, dataDir, false);
