@@ -331,7 +331,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         public EmbeddedKafkaBroker start() {
-            return build().start();
+            EmbeddedKafkaBroker broker = build();
+            try {
+                return broker.start();
+            } catch (RuntimeException e) {
+                broker.close(); // the caller never gets the instance: free its temp dir here
+                throw e;
+            }
         }
     }
 }
