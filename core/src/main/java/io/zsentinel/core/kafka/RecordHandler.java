@@ -1,0 +1,12 @@
+package io.zsentinel.core.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Handles one record for {@link TopicConsumerLoop}. Throw {@link MalformedMessageException} for a
+ * record that can never be handled (it is dead-lettered); any other exception means "try again later".
+ */
+@FunctionalInterface
+public interface RecordHandler {
+    void handle(ConsumerRecord<String, String> record) throws Exception;
+}

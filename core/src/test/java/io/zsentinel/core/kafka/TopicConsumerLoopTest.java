@@ -1,0 +1,202 @@
+package io.zsentinel.core.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TopicConsumerLoopTest {
+
+    private static final RetryBackoff FAST = new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(10));
+    private static String bootstrap;
+    private static MessagePublisher publisher;
+    private final List<TopicConsumerLoop> loops = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() {
+        bootstrap = KafkaTestBroker.bootstrapServers();
+        publisher = MessagePublisher.create(bootstrap);
+    }
+
+    @AfterAll
+    static void closePublisher() {
+        publisher.close();
+    }
+
+    @AfterEach
+    void closeLoops() {
+        loops.forEach(TopicConsumerLoop::close);
+    }
+
+    private TopicConsumerLoop loop(Topics topics, String group, RecordHandler handler) {
+        Properties props = KafkaSettings.consumer(bootstrap, topics.groupId(group));
+        // After a rewind the consumer first waits for its outstanding long-poll fetch (500 ms by default).
+        props.put("fetch.max.wait.ms", "50");
+        TopicConsumerLoop loop = TopicConsumerLoop.builder("test-" + group)
+                .consumerProperties(props)
+                .topics(topics.agentEvents())
+                .handler(handler)
+                .deadLetter(publisher, topics.deadLetter())
+                .backoff(FAST)
+                .start();
+        loops.add(loop);
+        return loop;
+    }
+
+    @Test
+    void roundTripKeepsPerKeyOrder(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 3);
+        int n = 200;
+        for (int i = 0; i < n; i++) {
+            publisher.publish(topics.agentEvents(), "server-" + (i % 5), Integer.toString(i));
+        }
+        Map<String, Queue<Integer>> byKey = new ConcurrentHashMap<>();
+        AtomicInteger total = new AtomicInteger();
+        loop(topics, "roundtrip", r -> {
+            byKey.computeIfAbsent(r.key(), k -> new ConcurrentLinkedQueue<>()).add(Integer.parseInt(r.value()));
+            total.incrementAndGet();
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> total.get() >= n);
+        assertEquals(n, total.get());
+        byKey.forEach((key, values) -> {
+            List<Integer> list = new ArrayList<>(values);
+            List<Integer> sorted = new ArrayList<>(list);
+            sorted.sort(null);
+            assertEquals(sorted, list, "order of " + key);
+        });
+    }
+
+    @Test
+    void malformedRecordIsDeadLetteredAndTheRestIsHandled(TestInfo info) throws Exception {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        for (String v : List.of("{\"n\":1}", "not json at all", "{\"n\":3}", "{\"n\":4}")) {
+            publisher.publishAndWait(topics.agentEvents(), "server-a", v);
+        }
+        Queue<String> handled = new ConcurrentLinkedQueue<>();
+        loop(topics, "malformed", r -> {
+            if (!r.value().startsWith("{")) {
+                throw new MalformedMessageException("not a JSON envelope");
+            }
+            handled.add(r.value());
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 3);
+        assertEquals(List.of("{\"n\":1}", "{\"n\":3}", "{\"n\":4}"), new ArrayList<>(handled));
+        List<ConsumerRecord<String, String>> dead =
+                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30));
+        assertEquals(1, dead.size());
+        JsonNode json = new ObjectMapper().readTree(dead.get(0).value());
+        assertEquals(topics.agentEvents(), json.get("originalTopic").asText());
+        assertEquals(0, json.get("partition").asInt());
+        assertEquals(1, json.get("offset").asLong());
+        assertEquals("server-a", json.get("key").asText());
+        assertEquals("not json at all", json.get("value").asText());
+        assertEquals("not a JSON envelope", json.get("reason").asText());
+        assertEquals("server-a", dead.get(0).key());
+        org.junit.jupiter.api.Assertions.assertNotNull(json.get("at").asText());
+    }
+
+    @Test
+    void transientFailureIsRetriedWithoutSkippingAndThenCommitted(TestInfo info) throws Exception {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        for (int i = 0; i < 5; i++) {
+            publisher.publishAndWait(topics.agentEvents(), "server-a", "r" + i);
+        }
+        Queue<String> handled = new ConcurrentLinkedQueue<>();
+        AtomicInteger failures = new AtomicInteger();
+        TopicConsumerLoop first = loop(topics, "transient", r -> {
+            if (r.value().equals("r2") && failures.getAndIncrement() < 2) {
+                throw new IllegalStateException("command bus down (simulated)");
+            }
+            handled.add(r.value());
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() >= 5);
+        assertEquals(List.of("r0", "r1", "r2", "r3", "r4"), new ArrayList<>(handled));
+        assertEquals(3, failures.get());
+        // Committed after the batch: the group's offset is past r4 ...
+        TopicPartition tp = new TopicPartition(topics.agentEvents(), 0);
+        try (Admin admin = Admin.create(KafkaSettings.admin(bootstrap))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(topics.groupId("transient"))
+                        .partitionsToOffsetAndMetadata().get().get(tp);
+                return committed != null && committed.offset() == 5;
+            });
+        }
+        // ... so a new member of the group only sees what comes after.
+        first.close();
+        Queue<String> second = new ConcurrentLinkedQueue<>();
+        loop(topics, "transient", r -> second.add(r.value()));
+        publisher.publishAndWait(topics.agentEvents(), "server-a", "marker");
+        await().atMost(Duration.ofSeconds(30)).until(() -> second.contains("marker"));
+        assertEquals(List.of("marker"), new ArrayList<>(second));
+    }
+
+    @Test
+    void failuresRewindEveryPartitionToItsFirstUnhandledRecord(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 3);
+        int n = 60;
+        for (int i = 0; i < n; i++) {
+            publisher.publish(topics.agentEvents(), "server-" + (i % 3), Integer.toString(i)).join();
+        }
+        Map<String, Queue<Integer>> byKey = new ConcurrentHashMap<>();
+        java.util.Set<Integer> failedOnce = ConcurrentHashMap.newKeySet();
+        AtomicInteger total = new AtomicInteger();
+        loop(topics, "rewind", r -> {
+            int v = Integer.parseInt(r.value());
+            if (v % 7 == 3 && failedOnce.add(v)) {
+                throw new java.io.IOException("transient (simulated) on " + v);
+            }
+            byKey.computeIfAbsent(r.key(), k -> new ConcurrentLinkedQueue<>()).add(v);
+            total.incrementAndGet();
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> total.get() >= n);
+        assertEquals(n, total.get(), "each record handled exactly once (no rebalance here)");
+        byKey.forEach((key, values) -> {
+            List<Integer> list = new ArrayList<>(values);
+            List<Integer> expected = new ArrayList<>();
+            for (int i = Integer.parseInt(key.substring("server-".length())); i < n; i += 3) {
+                expected.add(i);
+            }
+            assertEquals(expected, list, "records of " + key);
+        });
+    }
+
+    @Test
+    void wrappedMalformedExceptionIsStillDeadLettered(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        publisher.publishAndWait(topics.agentEvents(), "server-b", "bad");
+        publisher.publishAndWait(topics.agentEvents(), "server-b", "good");
+        Queue<String> handled = new ConcurrentLinkedQueue<>();
+        loop(topics, "wrapped", r -> {
+            if (r.value().equals("bad")) {
+                throw new RuntimeException("gateway", new MalformedMessageException("unknown type"));
+            }
+            handled.add(r.value());
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("good"));
+        assertEquals(1, KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30)).size());
+    }
+}
