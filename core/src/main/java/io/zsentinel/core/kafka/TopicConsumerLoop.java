@@ -1,5 +1,6 @@
 package io.zsentinel.core.kafka;
 
+import io.zsentinel.core.messages.MalformedMessageException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;

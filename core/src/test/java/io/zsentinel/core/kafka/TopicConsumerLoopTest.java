@@ -1,5 +1,6 @@
 package io.zsentinel.core.kafka;
 
+import io.zsentinel.core.messages.MalformedMessageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
