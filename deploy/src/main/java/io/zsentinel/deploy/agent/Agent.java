@@ -1,0 +1,181 @@
+package io.zsentinel.deploy.agent;
+
+import io.zsentinel.core.kafka.KafkaSettings;
+import io.zsentinel.core.kafka.MessagePublisher;
+import io.zsentinel.core.kafka.TopicConsumerLoop;
+import io.zsentinel.core.kafka.Topics;
+import io.zsentinel.core.messages.CoreMessages;
+import io.zsentinel.core.messages.Envelope;
+import io.zsentinel.core.messages.EnvelopeCodec;
+import io.zsentinel.core.messages.MalformedMessageException;
+import io.zsentinel.core.messages.Message;
+import io.zsentinel.core.messages.agentcommands.AgentCommand;
+import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.AgentHeartbeat;
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.deploy.config.AgentConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent of one storage server: reports heartbeats, pool health and snapshot inventories to
+ * {@code zsentinel.agent-events}, and executes the controller's commands addressed to this server.
+ * It decides nothing: rules live in the controller's aggregates.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    /** A command older than this is stale: the controller has long re-decided, so it is not executed. */
+    static final Duration COMMAND_TTL = Duration.ofMinutes(5);
+
+    private final AgentConfig config;
+    private final ServerId server;
+    private final Topics topics;
+    private final MessagePublisher publisher;
+    private final String bootstrap;
+    private final Clock clock;
+    private final EnvelopeCodec codec = new EnvelopeCodec(CoreMessages.types());
+    private final InventoryScanner scanner;
+    private final PoolHealthProbe poolProbe;
+    private final CommandExecutor executor;
+    private final ScheduledExecutorService scheduler;
+    /** Last inventory the broker acknowledged, per dataset: only changes are sent again. */
+    private final Map<DatasetName, List<SnapshotInfo>> published = new HashMap<>();
+    private final Map<PoolName, String> poolErrors = new HashMap<>();
+    private TopicConsumerLoop commandLoop;
+
+    public Agent(AgentConfig config, ZfsDriver zfs, MessagePublisher publisher, Clock clock) {
+        this.config = config;
+        this.server = config.server();
+        this.topics = new Topics(config.kafka().prefix());
+        this.publisher = publisher;
+        this.bootstrap = config.kafka().bootstrap();
+        this.clock = clock;
+        this.scanner = new InventoryScanner(zfs);
+        this.poolProbe = new PoolHealthProbe(server, zfs, clock);
+        this.executor = new CommandExecutor(server, zfs);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent-" + server);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public ServerId server() {
+        return server;
+    }
+
+    public Agent start() {
+        Properties consumer = KafkaSettings.consumer(bootstrap, topics.groupId("agent-" + server));
+        // A new agent must not execute commands issued before it first subscribed (e.g. re-take a
+        // snapshot an operator destroyed since); once it has committed offsets it resumes from them.
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        commandLoop = TopicConsumerLoop.builder("agent-commands-" + server)
+                .consumerProperties(consumer)
+                .topics(topics.agentCommands())
+                .handler(this::onCommand)
+                .deadLetter(publisher, topics.deadLetter())
+                .start();
+        scheduler.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), 0, config.heartbeatSeconds(), TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(guarded("scan", this::scan), 0, config.scanSeconds(), TimeUnit.SECONDS);
+        log.info("agent {} started: watching pools {}, reporting to {}", server, config.pools(), topics.agentEvents());
+        return this;
+    }
+
+    private void onCommand(ConsumerRecord<String, String> record) {
+        if (!server.value().equals(record.key())) {
+            return; // addressed to another server of the cell
+        }
+        Envelope<Message> envelope = codec.decode(record.value());
+        if (!(envelope.payload() instanceof AgentCommand command)) {
+            throw new MalformedMessageException(envelope.type() + " is not an agent command");
+        }
+        if (envelope.occurredAt().plus(COMMAND_TTL).isBefore(clock.instant())) {
+            log.warn("skipped stale {} {} issued at {}", envelope.type(), command.commandId(), envelope.occurredAt());
+            return;
+        }
+        executor.execute(command).ifPresent(fact -> {
+            publish(fact);
+            scheduler.execute(guarded("scan", this::scan)); // report the new inventory now, not at the next tick
+        });
+    }
+
+    private void heartbeat() {
+        publisher.publish(topics.agentEvents(), server.value(),
+                encode(new AgentHeartbeat(server, executor.epoch(), clock.instant())));
+    }
+
+    private void scan() {
+        for (AgentFact report : poolProbe.report(config.pools())) {
+            publish(report);
+        }
+        for (PoolName pool : poolProbe.importedPools(config.pools())) {
+            try {
+                scanner.scan(pool).forEach(this::publishIfChanged);
+                if (poolErrors.remove(pool) != null) {
+                    log.info("inventory of pool {} on {} readable again", pool, server);
+                }
+            } catch (RuntimeException e) {
+                if (!e.getMessage().equals(poolErrors.put(pool, e.getMessage()))) {
+                    log.warn("cannot read the inventory of pool {} on {}: {}", pool, server, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void publishIfChanged(DatasetName dataset, List<SnapshotInfo> snapshots) {
+        if (snapshots.equals(published.get(dataset))) {
+            return;
+        }
+        publish(new SnapshotInventoryReported(server, dataset, snapshots, clock.instant()));
+        published.put(dataset, snapshots);
+    }
+
+    private void publish(AgentFact fact) {
+        publisher.publishAndWait(topics.agentEvents(), server.value(), encode(fact));
+    }
+
+    private String encode(AgentFact fact) {
+        return codec.encode(codec.wrap(fact, server.value(), clock.instant()));
+    }
+
+    private Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("agent {}: {} failed, will retry: {}", server, what, e.getMessage());
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        if (commandLoop != null) {
+            commandLoop.close();
+        }
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("agent {} stopped", server);
+    }
+}
