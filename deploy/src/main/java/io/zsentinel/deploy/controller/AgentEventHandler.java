@@ -1,0 +1,39 @@
+package io.zsentinel.deploy.controller;
+
+import io.zsentinel.core.messages.EnvelopeCodec;
+import io.zsentinel.core.messages.MalformedMessageException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+
+/**
+ * One agent fact from Kafka → aggregate commands, each sent and awaited before the consumer may
+ * commit the offset. An aggregate refusing a command as invalid makes the fact dead-lettered with
+ * the reason; anything else (store down, timeout) propagates, so the fact is retried.
+ */
+final class AgentEventHandler {
+    private final EnvelopeCodec codec;
+    private final FactRouter router;
+    private final CommandGateway commands;
+
+    AgentEventHandler(EnvelopeCodec codec, FactRouter router, CommandGateway commands) {
+        this.codec = codec;
+        this.router = router;
+        this.commands = commands;
+    }
+
+    void handle(ConsumerRecord<String, String> record) {
+        for (Object command : router.commandsFor(record.key(), codec.decode(record.value()))) {
+            try {
+                commands.sendAndWait(command);
+            } catch (CommandExecutionException | IllegalArgumentException e) {
+                Throwable cause = e instanceof CommandExecutionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof IllegalArgumentException) {
+                    throw new MalformedMessageException(command.getClass().getSimpleName() + " refused: "
+                            + cause.getMessage(), e);
+                }
+                throw e;
+            }
+        }
+    }
+}

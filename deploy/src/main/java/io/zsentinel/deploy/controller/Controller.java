@@ -1,0 +1,114 @@
+package io.zsentinel.deploy.controller;
+
+import io.zsentinel.core.kafka.KafkaSettings;
+import io.zsentinel.core.kafka.MessagePublisher;
+import io.zsentinel.core.kafka.TopicConsumerLoop;
+import io.zsentinel.core.kafka.Topics;
+import io.zsentinel.core.messages.CoreMessages;
+import io.zsentinel.core.messages.EnvelopeCodec;
+import io.zsentinel.deploy.config.ControllerConfig;
+import io.zsentinel.deploy.store.AxonStore;
+import io.zsentinel.failover.server.StorageServerAggregate;
+import io.zsentinel.projections.fleet.FleetView;
+import io.zsentinel.projections.inventory.SnapshotInventoryView;
+import io.zsentinel.replication.dataset.DatasetAggregate;
+import org.apache.kafka.clients.admin.Admin;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The controller: agent facts from Kafka → Axon aggregates → JDBC event store → domain events on
+ * Kafka and in-memory projections. Only one controller of a cell may run (Axon locks aggregates per
+ * JVM); the lease that enforces it is future work.
+ */
+public final class Controller implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    /** The projections are in memory: their tokens too, so every start rebuilds them from the store. */
+    static final String PROJECTIONS = "projections";
+
+    private final Topics topics;
+    private final MessagePublisher publisher;
+    private final Admin admin;
+    private final SnapshotInventoryView inventory = new SnapshotInventoryView();
+    private final FleetView fleet;
+    private final Configuration axon;
+    private final TopicConsumerLoop agentEvents;
+
+    private Controller(ControllerConfig config, DataSource dataSource, Clock clock) {
+        String bootstrap = config.kafka().bootstrap();
+        this.topics = new Topics(config.kafka().prefix());
+        this.admin = Admin.create(KafkaSettings.admin(bootstrap));
+        topics.createAll(admin);
+        this.publisher = MessagePublisher.create(bootstrap);
+        this.fleet = new FleetView(clock, Duration.ofSeconds(config.heartbeatTimeoutSeconds()));
+
+        DomainEventPublisher domainPublisher = new DomainEventPublisher(DomainTypes.all(),
+                (key, json) -> publisher.publishAndWait(topics.domainEvents(), key, json));
+        AxonStore store = AxonStore.create(dataSource);
+        this.axon = store.configure(AxonStore.newConfigurer())
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(DatasetAggregate.class)
+                        .configureCache(c -> new WeakReferenceCache()))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(StorageServerAggregate.class)
+                        .configureCache(c -> new WeakReferenceCache()))
+                .eventProcessing(ep -> ep
+                        .registerTrackingEventProcessor(DomainEventPublisher.PROCESSOR, Configuration::eventStore,
+                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
+                        .assignHandlerInstancesMatching(DomainEventPublisher.PROCESSOR, h -> h == domainPublisher)
+                        .registerEventHandler(c -> domainPublisher)
+                        .registerPooledStreamingEventProcessor(PROJECTIONS)
+                        .registerTokenStore(PROJECTIONS, c -> new InMemoryTokenStore())
+                        .assignHandlerInstancesMatching(PROJECTIONS, h -> h == inventory || h == fleet)
+                        .registerEventHandler(c -> inventory)
+                        .registerEventHandler(c -> fleet))
+                .buildConfiguration();
+        axon.start();
+
+        AgentEventHandler handler = new AgentEventHandler(new EnvelopeCodec(CoreMessages.types()),
+                new FactRouter(fleet::heartbeat), axon.commandGateway());
+        this.agentEvents = TopicConsumerLoop.builder("controller-agent-events")
+                .consumerProperties(KafkaSettings.consumer(bootstrap, topics.groupId("controller")))
+                .topics(topics.agentEvents())
+                .handler(handler::handle)
+                .deadLetter(publisher, topics.deadLetter())
+                .start();
+        log.info("controller started: consuming {}, publishing {}", topics.agentEvents(), topics.domainEvents());
+    }
+
+    public static Controller start(ControllerConfig config, DataSource dataSource, Clock clock) {
+        return new Controller(config, dataSource, clock);
+    }
+
+    public SnapshotInventoryView inventory() {
+        return inventory;
+    }
+
+    public FleetView fleet() {
+        return fleet;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        agentEvents.close();
+        axon.shutdown();
+        publisher.close();
+        admin.close();
+        log.info("controller stopped");
+    }
+}
