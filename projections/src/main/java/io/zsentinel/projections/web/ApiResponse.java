@@ -1,6 +1,7 @@
 package io.zsentinel.projections.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A complete response; JSON bodies are serialized by {@link ApiServer}, so handlers return plain objects. */
@@ -29,7 +30,7 @@ public record ApiResponse(int status, String contentType, Object body, Map<Strin
     }
 
     public ApiResponse withHeader(String name, String value) {
-        Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
         return new ApiResponse(status, contentType, body, more);
     }

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static io.zsentinel.projections.Events.A;
 import static io.zsentinel.projections.Events.A_VM1;
@@ -146,6 +149,30 @@ class SnapshotInventoryViewTest {
         assertFalse(view.knows(DatasetName.of("primary/vm2"), Optional.empty()));
         assertTrue(view.dataset(A_VM1).isPresent());
         assertTrue(view.dataset(B_VM1).isEmpty());
+    }
+
+    @Test
+    void readersSeeConsistentRowsWhileEventsAreApplied() throws Exception {
+        apply(registered(A_VM1));
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> writing = writer.submit(() -> {
+                for (long txg = 1; txg <= 5_000; txg++) {
+                    view.on(recorded(A_VM1, "s" + txg, txg, false), T0);
+                }
+            });
+            while (!writing.isDone()) {
+                List<SnapshotRow> rows = view.snapshots(VM1, Optional.of(A));
+                for (int i = 1; i < rows.size(); i++) {
+                    assertTrue(rows.get(i - 1).createtxg() < rows.get(i).createtxg());
+                }
+                assertTrue(view.datasets().get(0).snapshotCount() >= rows.size(), "counts only grow here");
+            }
+            writing.get();
+        } finally {
+            writer.shutdownNow();
+        }
+        assertEquals(5_000, view.datasets().get(0).snapshotCount());
     }
 
     @Test
