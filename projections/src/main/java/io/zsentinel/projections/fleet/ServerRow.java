@@ -1,0 +1,11 @@
+package io.zsentinel.projections.fleet;
+
+import io.zsentinel.core.values.ServerId;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A storage server as the dashboard shows it; heartbeat fields and registeredAt are null until known. */
+public record ServerRow(ServerId server, Liveness status, Instant lastHeartbeat, Long secondsSinceHeartbeat,
+                        Instant registeredAt, List<PoolRow> pools) {
+}

@@ -1,0 +1,134 @@
+package io.zsentinel.projections.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.zsentinel.core.messages.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The JDK's HTTP server in front of a {@link Routes} table. Every failure becomes a JSON body with an
+ * error and a hint; an unexpected one is logged here, once, and its stack trace never leaves the process.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final int BACKLOG = 64;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Routes routes;
+    private final ObjectMapper json = Json.newMapper();
+
+    private ApiServer(HttpServer server, ExecutorService executor, Routes routes) {
+        this.server = server;
+        this.executor = executor;
+        this.routes = routes;
+    }
+
+    /** Binds {@code address} (port 0 picks a free port) and starts serving on {@code threads} threads. */
+    public static ApiServer start(InetSocketAddress address, Routes routes, int threads) throws IOException {
+        HttpServer http = HttpServer.create(address, BACKLOG);
+        ExecutorService executor = Executors.newFixedThreadPool(threads, namedDaemons());
+        ApiServer api = new ApiServer(http, executor, routes);
+        http.createContext("/", api::serve);
+        http.setExecutor(executor);
+        http.start();
+        log.info("API listening on {}:{}", address.getHostString(), api.port());
+        return api;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        // No grace period: the API holds no state a client could lose, and stop(n) may wait all n seconds.
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void serve(HttpExchange exchange) {
+        try (exchange) {
+            drain(exchange.getRequestBody());
+            write(exchange, respond(exchange));
+        } catch (IOException e) {
+            log.debug("client went away during {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(),
+                    e.toString());
+        } catch (RuntimeException e) {
+            log.error("cannot write the response to {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+        }
+    }
+
+    private ApiResponse respond(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String rawPath = exchange.getRequestURI().getRawPath();
+        try {
+            Routes.Lookup lookup = routes.lookup(method, rawPath);
+            if (lookup instanceof Routes.Lookup.Found found) {
+                ApiRequest request = new ApiRequest(method, rawPath, found.pathParams(),
+                        ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
+                return encoded(found.handler().handle(request));
+            }
+            if (lookup instanceof Routes.Lookup.MethodNotAllowed notAllowed) {
+                String allowed = String.join(", ", notAllowed.allowed());
+                return encoded(ApiResponse.error(405, method + " is not supported on " + rawPath, "use " + allowed)
+                        .withHeader("Allow", allowed));
+            }
+            return encoded(ApiResponse.error(404, "no such resource: " + rawPath,
+                    "GET / for the dashboard; the API is under /api (datasets, servers) and /health"));
+        } catch (ApiException e) {
+            return encoded(ApiResponse.error(e.status(), e.getMessage(), e.hint()));
+        } catch (Exception e) {
+            log.error("{} {} failed", method, exchange.getRequestURI(), e);
+            return encoded(ApiResponse.error(500, "internal error while serving " + rawPath,
+                    "the controller log has the details; retry, and report it if it persists"));
+        }
+    }
+
+    /** Serializes inside the handler's try, so that a body Jackson cannot write is a logged 500. */
+    private ApiResponse encoded(ApiResponse response) throws IOException {
+        if (response.body() instanceof byte[]) {
+            return response;
+        }
+        return new ApiResponse(response.status(), response.contentType(), json.writeValueAsBytes(response.body()),
+                response.headers());
+    }
+
+    private void write(HttpExchange exchange, ApiResponse response) throws IOException {
+        byte[] body = (byte[]) response.body();
+        exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        response.headers().forEach(exchange.getResponseHeaders()::set);
+        exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Reading an unread body lets the connection be reused. */
+    private static void drain(InputStream in) throws IOException {
+        try (in) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    private static ThreadFactory namedDaemons() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "zsentinel-api-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,19 @@
+package io.zsentinel.projections.web;
+
+import io.zsentinel.projections.fleet.FleetView;
+import io.zsentinel.projections.inventory.SnapshotInventoryView;
+
+/** The standard route table; callers may add routes to the returned table before starting the server. */
+public final class ZsentinelApi {
+    private ZsentinelApi() {
+    }
+
+    public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, HealthEndpoint health) {
+        Routes routes = new Routes();
+        routes.get("/health", health);
+        new InventoryRoutes(inventory).addTo(routes);
+        new FleetRoutes(fleet).addTo(routes);
+        new DashboardPage().addTo(routes);
+        return routes;
+    }
+}

@@ -1,0 +1,117 @@
+package io.zsentinel.projections.fleet;
+
+import io.zsentinel.core.values.PoolHealth;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.failover.api.PoolHealthChanged;
+import io.zsentinel.failover.api.ServerRegistered;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static io.zsentinel.projections.Events.A;
+import static io.zsentinel.projections.Events.B;
+import static io.zsentinel.projections.Events.T0;
+import static io.zsentinel.projections.Events.pool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class FleetViewTest {
+    private Instant now = T0.plusSeconds(100);
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+    private final FleetView fleet = new FleetView(clock, Duration.ofSeconds(15));
+
+    @Test
+    void livenessFollowsTheNewestHeartbeat() {
+        fleet.on(new ServerRegistered(A, T0));
+        assertEquals(Liveness.UNKNOWN, fleet.servers().get(0).status());
+        assertNull(fleet.servers().get(0).secondsSinceHeartbeat());
+
+        fleet.heartbeat(A, now.minusSeconds(3));
+        fleet.heartbeat(A, now.minusSeconds(40)); // late redelivery: ignored
+        ServerRow row = fleet.servers().get(0);
+        assertEquals(Liveness.UP, row.status());
+        assertEquals(3L, row.secondsSinceHeartbeat());
+        assertEquals(T0, row.registeredAt());
+
+        now = now.plusSeconds(12);
+        assertEquals(Liveness.UP, fleet.servers().get(0).status(), "15 s exactly is still up");
+        now = now.plusSeconds(1);
+        assertEquals(Liveness.SILENT, fleet.servers().get(0).status());
+        assertEquals(16L, fleet.servers().get(0).secondsSinceHeartbeat());
+    }
+
+    @Test
+    void aHeardButUnregisteredServerIsListed() {
+        fleet.heartbeat(B, now);
+        fleet.on(new ServerRegistered(A, T0));
+
+        List<ServerRow> rows = fleet.servers();
+        assertEquals(List.of(A, B), rows.stream().map(ServerRow::server).toList());
+        assertNull(rows.get(1).registeredAt());
+        assertEquals(Liveness.UP, rows.get(1).status());
+    }
+
+    @Test
+    void poolsKeepTheirLatestConditionAndHealthSince() {
+        fleet.on(new ServerRegistered(A, T0));
+        fleet.on(pool(A, "primary", PoolHealth.ONLINE, 40, T0));
+        fleet.on(pool(A, "backup", PoolHealth.ONLINE, 10, T0));
+        fleet.on(pool(A, "primary", PoolHealth.DEGRADED, 41, T0.plusSeconds(10)));
+        fleet.on(pool(A, "primary", PoolHealth.DEGRADED, 42, T0.plusSeconds(20)));
+
+        List<PoolRow> pools = fleet.servers().get(0).pools();
+        assertEquals(List.of(PoolName.of("backup"), PoolName.of("primary")), pools.stream().map(PoolRow::pool).toList());
+        PoolRow primary = pools.get(1);
+        assertEquals(new PoolRow(PoolName.of("primary"), PoolHealth.DEGRADED, 42, 1L << 40, 0, 0, 3,
+                T0.plusSeconds(10)), primary);
+    }
+
+    @Test
+    void reapplyingEventsChangesNothingAndResetKeepsHeartbeats() {
+        Object[] history = {new ServerRegistered(A, T0), pool(A, "primary", PoolHealth.ONLINE, 40, T0),
+                pool(A, "primary", PoolHealth.FAULTED, 40, T0.plusSeconds(5))};
+        applyAll(history);
+        fleet.heartbeat(A, now);
+        List<ServerRow> before = fleet.servers();
+
+        applyAll(history);
+        assertEquals(before, fleet.servers());
+
+        fleet.reset();
+        ServerRow afterReset = fleet.servers().get(0);
+        assertEquals(List.of(), afterReset.pools());
+        assertEquals(Liveness.UP, afterReset.status(), "heartbeats are not event sourced, so a replay keeps them");
+        applyAll(history);
+        assertEquals(before, fleet.servers());
+    }
+
+    private void applyAll(Object... events) {
+        for (Object e : events) {
+            if (e instanceof ServerRegistered r) {
+                fleet.on(r);
+            } else {
+                fleet.on((PoolHealthChanged) e);
+            }
+        }
+    }
+}
