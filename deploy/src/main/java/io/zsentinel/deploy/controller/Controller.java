@@ -32,8 +32,6 @@ import java.time.Duration;
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
-    /** The projections are in memory: their tokens too, so every start rebuilds them from the store. */
-    static final String PROJECTIONS = "projections";
 
     private final Topics topics;
     private final MessagePublisher publisher;
@@ -64,12 +62,14 @@ public final class Controller implements AutoCloseable {
                                 c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
                         .assignHandlerInstancesMatching(DomainEventPublisher.PROCESSOR, h -> h == domainPublisher)
                         .registerEventHandler(c -> domainPublisher)
-                        .registerPooledStreamingEventProcessor(PROJECTIONS)
-                        .registerTokenStore(PROJECTIONS, c -> new InMemoryTokenStore())
-                        .assignHandlerInstancesMatching(PROJECTIONS, h -> h == inventory || h == fleet)
+                        .registerPooledStreamingEventProcessor(SnapshotInventoryView.PROCESSING_GROUP)
+                        .registerTokenStore(SnapshotInventoryView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
                         .registerEventHandler(c -> inventory)
+                        .registerPooledStreamingEventProcessor(FleetView.PROCESSING_GROUP)
+                        .registerTokenStore(FleetView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
                         .registerEventHandler(c -> fleet))
                 .buildConfiguration();
+        // The views live in memory, so their tokens do too: every start rebuilds them from the store.
         axon.start();
 
         AgentEventHandler handler = new AgentEventHandler(new EnvelopeCodec(CoreMessages.types()),
@@ -99,8 +99,14 @@ public final class Controller implements AutoCloseable {
         return topics;
     }
 
-    public Admin admin() {
-        return admin;
+    /** True when the Kafka cluster answered within {@code timeout}. */
+    public boolean kafkaReachable(Duration timeout) {
+        try {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     @Override

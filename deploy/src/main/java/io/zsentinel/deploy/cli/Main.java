@@ -1,0 +1,126 @@
+package io.zsentinel.deploy.cli;
+
+import io.zsentinel.core.kafka.MessagePublisher;
+import io.zsentinel.core.zfs.ProcessCommandRunner;
+import io.zsentinel.core.zfs.ZfsBinaries;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.deploy.agent.Agent;
+import io.zsentinel.deploy.config.AgentConfig;
+import io.zsentinel.deploy.config.ConfigException;
+import io.zsentinel.deploy.config.ConfigFiles;
+import io.zsentinel.deploy.config.ControllerConfig;
+import io.zsentinel.deploy.controller.ControllerApp;
+import io.zsentinel.deploy.lab.Lab;
+import io.zsentinel.deploy.lab.LabException;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code zsentinel lab | controller | agent | status | help}. Errors are one clear message, never a stack trace. */
+public final class Main {
+    private static final String USAGE = """
+            usage: zsentinel <command> [options]
+              lab [--dir DIR] [--reset] [--port N] [--kafka-port N] [--install]
+                                 three zfs-fuse pools, Kafka, PostgreSQL, agents, controller and dashboard
+              controller --config controller.yaml
+              agent --config agent.yaml
+              status [--url http://127.0.0.1:8080]   servers and datasets as the controller sees them
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        try {
+            System.exit(run(args));
+        } catch (ConfigException | LabException | UsageException | IllegalArgumentException e) {
+            System.err.println("zsentinel: " + e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            System.err.println("zsentinel: " + e);
+            System.exit(1);
+        }
+    }
+
+    static int run(String[] args) throws Exception {
+        Options options = new Options(args.length == 0 ? new String[0] : Arrays.copyOfRange(args, 1, args.length));
+        String command = args.length == 0 ? "help" : args[0];
+        switch (command) {
+            case "lab" -> {
+                Lab.Options lab = new Lab.Options(Path.of(options.value("--dir", ".lab")), options.flag("--reset"),
+                        options.intValue("--port", 8080), options.intValue("--kafka-port", 9092));
+                options.flag("--install"); // handled by the launcher script before Java starts
+                options.requireAllUsed();
+                runUntilInterrupted(() -> {
+                    Lab running = Lab.start(lab);
+                    System.out.println("zsentinel lab is running. Dashboard and API: http://127.0.0.1:" + running.httpPort()
+                            + "/\n  try: zfs snapshot primary/vm1@manual-1; curl -s http://127.0.0.1:"
+                            + running.httpPort() + "/api/datasets/primary%2Fvm1/snapshots\n  Ctrl-C stops the lab.");
+                    return running;
+                });
+            }
+            case "controller" -> {
+                ControllerConfig config = ConfigFiles.read(Path.of(options.required("--config")), ControllerConfig.class);
+                options.requireAllUsed();
+                runUntilInterrupted(() -> {
+                    ControllerApp app = ControllerApp.start(config, Clock.systemUTC());
+                    System.out.println("zsentinel controller: API on http://" + config.http().host() + ":" + app.httpPort() + "/");
+                    return app;
+                });
+            }
+            case "agent" -> {
+                AgentConfig config = ConfigFiles.read(Path.of(options.required("--config")), AgentConfig.class);
+                options.requireAllUsed();
+                runUntilInterrupted(() -> {
+                    ProcessCommandRunner runner = new ProcessCommandRunner(new ZfsBinaries(config.zfsCommand(), config.zpoolCommand()));
+                    MessagePublisher publisher = MessagePublisher.create(config.kafka().bootstrap());
+                    Agent agent = new Agent(config, ZfsDriver.detect(runner, config.pools().get(0)), publisher,
+                            Clock.systemUTC()).start();
+                    return () -> {
+                        agent.close();
+                        publisher.close();
+                    };
+                });
+            }
+            case "status" -> {
+                String url = options.value("--url", "http://127.0.0.1:8080");
+                options.requireAllUsed();
+                return StatusCommand.print(url, System.out);
+            }
+            case "help", "--help", "-h" -> System.out.print(USAGE);
+            default -> throw new UsageException("unknown command \"" + command + "\"\n" + USAGE);
+        }
+        return 0;
+    }
+
+    @FunctionalInterface
+    interface Starter {
+        AutoCloseable start() throws Exception;
+    }
+
+    /** Starts, then waits for Ctrl-C (SIGINT/SIGTERM) and stops everything before the JVM exits. */
+    private static void runUntilInterrupted(Starter starter) throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        Thread hook = new Thread(() -> {
+            AutoCloseable r = running.peek();
+            if (r != null) {
+                System.out.println("zsentinel: stopping ...");
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    System.err.println("zsentinel: while stopping: " + e);
+                }
+            }
+            stopped.countDown();
+        }, "zsentinel-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        running.push(starter.start());
+        stopped.await();
+    }
+}

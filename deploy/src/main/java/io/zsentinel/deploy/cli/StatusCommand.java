@@ -1,0 +1,58 @@
+package io.zsentinel.deploy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zsentinel.core.messages.Json;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** {@code zsentinel status}: the fleet and its datasets as tables, read from the controller's API. */
+final class StatusCommand {
+    private StatusCommand() {
+    }
+
+    static int print(String baseUrl, PrintStream out) throws Exception {
+        ObjectMapper json = Json.newMapper();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        JsonNode servers;
+        JsonNode datasets;
+        try {
+            servers = json.readTree(get(http, baseUrl + "/api/servers"));
+            datasets = json.readTree(get(http, baseUrl + "/api/datasets"));
+        } catch (java.io.IOException e) {
+            throw new UsageException("no controller answers at " + baseUrl + " (" + e.getMessage()
+                    + "); start one, or give --url");
+        }
+        out.printf("%-16s %-8s %-22s %s%n", "SERVER", "STATUS", "LAST HEARTBEAT", "POOLS");
+        for (JsonNode s : servers) {
+            StringBuilder pools = new StringBuilder();
+            for (JsonNode p : s.path("pools")) {
+                pools.append(p.path("pool").asText()).append(' ').append(p.path("health").asText())
+                        .append(' ').append(p.path("capacityPercent").asInt()).append("%  ");
+            }
+            out.printf("%-16s %-8s %-22s %s%n", s.path("server").asText(), s.path("status").asText(),
+                    s.path("lastHeartbeat").asText("-"), pools.toString().strip());
+        }
+        out.println();
+        out.printf("%-16s %-32s %9s  %s%n", "SERVER", "DATASET", "SNAPSHOTS", "NEWEST");
+        for (JsonNode d : datasets) {
+            out.printf("%-16s %-32s %9d  %s%n", d.path("server").asText(), d.path("dataset").asText(),
+                    d.path("snapshotCount").asInt(), d.path("newestSnapshot").asText("-"));
+        }
+        return 0;
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new java.io.IOException("HTTP " + response.statusCode() + " from " + url);
+        }
+        return response.body();
+    }
+}
