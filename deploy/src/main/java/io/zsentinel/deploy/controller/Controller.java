@@ -62,10 +62,12 @@ public final class Controller implements AutoCloseable {
                                 c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
                         .assignHandlerInstancesMatching(DomainEventPublisher.PROCESSOR, h -> h == domainPublisher)
                         .registerEventHandler(c -> domainPublisher)
-                        .registerPooledStreamingEventProcessor(SnapshotInventoryView.PROCESSING_GROUP)
+                        .registerPooledStreamingEventProcessor(SnapshotInventoryView.PROCESSING_GROUP, Configuration::eventStore,
+                                (c, b) -> b.initialSegmentCount(1))
                         .registerTokenStore(SnapshotInventoryView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
                         .registerEventHandler(c -> inventory)
-                        .registerPooledStreamingEventProcessor(FleetView.PROCESSING_GROUP)
+                        .registerPooledStreamingEventProcessor(FleetView.PROCESSING_GROUP, Configuration::eventStore,
+                                (c, b) -> b.initialSegmentCount(1))
                         .registerTokenStore(FleetView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
                         .registerEventHandler(c -> fleet))
                 .buildConfiguration();
