@@ -61,6 +61,7 @@ public final class EmbeddedPostgresStore implements AutoCloseable {
         try {
             Files.createDirectories(data);
             Files.createDirectories(work);
+            StalePostmaster.stopIfOrphaned(data);
             // The builder captures its parent directory from this property (else java.io.tmpdir/embedded-pg).
             System.setProperty(ZONKY_WORK_DIR_PROPERTY, work.toString());
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
@@ -70,6 +71,9 @@ public final class EmbeddedPostgresStore implements AutoCloseable {
                     .setCleanDataDirectory(false) // keep the data on close and reuse it on the next start
                     .setOverrideWorkingDirectory(work.toFile())
                     .setPort(port)
+                    // Our close() stops it after the controller is done; zonky's own JVM hook would
+                    // stop PostgreSQL while the controller still commits its last unit of work.
+                    .setRegisterShutdownHook(false)
                     .start();
             return new EmbeddedPostgresStore(postgres, data);
         } catch (IOException e) {
