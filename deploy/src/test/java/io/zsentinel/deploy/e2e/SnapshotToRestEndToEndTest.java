@@ -1,0 +1,187 @@
+package io.zsentinel.deploy.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zsentinel.core.kafka.KafkaTestBroker;
+import io.zsentinel.core.kafka.MessagePublisher;
+import io.zsentinel.core.kafka.Topics;
+import io.zsentinel.core.messages.CoreMessages;
+import io.zsentinel.core.messages.EnvelopeCodec;
+import io.zsentinel.core.messages.Json;
+import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.core.zfs.ZfsTestPools;
+import io.zsentinel.deploy.agent.Agent;
+import io.zsentinel.deploy.config.AgentConfig;
+import io.zsentinel.deploy.config.ControllerConfig;
+import io.zsentinel.deploy.config.KafkaConfig;
+import io.zsentinel.deploy.controller.ControllerApp;
+import io.zsentinel.deploy.store.EmbeddedPostgresStore;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The walking skeleton on real parts: a zfs-fuse pool, the in-process Kafka broker, an embedded
+ * PostgreSQL, one agent and the controller. A snapshot taken with the {@code zfs} command must
+ * appear in the REST API, with the guid zfs itself reports.
+ */
+class SnapshotToRestEndToEndTest {
+    private static final ObjectMapper JSON = Json.newMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+    static ZfsTestPools pools;
+    static EmbeddedPostgresStore postgres;
+    static ControllerApp controller;
+    static Agent agent;
+    static MessagePublisher publisher;
+    static Topics topics;
+    static ServerId server;
+    static DatasetName vm1;
+
+    @BeforeAll
+    static void startEverything() {
+        pools = ZfsTestPools.open(dir.resolve("pools"), "zte");
+        PoolName pool = pools.createPool("p", 64L * 1024 * 1024);
+        ZfsDriver zfs = ZfsDriver.detect(pools.runner(), pool);
+        vm1 = new DatasetName(pool.value() + "/vm1");
+        zfs.createDataset(vm1);
+
+        topics = KafkaTestBroker.freshTopics("e2e", 1);
+        String cell = topics.prefix().substring(0, topics.prefix().length() - 1);
+        KafkaConfig kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(), cell);
+        postgres = EmbeddedPostgresStore.start(dir.resolve("postgres"));
+        controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0), null),
+                postgres.dataSource(), Clock.systemUTC());
+        server = new ServerId("e2e-" + pool.value());
+        publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
+        agent = new Agent(new AgentConfig(server, kafka, List.of(pool), 1, 1, null, null), zfs, publisher,
+                Clock.systemUTC()).start();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        for (AutoCloseable c : new AutoCloseable[]{agent, publisher, controller, postgres, pools}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("cleanup: " + e);
+            }
+        }
+    }
+
+    @Test
+    void aSnapshotTakenWithZfsShowsUpInTheRestApiWithItsGuid() throws Exception {
+        String snapshot = vm1 + "@manual-1";
+        run("zfs", "snapshot", snapshot);
+        String guid = run("zfs", "get", "-H", "-p", "-o", "value", "guid", snapshot).strip();
+
+        JsonNode rows = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> snapshots(vm1), r -> r.size() == 1);
+        JsonNode row = rows.get(0);
+        assertEquals(snapshot, row.path("name").asText());
+        assertEquals(guid, row.path("guid").asText());
+        assertEquals(server.value(), row.path("server").asText());
+        assertTrue(row.path("createtxg").asLong() > 0);
+        assertTrue(row.hasNonNull("created"));
+        assertTrue(row.path("referencedBytes").asLong() > 0);
+
+        // The events are in PostgreSQL and reached the domain-events topic.
+        try (Connection c = postgres.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from domain_event_entry where aggregate_identifier = '"
+                     + server + ":" + vm1 + "' and payload_type like '%SnapshotRecorded'")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+        }
+        List<ConsumerRecord<String, String>> published = KafkaTestBroker.readFromStart(KafkaTestBroker.bootstrapServers(),
+                topics.domainEvents(), 50, Duration.ofSeconds(3));
+        assertTrue(published.stream().anyMatch(r -> r.value().contains("\"type\":\"SnapshotRecorded\"")
+                && r.value().contains(guid)), "SnapshotRecorded with guid " + guid + " on " + topics.domainEvents());
+
+        // A destroyed snapshot disappears again.
+        run("zfs", "destroy", snapshot);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> snapshots(vm1).size() == 0);
+    }
+
+    @Test
+    void aTakeSnapshotCommandIsExecutedByTheAgentAndRecordedAsZsentinels() throws Exception {
+        EnvelopeCodec codec = new EnvelopeCodec(CoreMessages.types());
+        TakeSnapshot take = new TakeSnapshot(UUID.randomUUID(), server, 1, vm1.snapshot("ordered-1"));
+        // The agent starts at the end of its command topic; re-sending the same command is harmless.
+        JsonNode rows = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    publisher.publishAndWait(topics.agentCommands(), server.value(),
+                            codec.encode(codec.wrap(take, "controller", java.time.Instant.now())));
+                    return snapshots(vm1);
+                }, r -> r.findValuesAsText("name").contains(vm1 + "@ordered-1")
+                        && r.toString().contains("\"takenByZsentinel\":true"));
+        assertTrue(rows.size() >= 1);
+        String guid = run("zfs", "get", "-H", "-p", "-o", "value", "guid", vm1 + "@ordered-1").strip();
+        assertTrue(rows.toString().contains(guid));
+    }
+
+    @Test
+    void malformedAndForgedFactsGoToTheDeadLetterTopicAndTheControllerCarriesOn() throws Exception {
+        publisher.publishAndWait(topics.agentEvents(), server.value(), "{not json");
+        String forged = "{\"messageId\":\"" + UUID.randomUUID() + "\",\"type\":\"AgentHeartbeat\",\"schemaVersion\":1,"
+                + "\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"x\",\"payload\":{\"server\":\"someone-else\","
+                + "\"epoch\":1,\"at\":\"2026-11-25T10:00:00Z\"}}";
+        publisher.publishAndWait(topics.agentEvents(), server.value(), forged);
+        List<ConsumerRecord<String, String>> dead = await().atMost(Duration.ofSeconds(30))
+                .until(() -> KafkaTestBroker.readFromStart(KafkaTestBroker.bootstrapServers(), topics.deadLetter(), 2,
+                        Duration.ofSeconds(1)), r -> r.size() >= 2);
+        assertTrue(dead.stream().anyMatch(r -> r.value().contains("not JSON")), dead.toString());
+        assertTrue(dead.stream().anyMatch(r -> r.value().contains("arrived under key " + server)), dead.toString());
+        // Later facts are still handled: a new snapshot still shows up.
+        run("zfs", "snapshot", vm1 + "@after-garbage");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> snapshots(vm1).toString().contains(vm1 + "@after-garbage"));
+    }
+
+    private static JsonNode snapshots(DatasetName dataset) throws IOException, InterruptedException {
+        String encoded = java.net.URLEncoder.encode(dataset.value(), java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + controller.httpPort() + "/api/datasets/" + encoded + "/snapshots")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return JSON.createArrayNode(); // not registered yet
+        }
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private static String run(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", argv) + ": " + out);
+        return out;
+    }
+}
