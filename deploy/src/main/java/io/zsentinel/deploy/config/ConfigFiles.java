@@ -40,10 +40,28 @@ public final class ConfigFiles {
             }
             return value;
         } catch (JsonMappingException e) {
-            throw new ConfigException(fileName + where(e.getLocation()) + ": " + reason(e), e);
+            String line = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
+                    ? lineOfKey(yaml, u.getPropertyName()) : where(e.getLocation());
+            throw new ConfigException(fileName + line + ": " + reason(e), e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(fileName + where(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Records are read through a buffer, so Jackson reports an unknown key where it stopped reading,
+     * not where the key is; the key's own line is what the operator needs.
+     */
+    private static String lineOfKey(String yaml, String key) {
+        java.util.regex.Pattern keyPattern = java.util.regex.Pattern.compile(
+                "(^|[\\s{,])\"?" + java.util.regex.Pattern.quote(key) + "\"?\\s*:");
+        String[] lines = yaml.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (keyPattern.matcher(lines[i]).find()) {
+                return ":" + (i + 1);
+            }
+        }
+        return "";
     }
 
     private static String where(JsonLocation location) {
