@@ -1,0 +1,94 @@
+package io.zsentinel.deploy.lab;
+
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.zfs.CommandResult;
+import io.zsentinel.core.zfs.CommandRunner;
+import io.zsentinel.core.zfs.ZfsDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The lab's file-backed pools: created when missing, re-imported when exported, destroyed on
+ * reset — but only a pool whose device is the lab's own file, never a same-named pool of the host.
+ */
+final class LabPools {
+    private static final Logger log = LoggerFactory.getLogger(LabPools.class);
+    static final long POOL_BYTES = 256L * 1024 * 1024;
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    private final Path dir;
+    private final CommandRunner runner;
+
+    LabPools(Path dir, CommandRunner runner) {
+        this.dir = dir;
+        this.runner = runner;
+    }
+
+    Path image(PoolName pool) {
+        return dir.resolve("pools").resolve(pool.value() + ".img").toAbsolutePath();
+    }
+
+    Path mountpoint(PoolName pool) {
+        return dir.resolve("mnt").resolve(pool.value()).toAbsolutePath();
+    }
+
+    /** Makes sure {@code pool} is imported, with a dataset {@code pool/vm1}. */
+    void ensure(PoolName pool) throws IOException {
+        if (imported(pool)) {
+            if (!ours(pool)) {
+                throw new LabException("a pool named " + pool + " already exists on this machine and is not the lab's ("
+                        + image(pool) + "); export or rename it, or run the lab elsewhere with --dir");
+            }
+        } else if (Files.exists(image(pool))) {
+            run("zpool", "import", "-d", image(pool).getParent().toString(), pool.value());
+            log.info("re-imported lab pool {} from {}", pool, image(pool));
+        } else {
+            Files.createDirectories(image(pool).getParent());
+            Files.createDirectories(mountpoint(pool));
+            try (RandomAccessFile file = new RandomAccessFile(image(pool).toFile(), "rw")) {
+                file.setLength(POOL_BYTES);
+            }
+            run("zpool", "create", "-m", mountpoint(pool).toString(), pool.value(), image(pool).toString());
+            // A vanished file must return errors, not hang every pool of the shared zfs-fuse daemon.
+            run("zpool", "set", "failmode=continue", pool.value());
+            log.info("created lab pool {} on {}", pool, image(pool));
+        }
+        ZfsDriver zfs = ZfsDriver.detect(runner, pool);
+        DatasetName vm1 = new DatasetName(pool.value() + "/vm1");
+        if (zfs.listDatasets(new DatasetName(pool.value())).stream().noneMatch(d -> d.name().equals(vm1))) {
+            zfs.createDataset(vm1);
+        }
+    }
+
+    /** Destroys the lab pool if it is imported and its device is the lab's file. */
+    void destroy(PoolName pool) {
+        if (imported(pool) && ours(pool)) {
+            run("zpool", "destroy", "-f", pool.value());
+            log.info("destroyed lab pool {}", pool);
+        }
+    }
+
+    boolean imported(PoolName pool) {
+        return runner.run(List.of("zpool", "list", "-H", "-o", "name", pool.value()), TIMEOUT).exitCode() == 0;
+    }
+
+    private boolean ours(PoolName pool) {
+        CommandResult status = runner.run(List.of("zpool", "status", pool.value()), TIMEOUT);
+        return status.stdout().contains(image(pool).toString());
+    }
+
+    private void run(String... argv) {
+        CommandResult result = runner.run(List.of(argv), TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new LabException(String.join(" ", argv) + " failed: " + result.errorText());
+        }
+    }
+}
