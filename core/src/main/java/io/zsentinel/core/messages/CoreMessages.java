@@ -1,8 +1,13 @@
 package io.zsentinel.core.messages;
 
 import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
+import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
+import io.zsentinel.core.messages.agentcommands.ReleaseHold;
+import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
+import io.zsentinel.core.messages.agentcommands.RollbackDataset;
 import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
+import io.zsentinel.core.messages.facts.CommandCompleted;
 import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.PoolHealthReported;
 import io.zsentinel.core.messages.facts.SnapshotCreated;
@@ -23,6 +28,11 @@ public final class CoreMessages {
                 .register(PoolHealthReported.class, 1)
                 .register(CommandRejected.class, 1)
                 .register(TakeSnapshot.class, 1)
-                .register(DestroySnapshot.class, 1);
+                .register(DestroySnapshot.class, 1)
+                .register(RollbackDataset.class, 1)
+                .register(RestoreFromSnapshot.class, 1)
+                .register(HoldSnapshot.class, 1)
+                .register(ReleaseHold.class, 1)
+                .register(CommandCompleted.class, 1);
     }
 }
