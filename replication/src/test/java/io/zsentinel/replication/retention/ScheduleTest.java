@@ -2,13 +2,16 @@ package io.zsentinel.replication.retention;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.MonthDay;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -109,8 +112,8 @@ class ScheduleTest {
         assertEquals(utc("2026-10-31T23:00:00Z"), Schedule.currentSlot(ALL_CLASSES, MONTHLY, now)); // 1 Nov
         assertEquals(utc("2025-12-31T23:00:00Z"), Schedule.currentSlot(ALL_CLASSES, YEARLY, now)); // 1 Jan
 
-        RetentionPolicy late = ALL_CLASSES.withDailyAt(LocalTime.of(18, 0)).withWeeklyOn(java.time.DayOfWeek.WEDNESDAY)
-                .withMonthlyOnDay(25).withYearlyOn(java.time.MonthDay.of(11, 25));
+        RetentionPolicy late = ALL_CLASSES.withDailyAt(LocalTime.of(18, 0)).withWeeklyOn(DayOfWeek.WEDNESDAY)
+                .withMonthlyOnDay(25).withYearlyOn(MonthDay.of(11, 25));
         // before 18:00 on the day itself, the previous occurrence is current
         assertEquals(utc("2026-11-24T17:00:00Z"), Schedule.currentSlot(late, DAILY, now));
         assertEquals(utc("2026-11-18T17:00:00Z"), Schedule.currentSlot(late, WEEKLY, now));
@@ -174,11 +177,10 @@ class ScheduleTest {
 
     @Test
     void lastTakenSlotsComeFromTheNamesOfZsentinelSnapshots() {
-        var ds = io.zsentinel.core.values.DatasetName.of("primary/vm1");
         List<RetainedSnapshot> snaps = List.of(
-                RetainedSnapshot.of(ds.snapshot("zsentinel_daily_2026-11-23T23:00:00Z"), new io.zsentinel.core.values.Guid(1), 10),
-                RetainedSnapshot.of(ds.snapshot("zsentinel_daily_2026-11-24T23:00:00Z"), new io.zsentinel.core.values.Guid(2), 9),
-                RetainedSnapshot.of(ds.snapshot("before-upgrade"), new io.zsentinel.core.values.Guid(3), 11));
+                Snapshots.snap("zsentinel_daily_2026-11-23T23:00:00Z", 1, 10),
+                Snapshots.snap("zsentinel_daily_2026-11-24T23:00:00Z", 2, 9),
+                Snapshots.snap("before-upgrade", 3, 11));
         assertEquals(Map.of(DAILY, utc("2026-11-24T23:00:00Z")), Schedule.lastTakenSlots(snaps));
     }
 
@@ -204,7 +206,7 @@ class ScheduleTest {
                     }
                 }
             }
-            long days = java.time.temporal.ChronoUnit.DAYS.between(LocalDate.of(2011, 1, 1), LocalDate.of(2012, 1, 1));
+            long days = ChronoUnit.DAYS.between(LocalDate.of(2011, 1, 1), LocalDate.of(2012, 1, 1));
             // Samoa skipped 30 December 2011 entirely: its midnight is the same instant as 31 December's
             assertEquals(zone.equals("Pacific/Apia") ? days - 1 : days, (long) distinct.get(DAILY), zone);
             assertEquals(12, (int) distinct.get(MONTHLY), zone);
