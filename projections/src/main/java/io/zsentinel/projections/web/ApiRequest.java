@@ -6,12 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** A request after routing: its decoded path parameters and query parameters. */
-public record ApiRequest(String method, String rawPath, Map<String, String> pathParams, Map<String, String> query) {
+/** A request after routing: its decoded path parameters, query parameters and body (UTF-8 text). */
+public record ApiRequest(String method, String rawPath, Map<String, String> pathParams, Map<String, String> query,
+                         String body) {
 
     public ApiRequest {
         pathParams = Map.copyOf(pathParams);
         query = Map.copyOf(query);
+        body = body == null ? "" : body;
+    }
+
+    public ApiRequest(String method, String rawPath, Map<String, String> pathParams, Map<String, String> query) {
+        this(method, rawPath, pathParams, query, "");
     }
 
     public String pathParam(String name) {

@@ -60,7 +60,6 @@ public final class ApiServer implements AutoCloseable {
 
     private void serve(HttpExchange exchange) {
         try (exchange) {
-            drain(exchange.getRequestBody());
             write(exchange, respond(exchange));
         } catch (IOException e) {
             log.debug("client went away during {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(),
@@ -75,9 +74,10 @@ public final class ApiServer implements AutoCloseable {
         String rawPath = exchange.getRequestURI().getRawPath();
         try {
             Routes.Lookup lookup = routes.lookup(method, rawPath);
+            String body = readBody(exchange.getRequestBody());
             if (lookup instanceof Routes.Lookup.Found found) {
                 ApiRequest request = new ApiRequest(method, rawPath, found.pathParams(),
-                        ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()));
+                        ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()), body);
                 return encoded(found.handler().handle(request));
             }
             if (lookup instanceof Routes.Lookup.MethodNotAllowed notAllowed) {
@@ -116,10 +116,19 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** Reading an unread body lets the connection be reused. */
-    private static void drain(InputStream in) throws IOException {
+    /** Operator commands are small JSON objects; a larger body is refused rather than buffered. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    /** Reads the whole body (also an unused one: that lets the connection be reused). */
+    private static String readBody(InputStream in) throws IOException {
         try (in) {
-            in.transferTo(OutputStream.nullOutputStream());
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                in.transferTo(OutputStream.nullOutputStream());
+                throw ApiException.badRequest("request body larger than " + MAX_BODY_BYTES + " bytes",
+                        "send a small JSON object");
+            }
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

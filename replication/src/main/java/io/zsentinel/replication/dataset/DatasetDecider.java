@@ -1,30 +1,54 @@
 package io.zsentinel.replication.dataset;
 
 import io.zsentinel.core.messages.facts.SnapshotInfo;
-import io.zsentinel.core.values.Guid;
+import io.zsentinel.replication.api.AgentCommandFailed;
+import io.zsentinel.replication.api.AgentCommandSucceeded;
+import io.zsentinel.replication.api.AssignRetentionPolicy;
+import io.zsentinel.replication.api.CheckpointOrdered;
+import io.zsentinel.replication.api.CheckpointReleased;
 import io.zsentinel.replication.api.DatasetCommand;
 import io.zsentinel.replication.api.DatasetEvent;
 import io.zsentinel.replication.api.DatasetRegistered;
+import io.zsentinel.replication.api.EvaluateRetention;
+import io.zsentinel.replication.api.OperatorActionRecorded;
+import io.zsentinel.replication.api.OperatorCommand;
+import io.zsentinel.replication.api.ProtectSnapshot;
+import io.zsentinel.replication.api.ProtectionReleased;
+import io.zsentinel.replication.api.PruneDecision;
+import io.zsentinel.replication.api.PruneForCapacity;
 import io.zsentinel.replication.api.ReconcileInventory;
+import io.zsentinel.replication.api.RecordCommandOutcome;
 import io.zsentinel.replication.api.RecordSnapshotGone;
 import io.zsentinel.replication.api.RecordSnapshotTaken;
+import io.zsentinel.replication.api.ReleaseProtection;
+import io.zsentinel.replication.api.RestoreOrdered;
+import io.zsentinel.replication.api.RetentionPolicyChanged;
+import io.zsentinel.replication.api.RollbackOrdered;
+import io.zsentinel.replication.api.SnapshotHoldsChanged;
+import io.zsentinel.replication.api.SnapshotProtected;
+import io.zsentinel.replication.api.SnapshotPruned;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.SnapshotRemoved;
 import io.zsentinel.replication.api.SnapshotRenamed;
+import io.zsentinel.replication.api.SnapshotScheduled;
+import io.zsentinel.replication.retention.SnapshotNaming;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
- * The Dataset rules as plain functions. Facts are idempotent by construction: a snapshot already
- * recorded under its guid yields no event, so duplicates and replays change nothing.
+ * The Dataset rules as plain functions: {@code decide(state, command) → events} and
+ * {@code evolve(state, event) → state}. The rule families live in {@link InventoryRules},
+ * {@link RetentionRules} and {@link OperatorRules}; this class routes and folds.
  */
 public final class DatasetDecider {
     private DatasetDecider() {
+    }
+
+    /** The answer to a capacity prune request, and the events it produced. */
+    public record CapacityOutcome(PruneDecision decision, List<DatasetEvent> events) {
     }
 
     public static List<DatasetEvent> decide(DatasetState state, DatasetCommand command) {
@@ -33,19 +57,55 @@ public final class DatasetDecider {
             events.add(new DatasetRegistered(command.id(), observedAt(command)));
         }
         if (command instanceof ReconcileInventory c) {
-            reconcile(state, c, events);
+            InventoryRules.reconcile(state, c, events);
         } else if (command instanceof RecordSnapshotTaken c) {
-            record(state, c.snapshot(), c, events);
+            InventoryRules.record(state, c.snapshot(), c, c.snapshot().created(), events);
         } else if (command instanceof RecordSnapshotGone c) {
             if (state.snapshot(c.guid()).isPresent()) {
                 events.add(new SnapshotRemoved(c.id(), c.name(), c.guid(),
                         c.commandId() == null ? "destroyed outside zsentinel" : "destroyed on command " + c.commandId(),
                         c.at()));
             }
+        } else if (command instanceof AssignRetentionPolicy c) {
+            if (!Objects.equals(state.policy(), c.policy())) {
+                events.add(new RetentionPolicyChanged(c.id(), c.policy(), c.at()));
+            }
+        } else if (command instanceof EvaluateRetention c) {
+            RetentionRules.evaluate(state, c, events);
+        } else if (command instanceof OperatorCommand c) {
+            OperatorRules.decide(state, c, events);
+        } else if (command instanceof ProtectSnapshot c) {
+            if (state.snapshot(c.guid()).isEmpty()) {
+                throw new IllegalArgumentException("cannot protect guid " + c.guid() + ": no such snapshot on " + c.id());
+            }
+            if (state.holders(c.guid()).get(c.holder()) != c.kind()) {
+                events.add(new SnapshotProtected(c.id(), c.guid(), c.holder(), c.kind()));
+            }
+        } else if (command instanceof ReleaseProtection c) {
+            if (state.holders(c.guid()).containsKey(c.holder())) {
+                events.add(new ProtectionReleased(c.id(), c.guid(), c.holder()));
+            }
+        } else if (command instanceof RecordCommandOutcome c) {
+            if (state.pending().containsKey(c.commandId())) {
+                events.add(c.succeeded()
+                        ? new AgentCommandSucceeded(c.id(), c.commandId(), c.commandType(), c.detail(), c.at())
+                        : new AgentCommandFailed(c.id(), c.commandId(), c.commandType(), c.detail(), c.at()));
+            }
+        } else if (command instanceof PruneForCapacity) {
+            throw new IllegalArgumentException("PruneForCapacity is decided by pruneForCapacity(), which answers");
         } else {
             throw new IllegalArgumentException("unknown dataset command " + command.getClass().getName());
         }
         return events;
+    }
+
+    public static CapacityOutcome pruneForCapacity(DatasetState state, PruneForCapacity command) {
+        List<DatasetEvent> events = new ArrayList<>();
+        if (!state.registered()) {
+            return new CapacityOutcome(PruneDecision.refused(command.id() + " is not a known dataset"), events);
+        }
+        PruneDecision decision = RetentionRules.pruneForCapacity(state, command, events);
+        return new CapacityOutcome(decision, events);
     }
 
     public static DatasetState evolve(DatasetState state, DatasetEvent event) {
@@ -53,45 +113,69 @@ public final class DatasetDecider {
             return state.registeredNow();
         }
         if (event instanceof SnapshotRecorded e) {
-            return state.with(e.snapshot()).observedAt(e.observedAt());
+            DatasetState next = state.with(e.snapshot()).observedAt(e.observedAt()).settledBy(e.snapshot().name(), null);
+            return SnapshotNaming.parse(e.snapshot().name().shortName())
+                    .map(slot -> next.slotTaken(slot.klass(), slot.slot())).orElse(next);
         }
         if (event instanceof SnapshotRenamed e) {
             return state.snapshot(e.guid())
                     .map(s -> state.with(new SnapshotInfo(e.to(), s.guid(), s.createtxg(), s.created(),
-                            s.usedBytes(), s.referencedBytes())))
+                            s.usedBytes(), s.referencedBytes(), s.userRefs())))
+                    .orElse(state)
+                    .observedAt(e.observedAt());
+        }
+        if (event instanceof SnapshotHoldsChanged e) {
+            return state.snapshot(e.guid())
+                    .map(s -> state.with(new SnapshotInfo(s.name(), s.guid(), s.createtxg(), s.created(),
+                            s.usedBytes(), s.referencedBytes(), e.userRefs())))
                     .orElse(state)
                     .observedAt(e.observedAt());
         }
         if (event instanceof SnapshotRemoved e) {
-            return state.without(e.guid()).observedAt(e.at());
+            return state.without(e.guid()).observedAt(e.at()).settledBy(null, e.guid());
+        }
+        if (event instanceof RetentionPolicyChanged e) {
+            return state.withPolicy(e.policy());
+        }
+        if (event instanceof SnapshotScheduled e) {
+            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.TAKE, e.name(), null, e.at()));
+        }
+        if (event instanceof SnapshotPruned e) {
+            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.DESTROY, e.name(), e.guid(), e.at()));
+        }
+        if (event instanceof CheckpointOrdered e) {
+            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.TAKE, e.snapshot(), null, e.at()))
+                    .checkpoint(e.snapshot(), true);
+        }
+        if (event instanceof CheckpointReleased e) {
+            return state.checkpoint(e.snapshot(), false);
+        }
+        if (event instanceof RollbackOrdered e) {
+            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.ROLLBACK, e.snapshot(), null, e.at()));
+        }
+        if (event instanceof RestoreOrdered e) {
+            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.RESTORE, e.snapshot(), null, e.at()));
+        }
+        if (event instanceof AgentCommandSucceeded e) {
+            return state.settled(e.commandId());
+        }
+        if (event instanceof AgentCommandFailed e) {
+            PendingCommand failed = state.pending().get(e.commandId());
+            DatasetState next = state.settled(e.commandId());
+            // A checkpoint that could not be taken protects nothing.
+            return failed != null && failed.type().equals(PendingCommand.TAKE) && state.snapshot(failed.subject()).isEmpty()
+                    ? next.checkpoint(failed.subject(), false) : next;
+        }
+        if (event instanceof SnapshotProtected e) {
+            return state.protect(e.guid(), e.holder(), e.kind());
+        }
+        if (event instanceof ProtectionReleased e) {
+            return state.protect(e.guid(), e.holder(), null);
+        }
+        if (event instanceof OperatorActionRecorded) {
+            return state;
         }
         throw new IllegalArgumentException("unknown dataset event " + event.getClass().getName());
-    }
-
-    private static void reconcile(DatasetState state, ReconcileInventory c, List<DatasetEvent> events) {
-        if (state.registered() && c.observedAt().isBefore(state.lastInventoryAt())) {
-            return; // a redelivered, older inventory: newer knowledge wins
-        }
-        Map<Guid, SnapshotInfo> reported = new HashMap<>();
-        c.snapshots().forEach(s -> reported.put(s.guid(), s));
-        c.snapshots().stream()
-                .sorted(Comparator.comparingLong(SnapshotInfo::createtxg))
-                .forEach(s -> record(state, s, c, events));
-        state.snapshots().values().stream()
-                .filter(known -> !reported.containsKey(known.guid()))
-                .sorted(Comparator.comparingLong(SnapshotInfo::createtxg))
-                .forEach(gone -> events.add(new SnapshotRemoved(c.id(), gone.name(), gone.guid(),
-                        "missing from the inventory of " + c.observedAt(), c.observedAt())));
-    }
-
-    private static void record(DatasetState state, SnapshotInfo s, DatasetCommand c, List<DatasetEvent> events) {
-        SnapshotInfo known = state.snapshots().get(s.guid());
-        if (known == null) {
-            events.add(new SnapshotRecorded(c.id(), s, c instanceof RecordSnapshotTaken t ? t.commandId() : null,
-                    observedAt(c)));
-        } else if (!known.name().equals(s.name())) {
-            events.add(new SnapshotRenamed(c.id(), s.guid(), known.name(), s.name(), observedAt(c)));
-        }
     }
 
     private static Instant observedAt(DatasetCommand command) {
@@ -101,6 +185,21 @@ public final class DatasetDecider {
         if (command instanceof RecordSnapshotGone c) {
             return c.at();
         }
-        return ((RecordSnapshotTaken) command).snapshot().created();
+        if (command instanceof RecordSnapshotTaken c) {
+            return c.snapshot().created();
+        }
+        if (command instanceof OperatorCommand c) {
+            return c.at();
+        }
+        if (command instanceof AssignRetentionPolicy c) {
+            return c.at();
+        }
+        if (command instanceof EvaluateRetention c) {
+            return c.now();
+        }
+        if (command instanceof RecordCommandOutcome c) {
+            return c.at();
+        }
+        return Instant.EPOCH;
     }
 }

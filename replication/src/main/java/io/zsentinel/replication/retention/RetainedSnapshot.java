@@ -33,6 +33,6 @@ public record RetainedSnapshot(SnapshotName name, Guid guid, long createtxg, Opt
 
     /** True if zsentinel took it (its name parses); foreign snapshots never expire by count. */
     public boolean isZsentinel() {
-        return klass.isPresent();
+        return klass.isPresent() || name.shortName().startsWith(SnapshotNaming.CHECKPOINT_PREFIX);
     }
 }

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class SnapshotNaming {
     public static final String PREFIX = "zsentinel_";
+    /** Operator checkpoints: zsentinel's own, but outside the count classes (kept until released). */
+    public static final String CHECKPOINT_PREFIX = PREFIX + "checkpoint_";
     private static final DateTimeFormatter SLOT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final Instant FIRST = Instant.parse("1970-01-01T00:00:00Z");

@@ -1,0 +1,20 @@
+package io.zsentinel.replication.api;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Who asked for an operator action (for the audit log): 1–100 printable characters. */
+public record Operator(@JsonValue String name) {
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public Operator {
+        if (name == null || name.isBlank() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("operator must be 1 to 100 printable characters (e.g. alice@ops)");
+        }
+        name = name.strip();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,23 @@
+package io.zsentinel.replication.api;
+
+import java.time.Instant;
+
+/** A command a person gave through the CLI or REST: always audited with who and why. */
+public interface OperatorCommand extends DatasetCommand {
+    Operator operator();
+
+    String reason();
+
+    Instant at();
+
+    /** The reason is required: the audit log must say why, not only who. */
+    static String requireReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a reason is required (--reason \"...\"): the audit log records why");
+        }
+        if (reason.length() > 500) {
+            throw new IllegalArgumentException("reason longer than 500 characters");
+        }
+        return reason.strip();
+    }
+}

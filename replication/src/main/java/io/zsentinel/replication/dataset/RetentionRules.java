@@ -1,0 +1,146 @@
+package io.zsentinel.replication.dataset;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.replication.api.DatasetEvent;
+import io.zsentinel.replication.api.EvaluateRetention;
+import io.zsentinel.replication.api.ProtectionKind;
+import io.zsentinel.replication.api.PruneDecision;
+import io.zsentinel.replication.api.PruneForCapacity;
+import io.zsentinel.replication.api.SnapshotPruned;
+import io.zsentinel.replication.api.SnapshotScheduled;
+import io.zsentinel.replication.retention.Expiry;
+import io.zsentinel.replication.retention.Protection;
+import io.zsentinel.replication.retention.RetainedSnapshot;
+import io.zsentinel.replication.retention.Retention;
+import io.zsentinel.replication.retention.RetentionPlan;
+import io.zsentinel.replication.retention.RetentionPolicy;
+import io.zsentinel.replication.retention.Schedule;
+import io.zsentinel.replication.retention.SnapshotClass;
+import io.zsentinel.replication.retention.SnapshotNaming;
+import io.zsentinel.replication.retention.SnapshotSlot;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Schedules, count expiry and usage-threshold pruning for one dataset. The policy maths lives in
+ * {@code retention}; this applies it to the dataset's state and says what to order.
+ */
+final class RetentionRules {
+    /** An order without an outcome after this long is issued again (same command id: idempotent). */
+    static final Duration RETRY_AFTER = Duration.ofMinutes(2);
+
+    private RetentionRules() {
+    }
+
+    static void evaluate(DatasetState state, EvaluateRetention c, List<DatasetEvent> events) {
+        RetentionPolicy policy = state.policy();
+        if (policy == null) {
+            return;
+        }
+        List<RetainedSnapshot> retained = retained(state);
+        Map<SnapshotClass, Instant> last = new EnumMap<>(SnapshotClass.class);
+        last.putAll(state.lastSlots());
+        Schedule.lastTakenSlots(retained).forEach((k, v) -> last.merge(k, v, (a, b) -> a.isAfter(b) ? a : b));
+        for (SnapshotSlot slot : Schedule.due(policy, c.now(), last)) {
+            SnapshotName name = state.id().dataset().snapshot(slot.shortName());
+            UUID commandId = CommandIds.of(state.id(), "take", name.shortName());
+            if (!waiting(state, commandId, c.now())) {
+                events.add(new SnapshotScheduled(state.id(), slot.klass(), slot.slot(), name, commandId, c.now()));
+            }
+        }
+        RetentionPlan plan = Retention.plan(policy, retained, countProtected(state));
+        for (Expiry expiry : plan.destroy()) {
+            prune(state, expiry.snapshot().name(), expiry.snapshot().guid(), expiry.reason(), c.now(), events);
+        }
+    }
+
+    /** Refused with a reason, or accepted (with the prune event added unless one is already in flight). */
+    static PruneDecision pruneForCapacity(DatasetState state, PruneForCapacity c, List<DatasetEvent> events) {
+        RetentionPolicy policy = state.policy();
+        if (policy == null) {
+            return PruneDecision.refused(state.id() + " has no retention policy");
+        }
+        if (c.usagePercent() <= policy.usageThresholdPercent()) {
+            return PruneDecision.refused("pool usage " + c.usagePercent() + "% is not over the threshold "
+                    + policy.usageThresholdPercent() + "% of " + state.id());
+        }
+        Optional<SnapshotInfo> snapshot = state.snapshot(c.guid());
+        if (snapshot.isEmpty()) {
+            return PruneDecision.refused("no snapshot with guid " + c.guid() + " on " + state.id());
+        }
+        List<RetainedSnapshot> retained = retained(state);
+        RetainedSnapshot candidate = RetainedSnapshot.of(snapshot.get().name(), c.guid(), snapshot.get().createtxg());
+        if (!candidate.isZsentinel() && !policy.pruneForeignSnapshots()) {
+            return PruneDecision.refused(candidate.name() + " was not taken by zsentinel and the policy keeps foreign snapshots");
+        }
+        Optional<String> blocked = Protection.blockReason(capacityProtected(state), retained, candidate);
+        if (blocked.isPresent()) {
+            return PruneDecision.refused(candidate.name() + " is kept: " + blocked.get());
+        }
+        String reason = "pool usage " + c.usagePercent() + "% > " + policy.usageThresholdPercent()
+                + "%: oldest prunable snapshot" + lostBases(state, c.guid());
+        if (!prune(state, candidate.name(), c.guid(), reason, c.at(), events)) {
+            return PruneDecision.accepted("already being pruned");
+        }
+        return PruneDecision.accepted(reason);
+    }
+
+    /** Adds the prune unless the same prune is in flight and not yet due for a retry; true if added. */
+    private static boolean prune(DatasetState state, SnapshotName name, Guid guid, String reason, Instant now,
+                                 List<DatasetEvent> events) {
+        UUID commandId = CommandIds.of(state.id(), "prune", guid.toString());
+        if (waiting(state, commandId, now)) {
+            return false;
+        }
+        events.add(new SnapshotPruned(state.id(), name, guid, reason, commandId, now));
+        return true;
+    }
+
+    private static boolean waiting(DatasetState state, UUID commandId, Instant now) {
+        PendingCommand p = state.pending().get(commandId);
+        return p != null && p.orderedAt().plus(RETRY_AFTER).isAfter(now);
+    }
+
+    private static String lostBases(DatasetState state, Guid guid) {
+        Set<String> awaiting = state.holders(guid).entrySet().stream()
+                .filter(e -> e.getValue() == ProtectionKind.AWAITING).map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        return awaiting.isEmpty() ? "" : "; " + String.join(", ", awaiting)
+                + " loses its incremental base and will need a full resend";
+    }
+
+    static List<RetainedSnapshot> retained(DatasetState state) {
+        return state.snapshotsOldestFirst().stream()
+                .map(s -> RetainedSnapshot.of(s.name(), s.guid(), s.createtxg())).toList();
+    }
+
+    /** What count rules never prune: held, checkpoints, anything a replication link needs. */
+    static Set<Guid> countProtected(DatasetState state) {
+        Set<Guid> guids = capacityProtected(state);
+        guids.addAll(state.protections().keySet());
+        return guids;
+    }
+
+    /** What even a full pool never prunes: held, checkpoints, replication bases (not merely awaited ones). */
+    static Set<Guid> capacityProtected(DatasetState state) {
+        Set<Guid> guids = new HashSet<>();
+        for (SnapshotInfo s : state.snapshots().values()) {
+            if (s.userRefs() > 0 || state.checkpoints().contains(s.name())
+                    || state.holders(s.guid()).containsValue(ProtectionKind.BASE)) {
+                guids.add(s.guid());
+            }
+        }
+        return guids;
+    }
+}
