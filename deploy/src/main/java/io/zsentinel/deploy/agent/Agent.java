@@ -69,7 +69,7 @@ public final class Agent implements AutoCloseable {
         this.clock = clock;
         this.scanner = new InventoryScanner(zfs);
         this.poolProbe = new PoolHealthProbe(server, zfs, clock);
-        this.executor = new CommandExecutor(server, zfs);
+        this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent-" + server);
             t.setDaemon(true);
