@@ -9,6 +9,7 @@ import io.zsentinel.core.messages.agentcommands.RollbackDataset;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.CommandCompleted;
 import io.zsentinel.core.messages.facts.CommandRejected;
+import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.SnapshotDestroyed;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -275,6 +277,25 @@ class CommandExecutorZfsTest {
         assertFalse(zfs.snapshotExists(snap));
         assertTrue(completed(new ReleaseHold(UUID.randomUUID(), SERVER, EPOCH, snap, guid, tag)).contains("no longer exists"));
         assertTrue(rejected(new HoldSnapshot(UUID.randomUUID(), SERVER, EPOCH, snap, guid, tag)).contains("does not exist"));
+    }
+
+    @Test
+    void inventoryCarriesHoldsAndLeavesOutRestoreClones() {
+        DatasetName ds = dataset("inventory");
+        SnapshotName snap = ds.snapshot("s");
+        Guid guid = zfs.createSnapshot(snap).guid();
+        completed(new HoldSnapshot(UUID.randomUUID(), SERVER, EPOCH, snap, guid, "zsentinel:inv"));
+        DatasetName clone = DatasetName.of(pool.value()).child(ZfsDriver.RESTORE_CLONE_PREFIX + "inflight");
+        zfs.clone(snap, clone, tempDir.resolve("inflight"));
+        try {
+            Map<DatasetName, List<SnapshotInfo>> inventory = new InventoryScanner(zfs).scan(pool);
+            assertEquals(1, inventory.get(ds).get(0).userRefs());
+            assertFalse(inventory.containsKey(clone), "a restore's temporary clone is not inventory");
+        } finally {
+            zfs.destroyDataset(clone);
+            completed(new ReleaseHold(UUID.randomUUID(), SERVER, EPOCH, snap, guid, "zsentinel:inv"));
+        }
+        assertEquals(0, new InventoryScanner(zfs).scan(pool).get(ds).get(0).userRefs());
     }
 
     /** Through the one recursive listing the inventory scan uses. */
