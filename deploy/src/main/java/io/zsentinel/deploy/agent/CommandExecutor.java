@@ -12,7 +12,9 @@ import io.zsentinel.core.messages.facts.CommandCompleted;
 import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.SnapshotCreated;
 import io.zsentinel.core.messages.facts.SnapshotDestroyed;
+import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.core.zfs.SnapshotEntry;
@@ -24,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +68,18 @@ public final class CommandExecutor {
         this.server = server;
         this.zfs = zfs;
         this.restore = new SnapshotFileRestore(zfs, restoreDirectory);
+    }
+
+    /** Destroys restore clones a killed agent left in {@code pools}; returns them. Call before taking commands. */
+    public synchronized List<DatasetName> removeLeftoverRestoreClones(List<PoolName> pools) {
+        List<DatasetName> removed = new ArrayList<>();
+        for (PoolName pool : pools) {
+            removed.addAll(restore.removeLeftoverClones(pool));
+        }
+        if (!removed.isEmpty()) {
+            log.warn("destroyed temporary restore clones left by an earlier agent process: {}", removed);
+        }
+        return removed;
     }
 
     public long epoch() {

@@ -1,6 +1,9 @@
 package io.zsentinel.deploy.agent;
 
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.zfs.DatasetEntry;
 import io.zsentinel.core.zfs.SnapshotMount;
 import io.zsentinel.core.zfs.ZfsDriver;
 
@@ -100,6 +103,28 @@ final class SnapshotFileRestore {
             Path source = resolveInside(mount.root(), relative, snapshot, path);
             return copy(source, destination, mount.clone().isEmpty());
         }
+    }
+
+    /**
+     * Destroys temporary clones an earlier agent process left behind in {@code pool} (it was killed
+     * mid-restore). Only this agent creates them, and it restores one thing at a time.
+     */
+    List<DatasetName> removeLeftoverClones(PoolName pool) {
+        List<DatasetName> removed = new ArrayList<>();
+        for (DatasetEntry dataset : zfs.listDatasets(new DatasetName(pool.value()))) {
+            if (ZfsDriver.isRestoreClone(dataset.name())) {
+                zfs.destroyDataset(dataset.name());
+                dataset.mountpoint().ifPresent(m -> {
+                    try {
+                        Files.deleteIfExists(Path.of(m));
+                    } catch (IOException ignored) {
+                        // not empty or already gone: not ours to remove
+                    }
+                });
+                removed.add(dataset.name());
+            }
+        }
+        return removed;
     }
 
     /** Refuses absolute paths, '..' components and NUL before anything is mounted. */

@@ -298,6 +298,22 @@ class CommandExecutorZfsTest {
         assertEquals(0, new InventoryScanner(zfs).scan(pool).get(ds).get(0).userRefs());
     }
 
+    @Test
+    void clonesLeftByAKilledAgentAreRemoved() {
+        DatasetName ds = dataset("crashed");
+        SnapshotName snap = ds.snapshot("s");
+        zfs.createSnapshot(snap);
+        DatasetName clone = DatasetName.of(pool.value()).child(ZfsDriver.RESTORE_CLONE_PREFIX + "killed");
+        Path mountpoint = tempDir.resolve("killed-mount");
+        zfs.clone(snap, clone, mountpoint, true);
+
+        assertEquals(List.of(clone), executor.removeLeftoverRestoreClones(List.of(pool)));
+        assertFalse(zfs.datasetExists(clone));
+        assertFalse(Files.exists(mountpoint));
+        assertTrue(zfs.snapshotExists(snap));
+        assertEquals(List.of(), executor.removeLeftoverRestoreClones(List.of(pool)));
+    }
+
     /** Through the one recursive listing the inventory scan uses. */
     private static long userRefs(DatasetName ds, SnapshotName snap) {
         return zfs.listSnapshots(ds).stream().filter(s -> s.name().equals(snap)).findFirst().orElseThrow().userRefs();
