@@ -4,12 +4,17 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.SnapshotName;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 public final class ZfsDriver {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     private static final int DESTROY_ATTEMPTS = 5;
+    /** The name prefix of the temporary clones {@link #mountSnapshot} creates below a pool's root. */
+    public static final String RESTORE_CLONE_PREFIX = "zsentinel-restore-";
 
     private final CommandRunner runner;
     private final ZfsFeatures features;
@@ -49,10 +56,12 @@ public final class ZfsDriver {
         List<SnapshotEntry> entries;
         if (features.parsableList()) {
             entries = SnapshotListParser.parseList(run("list snapshots of", root.value(), List.of("zfs", "list", "-H",
-                    "-p", "-t", "snapshot", "-o", "name," + SnapshotListParser.PROPERTIES, "-r", root.value())).stdout());
+                    "-p", "-t", "snapshot", "-o", "name," + SnapshotListParser.properties(features), "-r", root.value()))
+                    .stdout());
         } else {
             entries = SnapshotListParser.parsePropertyTable(run("list snapshots of", root.value(), List.of("zfs", "get",
-                    "-H", "-p", "-r", "-o", "name,property,value", SnapshotListParser.PROPERTIES, root.value())).stdout());
+                    "-H", "-p", "-r", "-o", "name,property,value", SnapshotListParser.properties(features), root.value()))
+                    .stdout());
         }
         List<SnapshotEntry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparing((SnapshotEntry s) -> s.name().dataset())
@@ -79,7 +88,7 @@ public final class ZfsDriver {
     /** One snapshot's entry, by one {@code zfs get}. */
     public SnapshotEntry readSnapshot(SnapshotName name) {
         List<SnapshotEntry> read = SnapshotListParser.parsePropertyTable(run("read snapshot", name.full(),
-                List.of("zfs", "get", "-H", "-p", "-o", "name,property,value", SnapshotListParser.PROPERTIES,
+                List.of("zfs", "get", "-H", "-p", "-o", "name,property,value", SnapshotListParser.properties(features),
                         name.full())).stdout());
         if (read.size() != 1) {
             throw new ZfsOutputFormatException("zfs get", name.full(), "expected one snapshot, read " + read.size());
@@ -125,6 +134,151 @@ public final class ZfsDriver {
     /** Creates the filesystem and any missing parents ({@code zfs create -p}). */
     public void createDataset(DatasetName name) {
         run("create dataset", name.value(), List.of("zfs", "create", "-p", name.value()));
+    }
+
+    public boolean datasetExists(DatasetName name) {
+        CommandResult result = runner.run(List.of("zfs", "list", "-H", "-o", "name", name.value()), timeout);
+        if (result.succeeded()) {
+            return true;
+        }
+        ZfsException failure = ZfsException.of("look up dataset", name.value(), result);
+        if (failure.kind() == ZfsErrorKind.DATASET_MISSING) {
+            return false;
+        }
+        throw failure;
+    }
+
+    /**
+     * Destroys a filesystem without children or snapshots (no {@code -r}: anything below it is
+     * refused, not swept away) and checks that it is gone. zfs-fuse reports a just-created clone
+     * busy for a moment, so BUSY is retried a few times. A missing dataset fails with
+     * {@link ZfsErrorKind#DATASET_MISSING}.
+     */
+    public void destroyDataset(DatasetName name) {
+        List<String> destroy = List.of("zfs", "destroy", name.value());
+        for (int attempt = 1; ; attempt++) {
+            CommandResult result = runner.run(destroy, timeout);
+            if (!result.succeeded()) {
+                ZfsException failure = ZfsException.of("destroy dataset", name.value(), result);
+                boolean goneMeanwhile = attempt > 1 && failure.kind() == ZfsErrorKind.DATASET_MISSING;
+                if (!goneMeanwhile && (failure.kind() != ZfsErrorKind.BUSY || attempt >= DESTROY_ATTEMPTS)) {
+                    throw failure;
+                }
+            }
+            if (!datasetExists(name)) {
+                return;
+            }
+            if (attempt >= DESTROY_ATTEMPTS) {
+                throw new ZfsException("destroy dataset", name.value(), destroy, 0,
+                        "zfs reported success but the dataset still exists after " + attempt + " attempts",
+                        ZfsErrorKind.BUSY);
+            }
+            pause(attempt);
+        }
+    }
+
+    /**
+     * Rolls {@code snapshot}'s dataset back to it. Without {@code destroyNewer} zfs refuses when
+     * newer snapshots exist: that fails with {@link ZfsErrorKind#NEWER_SNAPSHOTS_EXIST}, naming them.
+     * With it, they are destroyed ({@code zfs rollback -r}).
+     */
+    public void rollback(SnapshotName snapshot, boolean destroyNewer) {
+        List<String> command = destroyNewer
+                ? List.of("zfs", "rollback", "-r", snapshot.full())
+                : List.of("zfs", "rollback", snapshot.full());
+        CommandResult result = runner.run(command, timeout);
+        if (result.succeeded()) {
+            return;
+        }
+        ZfsException failure = ZfsException.of("roll back to", snapshot.full(), result);
+        if (failure.kind() != ZfsErrorKind.NEWER_SNAPSHOTS_EXIST) {
+            throw failure;
+        }
+        // zfs lists them after its "use '-r' to force deletion of the following snapshots:" line
+        List<String> newer = result.errorText().lines().map(String::strip)
+                .filter(l -> !l.startsWith("cannot") && !l.startsWith("use ") && (l.contains("@") || l.contains("#")))
+                .toList();
+        throw new ZfsException("roll back to", snapshot.full(), command, result.exitCode(),
+                "newer snapshots exist: " + (newer.isEmpty() ? "(zfs did not name them)" : String.join(", ", newer))
+                        + "; use --destroy-newer to destroy them with the rollback\n" + result.errorText(),
+                ZfsErrorKind.NEWER_SNAPSHOTS_EXIST);
+    }
+
+    /** {@code zfs clone -o mountpoint=MOUNTPOINT SNAPSHOT TARGET}; {@code target} must be in the snapshot's pool. */
+    public void clone(SnapshotName snapshot, DatasetName target, Path mountpoint) {
+        clone(snapshot, target, mountpoint, false);
+    }
+
+    /** As {@link #clone(SnapshotName, DatasetName, Path)}, with {@code readonly=on} when {@code readOnly}. */
+    public void clone(SnapshotName snapshot, DatasetName target, Path mountpoint, boolean readOnly) {
+        if (!mountpoint.isAbsolute()) {
+            throw new IllegalArgumentException("clone mountpoint " + mountpoint + " is not absolute");
+        }
+        List<String> command = new ArrayList<>(List.of("zfs", "clone", "-o", "mountpoint=" + mountpoint));
+        if (readOnly) {
+            command.addAll(List.of("-o", "readonly=on"));
+        }
+        command.addAll(List.of(snapshot.full(), target.value()));
+        run("clone " + snapshot.full() + " to", target.value(), command);
+    }
+
+    /** Where the dataset mounts; empty for {@code none}, {@code legacy} and volumes. */
+    public Optional<Path> mountpoint(DatasetName dataset) {
+        String value = run("read the mountpoint of", dataset.value(),
+                List.of("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", dataset.value())).stdout().strip();
+        return value.startsWith("/") ? Optional.of(Path.of(value)) : Optional.empty();
+    }
+
+    /**
+     * The snapshot's {@code .zfs/snapshot/<name>} directory when this zfs has one and the dataset
+     * is mounted (on OpenZFS looking at it mounts it); empty otherwise.
+     */
+    public Optional<Path> snapshotDirectory(SnapshotName snapshot) {
+        if (!features.snapshotDirectory()) {
+            return Optional.empty();
+        }
+        return mountpoint(snapshot.dataset())
+                .map(m -> m.resolve(".zfs").resolve("snapshot").resolve(snapshot.shortName()))
+                .filter(Files::isDirectory);
+    }
+
+    /**
+     * Makes {@code snapshot}'s files readable without writing to its dataset: in place under
+     * {@code .zfs/snapshot} where that exists, else as a read-only clone
+     * {@code <pool>/zsentinel-restore-<random>} mounted below {@code cloneMountParent}, which
+     * {@link SnapshotMount#close()} destroys (a failed clone is destroyed at once).
+     */
+    public SnapshotMount mountSnapshot(SnapshotName snapshot, Path cloneMountParent) {
+        Optional<Path> inPlace = snapshotDirectory(snapshot);
+        if (inPlace.isPresent()) {
+            return SnapshotMount.inPlace(snapshot, inPlace.get());
+        }
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        DatasetName clone = new DatasetName(snapshot.dataset().pool().value()).child(RESTORE_CLONE_PREFIX + id);
+        Path mountpoint = cloneMountParent.toAbsolutePath().resolve(RESTORE_CLONE_PREFIX + id);
+        Runnable destroy = () -> {
+            if (datasetExists(clone)) {
+                destroyDataset(clone);
+            }
+            removeEmptyDirectory(mountpoint); // zfs leaves the mountpoint directory behind
+        };
+        try {
+            clone(snapshot, clone, mountpoint, true);
+        } catch (RuntimeException e) {
+            try {
+                destroy.run(); // a clone that was created but not mounted must not linger
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        return SnapshotMount.temporaryClone(snapshot, mountpoint, clone, destroy);
+    }
+
+    /** True for the temporary clones {@link #mountSnapshot} creates (they are not inventory). */
+    public static boolean isRestoreClone(DatasetName dataset) {
+        String value = dataset.value();
+        return value.substring(value.lastIndexOf('/') + 1).startsWith(RESTORE_CLONE_PREFIX);
     }
 
     public List<PoolEntry> listPools() {
@@ -202,12 +356,20 @@ public final class ZfsDriver {
         return tag;
     }
 
+    private static void removeEmptyDirectory(Path directory) {
+        try {
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // not empty (then not ours to delete) or already gone: nothing to clean up
+        }
+    }
+
     private static void pause(int attempt) {
         try {
             TimeUnit.MILLISECONDS.sleep(100L * attempt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry a snapshot destroy", e);
+            throw new IllegalStateException("interrupted while waiting to retry a destroy", e);
         }
     }
 }

@@ -26,6 +26,11 @@ public enum ZfsErrorKind {
             "invalid option", "unknown option", "unrecognized option", "unrecognized command",
             "bad property list", "invalid property", "pyzfs", "function not implemented",
             "command not found", "operation not supported"),
+    NEWER_SNAPSHOTS_EXIST(false, "a rollback without --destroy-newer keeps the snapshots taken after the target; "
+            + "pass --destroy-newer to destroy them with the rollback (`zfs rollback -r`), or pick the newest snapshot",
+            "more recent snapshots"),
+    NO_SUCH_HOLD(false, "the snapshot does not carry that hold tag; nothing to release",
+            "no such tag"),
     TIMEOUT(true, "the command was killed after its timeout and may still have taken effect; "
             + "check the pool (`zpool status`) and retry"),
     UNKNOWN(false, "read the zfs message above; if it repeats, check `zpool status` and the system log");

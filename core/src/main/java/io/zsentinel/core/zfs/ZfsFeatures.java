@@ -2,6 +2,9 @@ package io.zsentinel.core.zfs;
 
 import io.zsentinel.core.values.PoolName;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -17,22 +20,25 @@ import java.util.Locale;
  * @param resumeTokens     the {@code receive_resume_token} property ({@code receive -s})
  * @param snapshotsChanged the {@code snapshots_changed} property (OpenZFS 2.2+)
  * @param sendEstimate     {@code zfs send -n -v -P} (a dry run that prints the stream size)
+ * @param snapshotDirectory snapshots readable in place under {@code <mountpoint>/.zfs/snapshot/<name>}
+ *                          (OpenZFS, also with {@code snapdir=hidden}); zfs-fuse has no {@code .zfs}
  */
 public record ZfsFeatures(boolean parsableList, boolean parsablePoolList, boolean bookmarks, boolean userHolds,
                           boolean holdListing, boolean resumeTokens, boolean snapshotsChanged,
-                          boolean sendEstimate) {
+                          boolean sendEstimate, boolean snapshotDirectory) {
 
     /** A snapshot name that no one creates: probes name it so that they can never touch data. */
     static final String PROBE = "zsentinel-feature-probe";
 
     /** Everything current OpenZFS (2.2) has. */
-    public static final ZfsFeatures OPENZFS_2_2 = new ZfsFeatures(true, true, true, true, true, true, true, true);
+    public static final ZfsFeatures OPENZFS_2_2 = new ZfsFeatures(true, true, true, true, true, true, true, true, true);
 
     /** Debian's zfs-fuse (pool version 23): holds can be placed and released but not listed. */
-    public static final ZfsFeatures ZFS_FUSE = new ZfsFeatures(false, false, false, true, false, false, false, false);
+    public static final ZfsFeatures ZFS_FUSE = new ZfsFeatures(false, false, false, true, false, false, false, false,
+            false);
 
     /**
-     * Probes {@code runner}'s zfs with {@code pool} as the target; about eight short processes.
+     * Probes {@code runner}'s zfs with {@code pool} as the target; about nine short processes.
      * A probe counts a feature present unless zfs rejects the option, command or property itself:
      * "dataset does not exist" for the probe snapshot means the syntax was accepted.
      */
@@ -47,7 +53,27 @@ public record ZfsFeatures(boolean parsableList, boolean parsablePoolList, boolea
                 accepted(runner, timeout, List.of("zfs", "holds", "-H", probeSnapshot)),
                 accepted(runner, timeout, List.of("zfs", "get", "-H", "-o", "value", "receive_resume_token", p)),
                 accepted(runner, timeout, List.of("zfs", "get", "-H", "-o", "value", "snapshots_changed", p)),
-                accepted(runner, timeout, List.of("zfs", "send", "-n", "-v", "-P", probeSnapshot)));
+                accepted(runner, timeout, List.of("zfs", "send", "-n", "-v", "-P", probeSnapshot)),
+                snapshotDirectoryPresent(runner, timeout, pool));
+    }
+
+    /**
+     * Looks for {@code .zfs/snapshot} under the pool's root mountpoint: OpenZFS answers it even when
+     * hidden from listings; zfs-fuse never has it. An unmounted pool root reads as absent, which only
+     * costs a restore the slower (clone) path.
+     */
+    private static boolean snapshotDirectoryPresent(CommandRunner runner, Duration timeout, PoolName pool) {
+        CommandResult result = runner.run(List.of("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", pool.value()),
+                timeout);
+        String mountpoint = result.succeeded() ? result.stdout().strip() : "";
+        if (!mountpoint.startsWith("/")) {
+            return false;
+        }
+        try {
+            return Files.isDirectory(Path.of(mountpoint, ".zfs", "snapshot"));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     private static boolean accepted(CommandRunner runner, Duration timeout, List<String> probe) {

@@ -28,6 +28,9 @@ class ListingParsersTest {
         assertEquals(Instant.parse("2024-03-10T00:00:00Z"), first.creation());
         assertEquals(1363148, first.used());
         assertEquals(21474836480L, first.referenced());
+        assertEquals(2, first.userRefs(), "userrefs: the number of holds");
+        assertTrue(first.held());
+        assertEquals(0, s.get(1).userRefs());
         SnapshotEntry spaced = s.get(3);
         assertEquals("before upgrade", spaced.name().shortName());
         assertEquals("18446744073709551615", spaced.guid().decimal());
@@ -44,6 +47,19 @@ class ListingParsersTest {
         assertEquals(Guid.parse("10705371878374736135"), spaced.guid());
         assertEquals(31, spaced.createtxg());
         assertEquals(114688, spaced.referenced());
+        assertEquals(0, spaced.userRefs());
+        SnapshotEntry held = s.stream().filter(e -> e.name().full().equals("ztcapx/a@s1")).findFirst().orElseThrow();
+        assertEquals(1, held.userRefs());
+    }
+
+    @Test
+    void listingsWithoutUserrefsReadAsUnheld() {
+        // a zfs without holds is asked without the property: 6 columns, or no userrefs row
+        assertEquals(0, SnapshotListParser.parseList("tank@a\t1\t5\t1710028800\t0\t0\n").get(0).userRefs());
+        assertEquals(0, SnapshotListParser.parsePropertyTable("tank@a\tguid\t1\ntank@a\tcreatetxg\t5\n"
+                + "tank@a\tcreation\t1710028800\ntank@a\tused\t0\ntank@a\treferenced\t0\n").get(0).userRefs());
+        assertThrows(ZfsOutputFormatException.class,
+                () -> SnapshotListParser.parseList("tank@a\t1\t5\t1710028800\t0\t0\tmany\n"));
     }
 
     @Test
@@ -51,6 +67,7 @@ class ListingParsersTest {
         List<SnapshotEntry> s = SnapshotListParser.parsePropertyTable(Captured.read("zfs-fuse/get-one-snapshot.txt"));
         assertEquals(1, s.size());
         assertEquals(SnapshotName.parse("ztcapx/a/b@with space"), s.get(0).name());
+        assertEquals(0, s.get(0).userRefs());
     }
 
     @Test

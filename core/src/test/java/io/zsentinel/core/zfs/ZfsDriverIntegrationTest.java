@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -148,6 +150,11 @@ class ZfsDriverIntegrationTest {
         zfs.createSnapshot(name);
         zfs.hold("zsentinel-base", name);
         assertEquals(1, zfs.userRefs(name));
+        long before = runner.invocations();
+        assertEquals(1, zfs.listSnapshots(ds).get(0).userRefs(), "the one recursive listing reads the holds too");
+        assertEquals(1, runner.invocations() - before);
+        assertEquals(ZfsErrorKind.ALREADY_EXISTS,
+                assertThrows(ZfsException.class, () -> zfs.hold("zsentinel-base", name)).kind());
 
         ZfsException busy = assertThrows(ZfsException.class, () -> zfs.destroySnapshot(name));
         assertEquals(ZfsErrorKind.BUSY, busy.kind());
@@ -156,7 +163,81 @@ class ZfsDriverIntegrationTest {
 
         zfs.release("zsentinel-base", name);
         assertEquals(0, zfs.userRefs(name));
+        assertEquals(0, zfs.listSnapshots(ds).get(0).userRefs());
+        assertEquals(ZfsErrorKind.NO_SUCH_HOLD,
+                assertThrows(ZfsException.class, () -> zfs.release("zsentinel-base", name)).kind());
         zfs.destroySnapshot(name);
+    }
+
+    @Test
+    void rollbackNeedsDestroyNewerWhenNewerSnapshotsExist() throws Exception {
+        DatasetName ds = root().child("rollback");
+        zfs.createDataset(ds);
+        Path file = zfs.mountpoint(ds).orElseThrow().resolve("f");
+        Files.writeString(file, "one");
+        zfs.createSnapshot(ds.snapshot("one"));
+        Files.writeString(file, "two");
+        zfs.createSnapshot(ds.snapshot("two"));
+
+        ZfsException refused = assertThrows(ZfsException.class, () -> zfs.rollback(ds.snapshot("one"), false));
+        assertEquals(ZfsErrorKind.NEWER_SNAPSHOTS_EXIST, refused.kind());
+        assertTrue(refused.getMessage().contains("newer snapshots exist: " + ds.snapshot("two").full()
+                + "; use --destroy-newer"), refused.getMessage());
+        assertEquals("two", Files.readString(file));
+
+        zfs.rollback(ds.snapshot("one"), true);
+        assertEquals("one", Files.readString(file));
+        assertFalse(zfs.snapshotExists(ds.snapshot("two")));
+        assertEquals(ZfsErrorKind.DATASET_MISSING,
+                assertThrows(ZfsException.class, () -> zfs.rollback(ds.snapshot("two"), false)).kind());
+    }
+
+    @Test
+    void cloneMountsWhereToldAndIsDestroyedWithoutR() throws Exception {
+        DatasetName ds = root().child("origin");
+        zfs.createDataset(ds);
+        Files.writeString(zfs.mountpoint(ds).orElseThrow().resolve("f"), "origin");
+        zfs.createSnapshot(ds.snapshot("s"));
+        DatasetName clone = root().child("copy");
+        Path mountpoint = tempDir.resolve("clone mount");
+        zfs.clone(ds.snapshot("s"), clone, mountpoint);
+        assertEquals(Optional.of(mountpoint), zfs.mountpoint(clone));
+        assertEquals("origin", Files.readString(mountpoint.resolve("f")));
+
+        zfs.destroyDataset(clone); // zfs-fuse calls a fresh clone busy for a moment: retried
+        assertFalse(zfs.datasetExists(clone));
+        assertTrue(zfs.snapshotExists(ds.snapshot("s")));
+        assertEquals(ZfsErrorKind.DATASET_MISSING, assertThrows(ZfsException.class, () -> zfs.destroyDataset(clone)).kind());
+    }
+
+    @Test
+    void zfsFuseHasNoSnapshotDirectorySoSnapshotsAreReadThroughATemporaryReadOnlyClone() throws Exception {
+        DatasetName ds = root().child("snapdir");
+        zfs.createDataset(ds);
+        Path live = zfs.mountpoint(ds).orElseThrow();
+        Files.writeString(live.resolve("f"), "in the snapshot");
+        SnapshotName snap = ds.snapshot("s");
+        zfs.createSnapshot(snap);
+        assertFalse(Files.exists(live.resolve(".zfs")), "zfs-fuse has no .zfs directory, not even hidden");
+        assertEquals(Optional.empty(), zfs.snapshotDirectory(snap));
+
+        Path mounts = tempDir.resolve("mounts");
+        DatasetName clone;
+        try (SnapshotMount mount = zfs.mountSnapshot(snap, mounts)) {
+            clone = mount.clone().orElseThrow();
+            assertTrue(ZfsDriver.isRestoreClone(clone));
+            assertEquals("in the snapshot", Files.readString(mount.root().resolve("f")));
+            assertThrows(java.io.IOException.class, () -> Files.writeString(mount.root().resolve("g"), "x"),
+                    "the clone is read-only");
+        }
+        assertFalse(zfs.datasetExists(clone));
+        try (var left = Files.list(mounts)) {
+            assertEquals(List.of(), left.toList(), "the clone's mountpoint directory is removed");
+        }
+
+        ZfsException missing = assertThrows(ZfsException.class, () -> zfs.mountSnapshot(ds.snapshot("nope"), mounts));
+        assertEquals(ZfsErrorKind.DATASET_MISSING, missing.kind());
+        assertTrue(zfs.listDatasets(root()).stream().noneMatch(d -> ZfsDriver.isRestoreClone(d.name())));
     }
 
     @Test

@@ -69,7 +69,7 @@ public final class Agent implements AutoCloseable {
         this.clock = clock;
         this.scanner = new InventoryScanner(zfs);
         this.poolProbe = new PoolHealthProbe(server, zfs, clock);
-        this.executor = new CommandExecutor(server, zfs);
+        this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent-" + server);
             t.setDaemon(true);
@@ -82,6 +82,8 @@ public final class Agent implements AutoCloseable {
     }
 
     public Agent start() {
+        guarded("removal of leftover restore clones", () -> executor.removeLeftoverRestoreClones(
+                poolProbe.importedPoolsNow(config.pools()))).run();
         Properties consumer = KafkaSettings.consumer(bootstrap, topics.groupId("agent-" + server));
         // A new agent must not execute commands issued before it first subscribed (e.g. re-take a
         // snapshot an operator destroyed since); once it has committed offsets it resumes from them.

@@ -23,14 +23,22 @@ public final class InventoryScanner {
         this.zfs = zfs;
     }
 
-    /** Every dataset of the pool (also those without snapshots), with its snapshots oldest first. */
+    /**
+     * Every dataset of the pool (also those without snapshots), with its snapshots oldest first.
+     * A restore's temporary clone is not inventory: it lives for seconds and is the agent's own.
+     */
     public Map<DatasetName, List<SnapshotInfo>> scan(PoolName pool) {
         DatasetName root = new DatasetName(pool.value());
         Map<DatasetName, List<SnapshotInfo>> inventory = new TreeMap<>();
         for (DatasetEntry dataset : zfs.listDatasets(root)) {
-            inventory.put(dataset.name(), new ArrayList<>());
+            if (!ZfsDriver.isRestoreClone(dataset.name())) {
+                inventory.put(dataset.name(), new ArrayList<>());
+            }
         }
         for (SnapshotEntry s : zfs.listSnapshots(root)) {
+            if (ZfsDriver.isRestoreClone(s.name().dataset())) {
+                continue;
+            }
             inventory.computeIfAbsent(s.name().dataset(), d -> new ArrayList<>()).add(toInfo(s));
         }
         inventory.values().forEach(list -> list.sort((a, b) -> Long.compare(a.createtxg(), b.createtxg())));
@@ -38,6 +46,7 @@ public final class InventoryScanner {
     }
 
     static SnapshotInfo toInfo(SnapshotEntry s) {
-        return new SnapshotInfo(s.name(), s.guid(), s.createtxg(), s.creation(), s.used(), s.referenced());
+        return new SnapshotInfo(s.name(), s.guid(), s.createtxg(), s.creation(), s.used(), s.referenced(),
+                s.userRefs());
     }
 }

@@ -48,6 +48,12 @@ final class PoolHealthProbe {
         return watched.stream().filter(imported::contains).toList();
     }
 
+    /** Pools of {@code watched} imported right now (one {@code zpool list}). */
+    List<PoolName> importedPoolsNow(List<PoolName> watched) {
+        Set<PoolName> now = zfs.listPools().stream().map(PoolEntry::name).collect(Collectors.toSet());
+        return watched.stream().filter(now::contains).toList();
+    }
+
     List<AgentFact> report(List<PoolName> watched) {
         Instant now = clock.instant();
         Map<PoolName, PoolEntry> pools = zfs.listPools().stream()
