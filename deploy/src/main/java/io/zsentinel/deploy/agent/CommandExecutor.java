@@ -266,11 +266,15 @@ public final class CommandExecutor {
     }
 
     private CommandCompleted completed(AgentCommand c, String detail) {
-        return new CommandCompleted(server, c.commandId(), c.getClass().getSimpleName(), detail);
+        return new CommandCompleted(server, c.commandId(), c.getClass().getSimpleName(), detail, datasetOf(c));
     }
 
     private CommandRejected reject(AgentCommand c, String reason) {
         log.warn("rejected {} {} on {}: {}", c.getClass().getSimpleName(), c.commandId(), server, reason);
-        return new CommandRejected(server, c.commandId(), c.getClass().getSimpleName(), reason);
+        return new CommandRejected(server, c.commandId(), c.getClass().getSimpleName(), reason, datasetOf(c));
+    }
+
+    private static io.zsentinel.core.values.DatasetName datasetOf(AgentCommand c) {
+        return c instanceof io.zsentinel.core.messages.agentcommands.SnapshotCommand s ? s.snapshot().dataset() : null;
     }
 }

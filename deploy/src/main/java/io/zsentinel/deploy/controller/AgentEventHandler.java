@@ -5,6 +5,9 @@ import io.zsentinel.core.messages.MalformedMessageException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One agent fact from Kafka → aggregate commands, each sent and awaited before the consumer may
@@ -12,6 +15,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
  * the reason; anything else (store down, timeout) propagates, so the fact is retried.
  */
 final class AgentEventHandler {
+    private static final Logger log = LoggerFactory.getLogger(AgentEventHandler.class);
     private final EnvelopeCodec codec;
     private final FactRouter router;
     private final CommandGateway commands;
@@ -26,6 +30,9 @@ final class AgentEventHandler {
         for (Object command : router.commandsFor(record.key(), codec.decode(record.value()))) {
             try {
                 commands.sendAndWait(command);
+            } catch (AggregateNotFoundException e) {
+                // An outcome for a dataset the controller never recorded: nothing to update, nothing to retry.
+                log.info("ignored {} for unknown {}", command.getClass().getSimpleName(), e.getAggregateIdentifier());
             } catch (CommandExecutionException | IllegalArgumentException e) {
                 Throwable cause = e instanceof CommandExecutionException && e.getCause() != null ? e.getCause() : e;
                 if (cause instanceof IllegalArgumentException) {

@@ -5,6 +5,7 @@ import io.zsentinel.core.messages.MalformedMessageException;
 import io.zsentinel.core.messages.Message;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
+import io.zsentinel.core.messages.facts.CommandCompleted;
 import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.PoolHealthReported;
 import io.zsentinel.core.messages.facts.SnapshotCreated;
@@ -16,6 +17,7 @@ import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.ReconcileInventory;
+import io.zsentinel.replication.api.RecordCommandOutcome;
 import io.zsentinel.replication.api.RecordSnapshotGone;
 import io.zsentinel.replication.api.RecordSnapshotTaken;
 import org.slf4j.Logger;
@@ -67,9 +69,14 @@ public final class FactRouter {
             return List.of(new RecordPoolHealth(p.server(), new PoolCondition(p.pool(), p.health(),
                     p.capacityPercent(), p.sizeBytes(), p.readErrors(), p.writeErrors(), p.checksumErrors(), p.at())));
         }
+        if (fact instanceof CommandCompleted c) {
+            return c.dataset() == null ? List.of() : List.of(new RecordCommandOutcome(new DatasetId(c.server(), c.dataset()),
+                    c.commandId(), c.commandType(), true, c.detail(), envelope.occurredAt()));
+        }
         if (fact instanceof CommandRejected r) {
             log.warn("server {} rejected command {} ({}): {}", r.server(), r.commandId(), r.commandType(), r.reason());
-            return List.of();
+            return r.dataset() == null ? List.of() : List.of(new RecordCommandOutcome(new DatasetId(r.server(), r.dataset()),
+                    r.commandId(), r.commandType(), false, r.reason(), envelope.occurredAt()));
         }
         throw new MalformedMessageException("no route for agent fact " + envelope.type());
     }

@@ -161,10 +161,14 @@ public final class DatasetDecider {
         }
         if (event instanceof AgentCommandFailed e) {
             PendingCommand failed = state.pending().get(e.commandId());
-            DatasetState next = state.settled(e.commandId());
-            // A checkpoint that could not be taken protects nothing.
-            return failed != null && failed.type().equals(PendingCommand.TAKE) && state.snapshot(failed.subject()).isEmpty()
-                    ? next.checkpoint(failed.subject(), false) : next;
+            if (failed != null && failed.type().equals(PendingCommand.TAKE) && state.checkpoints().contains(failed.subject())) {
+                // A checkpoint that could not be taken protects nothing; the operator decides whether to retry.
+                return state.settled(e.commandId()).checkpoint(failed.subject(), false);
+            }
+            if (failed != null && (failed.type().equals(PendingCommand.TAKE) || failed.type().equals(PendingCommand.DESTROY))) {
+                return state; // scheduled work: stays pending, so it is retried after RETRY_AFTER, not at every tick
+            }
+            return state.settled(e.commandId());
         }
         if (event instanceof SnapshotProtected e) {
             return state.protect(e.guid(), e.holder(), e.kind());

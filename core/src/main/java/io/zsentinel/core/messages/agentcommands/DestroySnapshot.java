@@ -12,7 +12,7 @@ import java.util.UUID;
  * controller decided, and identity is the guid.
  */
 public record DestroySnapshot(UUID commandId, ServerId server, long epoch, SnapshotName snapshot, Guid guid)
-        implements AgentCommand {
+        implements SnapshotCommand {
     public DestroySnapshot {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /** Put the hold {@code tag} on a snapshot ({@code zfs hold}) if it still has {@code guid}. */
 public record HoldSnapshot(UUID commandId, ServerId server, long epoch, SnapshotName snapshot, Guid guid, String tag)
-        implements AgentCommand {
+        implements SnapshotCommand {
     public HoldSnapshot {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");

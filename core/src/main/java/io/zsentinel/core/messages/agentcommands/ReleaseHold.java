@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /** Release the hold {@code tag} from a snapshot ({@code zfs release}); releasing an absent hold succeeds. */
 public record ReleaseHold(UUID commandId, ServerId server, long epoch, SnapshotName snapshot, Guid guid, String tag)
-        implements AgentCommand {
+        implements SnapshotCommand {
     public ReleaseHold {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");

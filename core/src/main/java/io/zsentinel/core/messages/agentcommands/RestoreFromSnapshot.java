@@ -12,7 +12,7 @@ import java.util.UUID;
  * without touching the live dataset. The agent refuses paths that leave the snapshot.
  */
 public record RestoreFromSnapshot(UUID commandId, ServerId server, long epoch, SnapshotName snapshot, String path,
-                                  String targetDirectory) implements AgentCommand {
+                                  String targetDirectory) implements SnapshotCommand {
     public RestoreFromSnapshot {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");

@@ -12,7 +12,7 @@ import java.util.UUID;
  * controller has already checked and recorded who asked and why.
  */
 public record RollbackDataset(UUID commandId, ServerId server, long epoch, SnapshotName snapshot, boolean destroyNewer)
-        implements AgentCommand {
+        implements SnapshotCommand {
     public RollbackDataset {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");

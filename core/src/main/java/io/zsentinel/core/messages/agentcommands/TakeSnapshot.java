@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 public record TakeSnapshot(UUID commandId, ServerId server, long epoch, SnapshotName snapshot)
-        implements AgentCommand {
+        implements SnapshotCommand {
     public TakeSnapshot {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");

@@ -1,12 +1,21 @@
 package io.zsentinel.core.messages.facts;
 
+import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 
 import java.util.Objects;
 import java.util.UUID;
 
-/** The agent carried out a command that has no fact of its own (rollback, restore, hold); {@code detail} says what it did. */
-public record CommandCompleted(ServerId server, UUID commandId, String commandType, String detail) implements AgentFact {
+/**
+ * The agent carried out a command that has no fact of its own (rollback, restore, hold); {@code detail}
+ * says what it did; {@code dataset} is the dataset the command was about, when it was about one.
+ */
+public record CommandCompleted(ServerId server, UUID commandId, String commandType, String detail, DatasetName dataset)
+        implements AgentFact {
+    public CommandCompleted(ServerId server, UUID commandId, String commandType, String detail) {
+        this(server, commandId, commandType, detail, null);
+    }
+
     public CommandCompleted {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(commandId, "commandId");

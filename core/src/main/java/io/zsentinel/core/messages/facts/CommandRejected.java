@@ -1,13 +1,21 @@
 package io.zsentinel.core.messages.facts;
 
+import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 
 import java.util.Objects;
 import java.util.UUID;
 
-/** The agent refused or failed a command; {@code reason} is written for the operator. */
-public record CommandRejected(ServerId server, UUID commandId, String commandType, String reason)
+/**
+ * The agent refused or failed a command; {@code reason} is written for the operator; {@code dataset}
+ * is the dataset the command was about, when it was about one.
+ */
+public record CommandRejected(ServerId server, UUID commandId, String commandType, String reason, DatasetName dataset)
         implements AgentFact {
+    public CommandRejected(ServerId server, UUID commandId, String commandType, String reason) {
+        this(server, commandId, commandType, reason, null);
+    }
+
     public CommandRejected {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(commandId, "commandId");
