@@ -79,11 +79,13 @@ public final class DatasetDecider {
                 throw new IllegalArgumentException("cannot protect guid " + c.guid() + ": no such snapshot on " + c.id());
             }
             if (state.holders(c.guid()).get(c.holder()) != c.kind()) {
-                events.add(new SnapshotProtected(c.id(), c.guid(), c.holder(), c.kind()));
+                events.add(new SnapshotProtected(c.id(), state.snapshot(c.guid()).get().name(), c.guid(), c.holder(),
+                        c.kind()));
             }
         } else if (command instanceof ReleaseProtection c) {
             if (state.holders(c.guid()).containsKey(c.holder())) {
-                events.add(new ProtectionReleased(c.id(), c.guid(), c.holder()));
+                events.add(new ProtectionReleased(c.id(), state.snapshot(c.guid()).map(SnapshotInfo::name).orElse(null),
+                        c.guid(), c.holder()));
             }
         } else if (command instanceof RecordCommandOutcome c) {
             if (state.pending().containsKey(c.commandId())) {

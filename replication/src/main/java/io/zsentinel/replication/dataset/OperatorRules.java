@@ -49,7 +49,8 @@ final class OperatorRules {
                         + "; checkpoints: " + (state.checkpoints().isEmpty() ? "none" : state.checkpoints()));
             }
             events.add(audit(state, c, "release checkpoint " + c.snapshot(), commandId));
-            events.add(new CheckpointReleased(c.id(), c.snapshot(), c.at()));
+            events.add(new CheckpointReleased(c.id(), c.snapshot(),
+                    state.snapshot(c.snapshot()).map(SnapshotInfo::guid).orElse(null), c.at()));
         } else if (command instanceof OrderRollback c) {
             SnapshotInfo target = existing(state, c.snapshot());
             List<SnapshotInfo> newer = state.snapshotsOldestFirst().stream()

@@ -83,7 +83,7 @@ class DatasetOperatorTest {
         given.add(new SnapshotRecorded(ID, checkpoint, commandId, at));
         fixture.given(given).when(new PruneForCapacity(ID, checkpoint.guid(), 99, day(3, 0))).expectNoEvents();
 
-        given.add(new CheckpointReleased(ID, name, day(3, 0)));
+        given.add(new CheckpointReleased(ID, name, checkpoint.guid(), day(3, 0)));
         fixture.given(given).when(new PruneForCapacity(ID, checkpoint.guid(), 99, day(3, 1)))
                 .expectSuccessfulHandlerExecution()
                 .expectEventsMatching(org.axonframework.test.matchers.Matchers.payloadsMatching(

@@ -130,8 +130,8 @@ class DatasetRetentionTest {
         Instant now = day(5, 12);
         List<Object> given = history(6); // days 0..5: 0, 1 and 2 expire
         given.add(new SnapshotHoldsChanged(ID, new Guid(1), 1, now));                          // user hold
-        given.add(new SnapshotProtected(ID, new Guid(2), "link:standby", ProtectionKind.AWAITING)); // not yet received
-        given.add(new SnapshotProtected(ID, new Guid(3), "link:offsite", ProtectionKind.BASE));    // common base
+        given.add(new SnapshotProtected(ID, daily(1, 2, 0).name(), new Guid(2), "link:standby", ProtectionKind.AWAITING)); // not yet received
+        given.add(new SnapshotProtected(ID, daily(2, 3, 0).name(), new Guid(3), "link:offsite", ProtectionKind.BASE));    // common base
         fixture.given(given).when(new EvaluateRetention(ID, now)).expectNoEvents();
     }
 
@@ -152,7 +152,7 @@ class DatasetRetentionTest {
         Instant now = day(2, 12);
         SnapshotInfo oldest = daily(0, 1, 0);
         List<Object> given = history(3);
-        given.add(new SnapshotProtected(ID, oldest.guid(), "link:offsite", ProtectionKind.AWAITING));
+        given.add(new SnapshotProtected(ID, oldest.name(), oldest.guid(), "link:offsite", ProtectionKind.AWAITING));
         String reason = "pool usage 91% > 70%: oldest prunable snapshot; link:offsite loses its incremental base"
                 + " and will need a full resend";
         fixture.given(given).when(new PruneForCapacity(ID, oldest.guid(), 91, now))
@@ -165,7 +165,7 @@ class DatasetRetentionTest {
         Instant now = day(2, 12);
         List<Object> given = history(3);
         given.add(new SnapshotHoldsChanged(ID, new Guid(1), 1, now));
-        given.add(new SnapshotProtected(ID, new Guid(2), "link:standby", ProtectionKind.BASE));
+        given.add(new SnapshotProtected(ID, daily(1, 2, 0).name(), new Guid(2), "link:standby", ProtectionKind.BASE));
         SnapshotInfo manual = foreign("manual-1", 50, 50); // older than all dailies
         given.add(new SnapshotRecorded(ID, manual, null, now));
         for (Guid guid : List.of(new Guid(1), new Guid(2), new Guid(3), manual.guid())) {
