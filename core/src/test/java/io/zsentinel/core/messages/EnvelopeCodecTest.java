@@ -60,4 +60,17 @@ class EnvelopeCodecTest {
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> codec.decode(json));
         assertTrue(e.reason().contains("invalid dataset name"), e.reason());
     }
+
+    @Test
+    void aMessageWrittenBeforeAFieldWasAddedReadsItAsZero() {
+        // SnapshotInfo gained userRefs after the first release: older messages and stored events lack it.
+        String old = "{\"messageId\":\"6f1c2b1e-0000-4000-8000-000000000000\",\"type\":\"SnapshotInventoryReported\","
+                + "\"schemaVersion\":1,\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"primary\",\"payload\":{"
+                + "\"server\":\"primary\",\"dataset\":\"primary/vm1\",\"at\":\"2026-11-25T10:00:00Z\",\"snapshots\":[{"
+                + "\"name\":\"primary/vm1@a\",\"guid\":\"7\",\"createtxg\":3,\"created\":\"2026-11-25T10:00:00Z\","
+                + "\"usedBytes\":0,\"referencedBytes\":10}]}}";
+        SnapshotInventoryReported payload = (SnapshotInventoryReported) codec.decode(old).payload();
+        assertEquals(0, payload.snapshots().get(0).userRefs());
+        assertEquals(new Guid(7), payload.snapshots().get(0).guid());
+    }
 }

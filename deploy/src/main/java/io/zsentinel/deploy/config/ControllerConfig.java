@@ -11,12 +11,18 @@ import java.util.Objects;
  * http: { host: 0.0.0.0, port: 8080 }
  * </pre>
  */
-public record ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds) {
+public record ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds,
+                               RetentionConfig retention) {
+    public ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds) {
+        this(kafka, store, http, heartbeatTimeoutSeconds, null);
+    }
+
     public ControllerConfig {
         Objects.requireNonNull(kafka, "kafka is required");
         store = store == null ? new StoreConfig(null, null, null, null) : store;
         http = http == null ? new HttpConfig(null, null) : http;
         heartbeatTimeoutSeconds = heartbeatTimeoutSeconds == null ? 15 : heartbeatTimeoutSeconds;
+        retention = retention == null ? RetentionConfig.none() : retention;
     }
 
     public record StoreConfig(String url, String user, String password, String embeddedDir) {

@@ -7,6 +7,9 @@ import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.messages.CoreMessages;
 import io.zsentinel.core.messages.EnvelopeCodec;
 import io.zsentinel.deploy.config.ControllerConfig;
+import io.zsentinel.deploy.retention.CapacityWatcher;
+import io.zsentinel.deploy.retention.PoolUsage;
+import io.zsentinel.deploy.retention.RetentionScheduler;
 import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.server.StorageServerAggregate;
 import io.zsentinel.projections.fleet.FleetView;
@@ -40,6 +43,9 @@ public final class Controller implements AutoCloseable {
     private final FleetView fleet;
     private final Configuration axon;
     private final TopicConsumerLoop agentEvents;
+    private final RetentionScheduler retention;
+    /** The controller epoch carried by every agent command; a lease that raises it is future work. */
+    static final long EPOCH = 1;
 
     private Controller(ControllerConfig config, DataSource dataSource, Clock clock) {
         String bootstrap = config.kafka().bootstrap();
@@ -51,6 +57,8 @@ public final class Controller implements AutoCloseable {
 
         DomainEventPublisher domainPublisher = new DomainEventPublisher(DomainTypes.all(),
                 (key, json) -> publisher.publishAndWait(topics.domainEvents(), key, json));
+        AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
+                (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH);
         AxonStore store = AxonStore.create(dataSource);
         this.axon = store.configure(AxonStore.newConfigurer())
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(DatasetAggregate.class)
@@ -62,6 +70,10 @@ public final class Controller implements AutoCloseable {
                                 c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
                         .assignHandlerInstancesMatching(DomainEventPublisher.PROCESSOR, h -> h == domainPublisher)
                         .registerEventHandler(c -> domainPublisher)
+                        .registerTrackingEventProcessor(AgentCommandDispatcher.PROCESSOR, Configuration::eventStore,
+                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
+                        .assignHandlerInstancesMatching(AgentCommandDispatcher.PROCESSOR, h -> h == dispatcher)
+                        .registerEventHandler(c -> dispatcher)
                         .registerPooledStreamingEventProcessor(SnapshotInventoryView.PROCESSING_GROUP, Configuration::eventStore,
                                 (c, b) -> b.initialSegmentCount(1))
                         .registerTokenStore(SnapshotInventoryView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
@@ -74,14 +86,17 @@ public final class Controller implements AutoCloseable {
         // The views live in memory, so their tokens do too: every start rebuilds them from the store.
         axon.start();
 
+        PoolUsage usage = new PoolUsage(clock);
         AgentEventHandler handler = new AgentEventHandler(new EnvelopeCodec(CoreMessages.types()),
-                new FactRouter(fleet::heartbeat), axon.commandGateway());
+                new FactRouter(fleet::heartbeat, usage::accept), axon.commandGateway());
         this.agentEvents = TopicConsumerLoop.builder("controller-agent-events")
                 .consumerProperties(KafkaSettings.consumer(bootstrap, topics.groupId("controller")))
                 .topics(topics.agentEvents())
                 .handler(handler::handle)
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
+        this.retention = new RetentionScheduler(config.retention(), inventory, axon.commandGateway(),
+                new CapacityWatcher(config.retention(), inventory, usage, axon.commandGateway()), clock).start();
         log.info("controller started: consuming {}, publishing {}", topics.agentEvents(), topics.domainEvents());
     }
 
@@ -95,6 +110,10 @@ public final class Controller implements AutoCloseable {
 
     public FleetView fleet() {
         return fleet;
+    }
+
+    public org.axonframework.commandhandling.gateway.CommandGateway commandGateway() {
+        return axon.commandGateway();
     }
 
     public Topics topics() {
@@ -113,6 +132,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        retention.close();
         agentEvents.close();
         axon.shutdown();
         publisher.close();

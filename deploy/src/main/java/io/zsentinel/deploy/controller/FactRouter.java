@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Turns agent facts into aggregate commands. A fact whose Kafka key is not the server it speaks for
@@ -35,9 +36,12 @@ public final class FactRouter {
     private static final Logger log = LoggerFactory.getLogger(FactRouter.class);
 
     private final BiConsumer<ServerId, Instant> heartbeats;
+    private final Consumer<PoolHealthReported> poolReports;
 
-    public FactRouter(BiConsumer<ServerId, Instant> heartbeats) {
+    /** Heartbeats and every pool report also go straight to in-memory liveness and usage (not stored). */
+    public FactRouter(BiConsumer<ServerId, Instant> heartbeats, Consumer<PoolHealthReported> poolReports) {
         this.heartbeats = heartbeats;
+        this.poolReports = poolReports;
     }
 
     /** The aggregate commands for one fact, in order; empty when the fact only feeds liveness or logs. */
@@ -66,6 +70,7 @@ public final class FactRouter {
                     d.guid(), d.commandId(), envelope.occurredAt(), envelope.messageId()));
         }
         if (fact instanceof PoolHealthReported p) {
+            poolReports.accept(p);
             return List.of(new RecordPoolHealth(p.server(), new PoolCondition(p.pool(), p.health(),
                     p.capacityPercent(), p.sizeBytes(), p.readErrors(), p.writeErrors(), p.checksumErrors(), p.at())));
         }

@@ -63,6 +63,7 @@ public final class Lab implements AutoCloseable {
             reset(dir, pools);
         }
         Files.createDirectories(dir);
+        LabConfig labConfig = LabConfig.load(dir);
         for (String server : SERVERS) {
             pools.ensure(new PoolName(server));
         }
@@ -76,8 +77,8 @@ public final class Lab implements AutoCloseable {
         started.push(postgres);
         KafkaConfig kafkaConfig = new KafkaConfig(kafka.bootstrapServers(), "");
         controller = ControllerApp.start(new ControllerConfig(kafkaConfig, null,
-                new ControllerConfig.HttpConfig("127.0.0.1", options.httpPort()), null), postgres.dataSource(),
-                Clock.systemUTC());
+                new ControllerConfig.HttpConfig("127.0.0.1", options.httpPort()), null, labConfig.retention()),
+                postgres.dataSource(), Clock.systemUTC());
         started.push(controller);
         MessagePublisher publisher = MessagePublisher.create(kafka.bootstrapServers());
         started.push(publisher);

@@ -1,0 +1,130 @@
+package io.zsentinel.deploy.controller;
+
+import io.zsentinel.core.messages.CoreMessages;
+import io.zsentinel.core.messages.Envelope;
+import io.zsentinel.core.messages.EnvelopeCodec;
+import io.zsentinel.core.messages.MessageTypes;
+import io.zsentinel.core.messages.agentcommands.AgentCommand;
+import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
+import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
+import io.zsentinel.core.messages.agentcommands.ReleaseHold;
+import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
+import io.zsentinel.core.messages.agentcommands.RollbackDataset;
+import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.replication.api.CheckpointOrdered;
+import io.zsentinel.replication.api.CheckpointReleased;
+import io.zsentinel.replication.api.ProtectionKind;
+import io.zsentinel.replication.api.ProtectionReleased;
+import io.zsentinel.replication.api.RestoreOrdered;
+import io.zsentinel.replication.api.RollbackOrdered;
+import io.zsentinel.replication.api.SnapshotProtected;
+import io.zsentinel.replication.api.SnapshotPruned;
+import io.zsentinel.replication.api.SnapshotRecorded;
+import io.zsentinel.replication.api.SnapshotScheduled;
+import io.zsentinel.replication.retention.SnapshotNaming;
+import org.axonframework.eventhandling.DisallowReplay;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Turns the aggregates' orders (events) into agent commands on {@code zsentinel.agent-commands}
+ * (key = server), waiting for the broker's ack before its token advances. The envelope's time is
+ * the event's, so an order that sat in the store while the controller was down arrives stale and
+ * the agent refuses it; the aggregate re-orders what is still needed.
+ */
+@DisallowReplay
+public final class AgentCommandDispatcher {
+    public static final String PROCESSOR = "agent-command-dispatcher";
+    static final String CHECKPOINT_HOLD = "zsentinel:checkpoint";
+    private static final Logger log = LoggerFactory.getLogger(AgentCommandDispatcher.class);
+
+    private final MessageTypes types = CoreMessages.types();
+    private final EnvelopeCodec codec = new EnvelopeCodec(types);
+    private final DomainEventPublisher.Sink sink;
+    private final long epoch;
+
+    public AgentCommandDispatcher(DomainEventPublisher.Sink sink, long epoch) {
+        this.sink = sink;
+        this.epoch = epoch;
+    }
+
+    @EventHandler
+    public void on(SnapshotScheduled e, EventMessage<?> m) {
+        send(new TakeSnapshot(e.commandId(), e.id().server(), epoch, e.name()), m);
+    }
+
+    @EventHandler
+    public void on(SnapshotPruned e, EventMessage<?> m) {
+        send(new DestroySnapshot(e.commandId(), e.id().server(), epoch, e.name(), e.guid()), m);
+    }
+
+    @EventHandler
+    public void on(CheckpointOrdered e, EventMessage<?> m) {
+        send(new TakeSnapshot(e.commandId(), e.id().server(), epoch, e.snapshot()), m);
+    }
+
+    /** A checkpoint is held in ZFS too (where holds exist), so not even a manual {@code zfs destroy} removes it. */
+    @EventHandler
+    public void on(SnapshotRecorded e, EventMessage<?> m) {
+        if (e.commandId() != null && e.snapshot().name().shortName().startsWith(SnapshotNaming.CHECKPOINT_PREFIX)) {
+            send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch, e.snapshot().name(), e.snapshot().guid(),
+                    CHECKPOINT_HOLD), m);
+        }
+    }
+
+    @EventHandler
+    public void on(CheckpointReleased e, EventMessage<?> m) {
+        if (e.guid() != null) {
+            send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch, e.snapshot(), e.guid(), CHECKPOINT_HOLD), m);
+        }
+    }
+
+    @EventHandler
+    public void on(SnapshotProtected e, EventMessage<?> m) {
+        if (e.kind() == ProtectionKind.BASE) {
+            send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch, e.name(), e.guid(), baseTag(e.holder())), m);
+        }
+    }
+
+    @EventHandler
+    public void on(ProtectionReleased e, EventMessage<?> m) {
+        if (e.name() != null) {
+            send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch, e.name(), e.guid(), baseTag(e.holder())), m);
+        }
+    }
+
+    @EventHandler
+    public void on(RollbackOrdered e, EventMessage<?> m) {
+        send(new RollbackDataset(e.commandId(), e.id().server(), epoch, e.snapshot(), e.destroyNewer()), m);
+    }
+
+    @EventHandler
+    public void on(RestoreOrdered e, EventMessage<?> m) {
+        send(new RestoreFromSnapshot(e.commandId(), e.id().server(), epoch, e.snapshot(), e.path(), e.targetDirectory()), m);
+    }
+
+    /** Each holder (link) has its own tag, so links never release each other's base. */
+    static String baseTag(String holder) {
+        return "zsentinel:base:" + holder.replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+
+    private void send(AgentCommand command, EventMessage<?> cause) {
+        ServerId server = command.server();
+        MessageTypes.Type type = types.of(command.getClass());
+        Envelope<AgentCommand> envelope = new Envelope<>(command.commandId(), type.name(), type.version(),
+                cause.getTimestamp(), "controller", command);
+        sink.sendAndWait(server.value(), codec.encode(envelope));
+        log.debug("ordered {} {} from {}", envelope.type(), command.commandId(), server);
+    }
+
+    /** A stable id for a command that follows from an event (redelivery yields the same id). */
+    private static UUID derived(EventMessage<?> cause, String what) {
+        return UUID.nameUUIDFromBytes((cause.getIdentifier() + "|" + what).getBytes(StandardCharsets.UTF_8));
+    }
+}

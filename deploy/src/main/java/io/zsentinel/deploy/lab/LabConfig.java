@@ -1,0 +1,36 @@
+package io.zsentinel.deploy.lab;
+
+import io.zsentinel.deploy.config.ConfigFiles;
+import io.zsentinel.deploy.config.RetentionConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code <lab>/lab.yaml}: the lab's retention policies, written with a fast demo schedule on first start. */
+public record LabConfig(RetentionConfig retention) {
+    static final String DEFAULT = """
+            # The lab's retention policies; edit and restart the lab (the format is controller.yaml's
+            # "retention:" section, see README). Demo: a snapshot of primary/vm* every minute, the newest
+            # 5 kept, plus 2 hourly; the oldest pruned first once the pool passes 70% usage.
+            retention:
+              tickSeconds: 5
+              policies:
+                - match: "primary/vm*"
+                  keep: { frequently: 5, hourly: 2 }
+                  frequentlyEvery: 1m
+                  usageThresholdPercent: 70
+            """;
+
+    public LabConfig {
+        retention = retention == null ? RetentionConfig.none() : retention;
+    }
+
+    static LabConfig load(Path labDir) throws IOException {
+        Path file = labDir.resolve("lab.yaml");
+        if (!Files.exists(file)) {
+            Files.writeString(file, DEFAULT);
+        }
+        return ConfigFiles.read(file, LabConfig.class);
+    }
+}
