@@ -95,7 +95,7 @@ public final class Agent implements AutoCloseable {
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
         scheduler.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), 0, config.heartbeatSeconds(), TimeUnit.SECONDS);
-        scheduler.scheduleWithFixedDelay(guarded("scan", this::scan), 0, config.scanSeconds(), TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(guarded("scan", () -> scan(false)), 0, config.scanSeconds(), TimeUnit.SECONDS);
         log.info("agent {} started: watching pools {}, reporting to {}", server, config.pools(), topics.agentEvents());
         return this;
     }
@@ -114,7 +114,9 @@ public final class Agent implements AutoCloseable {
         }
         executor.execute(command).ifPresent(fact -> {
             publish(fact);
-            scheduler.execute(guarded("scan", this::scan)); // report the new inventory now, not at the next tick
+            // Report now, not at the next tick, and the pool usage even if unchanged: the controller waits for
+            // a usage report taken after its prune before it prunes again.
+            scheduler.execute(guarded("scan", () -> scan(true)));
         });
     }
 
@@ -123,8 +125,8 @@ public final class Agent implements AutoCloseable {
                 encode(new AgentHeartbeat(server, executor.epoch(), clock.instant())));
     }
 
-    private void scan() {
-        for (AgentFact report : poolProbe.report(config.pools())) {
+    private void scan(boolean forcePoolReport) {
+        for (AgentFact report : poolProbe.report(config.pools(), forcePoolReport)) {
             publish(report);
         }
         for (PoolName pool : poolProbe.importedPools(config.pools())) {

@@ -54,7 +54,7 @@ final class PoolHealthProbe {
         return watched.stream().filter(now::contains).toList();
     }
 
-    List<AgentFact> report(List<PoolName> watched) {
+    List<AgentFact> report(List<PoolName> watched, boolean force) {
         Instant now = clock.instant();
         Map<PoolName, PoolEntry> pools = zfs.listPools().stream()
                 .collect(Collectors.toMap(PoolEntry::name, p -> p));
@@ -64,7 +64,7 @@ final class PoolHealthProbe {
             PoolHealthReported report = pools.containsKey(pool) ? read(pools.get(pool), now)
                     : new PoolHealthReported(server, pool, PoolHealth.UNAVAIL, 0, 0, 0, 0, 0, 0,
                     "pool " + pool + " is not imported on " + server, now);
-            if (changed(report) || lastSent.getOrDefault(pool, Instant.EPOCH).plus(REFRESH).isBefore(now)) {
+            if (force || changed(report) || lastSent.getOrDefault(pool, Instant.EPOCH).plus(REFRESH).isBefore(now)) {
                 reports.add(report);
                 last.put(pool, report);
                 lastSent.put(pool, now);

@@ -6,6 +6,9 @@ import io.zsentinel.core.kafka.TopicConsumerLoop;
 import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.messages.CoreMessages;
 import io.zsentinel.core.messages.EnvelopeCodec;
+import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.retention.CapacityWatcher;
 import io.zsentinel.deploy.retention.PoolUsage;
@@ -27,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The controller: agent facts from Kafka → Axon aggregates → JDBC event store → domain events on
@@ -88,7 +92,22 @@ public final class Controller implements AutoCloseable {
 
         PoolUsage usage = new PoolUsage(clock);
         AgentEventHandler handler = new AgentEventHandler(new EnvelopeCodec(CoreMessages.types()),
-                new FactRouter(fleet::heartbeat, usage::accept), axon.commandGateway());
+                new FactRouter(new LiveFacts() {
+                    @Override
+                    public void heartbeat(ServerId server, Instant at) {
+                        fleet.heartbeat(server, at);
+                    }
+
+                    @Override
+                    public void poolReported(PoolHealthReported report) {
+                        usage.accept(report);
+                    }
+
+                    @Override
+                    public void snapshotDestroyed(ServerId server, Guid guid) {
+                        usage.destroyed(server, guid);
+                    }
+                }), axon.commandGateway());
         this.agentEvents = TopicConsumerLoop.builder("controller-agent-events")
                 .consumerProperties(KafkaSettings.consumer(bootstrap, topics.groupId("controller")))
                 .topics(topics.agentEvents())

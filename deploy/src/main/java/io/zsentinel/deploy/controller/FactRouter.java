@@ -23,10 +23,7 @@ import io.zsentinel.replication.api.RecordSnapshotTaken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * Turns agent facts into aggregate commands. A fact whose Kafka key is not the server it speaks for
@@ -35,13 +32,10 @@ import java.util.function.Consumer;
 public final class FactRouter {
     private static final Logger log = LoggerFactory.getLogger(FactRouter.class);
 
-    private final BiConsumer<ServerId, Instant> heartbeats;
-    private final Consumer<PoolHealthReported> poolReports;
+    private final LiveFacts live;
 
-    /** Heartbeats and every pool report also go straight to in-memory liveness and usage (not stored). */
-    public FactRouter(BiConsumer<ServerId, Instant> heartbeats, Consumer<PoolHealthReported> poolReports) {
-        this.heartbeats = heartbeats;
-        this.poolReports = poolReports;
+    public FactRouter(LiveFacts live) {
+        this.live = live;
     }
 
     /** The aggregate commands for one fact, in order; empty when the fact only feeds liveness or logs. */
@@ -54,7 +48,7 @@ public final class FactRouter {
                     + " arrived under key " + key);
         }
         if (fact instanceof AgentHeartbeat h) {
-            heartbeats.accept(h.server(), h.at());
+            live.heartbeat(h.server(), h.at());
             return List.of(new RecordHeartbeat(h.server(), h.epoch(), h.at()));
         }
         if (fact instanceof SnapshotInventoryReported r) {
@@ -66,11 +60,12 @@ public final class FactRouter {
                     c.snapshot(), c.commandId(), envelope.messageId()));
         }
         if (fact instanceof SnapshotDestroyed d) {
+            live.snapshotDestroyed(d.server(), d.guid());
             return List.of(new RecordSnapshotGone(new DatasetId(d.server(), d.snapshot().dataset()), d.snapshot(),
                     d.guid(), d.commandId(), envelope.occurredAt(), envelope.messageId()));
         }
         if (fact instanceof PoolHealthReported p) {
-            poolReports.accept(p);
+            live.poolReported(p);
             return List.of(new RecordPoolHealth(p.server(), new PoolCondition(p.pool(), p.health(),
                     p.capacityPercent(), p.sizeBytes(), p.readErrors(), p.writeErrors(), p.checksumErrors(), p.at())));
         }

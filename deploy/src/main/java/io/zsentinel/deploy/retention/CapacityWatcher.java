@@ -30,8 +30,8 @@ import java.util.Optional;
  * Usage-threshold pruning of a pool: when a pool's reported capacity passes the threshold of its
  * datasets' policies, the pool's oldest candidate snapshot (createtxg is pool-wide, so it orders
  * snapshots across datasets) is offered to its dataset, which prunes it or says why not; the next
- * candidate is offered only after that snapshot is gone and a usage report newer than its removal
- * has arrived — one by one, re-checking capacity, never pruning on stale usage.
+ * candidate is offered only after the agent reported the destroy and then the pool's usage — one by
+ * one, re-checking capacity, never pruning on stale usage.
  */
 public final class CapacityWatcher {
     private static final Logger log = LoggerFactory.getLogger(CapacityWatcher.class);
@@ -40,7 +40,7 @@ public final class CapacityWatcher {
     /** Offers per pool and tick: enough to step over protected snapshots, bounded so a tick stays cheap. */
     static final int MAX_OFFERS_PER_TICK = 20;
 
-    private record InFlight(DatasetId dataset, Guid guid, Instant since, Instant goneAt) {
+    private record InFlight(DatasetId dataset, Guid guid, Instant since) {
     }
 
     private final RetentionConfig config;
@@ -82,19 +82,11 @@ public final class CapacityWatcher {
         if (f == null) {
             return false;
         }
-        boolean gone = inventory.snapshots(f.dataset().dataset(), Optional.of(f.dataset().server())).stream()
-                .noneMatch(s -> s.guid().equals(f.guid().toString()));
-        if (gone && f.goneAt() == null) {
-            inFlight.put(pool, new InFlight(f.dataset(), f.guid(), f.since(), now));
-            return true;
-        }
-        if (gone && report.receivedAt().isAfter(f.goneAt())) {
+        if (usage.reportedAfterDestroy(report.server(), report.pool(), f.guid())
+                || f.since().plus(GIVE_UP_AFTER).isBefore(now)) {
             inFlight.remove(pool);
-            return false; // a usage report taken after the prune: decide on it
-        }
-        if (!gone && f.since().plus(GIVE_UP_AFTER).isBefore(now)) {
-            inFlight.remove(pool);
-            return false;
+            usage.forget(report.server(), f.guid());
+            return false; // decide on usage measured after the prune (or give up waiting on a lost one)
         }
         return true;
     }
@@ -115,7 +107,7 @@ public final class CapacityWatcher {
             PruneDecision decision = commands.sendAndWait(new PruneForCapacity(id, Guid.parse(s.guid()),
                     report.capacityPercent(), now));
             if (decision != null && decision.accepted()) {
-                inFlight.put(pool, new InFlight(id, Guid.parse(s.guid()), now, null));
+                inFlight.put(pool, new InFlight(id, Guid.parse(s.guid()), now));
                 stuck.remove(pool);
                 log.info("pruning {} on {} to free space: {}", s.name(), s.server(), decision.reason());
                 return;

@@ -1,6 +1,7 @@
 package io.zsentinel.deploy.retention;
 
 import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
 
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The newest usage report of every pool, with the controller's time of arrival. Not event sourced:
@@ -16,11 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * that a report is newer than its last prune, which only the arrival time tells reliably.
  */
 public final class PoolUsage {
-    public record Report(ServerId server, PoolName pool, int capacityPercent, Instant receivedAt) {
+    /** {@code sequence} orders reports and destroy facts as the controller received them. */
+    public record Report(ServerId server, PoolName pool, int capacityPercent, Instant receivedAt, long sequence) {
     }
 
     private final Clock clock;
+    private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Report> latest = new ConcurrentHashMap<>();
+    private final Map<String, Long> destroyed = new ConcurrentHashMap<>();
 
     public PoolUsage(Clock clock) {
         this.clock = clock;
@@ -28,7 +33,27 @@ public final class PoolUsage {
 
     public void accept(PoolHealthReported report) {
         latest.put(report.server() + "/" + report.pool(),
-                new Report(report.server(), report.pool(), report.capacityPercent(), clock.instant()));
+                new Report(report.server(), report.pool(), report.capacityPercent(), clock.instant(),
+                        sequence.incrementAndGet()));
+    }
+
+    public void destroyed(ServerId server, Guid guid) {
+        destroyed.put(server + "/" + guid, sequence.incrementAndGet());
+    }
+
+    /**
+     * True once the snapshot's destroy fact arrived and, after it, a usage report of its pool: that
+     * report shows the pool without the snapshot (one server's facts are handled in order).
+     */
+    public boolean reportedAfterDestroy(ServerId server, PoolName pool, Guid guid) {
+        Long destroyedAt = destroyed.get(server + "/" + guid);
+        Report report = latest.get(server + "/" + pool);
+        return destroyedAt != null && report != null && report.sequence() > destroyedAt;
+    }
+
+    /** Forgets a destroy once it has been acted on (keeps the map small). */
+    public void forget(ServerId server, Guid guid) {
+        destroyed.remove(server + "/" + guid);
     }
 
     public List<Report> reports() {
