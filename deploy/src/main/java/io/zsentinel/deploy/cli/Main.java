@@ -20,7 +20,10 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code zsentinel lab | controller | agent | status | help}. Errors are one clear message, never a stack trace. */
+/**
+ * {@code zsentinel lab | controller | agent | status | checkpoint | rollback | restore | audit | help}.
+ * Errors are one clear message, never a stack trace.
+ */
 public final class Main {
     private static final String USAGE = """
             usage: zsentinel <command> [options]
@@ -29,7 +32,7 @@ public final class Main {
               controller --config controller.yaml
               agent --config agent.yaml
               status [--url http://127.0.0.1:8080]   servers and datasets as the controller sees them
-            """;
+            """ + OperatorCli.USAGE;
 
     private Main() {
     }
@@ -91,6 +94,9 @@ public final class Main {
                 String url = options.value("--url", "http://127.0.0.1:8080");
                 options.requireAllUsed();
                 return StatusCommand.print(url, System.out);
+            }
+            case "checkpoint", "rollback", "restore", "audit" -> {
+                return OperatorCli.standard().run(command, options);
             }
             case "help", "--help", "-h" -> System.out.print(USAGE);
             default -> throw new UsageException("unknown command \"" + command + "\"\n" + USAGE);

@@ -5,16 +5,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** {@code --name value} and {@code --flag} options; anything not asked for is an error, not ignored. */
+/**
+ * {@code --name value} and {@code --flag} options, then positional arguments: read every option
+ * first, then {@link #positionals}, since only then is it known which words were option values.
+ * Anything not asked for is an error, not ignored.
+ */
 final class Options {
     private final List<String> args;
     private final Set<Integer> used = new HashSet<>();
+    private boolean positionalsTaken;
 
     Options(String[] args) {
         this.args = List.of(args);
     }
 
     boolean flag(String name) {
+        requireOptionsFirst(name);
         int i = args.indexOf(name);
         if (i < 0) {
             return false;
@@ -24,6 +30,7 @@ final class Options {
     }
 
     String value(String name, String fallback) {
+        requireOptionsFirst(name);
         int i = args.indexOf(name);
         if (i < 0) {
             return fallback;
@@ -53,6 +60,36 @@ final class Options {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new UsageException(name + " must be a number, not \"" + value + "\"");
+        }
+    }
+
+    /**
+     * The words left once every option was read, in order, between {@code min} and {@code max} of
+     * them; an option nobody asked for is refused here, so it is not mistaken for a positional.
+     */
+    List<String> positionals(int min, int max, String usage) {
+        positionalsTaken = true;
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (used.contains(i)) {
+                continue;
+            }
+            if (args.get(i).startsWith("--")) {
+                throw new UsageException("unknown option " + args.get(i) + "\nusage: " + usage);
+            }
+            used.add(i);
+            words.add(args.get(i));
+        }
+        if (words.size() < min || words.size() > max) {
+            throw new UsageException((words.size() < min ? "missing arguments" : "too many arguments " + words)
+                    + "\nusage: " + usage);
+        }
+        return words;
+    }
+
+    private void requireOptionsFirst(String name) {
+        if (positionalsTaken) {
+            throw new IllegalStateException("option " + name + " read after the positional arguments");
         }
     }
 

@@ -3,21 +3,39 @@ package io.zsentinel.projections.web;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** A request after routing: its decoded path parameters, query parameters and body (UTF-8 text). */
+/**
+ * A request after routing: its decoded path parameters, query parameters, body (UTF-8 text) and
+ * headers (names in lower case; the first value of each).
+ */
 public record ApiRequest(String method, String rawPath, Map<String, String> pathParams, Map<String, String> query,
-                         String body) {
+                         String body, Map<String, String> headers) {
 
     public ApiRequest {
         pathParams = Map.copyOf(pathParams);
         query = Map.copyOf(query);
         body = body == null ? "" : body;
+        Map<String, String> lower = new LinkedHashMap<>();
+        (headers == null ? Map.<String, String>of() : headers)
+                .forEach((name, value) -> lower.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
+        headers = Map.copyOf(lower);
+    }
+
+    public ApiRequest(String method, String rawPath, Map<String, String> pathParams, Map<String, String> query,
+                      String body) {
+        this(method, rawPath, pathParams, query, body, Map.of());
     }
 
     public ApiRequest(String method, String rawPath, Map<String, String> pathParams, Map<String, String> query) {
         this(method, rawPath, pathParams, query, "");
+    }
+
+    /** HTTP header names are case-insensitive; an empty value counts as absent. */
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))).filter(v -> !v.isEmpty());
     }
 
     public String pathParam(String name) {

@@ -1,6 +1,7 @@
 package io.zsentinel.projections.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.zsentinel.core.messages.Json;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -77,7 +80,8 @@ public final class ApiServer implements AutoCloseable {
             String body = readBody(exchange.getRequestBody());
             if (lookup instanceof Routes.Lookup.Found found) {
                 ApiRequest request = new ApiRequest(method, rawPath, found.pathParams(),
-                        ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()), body);
+                        ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()), body,
+                        firstValues(exchange.getRequestHeaders()));
                 return encoded(found.handler().handle(request));
             }
             if (lookup instanceof Routes.Lookup.MethodNotAllowed notAllowed) {
@@ -130,6 +134,16 @@ public final class ApiServer implements AutoCloseable {
             }
             return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    private static Map<String, String> firstValues(Headers headers) {
+        Map<String, String> first = new HashMap<>();
+        headers.forEach((name, values) -> {
+            if (name != null && !values.isEmpty()) {
+                first.put(name, values.get(0));
+            }
+        });
+        return first;
     }
 
     private static ThreadFactory namedDaemons() {

@@ -1,5 +1,6 @@
 package io.zsentinel.projections.web;
 
+import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 
@@ -14,6 +15,14 @@ public final class ZsentinelApi {
         new InventoryRoutes(inventory).addTo(routes);
         new FleetRoutes(fleet).addTo(routes);
         new DashboardPage().addTo(routes);
+        return routes;
+    }
+
+    /** The standard table plus the audit log and operations ({@code /api/audit}, {@code /api/operations}). */
+    public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, AuditView audit,
+                                HealthEndpoint health) {
+        Routes routes = routes(inventory, fleet, health);
+        new AuditRoutes(audit).addTo(routes);
         return routes;
     }
 }

@@ -10,11 +10,11 @@ import java.util.UUID;
  * and re-deciding the same thing (a retry, a replayed command) yields the same id, which the agent
  * treats idempotently.
  */
-final class CommandIds {
+public final class CommandIds {
     private CommandIds() {
     }
 
-    static UUID of(DatasetId dataset, String... parts) {
+    public static UUID of(DatasetId dataset, String... parts) {
         return UUID.nameUUIDFromBytes((dataset + "|" + String.join("|", parts)).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,0 +1,125 @@
+package io.zsentinel.deploy.cli;
+
+import io.zsentinel.deploy.operator.OperatorApi;
+import io.zsentinel.projections.audit.Operation;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.RecordCommandOutcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.zsentinel.deploy.operator.OperatorApi.A;
+import static io.zsentinel.deploy.operator.OperatorApi.VM1;
+import static io.zsentinel.deploy.operator.OperatorApi.VM2;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The operator commands of the CLI against the real API on a real Axon configuration. */
+class OperatorCliTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final AtomicInteger pauses = new AtomicInteger();
+    private OperatorApi fixture;
+    /** What "the agent" does while the CLI waits: nothing, unless a test says so. */
+    private OperatorCli.Pause agent = d -> pauses.incrementAndGet();
+
+    @BeforeEach
+    void start() throws Exception {
+        fixture = new OperatorApi();
+        fixture.seed(A, VM1, 3);
+        fixture.seed(A, VM2, 1);
+    }
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void aRollbackThatWouldDestroySnapshotsIsRefusedWithTheirNames() throws Exception {
+        int exit = run("rollback", "primary/vm1@s1", "--reason", "bad patch");
+        assertEquals(1, exit);
+        assertTrue(err().contains("would destroy 2 newer snapshot(s): s2, s3"), err());
+        assertTrue(err().contains("hint: nothing was ordered"), err());
+        assertTrue(fixture.audit.audit(Optional.empty(), 10).isEmpty());
+    }
+
+    @Test
+    void anOrderedRollbackIsFollowedUntilTheAgentReports() throws Exception {
+        agent = d -> {
+            pauses.incrementAndGet();
+            Operation op = fixture.audit.operations(Optional.empty(), 1).get(0);
+            fixture.commands().sendAndWait(new RecordCommandOutcome(new DatasetId(op.server(), op.dataset()),
+                    op.commandId(), "RollbackDataset", true, "rolled back to s1", OperatorApi.T0.plusSeconds(9000)));
+        };
+        int exit = run("rollback", "primary/vm1@s1", "--destroy-newer", "--reason", "bad patch");
+        assertEquals(0, exit, err());
+        assertTrue(out().contains("ordered rollback of primary/vm1 on store-a (primary/vm1@s1): command "), out());
+        assertTrue(out().contains("succeeded: rollback primary/vm1@s1 on store-a: rolled back to s1"), out());
+        assertEquals(1, pauses.get());
+        assertEquals("tester@host", fixture.audit.audit(Optional.empty(), 1).get(0).operator());
+    }
+
+    @Test
+    void aFailedOrUnfinishedOperationExitsWithOne() throws Exception {
+        agent = d -> {
+            Operation op = fixture.audit.operations(Optional.empty(), 1).get(0);
+            fixture.commands().sendAndWait(new RecordCommandOutcome(new DatasetId(op.server(), op.dataset()),
+                    op.commandId(), "RestoreFromSnapshot", false, "etc/x: no such file in the snapshot",
+                    OperatorApi.T0.plusSeconds(9000)));
+        };
+        assertEquals(1, run("restore", "primary/vm1@s2", "etc/x", "--to", "/var/restore", "--reason", "lost"));
+        assertTrue(err().contains("failed: restore primary/vm1@s2 on store-a: etc/x: no such file"), err());
+
+        agent = d -> pauses.incrementAndGet();
+        assertEquals(1, run("rollback", "primary/vm1@s3", "--reason", "r", "--wait", "1"));
+        assertTrue(err().contains("not done after 1 s"), err());
+        assertEquals(2, pauses.get(), "polled every 500 ms for one second");
+    }
+
+    @Test
+    void aServerCheckpointWithoutWaiting() throws Exception {
+        assertEquals(0, run("checkpoint", "store-a", "--reason", "maintenance", "--no-wait"));
+        assertTrue(out().contains("ordered checkpoint of primary/vm1 on store-a"), out());
+        assertTrue(out().contains("ordered checkpoint of primary/vm2 on store-a"), out());
+        assertEquals(0, pauses.get());
+
+        assertEquals(0, run("audit", "--dataset", "primary/vm2"));
+        assertTrue(out().contains("tester@host") && out().contains("maintenance") && out().contains("ordered"), out());
+    }
+
+    @Test
+    void usageErrorsAreThrownForExitCodeTwo() {
+        assertThrows(UsageException.class, () -> run("rollback", "primary/vm1@s1"));
+        assertThrows(UsageException.class, () -> run("rollback", "primary/vm1", "--reason", "r"));
+        assertThrows(UsageException.class, () -> run("rollback", "primary/vm1@s1", "--reason", "r", "--force"));
+        assertThrows(UsageException.class, () -> run("restore", "primary/vm1@s1", "--reason", "r"));
+        assertThrows(UsageException.class, () -> run("checkpoint", "vm;reboot", "--reason", "r"));
+        assertThrows(UsageException.class, () -> run("checkpoint", "release", "--reason", "r"));
+    }
+
+    private int run(String command, String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--url";
+        all[args.length + 1] = fixture.url();
+        return new OperatorCli(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> "tester@host", d -> agent.pause(d))
+                .run(command, new Options(all));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}

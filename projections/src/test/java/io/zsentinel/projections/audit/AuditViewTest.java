@@ -1,0 +1,140 @@
+package io.zsentinel.projections.audit;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.replication.api.AgentCommandFailed;
+import io.zsentinel.replication.api.AgentCommandSucceeded;
+import io.zsentinel.replication.api.CheckpointOrdered;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.Operator;
+import io.zsentinel.replication.api.OperatorActionRecorded;
+import io.zsentinel.replication.api.RestoreOrdered;
+import io.zsentinel.replication.api.RollbackOrdered;
+import io.zsentinel.replication.api.SnapshotPruned;
+import io.zsentinel.replication.api.SnapshotRecorded;
+import io.zsentinel.replication.api.SnapshotRemoved;
+import io.zsentinel.replication.api.SnapshotScheduled;
+import io.zsentinel.replication.retention.SnapshotClass;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static io.zsentinel.projections.Events.A_VM1;
+import static io.zsentinel.projections.Events.B_VM1;
+import static io.zsentinel.projections.Events.T0;
+import static io.zsentinel.projections.Events.VM1;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AuditViewTest {
+    private static final UUID C1 = UUID.randomUUID();
+    private static final UUID C2 = UUID.randomUUID();
+    private final AuditView view = new AuditView();
+
+    @Test
+    void anOperatorCheckpointIsAuditedAndSucceedsWhenItsSnapshotIsRecorded() {
+        SnapshotName name = VM1.snapshot("zsentinel_checkpoint_x");
+        view.on(audited(A_VM1, C1, "checkpoint " + name));
+        view.on(new CheckpointOrdered(A_VM1, name, C1, T0));
+
+        AuditEntry entry = view.audit(Optional.empty(), 10).get(0);
+        assertEquals(List.of("alice@ops", "checkpoint " + name, "before upgrade", C1),
+                List.of(entry.operator(), entry.action(), entry.reason(), entry.commandId()));
+        Operation op = view.operation(C1).orElseThrow();
+        assertEquals(List.of("checkpoint", name.full(), Operation.ORDERED, "alice@ops"),
+                List.of(op.kind(), op.snapshot(), op.status(), op.orderedBy()));
+
+        view.on(new SnapshotRecorded(A_VM1, new SnapshotInfo(name, new Guid(7), 70, T0, 0, 0), C1, T0.plusSeconds(5)));
+        op = view.operation(C1).orElseThrow();
+        assertEquals(Operation.SUCCEEDED, op.status());
+        assertEquals(T0.plusSeconds(5), op.settledAt());
+    }
+
+    @Test
+    void agentOutcomesSettleOperationsAndASucceededOneStaysSo() {
+        view.on(new RollbackOrdered(A_VM1, VM1.snapshot("a"), true, List.of(VM1.snapshot("b")), C1, T0));
+        view.on(new RestoreOrdered(A_VM1, VM1.snapshot("a"), "etc/x", "", C2, T0));
+        view.on(new AgentCommandSucceeded(A_VM1, C1, "RollbackDataset", "rolled back", T0.plusSeconds(1)));
+        view.on(new AgentCommandFailed(A_VM1, C2, "RestoreFromSnapshot", "no such file etc/x", T0.plusSeconds(1)));
+
+        assertEquals("roll back to a, destroying b", view.operation(C1).orElseThrow().description());
+        assertEquals(List.of(Operation.SUCCEEDED, "rolled back"),
+                List.of(view.operation(C1).orElseThrow().status(), view.operation(C1).orElseThrow().detail()));
+        assertEquals(List.of(Operation.FAILED, "no such file etc/x"),
+                List.of(view.operation(C2).orElseThrow().status(), view.operation(C2).orElseThrow().detail()));
+        assertNull(view.operation(C1).orElseThrow().orderedBy(), "no audit entry: not ordered by a person");
+
+        // Redeliveries: neither a late failure nor the order itself undoes a success.
+        view.on(new AgentCommandFailed(A_VM1, C1, "RollbackDataset", "late", T0.plusSeconds(2)));
+        view.on(new RollbackOrdered(A_VM1, VM1.snapshot("a"), true, List.of(), C1, T0));
+        assertEquals(Operation.SUCCEEDED, view.operation(C1).orElseThrow().status());
+    }
+
+    @Test
+    void aFailedScheduledSnapshotOrderedAgainIsOpenAgainAndAPruneSucceedsWhenItsGuidIsRemoved() {
+        SnapshotName hourly = VM1.snapshot("zsentinel_hourly_1");
+        view.on(new SnapshotScheduled(A_VM1, SnapshotClass.HOURLY, T0, hourly, C1, T0));
+        view.on(new AgentCommandFailed(A_VM1, C1, "TakeSnapshot", "pool busy", T0.plusSeconds(1)));
+        view.on(new SnapshotScheduled(A_VM1, SnapshotClass.HOURLY, T0, hourly, C1, T0.plusSeconds(600)));
+        assertEquals(Operation.ORDERED, view.operation(C1).orElseThrow().status());
+        assertEquals("take hourly snapshot zsentinel_hourly_1", view.operation(C1).orElseThrow().description());
+
+        SnapshotName old = VM1.snapshot("zsentinel_hourly_0");
+        view.on(new SnapshotPruned(A_VM1, old, new Guid(5), "expired: keep 24 hourly", C2, T0));
+        view.on(new SnapshotRemoved(A_VM1, VM1.snapshot("other"), new Guid(6), "destroyed outside zsentinel", T0));
+        assertEquals(Operation.ORDERED, view.operation(C2).orElseThrow().status());
+        view.on(new SnapshotRemoved(A_VM1, old, new Guid(5), "destroyed on command " + C2, T0.plusSeconds(3)));
+        assertEquals(Operation.SUCCEEDED, view.operation(C2).orElseThrow().status());
+    }
+
+    @Test
+    void newestFirstFilteredByDatasetLimitedAndDeduplicatedByCommandId() {
+        DatasetId other = new DatasetId(A_VM1.server(), io.zsentinel.core.values.DatasetName.of("primary"));
+        view.on(audited(A_VM1, C1, "first"));
+        view.on(audited(other, C2, "second"));
+        view.on(audited(B_VM1, UUID.randomUUID(), "third"));
+        view.on(audited(A_VM1, C1, "first, redelivered"));
+
+        assertEquals(List.of("third", "second", "first"), actions(view.audit(Optional.empty(), 10)));
+        assertEquals(List.of("third", "first"), actions(view.audit(Optional.of(VM1), 10)));
+        assertEquals(List.of("third"), actions(view.audit(Optional.empty(), 1)));
+    }
+
+    @Test
+    void keepsOnlyTheNewestEntriesAndOperations() {
+        AuditView small = new AuditView(3);
+        for (int i = 0; i < 5; i++) {
+            UUID id = new UUID(0, i);
+            small.on(audited(A_VM1, id, "action " + i));
+            small.on(new SnapshotPruned(A_VM1, VM1.snapshot("s" + i), new Guid(i), "expired", id, T0));
+        }
+        assertEquals(List.of("action 4", "action 3", "action 2"), actions(small.audit(Optional.empty(), 10)));
+        assertEquals(3, small.operations(Optional.empty(), 10).size());
+        assertTrue(small.operation(new UUID(0, 1)).isEmpty());
+        // The evicted prune's guid is forgotten too: its removal settles nothing and adds nothing.
+        small.on(new SnapshotRemoved(A_VM1, VM1.snapshot("s1"), new Guid(1), "destroyed", T0));
+        assertEquals(3, small.operations(Optional.empty(), 10).size());
+    }
+
+    @Test
+    void resetForgetsEverything() {
+        view.on(audited(A_VM1, C1, "checkpoint"));
+        view.on(new CheckpointOrdered(A_VM1, VM1.snapshot("c"), C1, T0));
+        view.reset();
+        assertTrue(view.audit(Optional.empty(), 10).isEmpty());
+        assertTrue(view.operations(Optional.empty(), 10).isEmpty());
+        assertTrue(view.operation(C1).isEmpty());
+    }
+
+    private static OperatorActionRecorded audited(DatasetId id, UUID commandId, String action) {
+        return new OperatorActionRecorded(id, new Operator("alice@ops"), action, "before upgrade", commandId, T0);
+    }
+
+    private static List<String> actions(List<AuditEntry> entries) {
+        return entries.stream().map(AuditEntry::action).toList();
+    }
+}
