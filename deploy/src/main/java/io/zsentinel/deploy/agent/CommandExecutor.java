@@ -60,6 +60,8 @@ public final class CommandExecutor {
         }
     };
 
+    private final FreedSpace freedSpace;
+
     public CommandExecutor(ServerId server, ZfsDriver zfs) {
         this(server, zfs, Path.of(AgentConfig.DEFAULT_RESTORE_DIRECTORY));
     }
@@ -68,6 +70,7 @@ public final class CommandExecutor {
         this.server = server;
         this.zfs = zfs;
         this.restore = new SnapshotFileRestore(zfs, restoreDirectory);
+        this.freedSpace = new FreedSpace(zfs);
     }
 
     /** Destroys restore clones a killed agent left in {@code pools}; returns them. Call before taking commands. */
@@ -163,8 +166,11 @@ public final class CommandExecutor {
             return reject(c, "snapshot " + c.snapshot() + " now has guid " + entry.guid() + ", not " + c.guid()
                     + " as the controller expected; it is a different snapshot and was left alone");
         }
+        PoolName pool = c.snapshot().dataset().pool();
+        Optional<Long> allocatedBefore = freedSpace.allocated(pool);
         zfs.destroySnapshot(c.snapshot());
         log.info("destroyed snapshot {} (guid {}) on command {}", c.snapshot(), c.guid(), c.commandId());
+        allocatedBefore.ifPresent(before -> freedSpace.await(pool, before, entry.used()));
         return new SnapshotDestroyed(server, c.snapshot(), c.guid(), c.commandId());
     }
 

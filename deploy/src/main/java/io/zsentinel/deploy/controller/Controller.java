@@ -15,6 +15,7 @@ import io.zsentinel.deploy.retention.PoolUsage;
 import io.zsentinel.deploy.retention.RetentionScheduler;
 import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.server.StorageServerAggregate;
+import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.dataset.DatasetAggregate;
@@ -44,6 +45,7 @@ public final class Controller implements AutoCloseable {
     private final MessagePublisher publisher;
     private final Admin admin;
     private final SnapshotInventoryView inventory = new SnapshotInventoryView();
+    private final AuditView audit = new AuditView();
     private final FleetView fleet;
     private final Configuration axon;
     private final TopicConsumerLoop agentEvents;
@@ -85,7 +87,11 @@ public final class Controller implements AutoCloseable {
                         .registerPooledStreamingEventProcessor(FleetView.PROCESSING_GROUP, Configuration::eventStore,
                                 (c, b) -> b.initialSegmentCount(1))
                         .registerTokenStore(FleetView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> fleet))
+                        .registerEventHandler(c -> fleet)
+                        .registerPooledStreamingEventProcessor(AuditView.PROCESSING_GROUP, Configuration::eventStore,
+                                (c, b) -> b.initialSegmentCount(1))
+                        .registerTokenStore(AuditView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
+                        .registerEventHandler(c -> audit))
                 .buildConfiguration();
         // The views live in memory, so their tokens do too: every start rebuilds them from the store.
         axon.start();
@@ -125,6 +131,10 @@ public final class Controller implements AutoCloseable {
 
     public SnapshotInventoryView inventory() {
         return inventory;
+    }
+
+    public AuditView audit() {
+        return audit;
     }
 
     public FleetView fleet() {

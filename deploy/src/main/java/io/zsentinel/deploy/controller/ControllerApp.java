@@ -6,7 +6,9 @@ import io.zsentinel.deploy.store.EmbeddedPostgresStore;
 import io.zsentinel.projections.web.ApiServer;
 import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.projections.web.HealthEndpoint;
+import io.zsentinel.projections.web.Routes;
 import io.zsentinel.projections.web.ZsentinelApi;
+import io.zsentinel.deploy.operator.OperatorRoutes;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -71,8 +73,9 @@ public final class ControllerApp implements AutoCloseable {
                         : HealthCheck.Result.down("no answer from " + config.kafka().bootstrap()))
                 .add("projection", () -> HealthCheck.Result.up(controller.inventory().eventsApplied() + " events applied"));
         try {
-            api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()),
-                    ZsentinelApi.routes(controller.inventory(), controller.fleet(), health), 4);
+            Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(), health);
+            new OperatorRoutes(controller.commandGateway(), clock, controller.inventory()).addTo(routes);
+            api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()), routes, 4);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on " + config.http().host() + ":" + config.http().port()
                     + " (" + e.getMessage() + "); choose another http.port", e);
