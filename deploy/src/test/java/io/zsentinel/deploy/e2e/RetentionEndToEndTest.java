@@ -2,23 +2,11 @@ package io.zsentinel.deploy.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zsentinel.core.kafka.KafkaTestBroker;
-import io.zsentinel.core.kafka.MessagePublisher;
-import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.messages.Json;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
-import io.zsentinel.core.values.ServerId;
-import io.zsentinel.core.zfs.ZfsDriver;
-import io.zsentinel.core.zfs.ZfsTestPools;
-import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.config.AgentConfig;
 import io.zsentinel.deploy.config.ConfigFiles;
-import io.zsentinel.deploy.config.ControllerConfig;
-import io.zsentinel.deploy.config.KafkaConfig;
 import io.zsentinel.deploy.config.RetentionConfig;
-import io.zsentinel.deploy.controller.ControllerApp;
-import io.zsentinel.deploy.store.EmbeddedPostgresStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,18 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static io.zsentinel.deploy.e2e.Stack.run;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,53 +42,28 @@ class RetentionEndToEndTest {
 
     @TempDir
     static Path dir;
-    static ZfsTestPools pools;
-    static EmbeddedPostgresStore postgres;
-    static ControllerApp controller;
-    static Agent agent;
-    static MessagePublisher publisher;
+    static Stack stack;
     static PoolName pool;
     static DatasetName vm1;
-    static ZfsDriver zfs;
 
     @BeforeAll
-    static void startEverything() throws Exception {
-        pools = ZfsTestPools.open(dir.resolve("pools"), "ztr");
-        pool = pools.createPool("p", 256L * 1024 * 1024);
-        zfs = ZfsDriver.detect(pools.runner(), pool);
-        vm1 = new DatasetName(pool.value() + "/vm1");
-        zfs.createDataset(vm1);
-
-        Topics topics = KafkaTestBroker.freshTopics("retention", 1);
-        KafkaConfig kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(),
-                topics.prefix().substring(0, topics.prefix().length() - 1));
+    static void startEverything() {
         // Count rules keep everything (100 hourly); only the usage threshold prunes here.
         RetentionConfig retention = ConfigFiles.parse("""
                 tickSeconds: 1
                 policies:
-                  - match: "%s/vm*"
+                  - match: "*/vm*"
                     keep: { hourly: 100 }
                     usageThresholdPercent: 70
-                """.formatted(pool.value()), "test-retention.yaml", RetentionConfig.class);
-        postgres = EmbeddedPostgresStore.start(dir.resolve("postgres"));
-        controller = ControllerApp.start(new ControllerConfig(kafka, null,
-                new ControllerConfig.HttpConfig("127.0.0.1", 0), null, retention), postgres.dataSource(), Clock.systemUTC());
-        publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
-        agent = new Agent(new AgentConfig(new ServerId("ret-" + pool.value()), kafka, List.of(pool), 1, 1, null, null),
-                zfs, publisher, Clock.systemUTC()).start();
+                """, "test-retention.yaml", RetentionConfig.class);
+        stack = new Stack(dir, "ztr", 256L * 1024 * 1024, retention, c -> c);
+        pool = stack.pool;
+        vm1 = stack.vm1;
     }
 
     @AfterAll
     static void stopEverything() {
-        for (AutoCloseable c : new AutoCloseable[]{agent, publisher, controller, postgres, pools}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                System.err.println("cleanup: " + e);
-            }
-        }
+        stack.close();
     }
 
     @Test
@@ -170,20 +131,8 @@ class RetentionEndToEndTest {
 
     private static JsonNode snapshotsViaRest() throws Exception {
         String encoded = java.net.URLEncoder.encode(vm1.value(), java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort()
-                + "/api/datasets/" + encoded + "/snapshots")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = stack.get("/api/datasets/" + encoded + "/snapshots");
         return JSON.readTree(r.body());
     }
 
-    private static String run(String... argv) throws IOException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        try {
-            assertEquals(0, p.waitFor(), String.join(" ", argv) + ": " + out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return out;
-    }
 }

@@ -10,14 +10,8 @@ import io.zsentinel.core.messages.EnvelopeCodec;
 import io.zsentinel.core.messages.Json;
 import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.values.DatasetName;
-import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
-import io.zsentinel.core.zfs.ZfsDriver;
-import io.zsentinel.core.zfs.ZfsTestPools;
-import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.config.AgentConfig;
-import io.zsentinel.deploy.config.ControllerConfig;
-import io.zsentinel.deploy.config.KafkaConfig;
+import io.zsentinel.deploy.config.RetentionConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
 import io.zsentinel.deploy.store.EmbeddedPostgresStore;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,11 +29,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import static io.zsentinel.deploy.e2e.Stack.run;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,46 +49,28 @@ class SnapshotToRestEndToEndTest {
 
     @TempDir
     static Path dir;
-    static ZfsTestPools pools;
-    static EmbeddedPostgresStore postgres;
-    static ControllerApp controller;
-    static Agent agent;
-    static MessagePublisher publisher;
+    static Stack stack;
     static Topics topics;
     static ServerId server;
     static DatasetName vm1;
+    static MessagePublisher publisher;
+    static ControllerApp controller;
+    static EmbeddedPostgresStore postgres;
 
     @BeforeAll
     static void startEverything() {
-        pools = ZfsTestPools.open(dir.resolve("pools"), "zte");
-        PoolName pool = pools.createPool("p", 64L * 1024 * 1024);
-        ZfsDriver zfs = ZfsDriver.detect(pools.runner(), pool);
-        vm1 = new DatasetName(pool.value() + "/vm1");
-        zfs.createDataset(vm1);
-
-        topics = KafkaTestBroker.freshTopics("e2e", 1);
-        String cell = topics.prefix().substring(0, topics.prefix().length() - 1);
-        KafkaConfig kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(), cell);
-        postgres = EmbeddedPostgresStore.start(dir.resolve("postgres"));
-        controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0), null),
-                postgres.dataSource(), Clock.systemUTC());
-        server = new ServerId("e2e-" + pool.value());
-        publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
-        agent = new Agent(new AgentConfig(server, kafka, List.of(pool), 1, 1, null, null), zfs, publisher,
-                Clock.systemUTC()).start();
+        stack = new Stack(dir, "zte", 64L * 1024 * 1024, RetentionConfig.none(), c -> c);
+        topics = stack.topics;
+        server = stack.server;
+        vm1 = stack.vm1;
+        publisher = stack.publisher;
+        controller = stack.controller;
+        postgres = stack.postgres;
     }
 
     @AfterAll
     static void stopEverything() {
-        for (AutoCloseable c : new AutoCloseable[]{agent, publisher, controller, postgres, pools}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                System.err.println("cleanup: " + e);
-            }
-        }
+        stack.close();
     }
 
     @Test
@@ -178,10 +154,4 @@ class SnapshotToRestEndToEndTest {
         return JSON.readTree(response.body());
     }
 
-    private static String run(String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), String.join(" ", argv) + ": " + out);
-        return out;
-    }
 }
