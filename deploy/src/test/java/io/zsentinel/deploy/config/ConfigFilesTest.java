@@ -64,4 +64,47 @@ class ConfigFilesTest {
                 () -> ConfigFiles.read(java.nio.file.Path.of("/nonexistent/agent.yaml"), AgentConfig.class));
         assertTrue(e.getMessage().contains("/nonexistent/agent.yaml"), e.getMessage());
     }
+
+    @Test
+    void aRetentionPolicyWithDefaultsAndPatterns() {
+        ControllerConfig c = ConfigFiles.parse("""
+                kafka: { bootstrap: "k:9092" }
+                retention:
+                  policies:
+                    - match: "primary/vm*"
+                      keep: { hourly: 24, daily: 7 }
+                      zone: Europe/Berlin
+                      weeklyOn: sunday
+                    - match: "**"
+                """, "controller.yaml", ControllerConfig.class);
+        PolicyRule vm = c.retention().policies().get(0);
+        assertTrue(vm.matches(new ServerId("a"), io.zsentinel.core.values.DatasetName.of("primary/vm1")));
+        assertTrue(!vm.matches(new ServerId("a"), io.zsentinel.core.values.DatasetName.of("primary/vm1/disk")));
+        assertEquals(24, vm.policy().keep(io.zsentinel.replication.retention.SnapshotClass.HOURLY));
+        assertEquals(0, vm.policy().keep(io.zsentinel.replication.retention.SnapshotClass.MONTHLY));
+        assertEquals(java.time.DayOfWeek.SUNDAY, vm.policy().weeklyOn());
+        assertEquals(io.zsentinel.replication.retention.RetentionPolicy.defaults(), c.retention().policies().get(1).policy());
+    }
+
+    @Test
+    void aBadPolicyIsRefusedAtLoadWithFileLineAndReason() {
+        for (String[] bad : new String[][]{
+                {"keep: { daily: -1 }", "keep.daily"},
+                {"keep: { fortnightly: 2 }", "fortnightly"},
+                {"usageThresholdPercent: 150", "usageThresholdPercent"},
+                {"usageThresholdPercent: 0", "usageThresholdPercent"},
+                {"zone: Mars/Olympus", "Mars/Olympus"},
+                {"weeklyOn: someday", "weeklyOn"}}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigFiles.parse("""
+                    kafka: { bootstrap: "k:9092" }
+                    retention:
+                      policies:
+                        - match: "tank/*"
+                        - match: "primary/vm*"
+                          %s
+                    """.formatted(bad[0]), "controller.yaml", ControllerConfig.class), bad[0]);
+            assertTrue(e.getMessage().matches("controller\\.yaml:[5-7]: .*"), e.getMessage());
+            assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+        }
+    }
 }
