@@ -5,6 +5,7 @@ import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
+import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
 import io.zsentinel.core.messages.facts.CommandCompleted;
@@ -13,6 +14,9 @@ import io.zsentinel.core.messages.facts.PoolHealthReported;
 import io.zsentinel.core.messages.facts.SnapshotCreated;
 import io.zsentinel.core.messages.facts.SnapshotDestroyed;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.messages.facts.TransferCompleted;
+import io.zsentinel.core.messages.facts.TransferFailed;
+import io.zsentinel.core.messages.facts.TransferProgressed;
 
 /** The agent facts and agent commands this build speaks, with their schema versions. */
 public final class CoreMessages {
@@ -33,6 +37,10 @@ public final class CoreMessages {
                 .register(RestoreFromSnapshot.class, 1)
                 .register(HoldSnapshot.class, 1)
                 .register(ReleaseHold.class, 1)
-                .register(CommandCompleted.class, 1);
+                .register(CommandCompleted.class, 1)
+                .register(StartTransfer.class, 1)
+                .register(TransferProgressed.class, 1)
+                .register(TransferCompleted.class, 1)
+                .register(TransferFailed.class, 1);
     }
 }
