@@ -116,8 +116,10 @@ final class RetentionRules {
         Set<String> awaiting = state.holders(guid).entrySet().stream()
                 .filter(e -> e.getValue() == ProtectionKind.AWAITING).map(Map.Entry::getKey)
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
-        return awaiting.isEmpty() ? "" : "; " + String.join(", ", awaiting)
-                + " loses its incremental base and will need a full resend";
+        Set<String> behind = notYetReceivedBy(state, guid);
+        return (awaiting.isEmpty() ? "" : "; " + String.join(", ", awaiting)
+                + " loses its incremental base and will need a full resend")
+                + (behind.isEmpty() ? "" : "; not yet received by " + String.join(", ", behind));
     }
 
     static List<RetainedSnapshot> retained(DatasetState state) {
@@ -125,11 +127,33 @@ final class RetentionRules {
                 .map(s -> RetainedSnapshot.of(s.name(), s.guid(), s.createtxg())).toList();
     }
 
-    /** What count rules never prune: held, checkpoints, anything a replication link needs. */
+    /**
+     * What count rules never prune: held, checkpoints, anything a replication link needs — its base,
+     * and every snapshot newer than it, which that link's target has not received yet (while a target
+     * is merely offline, its snapshots wait; only the usage threshold may take them).
+     */
     static Set<Guid> countProtected(DatasetState state) {
         Set<Guid> guids = capacityProtected(state);
         guids.addAll(state.protections().keySet());
+        oldestLinkBase(state).ifPresent(txg -> state.snapshots().values().stream()
+                .filter(s -> s.createtxg() > txg).forEach(s -> guids.add(s.guid())));
         return guids;
+    }
+
+    /** The createtxg of the oldest snapshot some link holds as its base (or awaits from). */
+    private static Optional<Long> oldestLinkBase(DatasetState state) {
+        return state.protections().keySet().stream()
+                .map(state::snapshot).flatMap(Optional::stream)
+                .map(SnapshotInfo::createtxg).min(Long::compare);
+    }
+
+    /** Holders whose target has not received {@code guid} yet: it is newer than their base. */
+    private static Set<String> notYetReceivedBy(DatasetState state, Guid guid) {
+        long txg = state.snapshot(guid).map(SnapshotInfo::createtxg).orElse(Long.MIN_VALUE);
+        Set<String> holders = new java.util.TreeSet<>();
+        state.protections().forEach((base, byHolder) -> state.snapshot(base)
+                .filter(b -> b.createtxg() < txg).ifPresent(b -> holders.addAll(byHolder.keySet())));
+        return holders;
     }
 
     /** What even a full pool never prunes: held, checkpoints, replication bases (not merely awaited ones). */

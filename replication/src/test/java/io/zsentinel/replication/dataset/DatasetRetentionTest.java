@@ -190,4 +190,20 @@ class DatasetRetentionTest {
         assertTrue(under.reason().contains("not over the threshold 70%"), under.reason());
         assertEquals(3, state.snapshots().size());
     }
+
+    @Test
+    void snapshotsATargetHasNotReceivedAreKeptByCountRulesButNotByAFullPool() {
+        // Days 0..5, keep 3: days 0..2 expire by count. The offsite link's base is day 0 (guid 1),
+        // so days 1..5 have not reached offsite yet: count rules keep them all.
+        Instant now = day(5, 12);
+        List<Object> given = history(6);
+        given.add(new SnapshotProtected(ID, daily(0, 1, 0).name(), new Guid(1), "link:offsite", ProtectionKind.BASE));
+        fixture.given(given).when(new EvaluateRetention(ID, now)).expectNoEvents();
+        // A full pool may still take day 1, saying which target has not received it.
+        SnapshotInfo day1 = daily(1, 2, 0);
+        fixture.given(given).when(new PruneForCapacity(ID, day1.guid(), 95, now))
+                .expectEvents(new SnapshotPruned(ID, day1.name(), day1.guid(),
+                        "pool usage 95% > 70%: oldest prunable snapshot; not yet received by link:offsite",
+                        CommandIds.of(ID, "prune", day1.guid().toString()), now));
+    }
 }
