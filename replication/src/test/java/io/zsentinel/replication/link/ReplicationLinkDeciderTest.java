@@ -6,6 +6,7 @@ import io.zsentinel.replication.api.link.BaseChanged;
 import io.zsentinel.replication.api.link.CheckStall;
 import io.zsentinel.replication.api.link.CircuitOpened;
 import io.zsentinel.replication.api.link.DivergenceResolutionOrdered;
+import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkEvent;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkPaused;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import static io.zsentinel.replication.link.Links.ALICE;
 import static io.zsentinel.replication.link.Links.LINK;
@@ -198,7 +200,7 @@ class ReplicationLinkDeciderTest {
         assertEquals(List.of(), run.when(new RecordTransferFailed(LINK, id, "late", "token", at(999))),
                 "failed after succeeded");
         assertEquals(List.of(), run.when(new RecordTransferProgress(LINK, id, 99, at(998))), "late progress");
-        assertEquals(List.of(), run.when(new RecordTransferCompleted(LINK, java.util.UUID.randomUUID(), D.guid(), at(1002))),
+        assertEquals(List.of(), run.when(new RecordTransferCompleted(LINK, UUID.randomUUID(), D.guid(), at(1002))),
                 "unknown transfer");
         assertEquals(synced, run.state);
     }
@@ -411,7 +413,7 @@ class ReplicationLinkDeciderTest {
     void establishingTwiceIsANoOpAndWithOtherSettingsRefused() {
         Links.Run run = new Links.Run().given(established());
         assertEquals(List.of(), run.when(Links.establish()));
-        assertThrows(IllegalStateException.class, () -> run.when(new io.zsentinel.replication.api.link.EstablishLink(
+        assertThrows(IllegalStateException.class, () -> run.when(new EstablishLink(
                 SOURCE, Links.TARGET_SERVER, Links.TARGET_DATASET, Duration.ofHours(1), Links.POLICY, T0)));
     }
 }
