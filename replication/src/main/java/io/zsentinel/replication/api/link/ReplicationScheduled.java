@@ -1,0 +1,19 @@
+package io.zsentinel.replication.api.link;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Send {@code to} to the target: full when {@code from} is null, else incremental from the common
+ * base {@code from} ({@code -I} when {@code intermediates}). {@code resumeToken} (nullable): resume
+ * with {@code send -t}. {@code rollbackTarget} is true only after an operator's ResolveDivergence:
+ * discard target data newer than {@code from} first ({@code rollback -r}, or {@code receive -F} for a
+ * full send); when {@code to} equals {@code from} the rollback is all there is to do. Never otherwise.
+ */
+public record ReplicationScheduled(LinkId linkId, UUID transferId, SnapshotRef from, SnapshotRef to,
+                                   boolean intermediates, String resumeToken, boolean rollbackTarget, int attempt,
+                                   Instant at) implements LinkEvent {
+    public boolean full() {
+        return from == null;
+    }
+}

@@ -1,0 +1,100 @@
+package io.zsentinel.replication.link;
+
+import io.zsentinel.replication.api.link.CheckStall;
+import io.zsentinel.replication.api.link.EstablishLink;
+import io.zsentinel.replication.api.link.LinkCommand;
+import io.zsentinel.replication.api.link.LinkEvent;
+import io.zsentinel.replication.api.link.PauseLink;
+import io.zsentinel.replication.api.link.PlanReplication;
+import io.zsentinel.replication.api.link.RecordTransferCompleted;
+import io.zsentinel.replication.api.link.RecordTransferFailed;
+import io.zsentinel.replication.api.link.RecordTransferProgress;
+import io.zsentinel.replication.api.link.ResolveDivergence;
+import io.zsentinel.replication.api.link.ResumeLink;
+import io.zsentinel.replication.api.link.SyncNow;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.modelling.command.CreationPolicy;
+
+/**
+ * The Axon shell around {@link ReplicationLinkDecider}: load state, decide, apply. No rules live here.
+ * EstablishLink creates the link if missing (a redelivered EstablishLink is a no-op, not an error);
+ * every other command needs the link to exist.
+ */
+public class ReplicationLinkAggregate {
+    @AggregateIdentifier
+    private String id;
+    private ReplicationLinkState state;
+
+    protected ReplicationLinkAggregate() {
+        // for Axon
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(EstablishLink command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(PlanReplication command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(RecordTransferProgress command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(RecordTransferCompleted command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(RecordTransferFailed command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(CheckStall command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(PauseLink command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(ResumeLink command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(SyncNow command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(ResolveDivergence command) {
+        decideAndApply(command);
+    }
+
+    @EventSourcingHandler
+    public void on(LinkEvent event) {
+        if (state == null) {
+            state = ReplicationLinkState.initial(event.linkId());
+            id = event.linkId().toString();
+        }
+        state = ReplicationLinkDecider.evolve(state, event);
+    }
+
+    private void decideAndApply(LinkCommand command) {
+        ReplicationLinkState current = state != null ? state : ReplicationLinkState.initial(command.linkId());
+        ReplicationLinkDecider.decide(current, command).forEach(AggregateLifecycle::apply);
+    }
+}

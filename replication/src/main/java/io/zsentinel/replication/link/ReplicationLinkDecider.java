@@ -1,0 +1,376 @@
+package io.zsentinel.replication.link;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.replication.api.link.BaseChanged;
+import io.zsentinel.replication.api.link.CheckStall;
+import io.zsentinel.replication.api.link.CircuitOpened;
+import io.zsentinel.replication.api.link.DivergenceResolutionOrdered;
+import io.zsentinel.replication.api.link.EstablishLink;
+import io.zsentinel.replication.api.link.LinkCommand;
+import io.zsentinel.replication.api.link.LinkEvent;
+import io.zsentinel.replication.api.link.LinkPaused;
+import io.zsentinel.replication.api.link.LinkResumed;
+import io.zsentinel.replication.api.link.LinkState;
+import io.zsentinel.replication.api.link.LinkStateChanged;
+import io.zsentinel.replication.api.link.PauseLink;
+import io.zsentinel.replication.api.link.PlanReplication;
+import io.zsentinel.replication.api.link.RecordTransferCompleted;
+import io.zsentinel.replication.api.link.RecordTransferFailed;
+import io.zsentinel.replication.api.link.RecordTransferProgress;
+import io.zsentinel.replication.api.link.ReplicationFailed;
+import io.zsentinel.replication.api.link.ReplicationLinkEstablished;
+import io.zsentinel.replication.api.link.ReplicationScheduled;
+import io.zsentinel.replication.api.link.ReplicationSucceeded;
+import io.zsentinel.replication.api.link.ResolveDivergence;
+import io.zsentinel.replication.api.link.ResumeLink;
+import io.zsentinel.replication.api.link.SnapshotRef;
+import io.zsentinel.replication.api.link.SyncNow;
+import io.zsentinel.replication.api.link.SyncRequested;
+import io.zsentinel.replication.api.link.TargetCaughtUp;
+import io.zsentinel.replication.api.link.TargetDiverged;
+import io.zsentinel.replication.api.link.TransferProgressRecorded;
+import io.zsentinel.replication.api.link.TransferStalled;
+import io.zsentinel.replication.link.ReplicationLinkState.Divergence;
+import io.zsentinel.replication.link.ReplicationLinkState.ResumePoint;
+import io.zsentinel.replication.link.ReplicationLinkState.Transfer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The ReplicationLink rules as plain functions: {@code decide(state, command) → events},
+ * {@code evolve(state, event) → state}. Facts about transfers are matched by transfer id against the
+ * one in flight, so duplicates, late and out-of-order reports change nothing. The link's state is
+ * derived after every decision and announced by {@link LinkStateChanged} when it moves.
+ */
+public final class ReplicationLinkDecider {
+    private ReplicationLinkDecider() {
+    }
+
+    public static List<LinkEvent> decide(ReplicationLinkState state, LinkCommand command) {
+        if (command instanceof EstablishLink c) {
+            return establish(state, c);
+        }
+        if (!state.established()) {
+            throw new IllegalStateException("replication link " + command.linkId()
+                    + " is not established; establish it first (source, target and interval)");
+        }
+        List<LinkEvent> events = new ArrayList<>();
+        boolean behind = state.state() != LinkState.IN_SYNC;
+        Instant at;
+        if (command instanceof PlanReplication c) {
+            at = c.now();
+            behind = plan(state, c, events);
+        } else if (command instanceof RecordTransferProgress c) {
+            at = c.at();
+            Transfer t = inFlight(state, c.transferId());
+            if (t != null && c.bytes() > t.bytes()) {
+                events.add(new TransferProgressRecorded(c.linkId(), c.transferId(), c.bytes(), c.at()));
+            }
+        } else if (command instanceof RecordTransferCompleted c) {
+            at = c.at();
+            Transfer t = inFlight(state, c.transferId());
+            if (t != null && t.to().guid().equals(c.snapshotGuid())) {
+                events.add(new ReplicationSucceeded(c.linkId(), t.id(), t.to(), t.bytes(), c.at()));
+                baseChange(state, t.to(), c.at(), events);
+                behind = false;
+            } else if (t != null) {
+                fail(state, t, "the target reports guid " + c.snapshotGuid() + " received, expected " + t.to(),
+                        null, c.at(), events);
+            }
+        } else if (command instanceof RecordTransferFailed c) {
+            at = c.at();
+            Transfer t = inFlight(state, c.transferId());
+            if (t != null) {
+                fail(state, t, c.reason(), c.resumeToken(), c.at(), events);
+            }
+        } else if (command instanceof CheckStall c) {
+            at = c.now();
+            Transfer t = state.inFlight();
+            if (t != null && !c.now().isBefore(t.lastProgressAt().plus(state.policy().stallTimeout()))) {
+                events.add(new TransferStalled(c.linkId(), t.id(), t.bytes(), t.lastProgressAt(), c.now()));
+                fail(state, t, "stalled: no progress for " + Duration.between(t.lastProgressAt(), c.now())
+                        + " after " + t.bytes() + " bytes", null, c.now(), events);
+            }
+        } else if (command instanceof PauseLink c) {
+            at = c.at();
+            if (!state.paused()) {
+                events.add(new LinkPaused(c.linkId(), c.operator(), c.reason(), c.at()));
+            }
+        } else if (command instanceof ResumeLink c) {
+            at = c.at();
+            if (state.paused()) {
+                events.add(new LinkResumed(c.linkId(), c.operator(), c.reason(), c.at()));
+            }
+        } else if (command instanceof SyncNow c) {
+            at = c.at();
+            if (state.paused()) {
+                throw new IllegalStateException("link " + c.linkId() + " is paused; resume it first (replication resume "
+                        + c.linkId() + ")");
+            }
+            refuseWhileDiverged(state);
+            if (!state.syncRequested()) {
+                events.add(new SyncRequested(c.linkId(), c.operator(), c.reason(), c.at()));
+            }
+        } else if (command instanceof ResolveDivergence c) {
+            at = c.at();
+            if (!state.diverged()) {
+                throw new IllegalStateException("link " + c.linkId() + " has not diverged (it is " + state.state().label()
+                        + "); there is nothing to resolve and no target data will be discarded");
+            }
+            events.add(new DivergenceResolutionOrdered(c.linkId(), state.divergence().commonBase(), c.operator(),
+                    c.reason(), c.at()));
+        } else {
+            throw new IllegalArgumentException("unknown replication link command " + command.getClass().getName());
+        }
+        announceState(state, events, behind, at);
+        return events;
+    }
+
+    public static ReplicationLinkState evolve(ReplicationLinkState state, LinkEvent event) {
+        if (event instanceof ReplicationLinkEstablished e) {
+            return state.established(e.interval(), e.policy());
+        }
+        if (event instanceof ReplicationScheduled e) {
+            return state.started(new Transfer(e.transferId(), e.from(), e.to(), e.intermediates(), e.resumeToken(),
+                    e.rollbackTarget(), e.attempt(), e.at(), 0, e.at()));
+        }
+        if (event instanceof TransferProgressRecorded e) {
+            Transfer t = inFlight(state, e.transferId());
+            return t == null ? state : state.progressed(e.bytes(), e.at());
+        }
+        if (event instanceof ReplicationSucceeded e) {
+            return inFlight(state, e.transferId()) == null ? state : state.caughtUp(e.newBase(), e.at());
+        }
+        if (event instanceof ReplicationFailed e) {
+            Transfer t = inFlight(state, e.transferId());
+            if (t == null) {
+                return state;
+            }
+            ResumePoint resume = e.resumeToken() == null ? null
+                    : new ResumePoint(t.from(), t.to(), t.intermediates(), e.resumeToken());
+            return state.failed(state.failures().next(e.reason(), e.at(), e.retryAt(), resume));
+        }
+        if (event instanceof TargetCaughtUp e) {
+            return state.caughtUp(e.base(), null);
+        }
+        if (event instanceof TargetDiverged e) {
+            return state.divergedBecause(new Divergence(e.reason(), e.commonBase()));
+        }
+        if (event instanceof DivergenceResolutionOrdered) {
+            return state.withRollbackConsent();
+        }
+        if (event instanceof LinkPaused) {
+            return state.paused(true);
+        }
+        if (event instanceof LinkResumed) {
+            return state.paused(false);
+        }
+        if (event instanceof SyncRequested) {
+            return state.withSyncRequested();
+        }
+        if (event instanceof LinkStateChanged e) {
+            return state.withState(state.state().transitionTo(e.to()));
+        }
+        if (event instanceof BaseChanged || event instanceof TransferStalled || event instanceof CircuitOpened) {
+            return state; // for the controller and the views: the state they report is already folded
+        }
+        throw new IllegalArgumentException("unknown replication link event " + event.getClass().getName());
+    }
+
+    /** The circuit to the link's target at {@code now}. */
+    public static TargetCircuit circuit(ReplicationLinkState state, Instant now) {
+        if (state.failures().consecutive() < state.policy().breakerThreshold()) {
+            return TargetCircuit.CLOSED;
+        }
+        return now.isBefore(state.failures().retryAt()) ? TargetCircuit.OPEN : TargetCircuit.HALF_OPEN;
+    }
+
+    /** The lag against the source's newest snapshot; bytes unknown (-1). */
+    public static ReplicationLag lag(ReplicationLinkState state, SnapshotInfo newestSource, Instant now) {
+        SnapshotRef base = state.base();
+        if (base == null) {
+            return new ReplicationLag(null, null, null, -1);
+        }
+        Instant newest = newestSource == null || newestSource.created().isBefore(base.created())
+                ? base.created() : newestSource.created();
+        return new ReplicationLag(base, Duration.between(base.created(), newest), Duration.between(base.created(), now), -1);
+    }
+
+    /** The lag against the source's inventory, with the bytes lower bound. */
+    public static ReplicationLag lag(ReplicationLinkState state, List<SnapshotInfo> source, Instant now) {
+        SnapshotInfo newest = source.stream().max(Comparator.comparingLong(SnapshotInfo::createtxg)).orElse(null);
+        ReplicationLag byTime = lag(state, newest, now);
+        if (!byTime.hasBase()) {
+            return byTime;
+        }
+        long baseTxg = source.stream().filter(s -> s.guid().equals(state.base().guid()))
+                .mapToLong(SnapshotInfo::createtxg).findFirst().orElse(Long.MIN_VALUE);
+        long bytes = baseTxg == Long.MIN_VALUE ? -1
+                : source.stream().filter(s -> s.createtxg() > baseTxg).mapToLong(SnapshotInfo::usedBytes).sum();
+        return new ReplicationLag(byTime.base(), byTime.time(), byTime.sinceBase(), bytes);
+    }
+
+    /** Deterministic, so that re-deciding the same transfer yields the same id the agent already knows. */
+    public static UUID transferId(ReplicationLinkState state, SnapshotRef from, SnapshotRef to, int attempt) {
+        String key = state.id() + "|" + (from == null ? "full" : from.guid()) + "|" + to.guid() + "|" + attempt;
+        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<LinkEvent> establish(ReplicationLinkState state, EstablishLink c) {
+        if (state.established()) {
+            if (state.interval().equals(c.interval()) && state.policy().equals(c.policy())) {
+                return List.of();
+            }
+            throw new IllegalStateException("replication link " + c.linkId() + " is already established (every "
+                    + state.interval() + ", " + state.policy() + "); it is not changed by establishing it again");
+        }
+        return List.of(new ReplicationLinkEstablished(c.linkId(), c.source(), c.linkId().target(), c.interval(),
+                c.policy(), c.at()));
+    }
+
+    /** Plans when nothing stops the link; answers whether the target is behind the source. */
+    private static boolean plan(ReplicationLinkState state, PlanReplication c, List<LinkEvent> events) {
+        boolean wasBehind = state.state() != LinkState.IN_SYNC;
+        if (state.paused() || state.diverged() || state.inFlight() != null) {
+            return wasBehind;
+        }
+        ReplicationPlan plan = ReplicationPlanner.plan(c.sourceSnapshots(), c.targetSnapshots(),
+                ReplicationPlanner.Options.targetWritten(c.targetWritten()));
+        if (plan instanceof ReplicationPlan.NothingToSend) {
+            return wasBehind;
+        }
+        if (plan instanceof ReplicationPlan.UpToDate p) {
+            SnapshotRef base = SnapshotRef.of(p.commonBase());
+            if (!sameGuid(state.base(), base) || state.failures().consecutive() > 0 || state.rollbackConsented()) {
+                events.add(new TargetCaughtUp(c.linkId(), base, c.now()));
+                baseChange(state, base, c.now(), events);
+            }
+            return false;
+        }
+        if (plan instanceof ReplicationPlan.Diverged p) {
+            if (!state.rollbackConsented()) {
+                events.add(new TargetDiverged(c.linkId(), p.reason(), SnapshotRef.of(p.commonBase()),
+                        p.targetOnly().stream().map(SnapshotRef::of).toList(), c.now()));
+                return true;
+            }
+            // the operator consented: replace what the target holds beyond the base (or all of it)
+            SnapshotInfo newest = c.sourceSnapshots().stream().max(Comparator.comparingLong(SnapshotInfo::createtxg))
+                    .orElseThrow();
+            SnapshotInfo from = p.commonBase();
+            boolean between = from != null && c.sourceSnapshots().stream()
+                    .anyMatch(s -> s.createtxg() > from.createtxg() && s.createtxg() < newest.createtxg());
+            scheduleIfDue(state, c, SnapshotRef.of(from), SnapshotRef.of(newest), between, true, events);
+            return true;
+        }
+        if (plan instanceof ReplicationPlan.FullSend p) {
+            scheduleIfDue(state, c, null, SnapshotRef.of(p.snapshot()), false, false, events);
+        } else if (plan instanceof ReplicationPlan.Incremental p) {
+            scheduleIfDue(state, c, SnapshotRef.of(p.from()), SnapshotRef.of(p.to()), p.intermediates(), false, events);
+        }
+        return true;
+    }
+
+    private static void scheduleIfDue(ReplicationLinkState state, PlanReplication c, SnapshotRef from, SnapshotRef to,
+                                      boolean intermediates, boolean rollbackTarget, List<LinkEvent> events) {
+        if (!due(state, c.now())) {
+            return;
+        }
+        ResumePoint resume = state.failures().resume();
+        String token = null;
+        if (resume != null && sameGuid(resume.from(), from)
+                && c.sourceSnapshots().stream().anyMatch(s -> s.guid().equals(resume.to().guid()))) {
+            // the target keeps the partial stream: resume it rather than start a newer one from scratch
+            to = resume.to();
+            intermediates = resume.intermediates();
+            token = resume.token();
+        }
+        int attempt = state.failures().consecutive() + 1;
+        events.add(new ReplicationScheduled(c.linkId(), transferId(state, from, to, attempt), from, to, intermediates,
+                token, rollbackTarget, attempt, c.now()));
+    }
+
+    /**
+     * A sync request always is; after failures, the retry time (backoff, or the open circuit's cool-down:
+     * the half-open attempt); otherwise the interval since the last success, or an operator's rollback consent.
+     */
+    static boolean due(ReplicationLinkState state, Instant now) {
+        if (state.syncRequested()) {
+            return true;
+        }
+        if (state.failures().consecutive() > 0) {
+            return !now.isBefore(state.failures().retryAt());
+        }
+        return state.rollbackConsented() || state.lastSuccessAt() == null
+                || !now.isBefore(state.lastSuccessAt().plus(state.interval()));
+    }
+
+    private static void fail(ReplicationLinkState state, Transfer t, String reason, String resumeToken, Instant at,
+                             List<LinkEvent> events) {
+        int failures = state.failures().consecutive() + 1;
+        boolean open = failures >= state.policy().breakerThreshold();
+        Instant retryAt = at.plus(open ? state.policy().breakerCoolDown() : state.policy().backoff(failures));
+        events.add(new ReplicationFailed(state.id(), t.id(), reason, resumeToken, t.attempt(), retryAt, at));
+        if (open) {
+            events.add(new CircuitOpened(state.id(), state.target().server(), failures, retryAt, at));
+        }
+    }
+
+    private static void baseChange(ReplicationLinkState state, SnapshotRef newBase, Instant at, List<LinkEvent> events) {
+        if (!sameGuid(state.base(), newBase)) {
+            events.add(new BaseChanged(state.id(), state.source(), state.base() == null ? null : state.base().guid(),
+                    newBase, at));
+        }
+    }
+
+    private static void announceState(ReplicationLinkState state, List<LinkEvent> events, boolean behind, Instant at) {
+        ReplicationLinkState after = state;
+        for (LinkEvent e : events) {
+            after = evolve(after, e);
+        }
+        LinkState next = derive(after, behind);
+        if (next != state.state()) {
+            state.state().transitionTo(next); // an illegal move is a bug in these rules: fail before recording it
+            events.add(new LinkStateChanged(state.id(), state.state(), next, at));
+        }
+    }
+
+    /** Precedence: paused, diverged, failing (until a success), transferring, lagging, in sync. */
+    static LinkState derive(ReplicationLinkState s, boolean behind) {
+        if (s.paused()) {
+            return LinkState.PAUSED;
+        }
+        if (s.diverged()) {
+            return LinkState.DIVERGED;
+        }
+        if (s.failures().consecutive() > 0) {
+            return LinkState.FAILING;
+        }
+        if (s.inFlight() != null) {
+            return LinkState.TRANSFERRING;
+        }
+        return behind ? LinkState.LAGGING : LinkState.IN_SYNC;
+    }
+
+    private static void refuseWhileDiverged(ReplicationLinkState state) {
+        if (state.diverged()) {
+            throw new IllegalStateException("link " + state.id() + " has diverged (" + state.divergence().reason()
+                    + "); nothing is sent until an operator resolves it: replication resolve " + state.id()
+                    + " --rollback-target (discards the target's own snapshots and writes)");
+        }
+    }
+
+    private static Transfer inFlight(ReplicationLinkState state, UUID transferId) {
+        Transfer t = state.inFlight();
+        return t != null && t.id().equals(transferId) ? t : null;
+    }
+
+    private static boolean sameGuid(SnapshotRef a, SnapshotRef b) {
+        return a == null ? b == null : b != null && a.guid().equals(b.guid());
+    }
+}

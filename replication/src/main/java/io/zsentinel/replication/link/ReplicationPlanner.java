@@ -1,0 +1,85 @@
+package io.zsentinel.replication.link;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.Guid;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Planning apart from doing (zrepl's {@code replication/logic/diff}): a pure function from the two
+ * inventories to a {@link ReplicationPlan}. Identity is the guid; names are labels (renames, and a
+ * dataset destroyed and re-created under the same snapshot names, must not fool it). Each side is
+ * ordered by its own createtxg: txgs count per pool, so a source txg is never compared with a target's.
+ */
+public final class ReplicationPlanner {
+    private static final Comparator<SnapshotInfo> BY_TXG = Comparator.comparingLong(SnapshotInfo::createtxg);
+
+    /**
+     * {@code targetWritten}: the target's {@code written} property is above 0, i.e. it changed since its
+     * newest snapshot. {@code intermediates}: send the snapshots between base and newest ({@code -I}),
+     * so the target keeps the history its retention policy expects.
+     */
+    public record Options(boolean targetWritten, boolean intermediates) {
+        public static Options defaults() {
+            return new Options(false, true);
+        }
+
+        public static Options targetWritten(boolean written) {
+            return new Options(written, true);
+        }
+    }
+
+    private ReplicationPlanner() {
+    }
+
+    public static ReplicationPlan plan(List<SnapshotInfo> source, List<SnapshotInfo> target, Options options) {
+        List<SnapshotInfo> src = source.stream().sorted(BY_TXG).toList();
+        List<SnapshotInfo> tgt = target.stream().sorted(BY_TXG).toList();
+        if (src.isEmpty()) {
+            return new ReplicationPlan.NothingToSend();
+        }
+        SnapshotInfo newest = src.get(src.size() - 1);
+        Optional<SnapshotInfo> base = commonBase(src, tgt);
+        if (base.isEmpty()) {
+            if (tgt.isEmpty()) {
+                return new ReplicationPlan.FullSend(newest);
+            }
+            return new ReplicationPlan.Diverged("the target has " + tgt.size()
+                    + " snapshot(s) but none in common with the source (by guid): it holds other data,"
+                    + " or the source was re-created", null, tgt);
+        }
+        SnapshotInfo common = base.get();
+        Set<Guid> sourceGuids = guids(src);
+        long baseTxgOnTarget = tgt.stream().filter(t -> t.guid().equals(common.guid())).findFirst()
+                .orElseThrow().createtxg();
+        List<SnapshotInfo> targetOnly = tgt.stream()
+                .filter(t -> t.createtxg() > baseTxgOnTarget && !sourceGuids.contains(t.guid())).toList();
+        if (!targetOnly.isEmpty()) {
+            return new ReplicationPlan.Diverged("the target has " + targetOnly.size()
+                    + " snapshot(s) newer than the common base " + common.name() + " that the source lacks",
+                    common, targetOnly);
+        }
+        if (options.targetWritten()) {
+            return new ReplicationPlan.Diverged("the target was written to since its newest snapshot", common, List.of());
+        }
+        if (common.guid().equals(newest.guid())) {
+            return new ReplicationPlan.UpToDate(common);
+        }
+        boolean between = src.stream().anyMatch(s -> s.createtxg() > common.createtxg() && s.createtxg() < newest.createtxg());
+        return new ReplicationPlan.Incremental(common, newest, options.intermediates() && between);
+    }
+
+    /** The newest snapshot (by source createtxg) whose guid also exists on the target; the source's copy. */
+    public static Optional<SnapshotInfo> commonBase(List<SnapshotInfo> source, List<SnapshotInfo> target) {
+        Set<Guid> onTarget = guids(target);
+        return source.stream().filter(s -> onTarget.contains(s.guid())).max(BY_TXG);
+    }
+
+    private static Set<Guid> guids(List<SnapshotInfo> snapshots) {
+        return snapshots.stream().map(SnapshotInfo::guid).collect(Collectors.toSet());
+    }
+}
