@@ -12,9 +12,14 @@ import java.util.Objects;
  * </pre>
  */
 public record ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds,
-                               RetentionConfig retention) {
+                               RetentionConfig retention, ReplicationConfig replication) {
     public ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds) {
-        this(kafka, store, http, heartbeatTimeoutSeconds, null);
+        this(kafka, store, http, heartbeatTimeoutSeconds, null, null);
+    }
+
+    public ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds,
+                            RetentionConfig retention) {
+        this(kafka, store, http, heartbeatTimeoutSeconds, retention, null);
     }
 
     public ControllerConfig {
@@ -23,6 +28,7 @@ public record ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig 
         http = http == null ? new HttpConfig(null, null) : http;
         heartbeatTimeoutSeconds = heartbeatTimeoutSeconds == null ? 15 : heartbeatTimeoutSeconds;
         retention = retention == null ? RetentionConfig.none() : retention;
+        replication = replication == null ? ReplicationConfig.none() : replication;
     }
 
     public record StoreConfig(String url, String user, String password, String embeddedDir) {

@@ -111,7 +111,15 @@ public final class AgentCommandDispatcher {
 
     /** Each holder (link) has its own tag, so links never release each other's base. */
     static String baseTag(String holder) {
-        return "zsentinel:base:" + holder.replaceAll("[^A-Za-z0-9._-]", "-");
+        // A link id ("primary:tank/vm1->offsite:backup/vm1") is too long and too rich for a hold tag:
+        // a stable digest of it is unique per link and fits.
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(holder.getBytes(StandardCharsets.UTF_8));
+            return "zsentinel:base:" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private void send(AgentCommand command, EventMessage<?> cause) {

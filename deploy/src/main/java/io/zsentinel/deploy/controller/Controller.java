@@ -10,6 +10,8 @@ import io.zsentinel.core.messages.facts.PoolHealthReported;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.ControllerConfig;
+import io.zsentinel.deploy.replication.BaseProtection;
+import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.retention.CapacityWatcher;
 import io.zsentinel.deploy.retention.PoolUsage;
 import io.zsentinel.deploy.retention.RetentionScheduler;
@@ -19,6 +21,7 @@ import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.dataset.DatasetAggregate;
+import io.zsentinel.replication.link.ReplicationLinkAggregate;
 import org.apache.kafka.clients.admin.Admin;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.AggregateConfigurer;
@@ -50,6 +53,7 @@ public final class Controller implements AutoCloseable {
     private final Configuration axon;
     private final TopicConsumerLoop agentEvents;
     private final RetentionScheduler retention;
+    private final LinkScheduler replication;
     /** The controller epoch carried by every agent command; a lease that raises it is future work. */
     static final long EPOCH = 1;
 
@@ -71,6 +75,8 @@ public final class Controller implements AutoCloseable {
                         .configureCache(c -> new WeakReferenceCache()))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(StorageServerAggregate.class)
                         .configureCache(c -> new WeakReferenceCache()))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(ReplicationLinkAggregate.class)
+                        .configureCache(c -> new WeakReferenceCache()))
                 .eventProcessing(ep -> ep
                         .registerTrackingEventProcessor(DomainEventPublisher.PROCESSOR, Configuration::eventStore,
                                 c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
@@ -80,6 +86,10 @@ public final class Controller implements AutoCloseable {
                                 c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
                         .assignHandlerInstancesMatching(AgentCommandDispatcher.PROCESSOR, h -> h == dispatcher)
                         .registerEventHandler(c -> dispatcher)
+                        .registerTrackingEventProcessor(BaseProtection.PROCESSOR, Configuration::eventStore,
+                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
+                        .assignHandlerInstancesMatching(BaseProtection.PROCESSOR, h -> h instanceof BaseProtection)
+                        .registerEventHandler(c -> new BaseProtection(c.commandGateway()))
                         .registerPooledStreamingEventProcessor(SnapshotInventoryView.PROCESSING_GROUP, Configuration::eventStore,
                                 (c, b) -> b.initialSegmentCount(1))
                         .registerTokenStore(SnapshotInventoryView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
@@ -120,6 +130,7 @@ public final class Controller implements AutoCloseable {
                 .handler(handler::handle)
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
+        this.replication = new LinkScheduler(config.replication(), inventory, axon.commandGateway(), clock).start();
         this.retention = new RetentionScheduler(config.retention(), inventory, axon.commandGateway(),
                 new CapacityWatcher(config.retention(), inventory, usage, axon.commandGateway()), clock).start();
         log.info("controller started: consuming {}, publishing {}", topics.agentEvents(), topics.domainEvents());
@@ -162,6 +173,7 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         retention.close();
+        replication.close();
         agentEvents.close();
         axon.shutdown();
         publisher.close();

@@ -3,6 +3,7 @@ package io.zsentinel.deploy.controller;
 import io.zsentinel.core.messages.MessageTypes;
 import io.zsentinel.failover.api.FailoverMessages;
 import io.zsentinel.replication.api.ReplicationMessages;
+import io.zsentinel.replication.api.link.LinkMessages;
 
 /** Every domain event type of the controller, for the envelope on {@code zsentinel.domain-events}. */
 public final class DomainTypes {
@@ -10,6 +11,7 @@ public final class DomainTypes {
     }
 
     public static MessageTypes all() {
-        return new MessageTypes().registerAll(ReplicationMessages.types()).registerAll(FailoverMessages.types());
+        return new MessageTypes().registerAll(ReplicationMessages.types()).registerAll(LinkMessages.types())
+                .registerAll(FailoverMessages.types());
     }
 }

@@ -1,0 +1,21 @@
+package io.zsentinel.deploy.config;
+
+import java.util.List;
+
+/**
+ * {@code replication:} in controller.yaml: how often links are planned, and the links. Every rule a
+ * dataset matches makes one link (a dataset typically has a standby and an offsite link).
+ */
+public record ReplicationConfig(Integer tickSeconds, List<LinkRule> links) {
+    public ReplicationConfig {
+        tickSeconds = tickSeconds == null ? 10 : tickSeconds;
+        if (tickSeconds < 1 || tickSeconds > 3600) {
+            throw new IllegalArgumentException("replication.tickSeconds must be 1..3600, not " + tickSeconds);
+        }
+        links = links == null ? List.of() : List.copyOf(links);
+    }
+
+    public static ReplicationConfig none() {
+        return new ReplicationConfig(null, null);
+    }
+}

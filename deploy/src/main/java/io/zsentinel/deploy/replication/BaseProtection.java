@@ -1,0 +1,41 @@
+package io.zsentinel.deploy.replication;
+
+import io.zsentinel.replication.api.ProtectSnapshot;
+import io.zsentinel.replication.api.ProtectionKind;
+import io.zsentinel.replication.api.ReleaseProtection;
+import io.zsentinel.replication.api.link.BaseChanged;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.DisallowReplay;
+import org.axonframework.eventhandling.EventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A link's new common base is protected on the source dataset before the old one is released, so
+ * there is no moment in which the link has no protected base. Each link is its own holder, so links
+ * to different targets never release each other's base.
+ */
+@DisallowReplay
+public final class BaseProtection {
+    public static final String PROCESSOR = "replication-base-protection";
+    private static final Logger log = LoggerFactory.getLogger(BaseProtection.class);
+
+    private final CommandGateway commands;
+
+    public BaseProtection(CommandGateway commands) {
+        this.commands = commands;
+    }
+
+    @EventHandler
+    public void on(BaseChanged e) {
+        try {
+            commands.sendAndWait(new ProtectSnapshot(e.source(), e.newBase().guid(), e.holder(), ProtectionKind.BASE));
+        } catch (RuntimeException refused) {
+            // The source no longer has it (destroyed meanwhile): nothing to protect; the link re-plans.
+            log.warn("could not protect base {} of link {}: {}", e.newBase().name(), e.linkId(), refused.getMessage());
+        }
+        if (e.oldBase() != null && !e.oldBase().equals(e.newBase().guid())) {
+            commands.sendAndWait(new ReleaseProtection(e.source(), e.oldBase(), e.holder()));
+        }
+    }
+}

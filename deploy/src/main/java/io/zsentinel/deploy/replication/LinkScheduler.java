@@ -1,0 +1,130 @@
+package io.zsentinel.deploy.replication;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.deploy.config.LinkRule;
+import io.zsentinel.deploy.config.ReplicationConfig;
+import io.zsentinel.projections.inventory.DatasetSummary;
+import io.zsentinel.projections.inventory.SnapshotInventoryView;
+import io.zsentinel.projections.inventory.SnapshotRow;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.link.CheckStall;
+import io.zsentinel.replication.api.link.EstablishLink;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.LinkPolicy;
+import io.zsentinel.replication.api.link.PlanReplication;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The controller's clock for replication: every tick, each configured link is established (once),
+ * shown both sides' inventories to plan the next transfer, and checked for a stalled transfer. The
+ * decisions are the ReplicationLink aggregates'; this only ticks. Cost per tick: no zfs call at all
+ * (inventories come from the agents' reports), one command per link.
+ */
+public final class LinkScheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LinkScheduler.class);
+
+    private final ReplicationConfig config;
+    private final SnapshotInventoryView inventory;
+    private final CommandGateway commands;
+    private final Clock clock;
+    private final Set<LinkId> established = new HashSet<>();
+    private final Map<LinkId, String> failing = new HashMap<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "replication-ticker");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, CommandGateway commands, Clock clock) {
+        this.config = config;
+        this.inventory = inventory;
+        this.commands = commands;
+        this.clock = clock;
+    }
+
+    public LinkScheduler start() {
+        if (!config.links().isEmpty()) {
+            ticker.scheduleWithFixedDelay(this::tickSafely, config.tickSeconds(), config.tickSeconds(), TimeUnit.SECONDS);
+            log.info("replication: {} link rules, planned every {} s", config.links().size(), config.tickSeconds());
+        }
+        return this;
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            log.warn("replication tick failed, next tick retries: {}", e.toString());
+        }
+    }
+
+    public synchronized void tick() {
+        Instant now = clock.instant();
+        for (DatasetSummary d : inventory.datasets()) {
+            for (LinkRule rule : config.links()) {
+                rule.linkFor(d.server(), d.dataset()).ifPresent(link -> plan(rule, link, now));
+            }
+        }
+    }
+
+    /** The link of {@code rule} (to look up its bandwidth limit when a transfer is ordered). */
+    public Optional<LinkRule> ruleOf(LinkId link) {
+        return config.links().stream().filter(r -> r.linkFor(link.source().server(), link.source().dataset())
+                .filter(link::equals).isPresent()).findFirst();
+    }
+
+    private void plan(LinkRule rule, LinkId link, Instant now) {
+        try {
+            if (established.add(link)) {
+                commands.sendAndWait(new EstablishLink(link.source(), link.target().server(), link.target().dataset(),
+                        rule.interval(), LinkPolicy.defaults(), now));
+            }
+            commands.sendAndWait(new PlanReplication(link, snapshots(link.source()), snapshots(link.target()), false, now));
+            commands.sendAndWait(new CheckStall(link, now));
+            if (failing.remove(link) != null) {
+                log.info("planning of link {} works again", link);
+            }
+        } catch (RuntimeException e) {
+            established.remove(link); // re-establishing is idempotent: retried next tick
+            if (!String.valueOf(e.getMessage()).equals(failing.put(link, String.valueOf(e.getMessage())))) {
+                log.warn("planning of link {} failed: {}", link, e.getMessage());
+            }
+        }
+    }
+
+    private List<SnapshotInfo> snapshots(DatasetId dataset) {
+        return inventory.snapshots(dataset.dataset(), Optional.of(dataset.server())).stream()
+                .map(LinkScheduler::info).toList();
+    }
+
+    private static SnapshotInfo info(SnapshotRow s) {
+        return new SnapshotInfo(SnapshotName.parse(s.name()), Guid.parse(s.guid()), s.createtxg(), s.created(),
+                s.usedBytes(), s.referencedBytes());
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        try {
+            ticker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
