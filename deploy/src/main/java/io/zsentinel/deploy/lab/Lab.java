@@ -65,7 +65,7 @@ public final class Lab implements AutoCloseable {
         Files.createDirectories(dir);
         LabConfig labConfig = LabConfig.load(dir);
         for (String server : SERVERS) {
-            pools.ensure(new PoolName(server));
+            pools.ensure(new PoolName(server), server.equals(SERVERS.get(0)));
         }
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder()
                 .dataDir(dir.resolve("kafka"))
@@ -77,7 +77,8 @@ public final class Lab implements AutoCloseable {
         started.push(postgres);
         KafkaConfig kafkaConfig = new KafkaConfig(kafka.bootstrapServers(), "");
         controller = ControllerApp.start(new ControllerConfig(kafkaConfig, null,
-                new ControllerConfig.HttpConfig("127.0.0.1", options.httpPort()), null, labConfig.retention()),
+                new ControllerConfig.HttpConfig("127.0.0.1", options.httpPort()), null, labConfig.retention(),
+                labConfig.replication()),
                 postgres.dataSource(), Clock.systemUTC());
         started.push(controller);
         MessagePublisher publisher = MessagePublisher.create(kafka.bootstrapServers());

@@ -1,14 +1,15 @@
 package io.zsentinel.deploy.lab;
 
 import io.zsentinel.deploy.config.ConfigFiles;
+import io.zsentinel.deploy.config.ReplicationConfig;
 import io.zsentinel.deploy.config.RetentionConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** {@code <lab>/lab.yaml}: the lab's retention policies, written with a fast demo schedule on first start. */
-public record LabConfig(RetentionConfig retention) {
+/** {@code <lab>/lab.yaml}: the lab's retention policies and replication links, written with fast demo schedules on first start. */
+public record LabConfig(RetentionConfig retention, ReplicationConfig replication) {
     static final String DEFAULT = """
             # The lab's retention policies; edit and restart the lab (the format is controller.yaml's
             # "retention:" section, see README). Demo: a snapshot of primary/vm* every minute, the newest
@@ -20,10 +21,24 @@ public record LabConfig(RetentionConfig retention) {
                   keep: { frequently: 5, hourly: 2 }
                   frequentlyEvery: 1m
                   usageThresholdPercent: 70
+            # Replication (controller.yaml's "replication:" section): primary/vm* to the standby
+            # every minute and to the offsite DC every 5 minutes.
+            replication:
+              tickSeconds: 5
+              links:
+                - match: "primary/vm*"
+                  targetServer: standby
+                  targetRoot: standby
+                  every: 1m
+                - match: "primary/vm*"
+                  targetServer: offsite
+                  targetRoot: offsite
+                  every: 5m
             """;
 
     public LabConfig {
         retention = retention == null ? RetentionConfig.none() : retention;
+        replication = replication == null ? ReplicationConfig.none() : replication;
     }
 
     static LabConfig load(Path labDir) throws IOException {

@@ -40,8 +40,11 @@ final class LabPools {
         return dir.resolve("mnt").resolve(pool.value()).toAbsolutePath();
     }
 
-    /** Makes sure {@code pool} is imported, with a dataset {@code pool/vm1}. */
-    void ensure(PoolName pool) throws IOException {
+    /**
+     * Makes sure {@code pool} is imported; with {@code withVm1}, with a dataset {@code pool/vm1}
+     * (only the primary's: the others receive theirs by replication).
+     */
+    void ensure(PoolName pool, boolean withVm1) throws IOException {
         if (imported(pool)) {
             if (!ours(pool)) {
                 throw new LabException("a pool named " + pool + " already exists on this machine and is not the lab's ("
@@ -60,6 +63,9 @@ final class LabPools {
             // A vanished file must return errors, not hang every pool of the shared zfs-fuse daemon.
             run("zpool", "set", "failmode=continue", pool.value());
             log.info("created lab pool {} on {}", pool, image(pool));
+        }
+        if (!withVm1) {
+            return;
         }
         ZfsDriver zfs = ZfsDriver.detect(runner, pool);
         DatasetName vm1 = new DatasetName(pool.value() + "/vm1");
