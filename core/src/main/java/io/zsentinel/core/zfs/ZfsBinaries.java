@@ -17,6 +17,13 @@ public record ZfsBinaries(String zfs, String zpool) {
         return new ZfsBinaries("/usr/sbin/zfs", "/usr/sbin/zpool");
     }
 
+    /** {@code command} with its program name resolved: the argument list a {@link ProcessBuilder} runs. */
+    public java.util.List<String> argv(java.util.List<String> command) {
+        java.util.List<String> argv = new java.util.ArrayList<>(command);
+        argv.set(0, resolve(command.get(0)));
+        return argv;
+    }
+
     /** The path to run for a logical program name; other programs are run as given. */
     String resolve(String program) {
         return switch (program) {

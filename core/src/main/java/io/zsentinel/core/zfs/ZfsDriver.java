@@ -331,6 +331,56 @@ public final class ZfsDriver {
         }
     }
 
+    /**
+     * The {@code zfs send} argument list for {@code spec} (the caller runs it as a streaming process).
+     * A resume token needs {@link ZfsFeatures#resumeTokens()}: refused as UNSUPPORTED otherwise.
+     */
+    public List<String> sendCommand(SendSpec spec) {
+        List<String> argv = spec.argv();
+        if (spec.resumeToken() != null && !features.resumeTokens()) {
+            throw ZfsException.unsupported("resume a send of", String.valueOf(spec.snapshot()), argv,
+                    "this zfs has no resumable streams (zfs-fuse); send from the common snapshot again");
+        }
+        return argv;
+    }
+
+    /** The {@code zfs receive} argument list for {@code spec} on a zfs with this driver's features. */
+    public List<String> receiveCommand(ReceiveSpec spec) {
+        return spec.argv(features);
+    }
+
+    /**
+     * The target's {@code receive_resume_token} after an interrupted {@code receive -s}; empty where this
+     * zfs keeps no partial state (zfs-fuse) or none is there.
+     */
+    public Optional<String> receiveResumeToken(DatasetName target) {
+        if (!features.resumeTokens()) {
+            return Optional.empty();
+        }
+        CommandResult result = runner.run(List.of("zfs", "get", "-H", "-p", "-o", "value", "receive_resume_token",
+                target.value()), timeout);
+        if (!result.succeeded()) {
+            ZfsException failure = ZfsException.of("read the resume token of", target.value(), result);
+            if (failure.kind() == ZfsErrorKind.DATASET_MISSING) {
+                return Optional.empty();
+            }
+            throw failure;
+        }
+        String token = result.stdout().strip();
+        return token.isEmpty() || token.equals("-") ? Optional.empty() : Optional.of(token);
+    }
+
+    /** The snapshot's guid as this host's zfs reports it ({@code zfs get -H -p -o value guid}). */
+    public io.zsentinel.core.values.Guid snapshotGuid(SnapshotName snapshot) {
+        String value = run("read the guid of", snapshot.full(),
+                List.of("zfs", "get", "-H", "-p", "-o", "value", "guid", snapshot.full())).stdout().strip();
+        try {
+            return io.zsentinel.core.values.Guid.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ZfsOutputFormatException("zfs get guid", value, e);
+        }
+    }
+
     private CommandResult run(String action, String subject, List<String> command) {
         CommandResult result = runner.run(command, timeout);
         if (!result.succeeded()) {

@@ -9,12 +9,23 @@ import java.util.Locale;
  * is told to do.
  */
 public enum ZfsErrorKind {
+    /**
+     * A receive was refused because the target is no longer an ancestor-identical copy of the source:
+     * written to, a newer snapshot of its own, or an existing dataset a full stream would replace. Only
+     * an operator-ordered rollback ({@code receive -F}) resolves it; zsentinel never forces.
+     */
+    DIVERGED(false, "the target has data or snapshots the source does not have; zsentinel never forces a receive: "
+            + "inspect the target, then resolve the divergence by an operator-ordered rollback of the target "
+            + "to the common snapshot (or destroy it) and replicate again",
+            "has been modified since most recent snapshot", "does not match incremental source",
+            "must specify -f"),
     BUSY(true, "something still uses it (a running send/receive, a hold, an open file or a mount); "
             + "zsentinel retries; if it persists, look for the user with `zfs holds` and `fuser -m`",
             "dataset is busy", "pool is busy", "device or resource busy", "resource busy"),
     DATASET_MISSING(false, "check the name and that the pool is imported (`zpool list`, `zfs list -t all`); "
             + "the inventory that named it may be stale",
-            "dataset does not exist", "could not find any snapshots", "no such pool", "no such dataset"),
+            "dataset does not exist", "could not find any snapshots", "no such pool", "no such dataset",
+            "does not exist"),
     ALREADY_EXISTS(false, "pick another name, or destroy the existing one first if it is not needed",
             "already exists"),
     NO_SPACE(false, "free space on the pool (prune snapshots, raise quota or add capacity), then retry",
@@ -48,6 +59,18 @@ public enum ZfsErrorKind {
     /** True when trying the same command again later can succeed. */
     public boolean retriable() {
         return retriable;
+    }
+
+    /**
+     * For a failed transfer ({@code zfs send | zfs receive}, maybe over ssh): everything is worth another
+     * attempt (a broken pipe, a truncated stream, a dropped connection) except what a retry of the same
+     * plan cannot change.
+     */
+    public boolean retriableTransfer() {
+        return switch (this) {
+            case DIVERGED, DATASET_MISSING, ALREADY_EXISTS, NO_SPACE, PERMISSION, UNSUPPORTED -> false;
+            default -> true;
+        };
     }
 
     /** What the operator should do, in one sentence. */

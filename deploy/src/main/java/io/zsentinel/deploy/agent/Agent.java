@@ -14,11 +14,14 @@ import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.messages.facts.TransferProgressed;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.ZfsBinaries;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.deploy.config.AgentConfig;
+import io.zsentinel.deploy.transfer.TransferExecutor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -54,6 +57,7 @@ public final class Agent implements AutoCloseable {
     private final InventoryScanner scanner;
     private final PoolHealthProbe poolProbe;
     private final CommandExecutor executor;
+    private final TransferExecutor transfers;
     private final ScheduledExecutorService scheduler;
     /** Last inventory the broker acknowledged, per dataset: only changes are sent again. */
     private final Map<DatasetName, List<SnapshotInfo>> published = new HashMap<>();
@@ -69,7 +73,9 @@ public final class Agent implements AutoCloseable {
         this.clock = clock;
         this.scanner = new InventoryScanner(zfs);
         this.poolProbe = new PoolHealthProbe(server, zfs, clock);
-        this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath());
+        this.transfers = new TransferExecutor(server, zfs, new ZfsBinaries(config.zfsCommand(), config.zpoolCommand()),
+                config.transferTargets(), config.transfers(), this::publishTransferFact, clock);
+        this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath(), transfers);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent-" + server);
             t.setDaemon(true);
@@ -155,6 +161,15 @@ public final class Agent implements AutoCloseable {
         publisher.publishAndWait(topics.agentEvents(), server.value(), encode(fact));
     }
 
+    /** Progress is fire-and-forget (the next one supersedes it); outcomes wait for the broker's ack. */
+    private void publishTransferFact(AgentFact fact) {
+        if (fact instanceof TransferProgressed) {
+            publisher.publish(topics.agentEvents(), server.value(), encode(fact));
+        } else {
+            publish(fact);
+        }
+    }
+
     private String encode(AgentFact fact) {
         return codec.encode(codec.wrap(fact, server.value(), clock.instant()));
     }
@@ -175,6 +190,7 @@ public final class Agent implements AutoCloseable {
         if (commandLoop != null) {
             commandLoop.close();
         }
+        transfers.close(); // running transfers are killed and report TransferFailed (retriable)
         try {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

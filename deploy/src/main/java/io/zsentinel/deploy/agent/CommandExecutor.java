@@ -6,6 +6,7 @@ import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
+import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.CommandCompleted;
@@ -22,6 +23,7 @@ import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsErrorKind;
 import io.zsentinel.core.zfs.ZfsException;
 import io.zsentinel.deploy.config.AgentConfig;
+import io.zsentinel.deploy.transfer.TransferExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,13 +63,20 @@ public final class CommandExecutor {
     };
 
     private final FreedSpace freedSpace;
+    private final TransferExecutor transfers;
 
     public CommandExecutor(ServerId server, ZfsDriver zfs) {
         this(server, zfs, Path.of(AgentConfig.DEFAULT_RESTORE_DIRECTORY));
     }
 
     public CommandExecutor(ServerId server, ZfsDriver zfs, Path restoreDirectory) {
+        this(server, zfs, restoreDirectory, null);
+    }
+
+    /** {@code transfers}: where StartTransfer goes (it runs asynchronously and reports its own facts); null refuses it. */
+    public CommandExecutor(ServerId server, ZfsDriver zfs, Path restoreDirectory, TransferExecutor transfers) {
         this.server = server;
+        this.transfers = transfers;
         this.zfs = zfs;
         this.restore = new SnapshotFileRestore(zfs, restoreDirectory);
         this.freedSpace = new FreedSpace(zfs);
@@ -98,6 +107,12 @@ public final class CommandExecutor {
         if (command.epoch() < seen) {
             return Optional.of(reject(command, "controller epoch " + command.epoch() + " is older than epoch "
                     + seen + " already seen; a newer controller is active"));
+        }
+        if (command instanceof StartTransfer c && transfers != null) {
+            // never blocks this thread: the transfer reports progress and outcome itself; a repeated
+            // transferId is answered by the executor without a second stream
+            transfers.start(c);
+            return Optional.empty();
         }
         AgentFact remembered = outcomes.get(command.commandId());
         if (remembered != null) {

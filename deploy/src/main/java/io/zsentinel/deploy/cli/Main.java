@@ -5,6 +5,7 @@ import io.zsentinel.core.zfs.ProcessCommandRunner;
 import io.zsentinel.core.zfs.ZfsBinaries;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.deploy.agent.Agent;
+import io.zsentinel.deploy.bench.ReplicationBench;
 import io.zsentinel.deploy.config.AgentConfig;
 import io.zsentinel.deploy.config.ConfigException;
 import io.zsentinel.deploy.config.ConfigFiles;
@@ -32,6 +33,8 @@ public final class Main {
               controller --config controller.yaml
               agent --config agent.yaml
               status [--url http://127.0.0.1:8080]   servers and datasets as the controller sees them
+              bench replication [--size-mib 1024] [--rounds 3] [--dir DIR] [--report docs/benchmarks.md]
+                                 raw zfs send|receive vs. zsentinel's transfer executor on two zfs-fuse pools
             """ + OperatorCli.USAGE;
 
     private Main() {
@@ -94,6 +97,17 @@ public final class Main {
                 String url = options.value("--url", "http://127.0.0.1:8080");
                 options.requireAllUsed();
                 return StatusCommand.print(url, System.out);
+            }
+            case "bench" -> {
+                ReplicationBench.Options bench = new ReplicationBench.Options(options.intValue("--size-mib", 1024),
+                        options.intValue("--rounds", 3), Path.of(options.value("--dir", "/var/tmp/zsentinel-bench")),
+                        Path.of(options.value("--report", "docs/benchmarks.md")));
+                String what = options.positionals(1, 1, "zsentinel bench replication [options]").get(0);
+                if (!what.equals("replication")) {
+                    throw new UsageException("bench: the only benchmark is \"replication\", not \"" + what + "\"");
+                }
+                options.requireAllUsed();
+                return new ReplicationBench(bench, System.out).run();
             }
             case "checkpoint", "rollback", "restore", "audit" -> {
                 return OperatorCli.standard().run(command, options);

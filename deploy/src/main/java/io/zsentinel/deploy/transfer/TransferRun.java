@@ -1,0 +1,420 @@
+package io.zsentinel.deploy.transfer;
+
+import io.github.resilience4j.retry.Retry;
+import io.zsentinel.core.messages.agentcommands.StartTransfer;
+import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.TransferCompleted;
+import io.zsentinel.core.messages.facts.TransferFailed;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.values.ShellQuoting;
+import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.zfs.ReceiveSpec;
+import io.zsentinel.core.zfs.SendSpec;
+import io.zsentinel.core.zfs.SnapshotEntry;
+import io.zsentinel.core.zfs.ZfsBinaries;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.core.zfs.ZfsErrorKind;
+import io.zsentinel.core.zfs.ZfsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * One transfer: {@code zfs send} [→ mbuffer] → this JVM's pump → {@code zfs receive} (local or behind
+ * ssh), as processes started from argument lists. The pump counts bytes and applies the bandwidth
+ * limit; both stderrs are kept for the failure reason. {@link #run()} blocks; {@link #cancel} kills.
+ */
+final class TransferRun {
+    private static final Logger log = LoggerFactory.getLogger(TransferRun.class);
+    private static final long FINISH_GRACE_SECONDS = 600;
+
+    /** What ended the run; {@code targetFault}: counts against the target's circuit breaker. */
+    record Outcome(AgentFact fact, boolean targetFault) {
+    }
+
+    private final StartTransfer command;
+    private final ServerId server;
+    private final ZfsDriver source;
+    private final ZfsBinaries binaries;
+    private final TargetTransport transport;
+    private final Supplier<ZfsDriver> targetZfs;
+    private final TransferSettings settings;
+    private final Clock clock;
+    private final Retry retry;
+    private final boolean mbufferInstalled;
+    private final long receivedNanos;
+    private final AtomicLong bytes = new AtomicLong();
+    private volatile long lastByteNanos = System.nanoTime();
+    private volatile long startLatencyNanos = -1;
+    private volatile boolean pumping;
+    private volatile String cancelled;
+    private final List<Process> processes = new ArrayList<>();
+    private static final long KILL_AFTER_CANCEL_SECONDS = 10;
+    private volatile Process receive;
+    private volatile boolean ended;
+
+    TransferRun(StartTransfer command, ServerId server, ZfsDriver source, ZfsBinaries binaries, TargetTransport transport,
+                Supplier<ZfsDriver> targetZfs, TransferSettings settings, Clock clock, Retry retry,
+                boolean mbufferInstalled, long receivedNanos) {
+        this.command = command;
+        this.server = server;
+        this.source = source;
+        this.binaries = binaries;
+        this.transport = transport;
+        this.targetZfs = targetZfs;
+        this.settings = settings;
+        this.clock = clock;
+        this.retry = retry;
+        this.mbufferInstalled = mbufferInstalled;
+        this.receivedNanos = receivedNanos;
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+
+    boolean pumping() {
+        return pumping;
+    }
+
+    /** Nanoseconds since the last byte moved while pumping (the stall watchdog reads it). */
+    long idleNanos() {
+        return System.nanoTime() - lastByteNanos;
+    }
+
+    /** StartTransfer received → send process started; empty until then. */
+    Optional<Duration> startLatency() {
+        long n = startLatencyNanos;
+        return n < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(n));
+    }
+
+    /**
+     * Stops the transfer; {@link #run()} then reports a retriable TransferFailed with {@code why}. The
+     * sender is killed and the pump closes the receiver's input, so {@code zfs receive} sees a truncated
+     * stream and discards it itself (a SIGKILLed receive client leaves zfs-fuse's daemon cleaning up
+     * for a moment after it is gone); whatever still runs {@value #KILL_AFTER_CANCEL_SECONDS} s later is killed.
+     */
+    void cancel(String why) {
+        synchronized (this) {
+            if (cancelled == null) {
+                cancelled = why;
+            }
+            processes.stream().filter(p -> p != receive).forEach(TransferRun::kill);
+        }
+        CompletableFuture.delayedExecutor(KILL_AFTER_CANCEL_SECONDS, TimeUnit.SECONDS).execute(() -> {
+            if (!ended) {
+                killAll();
+            }
+        });
+    }
+
+    String cancelReason() {
+        return cancelled;
+    }
+
+    SendSpec sendSpec() {
+        if (command.resumeToken() != null) {
+            return SendSpec.resume(command.resumeToken(), command.to());
+        }
+        if (command.from() == null) {
+            return SendSpec.full(command.to());
+        }
+        return command.intermediates() ? SendSpec.withIntermediates(command.from(), command.to())
+                : SendSpec.incremental(command.from(), command.to());
+    }
+
+    SnapshotName targetSnapshot() {
+        return command.targetDataset().snapshot(command.to().shortName());
+    }
+
+    Outcome run() {
+        try {
+            return runOnce();
+        } finally {
+            ended = true;
+            killAll(); // nothing of a finished transfer may linger
+        }
+    }
+
+    private Outcome runOnce() {
+        SendSpec spec = sendSpec();
+        ZfsDriver target;
+        boolean targetExisted;
+        try {
+            target = targetZfs.get();
+            targetExisted = withRetry(() -> target.datasetExists(command.targetDataset()));
+            Optional<Outcome> decided = checkTarget(target, spec, targetExisted);
+            if (decided.isPresent()) {
+                return decided.get();
+            }
+        } catch (ZfsException e) {
+            return failed("cannot prepare the target: " + e.getMessage(), e.kind().retriableTransfer(), null,
+                    e.kind().retriableTransfer());
+        } catch (RuntimeException e) {
+            return failed("cannot prepare the target: " + e, true, null, true);
+        }
+        List<String> sendArgv = binaries.argv(source.sendCommand(spec));
+        List<String> receiveArgv = transport.argv(target.receiveCommand(ReceiveSpec.of(command.targetDataset())));
+        Streams streams;
+        try {
+            streams = withRetry(() -> start(sendArgv, receiveArgv));
+        } catch (UncheckedIOException e) {
+            killAll();
+            return failed("cannot start " + ShellQuoting.commandLine(sendArgv) + " → "
+                    + ShellQuoting.commandLine(receiveArgv) + ": " + e.getCause().getMessage(), true, null, false);
+        }
+        log.info("transfer {}: {} → {} {} started in {} ms", command.transferId(), ShellQuoting.commandLine(sendArgv),
+                transport.describe(), command.targetDataset(), startLatencyNanos / 1_000_000);
+        String pumpError = pump(streams);
+        int sendExit = waitFor(streams.send);
+        int receiveExit = waitFor(streams.receive);
+        int mbufferExit = streams.mbuffer == null ? 0 : waitFor(streams.mbuffer);
+        if (cancelled != null) {
+            return failed("transfer cancelled after " + bytes() + " bytes: " + cancelled + partialState(target,
+                    targetExisted, spec), true, resumeToken(target), cancelled.startsWith("stalled"));
+        }
+        if (sendExit == 0 && receiveExit == 0 && mbufferExit == 0 && pumpError == null) {
+            try {
+                Guid guid = withRetry(() -> target.snapshotGuid(targetSnapshot()));
+                return new Outcome(new TransferCompleted(server, command.transferId(), targetSnapshot(), guid, bytes(),
+                        clock.instant()), false);
+            } catch (ZfsException e) {
+                return failed("the stream was received but the target's snapshot cannot be read back: "
+                        + e.getMessage(), true, null, true);
+            }
+        }
+        return streamFailed(target, targetExisted, spec, sendExit, receiveExit, mbufferExit, streams, pumpError);
+    }
+
+    /**
+     * Already there (a redelivered or replayed order): completed at once, nothing streamed. An
+     * incremental stream needs the target; a full one must not replace an existing target.
+     */
+    private Optional<Outcome> checkTarget(ZfsDriver target, SendSpec spec, boolean targetExists) {
+        if (targetExists && withRetry(() -> target.snapshotExists(targetSnapshot()))) {
+            Guid there = withRetry(() -> target.snapshotGuid(targetSnapshot()));
+            Guid here = withRetry(() -> source.snapshotGuid(command.to()));
+            if (there.equals(here)) {
+                log.info("transfer {}: {} already holds {} (guid {}); nothing to send", command.transferId(),
+                        command.targetServer(), targetSnapshot(), there);
+                return Optional.of(new Outcome(new TransferCompleted(server, command.transferId(), targetSnapshot(),
+                        there, 0, clock.instant()), false));
+            }
+            return Optional.of(failed("target " + targetSnapshot() + " on " + command.targetServer() + " has guid "
+                    + there + ", not " + here + " as " + command.to() + " here: the target diverged. "
+                    + ZfsErrorKind.DIVERGED.correction(), false, null, false));
+        }
+        if (spec.resumeToken() != null) {
+            return Optional.empty();
+        }
+        if (spec.incremental() && !targetExists) {
+            return Optional.of(failed("target " + command.targetDataset() + " does not exist on " + command.targetServer()
+                    + ": an incremental stream from " + command.from() + " needs it; send a full stream first",
+                    false, null, false));
+        }
+        if (spec.incremental()) {
+            // zfs-fuse accepts an incremental onto a target whose newest snapshot is its own when no data
+            // changed since; the rule (newest target snapshot must be the source's) is checked here for every zfs
+            List<SnapshotEntry> there = withRetry(() -> target.listSnapshots(command.targetDataset())).stream()
+                    .filter(e -> e.name().dataset().equals(command.targetDataset())).toList();
+            Guid base = withRetry(() -> source.snapshotGuid(command.from()));
+            SnapshotEntry newest = there.isEmpty() ? null : there.get(there.size() - 1);
+            if (newest == null || !newest.guid().equals(base)) {
+                return Optional.of(failed("target " + command.targetDataset() + " on " + command.targetServer()
+                        + " diverged: its newest snapshot is " + (newest == null ? "none" : newest.name() + " (guid "
+                        + newest.guid() + ")") + ", not the incremental source " + command.from() + " (guid " + base
+                        + "). " + ZfsErrorKind.DIVERGED.correction(), false, null, false));
+            }
+        }
+        if (!spec.incremental() && targetExists) {
+            return Optional.of(failed("target " + command.targetDataset() + " already exists on " + command.targetServer()
+                    + ": a full stream would have to replace it (receive -F), which zsentinel never does by itself. "
+                    + ZfsErrorKind.DIVERGED.correction(), false, null, false));
+        }
+        return Optional.empty();
+    }
+
+    private record Streams(Process send, Process mbuffer, Process receive, InputStream in, OutputStream out,
+                           StreamCapture sendErr, StreamCapture mbufferErr, StreamCapture receiveErr) {
+    }
+
+    private Streams start(List<String> sendArgv, List<String> receiveArgv) {
+        try {
+            Process send;
+            Process mbuffer = null;
+            StreamCapture mbufferErr = null;
+            if (transport.target().mbuffer() && mbufferInstalled) {
+                // the OS pipes send straight into mbuffer; the pump reads mbuffer's output
+                List<Process> pipeline = ProcessBuilder.startPipeline(List.of(builder(sendArgv),
+                        builder(List.of("mbuffer", "-q", "-s", "128k", "-m", transport.target().mbufferMemory()))));
+                send = pipeline.get(0);
+                mbuffer = pipeline.get(1);
+                register(send);
+                register(mbuffer);
+                mbufferErr = StreamCapture.of(mbuffer.getErrorStream());
+            } else {
+                send = register(builder(sendArgv).start());
+            }
+            startLatencyNanos = System.nanoTime() - receivedNanos;
+            StreamCapture sendErr = StreamCapture.of(send.getErrorStream());
+            Process receive = builder(receiveArgv).start();
+            this.receive = receive;
+            register(receive);
+            StreamCapture.of(receive.getInputStream());
+            StreamCapture receiveErr = StreamCapture.of(receive.getErrorStream());
+            InputStream in = mbuffer != null ? mbuffer.getInputStream() : send.getInputStream();
+            return new Streams(send, mbuffer, receive, in, receive.getOutputStream(), sendErr, mbufferErr, receiveErr);
+        } catch (IOException e) {
+            killAll();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ProcessBuilder builder(List<String> argv) {
+        ProcessBuilder b = new ProcessBuilder(argv);
+        b.environment().put("LC_ALL", "C"); // the error classifier reads zfs' C-locale messages
+        return b;
+    }
+
+    private synchronized Process register(Process p) {
+        processes.add(p);
+        if (cancelled != null && p != receive) {
+            kill(p);
+        }
+        return p;
+    }
+
+    private synchronized void killAll() {
+        processes.forEach(TransferRun::kill);
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    /** Copies the stream; returns null when it reached its end, else what broke it. */
+    private String pump(Streams s) {
+        byte[] buffer = new byte[settings.bufferBytes()];
+        TokenBucket bucket = command.bandwidthLimitBytesPerSecond() > 0
+                ? new TokenBucket(command.bandwidthLimitBytesPerSecond(), System::nanoTime) : null;
+        int chunk = bucket == null ? buffer.length : bucket.chunkLimit(buffer.length);
+        lastByteNanos = System.nanoTime();
+        pumping = true;
+        try (OutputStream out = s.out; InputStream in = s.in) {
+            for (int n; cancelled == null && (n = in.read(buffer, 0, chunk)) >= 0; ) {
+                if (bucket != null) {
+                    long wait = bucket.reserve(n);
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait); // cancel kills the processes; the next write then fails
+                    }
+                }
+                out.write(buffer, 0, n);
+                bytes.addAndGet(n);
+                lastByteNanos = System.nanoTime();
+            }
+            return null;
+        } catch (IOException e) {
+            killQuietlyTheSender(s);
+            return e.getMessage();
+        } finally {
+            pumping = false;
+        }
+    }
+
+    /** The receiver is gone: the sender would block on a pipe nobody reads. */
+    private void killQuietlyTheSender(Streams s) {
+        kill(s.send);
+        if (s.mbuffer != null) {
+            kill(s.mbuffer);
+        }
+    }
+
+    private int waitFor(Process p) {
+        try {
+            if (!p.waitFor(FINISH_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                cancel("stalled: " + p.info().command().orElse("a process") + " did not exit");
+                p.waitFor(10, TimeUnit.SECONDS);
+                return -1;
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel("interrupted");
+            return -1;
+        }
+    }
+
+    private Outcome streamFailed(ZfsDriver target, boolean targetExisted, SendSpec spec, int sendExit, int receiveExit,
+                                 int mbufferExit, Streams s, String pumpError) {
+        String receiveText = s.receiveErr.text().strip();
+        String sendText = s.sendErr.text().strip();
+        ZfsErrorKind kind = ZfsErrorKind.classify(receiveText.isEmpty() ? sendText : receiveText.replace('\n', ' '));
+        boolean retriable = kind.retriableTransfer();
+        StringBuilder reason = new StringBuilder("transfer of ").append(command.to()).append(" to ")
+                .append(command.targetServer()).append(':').append(command.targetDataset()).append(" (")
+                .append(transport.describe()).append(") failed after ").append(bytes()).append(" bytes: ");
+        reason.append("receive exit ").append(receiveExit).append(receiveText.isEmpty() ? "" : " \"" + oneLine(receiveText) + "\"");
+        reason.append("; send exit ").append(sendExit).append(sendText.isEmpty() ? "" : " \"" + oneLine(sendText) + "\"");
+        if (s.mbuffer != null) {
+            reason.append("; mbuffer exit ").append(mbufferExit).append(" \"").append(oneLine(s.mbufferErr.text())).append('"');
+        }
+        if (pumpError != null) {
+            reason.append("; pump: ").append(pumpError);
+        }
+        reason.append(". ").append(retriable ? "Retriable: " : "Not retried: ")
+                .append(kind == ZfsErrorKind.UNKNOWN ? "the stream or the connection broke; try again" : kind.correction());
+        reason.append(partialState(target, targetExisted, spec));
+        // a refused plan (diverged, missing) says nothing bad about the target server itself
+        return failed(reason.toString(), retriable, resumeToken(target), retriable);
+    }
+
+    /** What an interrupted receive left: nothing on zfs-fuse (a failed full receive leaves no dataset). */
+    private String partialState(ZfsDriver target, boolean targetExisted, SendSpec spec) {
+        if (targetExisted || spec.incremental()) {
+            return "";
+        }
+        try {
+            return withRetry(() -> target.datasetExists(command.targetDataset()))
+                    ? "; the target dataset " + command.targetDataset() + " now exists: inspect it before retrying" : "";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    private String resumeToken(ZfsDriver target) {
+        try {
+            return target.receiveResumeToken(command.targetDataset()).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Outcome failed(String reason, boolean retriable, String resumeToken, boolean targetFault) {
+        return new Outcome(new TransferFailed(server, command.transferId(), command.to(), reason, resumeToken, retriable,
+                bytes(), clock.instant()), targetFault);
+    }
+
+    private <T> T withRetry(Supplier<T> call) {
+        return Retry.decorateSupplier(retry, call).get();
+    }
+
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s*\n\\s*", " / ");
+    }
+}

@@ -1,0 +1,292 @@
+package io.zsentinel.deploy.transfer;
+
+import io.zsentinel.core.messages.agentcommands.StartTransfer;
+import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.TransferCompleted;
+import io.zsentinel.core.messages.facts.TransferFailed;
+import io.zsentinel.core.messages.facts.TransferProgressed;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.zfs.ProcessCommandRunner;
+import io.zsentinel.core.zfs.SnapshotEntry;
+import io.zsentinel.core.zfs.ZfsBinaries;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.core.zfs.ZfsTestPools;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The transfer executor streaming between two real zfs-fuse pools (local transport), and its refusals. */
+class TransferExecutorZfsTest {
+    private static final ServerId SOURCE = new ServerId("primary");
+    private static final ServerId STANDBY = new ServerId("standby");
+    private static final ServerId OFFSITE = new ServerId("offsite");
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path tempDir;
+    static ZfsTestPools pools;
+    static PoolName src;
+    static PoolName dst;
+    static ZfsDriver zfs;
+    static ProcessCommandRunner runner;
+
+    private final List<AgentFact> facts = new CopyOnWriteArrayList<>();
+    private TransferExecutor executor;
+
+    @BeforeAll
+    static void pools() {
+        pools = ZfsTestPools.open(tempDir, "ztxfer");
+        src = pools.createPool("src", 256L << 20);
+        dst = pools.createPool("dst", 256L << 20);
+        runner = pools.runner();
+        zfs = ZfsDriver.detect(runner, src);
+    }
+
+    @AfterAll
+    static void destroyPools() {
+        if (pools != null) {
+            pools.close();
+        }
+    }
+
+    @BeforeEach
+    void executor() {
+        // offsite: an ssh target nobody answers (port 1 on loopback refuses at once)
+        executor = new TransferExecutor(SOURCE, zfs, ZfsBinaries.defaults(),
+                Map.of(OFFSITE, TransferTarget.ssh("127.0.0.1", "root", 1, null)),
+                TransferSettings.DEFAULTS.withBreaker(3, 60), facts::add, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        executor.close();
+    }
+
+    @Test
+    void fullThenIncrementalWithIntermediatesGivesTheTargetTheSameSnapshotsAndBytes() throws IOException {
+        DatasetName source = dataset(src, "vm a");
+        write(source, "disk.img", 3 << 20, 1);
+        zfs.createSnapshot(source.snapshot("s1"));
+        write(source, "second.img", 1 << 20, 2);
+        zfs.createSnapshot(source.snapshot("s2"));
+        write(source, "disk.img", 2 << 20, 3);
+        SnapshotEntry s3 = zfs.createSnapshot(source.snapshot("s3"));
+        DatasetName target = DatasetName.of(dst.value()).child("vm a");
+
+        TransferCompleted full = completed(executor.start(order(null, source.snapshot("s1"), false, target, 0)));
+        assertEquals(target.snapshot("s1"), full.snapshot());
+        assertEquals(zfs.readSnapshot(source.snapshot("s1")).guid(), full.snapshotGuid());
+        TransferCompleted incremental = completed(executor.start(order(source.snapshot("s1"), source.snapshot("s3"), true,
+                target, 0)));
+        assertEquals(s3.guid(), incremental.snapshotGuid(), "the guid the target reports for the received snapshot");
+
+        assertEquals(namesAndGuids(source), namesAndGuids(target));
+        assertFalse(isMounted(target), "a replica is received unmounted (-u)");
+        check(List.of("zfs", "mount", target.value()));
+        Path there = pools.mountpoint(dst).resolve("vm a");
+        for (String file : List.of("disk.img", "second.img")) {
+            assertArrayEquals(Files.readAllBytes(mount(source).resolve(file)), Files.readAllBytes(there.resolve(file)), file);
+        }
+        assertTrue(facts.stream().anyMatch(f -> f instanceof TransferCompleted c && c.transferId().equals(full.transferId())));
+    }
+
+    @Test
+    void aCancelledTransferFailsRetriableLeavesNothingAndANewAttemptCompletes() throws IOException {
+        DatasetName source = dataset(src, "big");
+        write(source, "data.img", 24 << 20, 4);
+        zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = DatasetName.of(dst.value()).child("big");
+
+        TransferHandle slow = executor.start(order(null, source.snapshot("s1"), false, target, 4L << 20));
+        await().atMost(WAIT).until(() -> slow.bytes() > (2 << 20));
+        await().atMost(WAIT).until(() -> facts.stream().anyMatch(f -> f instanceof TransferProgressed p
+                && p.transferId().equals(slow.transferId()) && p.bytes() > 0));
+        executor.cancel(slow.transferId(), "test kills it midway");
+        TransferFailed failed = assertInstanceOf(TransferFailed.class, slow.outcome().join());
+        assertTrue(failed.retriable(), failed.reason());
+        assertTrue(failed.reason().contains("test kills it midway"), failed.reason());
+        assertTrue(failed.bytes() > 0 && failed.bytes() < (24 << 20), "bytes so far: " + failed.bytes());
+        assertFalse(zfs.datasetExists(target), "zfs-fuse keeps nothing of an interrupted full receive");
+
+        TransferCompleted retried = completed(executor.start(order(null, source.snapshot("s1"), false, target, 0)));
+        assertEquals(zfs.readSnapshot(source.snapshot("s1")).guid(), retried.snapshotGuid());
+    }
+
+    @Test
+    void aTargetWrittenToAfterReceiveRefusesTheIncrementalAndStaysUntouched() throws IOException {
+        DatasetName source = dataset(src, "written");
+        write(source, "a.img", 1 << 20, 5);
+        zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = DatasetName.of(dst.value()).child("written");
+        completed(executor.start(order(null, source.snapshot("s1"), false, target, 0)));
+        check(List.of("zfs", "mount", target.value()));
+        Path local = pools.mountpoint(dst).resolve("written").resolve("local-change.txt");
+        Files.writeString(local, "written on the standby");
+        write(source, "a.img", 1 << 20, 6);
+        zfs.createSnapshot(source.snapshot("s2"));
+        List<String> before = namesAndGuids(target);
+
+        TransferFailed failed = failed(executor.start(order(source.snapshot("s1"), source.snapshot("s2"), false, target, 0)));
+        assertFalse(failed.retriable(), failed.reason());
+        assertTrue(failed.reason().contains("has been modified"), failed.reason());
+        assertTrue(failed.reason().contains("never forces"), failed.reason());
+        assertEquals(before, namesAndGuids(target));
+        assertEquals("written on the standby", Files.readString(local));
+    }
+
+    @Test
+    void aTargetWithANewerSnapshotOfItsOwnRefusesTheIncremental() throws IOException {
+        DatasetName source = dataset(src, "forked");
+        write(source, "a.img", 1 << 20, 7);
+        zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = DatasetName.of(dst.value()).child("forked");
+        completed(executor.start(order(null, source.snapshot("s1"), false, target, 0)));
+        zfs.createSnapshot(target.snapshot("standby-own"));
+        zfs.createSnapshot(source.snapshot("s2"));
+        List<String> before = namesAndGuids(target);
+
+        TransferFailed failed = failed(executor.start(order(source.snapshot("s1"), source.snapshot("s2"), false, target, 0)));
+        assertFalse(failed.retriable(), failed.reason());
+        assertTrue(failed.reason().contains("diverged: its newest snapshot is " + target.snapshot("standby-own")),
+                failed.reason());
+        assertEquals(before, namesAndGuids(target));
+    }
+
+    @Test
+    void aRepeatedTransferIdRunsOneStreamOnly() throws IOException {
+        DatasetName source = dataset(src, "dup");
+        write(source, "a.img", 8 << 20, 8);
+        zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = DatasetName.of(dst.value()).child("dup");
+        StartTransfer order = order(null, source.snapshot("s1"), false, target, 8L << 20);
+
+        TransferHandle first = executor.start(order);
+        TransferHandle again = executor.start(order);
+        assertSame(first, again, "the running transfer answers the repeated order");
+        TransferCompleted done = completed(first);
+        TransferHandle afterwards = executor.start(order);
+        assertSame(first, afterwards);
+        assertEquals(done, afterwards.outcome().join());
+        await().atMost(WAIT).until(() -> completions(order.transferId()) == 2); // the outcome reported again
+        assertTrue(facts.stream().allMatch(f -> !(f instanceof TransferCompleted c) || c.equals(done)),
+                "one stream, one outcome");
+    }
+
+    @Test
+    void aTargetThatKeepsFailingOpensItsCircuitAndIsRefusedAtOnce() {
+        DatasetName source = dataset(src, "cb");
+        zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = DatasetName.of("offsitepool").child("cb");
+        for (int i = 0; i < 3; i++) {
+            TransferFailed failed = failed(executor.start(order(null, source.snapshot("s1"), false, OFFSITE, target)));
+            assertTrue(failed.retriable(), failed.reason());
+            assertTrue(failed.reason().contains("offsite"), failed.reason());
+        }
+        TransferHandle refused = executor.start(order(null, source.snapshot("s1"), false, OFFSITE, target));
+        assertTrue(refused.finished(), "answered at once, nothing started");
+        TransferFailed failed = assertInstanceOf(TransferFailed.class, refused.outcome().join());
+        assertTrue(failed.retriable());
+        assertTrue(failed.reason().startsWith("circuit open for target offsite since "), failed.reason());
+        assertTrue(failed.reason().contains("next attempt at"), failed.reason());
+        // other targets are not affected
+        completed(executor.start(order(null, source.snapshot("s1"), false, DatasetName.of(dst.value()).child("cb"), 0)));
+    }
+
+    private static StartTransfer order(SnapshotName from, SnapshotName to, boolean intermediates, DatasetName target,
+                                       long limit) {
+        return new StartTransfer(UUID.randomUUID(), SOURCE, 1, UUID.randomUUID(), from, to, intermediates, STANDBY, target,
+                null, limit);
+    }
+
+    private static StartTransfer order(SnapshotName from, SnapshotName to, boolean intermediates, ServerId targetServer,
+                                       DatasetName target) {
+        return new StartTransfer(UUID.randomUUID(), SOURCE, 1, UUID.randomUUID(), from, to, intermediates, targetServer,
+                target, null, 0);
+    }
+
+    private long completions(UUID transferId) {
+        return facts.stream().filter(f -> f instanceof TransferCompleted c && c.transferId().equals(transferId)).count();
+    }
+
+    private static TransferCompleted completed(TransferHandle handle) {
+        AgentFact fact = handle.outcome().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+        if (fact instanceof TransferFailed f) {
+            throw new AssertionError("transfer failed: " + f.reason());
+        }
+        return assertInstanceOf(TransferCompleted.class, fact);
+    }
+
+    private static TransferFailed failed(TransferHandle handle) {
+        AgentFact fact = handle.outcome().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+        return assertInstanceOf(TransferFailed.class, fact, String.valueOf(fact));
+    }
+
+    private static DatasetName dataset(PoolName pool, String name) {
+        DatasetName ds = DatasetName.of(pool.value()).child(name);
+        zfs.createDataset(ds);
+        return ds;
+    }
+
+    private static Path mount(DatasetName ds) {
+        return pools.mountpoint(ds.pool()).resolve(ds.value().substring(ds.value().indexOf('/') + 1));
+    }
+
+    /** Incompressible bytes (a seeded PRNG), so stream sizes are what they say. */
+    private static void write(DatasetName ds, String file, int bytes, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] block = new byte[1 << 16];
+        try (OutputStream out = Files.newOutputStream(mount(ds).resolve(file))) {
+            for (int written = 0; written < bytes; written += block.length) {
+                for (int i = 0; i < block.length; i += 8) {
+                    long v = random.nextLong();
+                    for (int b = 0; b < 8; b++) {
+                        block[i + b] = (byte) (v >>> (8 * b));
+                    }
+                }
+                out.write(block, 0, Math.min(block.length, bytes - written));
+            }
+        }
+    }
+
+    /** "@short guid" per snapshot of the dataset itself, oldest first. */
+    private static List<String> namesAndGuids(DatasetName ds) {
+        return zfs.listSnapshots(ds).stream().filter(s -> s.name().dataset().equals(ds))
+                .map(s -> "@" + s.name().shortName() + " " + s.guid().decimal()).toList();
+    }
+
+    private static boolean isMounted(DatasetName ds) {
+        return runner.run(List.of("zfs", "get", "-H", "-o", "value", "mounted", ds.value()), WAIT).stdout().strip()
+                .equals("yes");
+    }
+
+    private static void check(List<String> command) {
+        var r = runner.run(command, WAIT);
+        assertTrue(r.succeeded(), command + ": " + r.errorText());
+    }
+}
