@@ -15,6 +15,12 @@ public record ReplicationConfig(Integer tickSeconds, List<LinkRule> links) {
         links = links == null ? List.of() : List.copyOf(links);
     }
 
+    /** The rule that makes {@code link}, if it is still configured. */
+    public java.util.Optional<LinkRule> ruleFor(io.zsentinel.replication.api.link.LinkId link) {
+        return links.stream().filter(r -> r.linkFor(link.source().server(), link.source().dataset())
+                .filter(link::equals).isPresent()).findFirst();
+    }
+
     public static ReplicationConfig none() {
         return new ReplicationConfig(null, null);
     }

@@ -10,6 +10,7 @@ import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
+import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.replication.api.CheckpointOrdered;
@@ -22,6 +23,8 @@ import io.zsentinel.replication.api.SnapshotProtected;
 import io.zsentinel.replication.api.SnapshotPruned;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.SnapshotScheduled;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.ReplicationScheduled;
 import io.zsentinel.replication.retention.SnapshotNaming;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
 
 /**
  * Turns the aggregates' orders (events) into agent commands on {@code zsentinel.agent-commands}
@@ -48,8 +52,15 @@ public final class AgentCommandDispatcher {
     private final EnvelopeCodec codec = new EnvelopeCodec(types);
     private final DomainEventPublisher.Sink sink;
     private final long epoch;
+    private final ToLongFunction<LinkId> bandwidthLimit;
 
     public AgentCommandDispatcher(DomainEventPublisher.Sink sink, long epoch) {
+        this(sink, epoch, link -> 0);
+    }
+
+    /** {@code bandwidthLimit}: bytes per second a link's transfers may use (0: no limit). */
+    public AgentCommandDispatcher(DomainEventPublisher.Sink sink, long epoch, ToLongFunction<LinkId> bandwidthLimit) {
+        this.bandwidthLimit = bandwidthLimit;
         this.sink = sink;
         this.epoch = epoch;
     }
@@ -97,6 +108,16 @@ public final class AgentCommandDispatcher {
         if (e.name() != null) {
             send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch, e.name(), e.guid(), baseTag(e.holder())), m);
         }
+    }
+
+    /** The source server's agent streams the snapshots to the target; the link's name comes back in its facts. */
+    @EventHandler
+    public void on(ReplicationScheduled e, EventMessage<?> m) {
+        LinkId link = e.linkId();
+        send(new StartTransfer(e.transferId(), link.source().server(), epoch, e.transferId(),
+                e.from() == null ? null : e.from().name(), e.to().name(), e.intermediates(), link.target().server(),
+                link.target().dataset(), e.resumeToken(), bandwidthLimit.applyAsLong(link), e.rollbackTarget(),
+                link.toString()), m);
     }
 
     @EventHandler

@@ -10,6 +10,7 @@ import io.zsentinel.core.messages.facts.PoolHealthReported;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.ControllerConfig;
+import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.replication.BaseProtection;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.retention.CapacityWatcher;
@@ -68,7 +69,8 @@ public final class Controller implements AutoCloseable {
         DomainEventPublisher domainPublisher = new DomainEventPublisher(DomainTypes.all(),
                 (key, json) -> publisher.publishAndWait(topics.domainEvents(), key, json));
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
-                (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH);
+                (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
+                link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L));
         AxonStore store = AxonStore.create(dataSource);
         this.axon = store.configure(AxonStore.newConfigurer())
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(DatasetAggregate.class)

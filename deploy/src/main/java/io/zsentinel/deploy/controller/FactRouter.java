@@ -11,6 +11,9 @@ import io.zsentinel.core.messages.facts.PoolHealthReported;
 import io.zsentinel.core.messages.facts.SnapshotCreated;
 import io.zsentinel.core.messages.facts.SnapshotDestroyed;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.messages.facts.TransferCompleted;
+import io.zsentinel.core.messages.facts.TransferFailed;
+import io.zsentinel.core.messages.facts.TransferProgressed;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.RecordHeartbeat;
@@ -20,6 +23,10 @@ import io.zsentinel.replication.api.ReconcileInventory;
 import io.zsentinel.replication.api.RecordCommandOutcome;
 import io.zsentinel.replication.api.RecordSnapshotGone;
 import io.zsentinel.replication.api.RecordSnapshotTaken;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.RecordTransferCompleted;
+import io.zsentinel.replication.api.link.RecordTransferFailed;
+import io.zsentinel.replication.api.link.RecordTransferProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +76,18 @@ public final class FactRouter {
             return List.of(new RecordPoolHealth(p.server(), new PoolCondition(p.pool(), p.health(),
                     p.capacityPercent(), p.sizeBytes(), p.readErrors(), p.writeErrors(), p.checksumErrors(), p.at())));
         }
+        if (fact instanceof TransferProgressed t) {
+            return link(t.link()).<List<Object>>map(l -> List.of(new RecordTransferProgress(l, t.transferId(), t.bytes(),
+                    t.at()))).orElse(List.of());
+        }
+        if (fact instanceof TransferCompleted t) {
+            return link(t.link()).<List<Object>>map(l -> List.of(new RecordTransferCompleted(l, t.transferId(),
+                    t.snapshotGuid(), t.at()))).orElse(List.of());
+        }
+        if (fact instanceof TransferFailed t) {
+            return link(t.link()).<List<Object>>map(l -> List.of(new RecordTransferFailed(l, t.transferId(), t.reason(),
+                    t.resumeToken(), t.at(), t.retriable()))).orElse(List.of());
+        }
         if (fact instanceof CommandCompleted c) {
             return c.dataset() == null ? List.of() : List.of(new RecordCommandOutcome(new DatasetId(c.server(), c.dataset()),
                     c.commandId(), c.commandType(), true, c.detail(), envelope.occurredAt()));
@@ -79,5 +98,17 @@ public final class FactRouter {
                     r.commandId(), r.commandType(), false, r.reason(), envelope.occurredAt()));
         }
         throw new MalformedMessageException("no route for agent fact " + envelope.type());
+    }
+
+    /** The link a transfer fact is about; a fact without one (not ordered by a link) has nothing to update. */
+    private static java.util.Optional<LinkId> link(String name) {
+        if (name == null || name.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(LinkId.parse(name));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("transfer fact names an invalid link \"" + name + "\": " + e.getMessage(), e);
+        }
     }
 }

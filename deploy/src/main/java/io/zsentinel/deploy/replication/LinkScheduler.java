@@ -83,12 +83,6 @@ public final class LinkScheduler implements AutoCloseable {
         }
     }
 
-    /** The link of {@code rule} (to look up its bandwidth limit when a transfer is ordered). */
-    public Optional<LinkRule> ruleOf(LinkId link) {
-        return config.links().stream().filter(r -> r.linkFor(link.source().server(), link.source().dataset())
-                .filter(link::equals).isPresent()).findFirst();
-    }
-
     private void plan(LinkRule rule, LinkId link, Instant now) {
         try {
             if (established.add(link)) {

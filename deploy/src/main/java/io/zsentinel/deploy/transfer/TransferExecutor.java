@@ -128,7 +128,7 @@ public final class TransferExecutor implements AutoCloseable {
                     .or(() -> breakers.refusal(c.targetServer()));
             if (refused.isPresent()) {
                 TransferFailed fact = new TransferFailed(server, c.transferId(), c.to(), refused.get(), null, true, 0,
-                        clock.instant());
+                        clock.instant(), c.link());
                 log.warn("transfer {} refused: {}", c.transferId(), refused.get());
                 publish(fact);
                 return TransferHandle.answered(c.transferId(), fact); // not remembered: the same id may be retried
@@ -154,7 +154,8 @@ public final class TransferExecutor implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("transfer {} failed unexpectedly", c.transferId(), e);
             outcome = new TransferRun.Outcome(new TransferFailed(server, c.transferId(), c.to(), "transfer failed on "
-                    + server + ": " + e + "; see the agent's log", null, true, handle.bytes(), clock.instant()), false);
+                    + server + ": " + e + "; see the agent's log", null, true, handle.bytes(), clock.instant(), c.link()),
+                    false);
         }
         long took = System.nanoTime() - began;
         if (outcome.targetFault()) {
@@ -224,7 +225,7 @@ public final class TransferExecutor implements AutoCloseable {
                 continue;
             }
             publish(new TransferProgressed(server, h.transferId(), run.bytes(),
-                    (long) (h.bytesSinceLastReport() / seconds), clock.instant()));
+                    (long) (h.bytesSinceLastReport() / seconds), clock.instant(), run.link()));
         }
     }
 

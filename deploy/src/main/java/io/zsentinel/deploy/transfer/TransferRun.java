@@ -68,6 +68,11 @@ final class TransferRun {
     private volatile Process receive;
     private volatile boolean ended;
 
+    /** The controller's name of the link this transfer serves (echoed in every fact). */
+    String link() {
+        return command.link();
+    }
+
     TransferRun(StartTransfer command, ServerId server, ZfsDriver source, ZfsBinaries binaries, TargetTransport transport,
                 Supplier<ZfsDriver> targetZfs, TransferSettings settings, Clock clock, Retry retry,
                 boolean mbufferInstalled, long receivedNanos) {
@@ -169,7 +174,9 @@ final class TransferRun {
             return failed("cannot prepare the target: " + e, true, null, true);
         }
         List<String> sendArgv = binaries.argv(source.sendCommand(spec));
-        List<String> receiveArgv = transport.argv(target.receiveCommand(ReceiveSpec.of(command.targetDataset())));
+        List<String> receiveArgv = transport.argv(target.receiveCommand(command.rollbackTarget()
+                ? ReceiveSpec.of(command.targetDataset()).operatorOrderedForceRollback()
+                : ReceiveSpec.of(command.targetDataset())));
         Streams streams;
         try {
             streams = withRetry(() -> start(sendArgv, receiveArgv));
@@ -192,7 +199,7 @@ final class TransferRun {
             try {
                 Guid guid = withRetry(() -> target.snapshotGuid(targetSnapshot()));
                 return new Outcome(new TransferCompleted(server, command.transferId(), targetSnapshot(), guid, bytes(),
-                        clock.instant()), false);
+                        clock.instant(), command.link()), false);
             } catch (ZfsException e) {
                 return failed("the stream was received but the target's snapshot cannot be read back: "
                         + e.getMessage(), true, null, true);
@@ -213,7 +220,7 @@ final class TransferRun {
                 log.info("transfer {}: {} already holds {} (guid {}); nothing to send", command.transferId(),
                         command.targetServer(), targetSnapshot(), there);
                 return Optional.of(new Outcome(new TransferCompleted(server, command.transferId(), targetSnapshot(),
-                        there, 0, clock.instant()), false));
+                        there, 0, clock.instant(), command.link()), false));
             }
             return Optional.of(failed("target " + targetSnapshot() + " on " + command.targetServer() + " has guid "
                     + there + ", not " + here + " as " + command.to() + " here: the target diverged. "
@@ -407,7 +414,7 @@ final class TransferRun {
 
     private Outcome failed(String reason, boolean retriable, String resumeToken, boolean targetFault) {
         return new Outcome(new TransferFailed(server, command.transferId(), command.to(), reason, resumeToken, retriable,
-                bytes(), clock.instant()), targetFault);
+                bytes(), clock.instant(), command.link()), targetFault);
     }
 
     private <T> T withRetry(Supplier<T> call) {

@@ -88,6 +88,12 @@ public final class ReplicationLinkDecider {
             Transfer t = inFlight(state, c.transferId());
             if (t != null) {
                 fail(state, t, c.reason(), c.resumeToken(), c.at(), events);
+                if (!c.retriable()) {
+                    // The target refused the stream itself (diverged, exists, missing): the same plan cannot
+                    // succeed, so the link stops until an operator looks, instead of hammering the target.
+                    events.add(new TargetDiverged(c.linkId(), "the target refused the transfer: " + c.reason(),
+                            state.base(), List.of(), c.at()));
+                }
             }
         } else if (command instanceof CheckStall c) {
             at = c.now();

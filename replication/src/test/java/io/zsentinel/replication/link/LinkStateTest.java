@@ -21,7 +21,7 @@ class LinkStateTest {
     static final Map<LinkState, Set<LinkState>> EXPECTED = Map.of(
             IN_SYNC, EnumSet.of(LAGGING, TRANSFERRING, DIVERGED, PAUSED),
             LAGGING, EnumSet.of(IN_SYNC, TRANSFERRING, DIVERGED, PAUSED),
-            TRANSFERRING, EnumSet.of(IN_SYNC, FAILING, PAUSED),
+            TRANSFERRING, EnumSet.of(IN_SYNC, FAILING, DIVERGED, PAUSED),
             FAILING, EnumSet.of(IN_SYNC, DIVERGED, PAUSED),
             DIVERGED, EnumSet.of(LAGGING, FAILING, PAUSED),
             PAUSED, EnumSet.of(LAGGING, TRANSFERRING, FAILING, DIVERGED));

@@ -170,6 +170,19 @@ class ReplicationLinkDeciderTest {
     }
 
     @Test
+    void aTransferTheTargetRefusesStopsTheLinkAsDivergedInsteadOfRetrying() {
+        Links.Run run = transferringAtoC();
+        ReplicationScheduled first = (ReplicationScheduled) run.history.stream()
+                .filter(ReplicationScheduled.class::isInstance).reduce((a, b) -> b).orElseThrow();
+        List<LinkEvent> refused = run.when(new RecordTransferFailed(LINK, first.transferId(),
+                "destination has been modified since most recent snapshot", null, at(1000), false));
+        assertTrue(refused.stream().anyMatch(TargetDiverged.class::isInstance), refused.toString());
+        assertEquals(LinkState.DIVERGED, run.state.state());
+        List<SnapshotInfo> source = List.of(A, B, C);
+        assertEquals(List.of(), run.when(plan(at(5000), source, List.of(A_ON_TARGET))), "no retry until resolved");
+    }
+
+    @Test
     void failingIsMeasuredFromTheFirstFailureAndEndsOnlyWithASuccess() {
         Links.Run run = transferringAtoC();
         Instant firstFailure = at(1000);

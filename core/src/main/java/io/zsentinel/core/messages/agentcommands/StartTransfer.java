@@ -12,12 +12,23 @@ import java.util.UUID;
  * when {@code intermediates}; a full stream when {@code from} is null) to {@code targetDataset} on
  * {@code targetServer}, resuming from {@code resumeToken} where the target's ZFS gave one.
  * {@code transferId} identifies the attempt: the agent runs one transfer per id at most once.
- * Never a forced receive: the target refuses a stream that would discard its data.
+ * Never a forced receive, except with {@code rollbackTarget}, which only an operator's resolution of a
+ * diverged link sets. {@code link} is the controller's name for the replication link, echoed in the
+ * transfer facts so it knows which link they are about.
  */
 public record StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
                             SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
-                            String resumeToken, long bandwidthLimitBytesPerSecond) implements SnapshotCommand {
+                            String resumeToken, long bandwidthLimitBytesPerSecond, boolean rollbackTarget,
+                            String link) implements SnapshotCommand {
+    public StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
+                         SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
+                         String resumeToken, long bandwidthLimitBytesPerSecond) {
+        this(commandId, server, epoch, transferId, from, to, intermediates, targetServer, targetDataset, resumeToken,
+                bandwidthLimitBytesPerSecond, false, "");
+    }
+
     public StartTransfer {
+        link = link == null ? "" : link;
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(transferId, "transferId");

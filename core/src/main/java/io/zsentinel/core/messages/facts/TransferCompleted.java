@@ -10,8 +10,14 @@ import java.util.UUID;
 
 /** The target received {@code snapshot} (its guid as the target reports it) in {@code bytes}. */
 public record TransferCompleted(ServerId server, UUID transferId, SnapshotName snapshot, Guid snapshotGuid, long bytes,
-                                Instant at) implements AgentFact {
+                                Instant at, String link) implements AgentFact {
+    public TransferCompleted(ServerId server, UUID transferId, SnapshotName snapshot, Guid snapshotGuid, long bytes,
+                             Instant at) {
+        this(server, transferId, snapshot, snapshotGuid, bytes, at, "");
+    }
+
     public TransferCompleted {
+        link = link == null ? "" : link;
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(transferId, "transferId");
         Objects.requireNonNull(snapshot, "snapshot");

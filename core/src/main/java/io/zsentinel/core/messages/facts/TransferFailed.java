@@ -13,8 +13,14 @@ import java.util.UUID;
  * is false when retrying the same plan cannot help (the target diverged, a dataset is missing).
  */
 public record TransferFailed(ServerId server, UUID transferId, SnapshotName snapshot, String reason, String resumeToken,
-                             boolean retriable, long bytes, Instant at) implements AgentFact {
+                             boolean retriable, long bytes, Instant at, String link) implements AgentFact {
+    public TransferFailed(ServerId server, UUID transferId, SnapshotName snapshot, String reason, String resumeToken,
+                          boolean retriable, long bytes, Instant at) {
+        this(server, transferId, snapshot, reason, resumeToken, retriable, bytes, at, "");
+    }
+
     public TransferFailed {
+        link = link == null ? "" : link;
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(transferId, "transferId");
         Objects.requireNonNull(reason, "reason");

@@ -8,7 +8,11 @@ import java.util.UUID;
 
 /** The agent reports a transfer failed; {@code resumeToken} (nullable) is the target's receive_resume_token. */
 public record RecordTransferFailed(@TargetAggregateIdentifier LinkId linkId, UUID transferId, String reason,
-                                   String resumeToken, Instant at) implements LinkCommand {
+                                   String resumeToken, Instant at, boolean retriable) implements LinkCommand {
+    public RecordTransferFailed(LinkId linkId, UUID transferId, String reason, String resumeToken, Instant at) {
+        this(linkId, transferId, reason, resumeToken, at, true);
+    }
+
     public RecordTransferFailed {
         Objects.requireNonNull(linkId, "linkId");
         Objects.requireNonNull(transferId, "transferId");
