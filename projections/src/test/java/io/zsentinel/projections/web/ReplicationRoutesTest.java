@@ -118,6 +118,13 @@ class ReplicationRoutesTest {
                 + "source=\"store-a:primary/vm1\",target=\"store-b:backup/vm1\",state=\"paused\"} 1\n"), response.body());
     }
 
+    @Test
+    void theDashboardHasAReplicationPanel() throws Exception {
+        String page = get("/").body();
+        assertTrue(page.contains("<h2>Replication</h2>") && page.contains("getJson(\"/api/replication/links\")")
+                && page.contains("failing since "), "the panel reads the links and says since when one fails");
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
