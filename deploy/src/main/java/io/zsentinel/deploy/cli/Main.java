@@ -22,7 +22,7 @@ import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code zsentinel lab | controller | agent | status | checkpoint | rollback | restore | audit | help}.
+ * {@code zsentinel lab | controller | agent | status | checkpoint | rollback | restore | audit | replication | help}.
  * Errors are one clear message, never a stack trace.
  */
 public final class Main {
@@ -32,10 +32,10 @@ public final class Main {
                                  three zfs-fuse pools, Kafka, PostgreSQL, agents, controller and dashboard
               controller --config controller.yaml
               agent --config agent.yaml
-              status [--url http://127.0.0.1:8080]   servers and datasets as the controller sees them
+              status [--url http://127.0.0.1:8080]   servers, datasets and replication links as the controller sees them
               bench replication [--size-mib 1024] [--rounds 3] [--dir DIR] [--report docs/benchmarks.md]
                                  raw zfs send|receive vs. zsentinel's transfer executor on two zfs-fuse pools
-            """ + OperatorCli.USAGE;
+            """ + OperatorCli.USAGE + ReplicationCli.USAGE;
 
     private Main() {
     }
@@ -111,6 +111,9 @@ public final class Main {
             }
             case "checkpoint", "rollback", "restore", "audit" -> {
                 return OperatorCli.standard().run(command, options);
+            }
+            case "replication" -> {
+                return ReplicationCli.standard().run(options);
             }
             case "help", "--help", "-h" -> System.out.print(USAGE);
             default -> throw new UsageException("unknown command \"" + command + "\"\n" + USAGE);

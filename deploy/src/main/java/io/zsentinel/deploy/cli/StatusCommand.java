@@ -11,7 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** {@code zsentinel status}: the fleet and its datasets as tables, read from the controller's API. */
+/** {@code zsentinel status}: the fleet, its datasets and replication links as tables, read from the controller's API. */
 final class StatusCommand {
     private StatusCommand() {
     }
@@ -21,9 +21,12 @@ final class StatusCommand {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         JsonNode servers;
         JsonNode datasets;
+        JsonNode links;
         try {
             servers = json.readTree(get(http, baseUrl + "/api/servers"));
             datasets = json.readTree(get(http, baseUrl + "/api/datasets"));
+            String linkText = getIfServed(http, baseUrl + "/api/replication/links");
+            links = linkText == null ? null : json.readTree(linkText);
         } catch (java.io.IOException e) {
             throw new UsageException("no controller answers at " + baseUrl + " (" + e.getMessage()
                     + "); start one, or give --url");
@@ -44,7 +47,24 @@ final class StatusCommand {
             out.printf("%-16s %-32s %9d  %s%n", d.path("server").asText(), d.path("dataset").asText(),
                     d.path("snapshotCount").asInt(), d.path("newestSnapshot").asText("-"));
         }
+        if (links != null) {
+            out.println();
+            out.print(LinkTable.format(links));
+        }
         return 0;
+    }
+
+    /** Null when the controller has no such route (an older one, without replication links). */
+    private static String getIfServed(HttpClient http, String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new java.io.IOException("HTTP " + response.statusCode() + " from " + url);
+        }
+        return response.body();
     }
 
     private static String get(HttpClient http, String url) throws Exception {

@@ -20,6 +20,7 @@ import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.server.StorageServerAggregate;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
+import io.zsentinel.projections.link.ReplicationLinkView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.dataset.DatasetAggregate;
 import io.zsentinel.replication.link.ReplicationLinkAggregate;
@@ -50,6 +51,7 @@ public final class Controller implements AutoCloseable {
     private final Admin admin;
     private final SnapshotInventoryView inventory = new SnapshotInventoryView();
     private final AuditView audit = new AuditView();
+    private final ReplicationLinkView links;
     private final FleetView fleet;
     private final Configuration axon;
     private final TopicConsumerLoop agentEvents;
@@ -65,6 +67,7 @@ public final class Controller implements AutoCloseable {
         topics.createAll(admin);
         this.publisher = MessagePublisher.create(bootstrap);
         this.fleet = new FleetView(clock, Duration.ofSeconds(config.heartbeatTimeoutSeconds()));
+        this.links = new ReplicationLinkView(clock, inventory);
 
         DomainEventPublisher domainPublisher = new DomainEventPublisher(DomainTypes.all(),
                 (key, json) -> publisher.publishAndWait(topics.domainEvents(), key, json));
@@ -103,7 +106,11 @@ public final class Controller implements AutoCloseable {
                         .registerPooledStreamingEventProcessor(AuditView.PROCESSING_GROUP, Configuration::eventStore,
                                 (c, b) -> b.initialSegmentCount(1))
                         .registerTokenStore(AuditView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> audit))
+                        .registerEventHandler(c -> audit)
+                        .registerPooledStreamingEventProcessor(ReplicationLinkView.PROCESSING_GROUP, Configuration::eventStore,
+                                (c, b) -> b.initialSegmentCount(1))
+                        .registerTokenStore(ReplicationLinkView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
+                        .registerEventHandler(c -> links))
                 .buildConfiguration();
         // The views live in memory, so their tokens do too: every start rebuilds them from the store.
         axon.start();
@@ -144,6 +151,10 @@ public final class Controller implements AutoCloseable {
 
     public SnapshotInventoryView inventory() {
         return inventory;
+    }
+
+    public ReplicationLinkView links() {
+        return links;
     }
 
     public AuditView audit() {

@@ -8,6 +8,7 @@ import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.projections.web.HealthEndpoint;
 import io.zsentinel.projections.web.Routes;
 import io.zsentinel.projections.web.ZsentinelApi;
+import io.zsentinel.deploy.operator.LinkRoutes;
 import io.zsentinel.deploy.operator.OperatorRoutes;
 
 import javax.sql.DataSource;
@@ -73,8 +74,10 @@ public final class ControllerApp implements AutoCloseable {
                         : HealthCheck.Result.down("no answer from " + config.kafka().bootstrap()))
                 .add("projection", () -> HealthCheck.Result.up(controller.inventory().eventsApplied() + " events applied"));
         try {
-            Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(), health);
+            Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(),
+                    controller.links(), health);
             new OperatorRoutes(controller.commandGateway(), clock, controller.inventory()).addTo(routes);
+            new LinkRoutes(controller.commandGateway(), clock).addTo(routes);
             api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()), routes, 4);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on " + config.http().host() + ":" + config.http().port()

@@ -77,7 +77,25 @@ final class LabPools {
     /** Destroys the lab pool if it is imported and its device is the lab's file. */
     void destroy(PoolName pool) {
         if (imported(pool) && ours(pool)) {
-            run("zpool", "destroy", "-f", pool.value());
+            // zfs-fuse answers "pool is busy" while it still frees or unmounts (e.g. right after the
+            // previous lab stopped): retry for a while before giving up.
+            CommandResult result = null;
+            for (int attempt = 1; attempt <= 30; attempt++) {
+                result = runner.run(List.of("zpool", "destroy", "-f", pool.value()), TIMEOUT);
+                if (result.succeeded() || !result.errorText().contains("busy")) {
+                    break;
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (!result.succeeded()) {
+                throw new LabException("zpool destroy -f " + pool + " failed: " + result.errorText().strip()
+                        + "; stop whatever uses the pool (a shell in its mountpoint?) and retry --reset");
+            }
             log.info("destroyed lab pool {}", pool);
         }
     }

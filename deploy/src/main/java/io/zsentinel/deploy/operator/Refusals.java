@@ -4,6 +4,7 @@ import io.zsentinel.projections.web.ApiException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Turns what {@code sendAndWait} throws into the answer the operator reads. The Dataset rules refuse
@@ -17,10 +18,15 @@ final class Refusals {
     }
 
     static Optional<ApiException> classify(Throwable thrown, String hint) {
+        return classify(thrown, hint, () -> ApiException.notFound("the controller has no record of this dataset yet",
+                "wait for the agent's next inventory report, then retry"));
+    }
+
+    /** {@code notFound}: what to answer when the aggregate does not exist (a dataset, a link, ...). */
+    static Optional<ApiException> classify(Throwable thrown, String hint, Supplier<ApiException> notFound) {
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof AggregateNotFoundException) {
-                return Optional.of(ApiException.notFound("the controller has no record of this dataset yet",
-                        "wait for the agent's next inventory report, then retry"));
+                return Optional.of(notFound.get());
             }
             if (t instanceof IllegalStateException) {
                 return Optional.of(new ApiException(409, t.getMessage(), "nothing was ordered; " + hint));
@@ -35,5 +41,9 @@ final class Refusals {
     /** {@link #classify}, or the exception itself (a 500 the API server logs) when it is no refusal. */
     static RuntimeException toApi(RuntimeException thrown, String hint) {
         return classify(thrown, hint).<RuntimeException>map(e -> e).orElse(thrown);
+    }
+
+    static RuntimeException toApi(RuntimeException thrown, String hint, Supplier<ApiException> notFound) {
+        return classify(thrown, hint, notFound).<RuntimeException>map(e -> e).orElse(thrown);
     }
 }

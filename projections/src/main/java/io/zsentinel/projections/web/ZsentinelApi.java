@@ -3,6 +3,9 @@ package io.zsentinel.projections.web;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
+import io.zsentinel.projections.link.ReplicationLinkView;
+import io.zsentinel.projections.metrics.MetricsEndpoint;
+import io.zsentinel.replication.api.link.LinkId;
 
 /** The standard route table; callers may add routes to the returned table before starting the server. */
 public final class ZsentinelApi {
@@ -24,5 +27,22 @@ public final class ZsentinelApi {
         Routes routes = routes(inventory, fleet, health);
         new AuditRoutes(audit).addTo(routes);
         return routes;
+    }
+
+    /**
+     * Everything above plus replication links ({@code /api/replication/links}) and Prometheus
+     * metrics ({@code GET /metrics}).
+     */
+    public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, AuditView audit,
+                                ReplicationLinkView links, HealthEndpoint health) {
+        Routes routes = routes(inventory, fleet, audit, health);
+        new ReplicationRoutes(links).addTo(routes);
+        routes.get("/metrics", new MetricsEndpoint(links, fleet, inventory));
+        return routes;
+    }
+
+    /** Parses a link id from a path segment, refusing a malformed one with a 400 that shows the format. */
+    public static LinkId linkId(String text) {
+        return ReplicationRoutes.linkId(text);
     }
 }
