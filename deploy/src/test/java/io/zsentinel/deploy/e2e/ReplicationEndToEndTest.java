@@ -1,0 +1,232 @@
+package io.zsentinel.deploy.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zsentinel.core.kafka.KafkaTestBroker;
+import io.zsentinel.core.kafka.MessagePublisher;
+import io.zsentinel.core.kafka.Topics;
+import io.zsentinel.core.messages.Json;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.core.zfs.ZfsTestPools;
+import io.zsentinel.deploy.agent.Agent;
+import io.zsentinel.deploy.config.AgentConfig;
+import io.zsentinel.deploy.config.ConfigFiles;
+import io.zsentinel.deploy.config.ControllerConfig;
+import io.zsentinel.deploy.config.KafkaConfig;
+import io.zsentinel.deploy.config.ReplicationConfig;
+import io.zsentinel.deploy.controller.ControllerApp;
+import io.zsentinel.deploy.store.EmbeddedPostgresStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static io.zsentinel.deploy.e2e.Stack.run;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Replication on real parts: one source and two target servers (zfs-fuse pools, an agent each),
+ * Kafka, PostgreSQL, the controller with two links. Full then incremental sends to both targets,
+ * byte-equal; a transfer killed midway is retried and completes; a target written to is detected
+ * as diverged and left untouched; the link's base is held on the source and the hold moves with it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationEndToEndTest {
+    private static final ObjectMapper JSON = Json.newMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+    static ZfsTestPools pools;
+    static PoolName src;
+    static PoolName tga;
+    static PoolName tgb;
+    static DatasetName vm1;
+    static EmbeddedPostgresStore postgres;
+    static ControllerApp controller;
+    static MessagePublisher publisher;
+    static final List<Agent> agents = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        pools = ZfsTestPools.open(dir.resolve("pools"), "ztx");
+        src = pools.createPool("s", 256L * 1024 * 1024);
+        tga = pools.createPool("a", 256L * 1024 * 1024);
+        tgb = pools.createPool("b", 256L * 1024 * 1024);
+        vm1 = new DatasetName(src.value() + "/vm1");
+        ZfsDriver.detect(pools.runner(), src).createDataset(vm1);
+
+        Topics topics = KafkaTestBroker.freshTopics("replication", 1);
+        KafkaConfig kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(),
+                topics.prefix().substring(0, topics.prefix().length() - 1));
+        // Link A is throttled to 4 MiB/s so that a transfer lasts long enough to be killed midway.
+        ReplicationConfig replication = ConfigFiles.parse("""
+                tickSeconds: 1
+                links:
+                  - { match: "%s/vm*", targetServer: "%s", targetRoot: "%s", every: 1s, bandwidthLimit: 4M }
+                  - { match: "%s/vm*", targetServer: "%s", targetRoot: "%s", every: 1s }
+                """.formatted(src, tga, tga, src, tgb, tgb), "test-replication.yaml", ReplicationConfig.class);
+        postgres = EmbeddedPostgresStore.start(dir.resolve("postgres"));
+        controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0),
+                null, null, replication), postgres.dataSource(), Clock.systemUTC());
+        publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
+        for (PoolName pool : List.of(src, tga, tgb)) {
+            agents.add(new Agent(new AgentConfig(new ServerId(pool.value()), kafka, List.of(pool), 1, 1, null, null),
+                    ZfsDriver.detect(pools.runner(), pool), publisher, Clock.systemUTC()).start());
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        List<AutoCloseable> all = new ArrayList<>(agents);
+        all.addAll(List.of(publisher, controller, postgres, pools));
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("cleanup: " + e);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void fullThenIncrementalToBothTargetsWithEqualGuidsAndBytes() throws Exception {
+        Path live = mountpoint(vm1);
+        byte[] first = random(1_000_000, 1);
+        Files.write(live.resolve("disk.img"), first);
+        run("zfs", "snapshot", vm1 + "@s1");
+        awaitOnTargets("s1");
+        byte[] second = random(2_000_000, 2);
+        Files.write(live.resolve("disk.img"), second);
+        run("zfs", "snapshot", vm1 + "@s2");
+        run("zfs", "snapshot", vm1 + "@s3"); // sent as an intermediate (-I) with s2: the targets keep the history
+        awaitOnTargets("s2", "s3");
+        for (PoolName target : List.of(tga, tgb)) {
+            DatasetName copy = new DatasetName(target + "/vm1");
+            for (String snap : List.of("s1", "s2", "s3")) {
+                assertEquals(guid(vm1 + "@" + snap), guid(copy + "@" + snap), copy + "@" + snap + " is the same snapshot");
+            }
+            run("zfs", "set", "readonly=on", copy.value()); // reading must not write (atime) to a replica
+            run("zfs", "mount", copy.value());
+            assertArrayEquals(second, Files.readAllBytes(mountpoint(copy).resolve("disk.img")));
+            run("zfs", "umount", copy.value());
+        }
+        // The source holds each link's base, one hold per link: two holds on s3, none left on s1.
+        await().atMost(Duration.ofSeconds(30)).until(() -> userrefs(vm1 + "@s3") == 2 && userrefs(vm1 + "@s1") == 0);
+    }
+
+    @Test
+    @Order(2)
+    void aTransferKilledMidwayIsRetriedAndCompletes() throws Exception {
+        Files.write(mountpoint(vm1).resolve("big.img"), random(24 * 1024 * 1024, 3));
+        run("zfs", "snapshot", vm1 + "@big");
+        DatasetName copy = new DatasetName(tga + "/vm1");
+        // The throttled link A needs ~6 s: kill its receiving zfs once bytes flow.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> linkOf(tga).path("transfer").path("bytes").asLong() > 1_000_000);
+        run("pkill", "-f", "receive -u " + copy.value());
+        await().atMost(Duration.ofSeconds(30)).until(() -> linkOf(tga).path("consecutiveFailures").asInt() >= 1
+                || linkOf(tga).path("lastFailureReason").isTextual());
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> snapshotsOf(copy).contains(copy + "@big"));
+        assertEquals(guid(vm1 + "@big"), guid(copy + "@big"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> linkOf(tga).path("consecutiveFailures").asInt() == 0);
+    }
+
+    @Test
+    @Order(3)
+    void aTargetWrittenToIsDetectedAsDivergedAndLeftUntouched() throws Exception {
+        DatasetName copy = new DatasetName(tgb + "/vm1");
+        await().atMost(Duration.ofSeconds(60)).until(() -> snapshotsOf(copy).contains(copy + "@big"));
+        run("zfs", "set", "readonly=off", copy.value());
+        run("zfs", "mount", copy.value());
+        Files.writeString(mountpoint(copy).resolve("local-change.txt"), "written on the standby");
+        run("sync");
+        String snapshotsBefore = snapshotsOf(copy);
+        run("zfs", "snapshot", vm1 + "@after-divergence");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> "diverged".equals(linkOf(tgb).path("state").asText()));
+        assertEquals(snapshotsBefore, snapshotsOf(copy), "no snapshot received, none destroyed");
+        assertEquals("written on the standby", Files.readString(mountpoint(copy).resolve("local-change.txt")),
+                "the target's own data is untouched: never a silent -F");
+        // The other link goes on.
+        await().atMost(Duration.ofSeconds(60)).until(() -> snapshotsOf(new DatasetName(tga + "/vm1"))
+                .contains(tga + "/vm1@after-divergence"));
+    }
+
+    private static void awaitOnTargets(String... snaps) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            for (PoolName target : List.of(tga, tgb)) {
+                String list = snapshotsOf(new DatasetName(target + "/vm1"));
+                for (String s : snaps) {
+                    if (!list.contains(target + "/vm1@" + s + "\n")) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    private static JsonNode linkOf(PoolName target) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort()
+                + "/api/replication/links")).build(), HttpResponse.BodyHandlers.ofString());
+        for (JsonNode link : JSON.readTree(r.body())) {
+            if (link.path("target").path("server").asText().equals(target.value())) {
+                return link;
+            }
+        }
+        return JSON.createObjectNode();
+    }
+
+    private static String snapshotsOf(DatasetName dataset) {
+        try {
+            Process p = new ProcessBuilder("zfs", "list", "-H", "-o", "name", "-t", "snapshot", "-r", dataset.value())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            return p.waitFor() == 0 ? out : "";
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static String guid(String snapshot) throws Exception {
+        return run("zfs", "get", "-H", "-p", "-o", "value", "guid", snapshot).strip();
+    }
+
+    private static long userrefs(String snapshot) throws Exception {
+        return Long.parseLong(run("zfs", "get", "-H", "-p", "-o", "value", "userrefs", snapshot).strip());
+    }
+
+    private static Path mountpoint(DatasetName dataset) throws Exception {
+        return Path.of(run("zfs", "get", "-H", "-o", "value", "mountpoint", dataset.value()).strip());
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+}
