@@ -13,6 +13,7 @@ import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.replication.BaseProtection;
 import io.zsentinel.deploy.replication.LinkScheduler;
+import io.zsentinel.deploy.replication.ReplicationTrigger;
 import io.zsentinel.deploy.retention.CapacityWatcher;
 import io.zsentinel.deploy.retention.PoolUsage;
 import io.zsentinel.deploy.retention.RetentionScheduler;
@@ -71,6 +72,7 @@ public final class Controller implements AutoCloseable {
 
         DomainEventPublisher domainPublisher = new DomainEventPublisher(DomainTypes.all(),
                 (key, json) -> publisher.publishAndWait(topics.domainEvents(), key, json));
+        ReplicationTrigger trigger = new ReplicationTrigger();
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L));
@@ -95,6 +97,12 @@ public final class Controller implements AutoCloseable {
                                 c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
                         .assignHandlerInstancesMatching(BaseProtection.PROCESSOR, h -> h instanceof BaseProtection)
                         .registerEventHandler(c -> new BaseProtection(c.commandGateway()))
+                        // Only snapshots recorded from now on: history is the ticker's business.
+                        .registerTrackingEventProcessor(ReplicationTrigger.PROCESSOR, Configuration::eventStore,
+                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                        .andInitialTrackingToken(source -> source.createHeadToken()))
+                        .assignHandlerInstancesMatching(ReplicationTrigger.PROCESSOR, h -> h == trigger)
+                        .registerEventHandler(c -> trigger)
                         .registerPooledStreamingEventProcessor(SnapshotInventoryView.PROCESSING_GROUP, Configuration::eventStore,
                                 (c, b) -> b.initialSegmentCount(1))
                         .registerTokenStore(SnapshotInventoryView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
@@ -140,6 +148,7 @@ public final class Controller implements AutoCloseable {
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
         this.replication = new LinkScheduler(config.replication(), inventory, axon.commandGateway(), clock).start();
+        trigger.startWith(replication);
         this.retention = new RetentionScheduler(config.retention(), inventory, axon.commandGateway(),
                 new CapacityWatcher(config.retention(), inventory, usage, axon.commandGateway()), clock).start();
         log.info("controller started: consuming {}, publishing {}", topics.agentEvents(), topics.domainEvents());

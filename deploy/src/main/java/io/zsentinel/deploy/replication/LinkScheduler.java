@@ -83,13 +83,33 @@ public final class LinkScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * A new snapshot on a source dataset: plan its links now rather than at the next tick, so a
+     * transfer starts within moments of the snapshot. The view may not show the snapshot yet, so the
+     * new one is added to the source side.
+     */
+    public synchronized void snapshotRecorded(DatasetId dataset, SnapshotInfo snapshot) {
+        Instant now = clock.instant();
+        for (LinkRule rule : config.links()) {
+            rule.linkFor(dataset.server(), dataset.dataset()).ifPresent(link -> plan(rule, link, now, snapshot));
+        }
+    }
+
     private void plan(LinkRule rule, LinkId link, Instant now) {
+        plan(rule, link, now, null);
+    }
+
+    private void plan(LinkRule rule, LinkId link, Instant now, SnapshotInfo justRecorded) {
         try {
             if (established.add(link)) {
                 commands.sendAndWait(new EstablishLink(link.source(), link.target().server(), link.target().dataset(),
                         rule.interval(), LinkPolicy.defaults(), now));
             }
-            commands.sendAndWait(new PlanReplication(link, snapshots(link.source()), snapshots(link.target()), false, now));
+            List<SnapshotInfo> source = new java.util.ArrayList<>(snapshots(link.source()));
+            if (justRecorded != null && source.stream().noneMatch(s -> s.guid().equals(justRecorded.guid()))) {
+                source.add(justRecorded);
+            }
+            commands.sendAndWait(new PlanReplication(link, source, snapshots(link.target()), false, now));
             commands.sendAndWait(new CheckStall(link, now));
             if (failing.remove(link) != null) {
                 log.info("planning of link {} works again", link);
