@@ -29,7 +29,7 @@ public record LabConfig(RetentionConfig retention, ReplicationConfig replication
                 - match: "primary/vm*"
                   targetServer: standby
                   targetRoot: standby
-                  every: 1m
+                  every: 10s
                 - match: "primary/vm*"
                   targetServer: offsite
                   targetRoot: offsite

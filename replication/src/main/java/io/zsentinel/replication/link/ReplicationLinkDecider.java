@@ -10,6 +10,7 @@ import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkEvent;
 import io.zsentinel.replication.api.link.LinkPaused;
 import io.zsentinel.replication.api.link.LinkResumed;
+import io.zsentinel.replication.api.link.LinkSettingsChanged;
 import io.zsentinel.replication.api.link.LinkState;
 import io.zsentinel.replication.api.link.LinkStateChanged;
 import io.zsentinel.replication.api.link.PauseLink;
@@ -142,6 +143,9 @@ public final class ReplicationLinkDecider {
         if (event instanceof ReplicationLinkEstablished e) {
             return state.established(e.interval(), e.policy());
         }
+        if (event instanceof LinkSettingsChanged e) {
+            return state.withSettings(e.interval(), e.policy());
+        }
         if (event instanceof ReplicationScheduled e) {
             return state.started(new Transfer(e.transferId(), e.from(), e.to(), e.intermediates(), e.resumeToken(),
                     e.rollbackTarget(), e.attempt(), e.at(), 0, e.at()));
@@ -233,8 +237,8 @@ public final class ReplicationLinkDecider {
             if (state.interval().equals(c.interval()) && state.policy().equals(c.policy())) {
                 return List.of();
             }
-            throw new IllegalStateException("replication link " + c.linkId() + " is already established (every "
-                    + state.interval() + ", " + state.policy() + "); it is not changed by establishing it again");
+            // The operator changed the configuration: the link keeps its base and history.
+            return List.of(new LinkSettingsChanged(c.linkId(), c.interval(), c.policy(), c.at()));
         }
         return List.of(new ReplicationLinkEstablished(c.linkId(), c.source(), c.linkId().target(), c.interval(),
                 c.policy(), c.at()));

@@ -75,6 +75,11 @@ public record ReplicationLinkState(LinkId id, Duration interval, LinkPolicy poli
                 failures, paused, divergence, rollbackConsented, syncRequested);
     }
 
+    ReplicationLinkState withSettings(Duration newInterval, LinkPolicy newPolicy) {
+        return new ReplicationLinkState(id, newInterval, newPolicy, state, base, inFlight, lastSuccessAt,
+                failures, paused, divergence, rollbackConsented, syncRequested);
+    }
+
     ReplicationLinkState withState(LinkState next) {
         return new ReplicationLinkState(id, interval, policy, next, base, inFlight, lastSuccessAt, failures, paused,
                 divergence, rollbackConsented, syncRequested);

@@ -423,10 +423,15 @@ class ReplicationLinkDeciderTest {
     }
 
     @Test
-    void establishingTwiceIsANoOpAndWithOtherSettingsRefused() {
+    void establishingTwiceIsANoOpAndWithOtherSettingsChangesThemKeepingTheState() {
         Links.Run run = new Links.Run().given(established());
         assertEquals(List.of(), run.when(Links.establish()));
-        assertThrows(IllegalStateException.class, () -> run.when(new EstablishLink(
-                SOURCE, Links.TARGET_SERVER, Links.TARGET_DATASET, Duration.ofHours(1), Links.POLICY, T0)));
+        LinkState before = run.state.state();
+        assertEquals(List.of(new io.zsentinel.replication.api.link.LinkSettingsChanged(LINK, Duration.ofHours(1),
+                        Links.POLICY, T0)),
+                run.when(new EstablishLink(SOURCE, Links.TARGET_SERVER, Links.TARGET_DATASET, Duration.ofHours(1),
+                        Links.POLICY, T0)));
+        assertEquals(Duration.ofHours(1), run.state.interval());
+        assertEquals(before, run.state.state());
     }
 }

@@ -10,6 +10,7 @@ public final class LinkMessages {
     public static MessageTypes types() {
         return new MessageTypes()
                 .register(ReplicationLinkEstablished.class, 1)
+                .register(LinkSettingsChanged.class, 1)
                 .register(ReplicationScheduled.class, 1)
                 .register(TransferProgressRecorded.class, 1)
                 .register(ReplicationSucceeded.class, 1)
