@@ -95,6 +95,11 @@ public final class TransferExecutor implements AutoCloseable {
             case NEVER -> "Java pump";
             case AUTO -> progress.counts() ? "kernel pipe" : "Java pump (pipe: auto, and a pipe's progress is unknown here)";
         }, progress.describe());
+        if (settings.pipeMode() == TransferSettings.Pipe.ALWAYS && !progress.counts()) {
+            log.warn("pipe: always on a host where zfs send does not write its own stream (zfs-fuse): a piped transfer "
+                    + "has no progress, and a cancel or stall kill cannot stop its stream (the daemon holds both ends "
+                    + "of the pipe); use it for measurement, not in production");
+        }
         this.server = server;
         this.source = source;
         this.binaries = binaries;

@@ -17,8 +17,10 @@ import java.time.Duration;
  *                           kernel pipe instead of the Java pump: {@code auto} (default) where the send process's
  *                           written bytes count the stream (zfs in the kernel, /proc readable), else the pump;
  *                           {@code always} also where they do not (zfs-fuse): progress is then unknown, the agent's
- *                           stall watchdog only checks the processes are alive, and the controller's link
- *                           {@code stallTimeout} must exceed the longest transfer; {@code never}: always the pump
+ *                           stall watchdog only checks the processes are alive, the controller's link
+ *                           {@code stallTimeout} must exceed the longest transfer, and a cancel cannot stop
+ *                           the stream (zfs-fuse's daemon holds both ends of the pipe): for measurement only;
+ *                           {@code never}: always the pump
  */
 public record TransferSettings(Integer breakerFailures, Integer breakerOpenSeconds, Integer stallSeconds,
                                Integer progressSeconds, Integer bufferKib, String pipe) {
