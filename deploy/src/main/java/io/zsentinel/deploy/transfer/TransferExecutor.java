@@ -41,7 +41,8 @@ import java.util.function.Consumer;
  * Runs the StartTransfer orders of one agent, each on its own thread so that the agent's command thread
  * never waits for a stream. At most one transfer per target dataset; a transferId runs at most once (a
  * repeated order is answered from the running or finished transfer, never with a second stream). Facts
- * go to {@code facts}: TransferProgressed every {@code progressSeconds} while bytes flow, then
+ * go to {@code facts}: TransferProgressed every {@code progressSeconds} while bytes flow (none for a piped
+ * transfer whose bytes cannot be read on this host, see {@link SendProgress}), then
  * TransferCompleted (with the guid the target reports) or TransferFailed.
  */
 public final class TransferExecutor implements AutoCloseable {
@@ -59,6 +60,7 @@ public final class TransferExecutor implements AutoCloseable {
     private final TargetBreakers breakers;
     private final Retry retry;
     private final boolean mbufferInstalled = onPath("mbuffer");
+    private final SendProgress progress;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "transfer");
         t.setDaemon(true);
@@ -81,6 +83,23 @@ public final class TransferExecutor implements AutoCloseable {
 
     public TransferExecutor(ServerId server, ZfsDriver source, ZfsBinaries binaries, Map<ServerId, TransferTarget> targets,
                             TransferSettings settings, Consumer<AgentFact> facts, Clock clock) {
+        this(server, source, binaries, targets, settings, facts, clock, SendProgress.detect());
+    }
+
+    /** {@code progress}: how a piped transfer's bytes are read (detected once per host by the public constructor). */
+    TransferExecutor(ServerId server, ZfsDriver source, ZfsBinaries binaries, Map<ServerId, TransferTarget> targets,
+                     TransferSettings settings, Consumer<AgentFact> facts, Clock clock, SendProgress progress) {
+        this.progress = progress;
+        log.info("transfers without a bandwidth limit: {} (progress of a pipe: {})", switch (settings.pipeMode()) {
+            case ALWAYS -> "kernel pipe";
+            case NEVER -> "Java pump";
+            case AUTO -> progress.counts() ? "kernel pipe" : "Java pump (pipe: auto, and a pipe's progress is unknown here)";
+        }, progress.describe());
+        if (settings.pipeMode() == TransferSettings.Pipe.ALWAYS && !progress.counts()) {
+            log.warn("pipe: always on a host where zfs send does not write its own stream (zfs-fuse): a piped transfer "
+                    + "has no progress, and a cancel or stall kill cannot stop its stream (the daemon holds both ends "
+                    + "of the pipe); use it for measurement, not in production");
+        }
         this.server = server;
         this.source = source;
         this.binaries = binaries;
@@ -137,7 +156,7 @@ public final class TransferExecutor implements AutoCloseable {
             TargetTransport transport = new TargetTransport(target, binaries);
             TransferRun run = new TransferRun(c, server, source, binaries, transport,
                     () -> targetDriver(c.targetServer(), transport, c), settings, clock, retry, mbufferInstalled,
-                    received);
+                    progress, received);
             handle = new TransferHandle(c.transferId(), run);
             byId.put(c.transferId(), handle);
             runningByTarget.put(key(c), c.transferId());
@@ -220,9 +239,13 @@ public final class TransferExecutor implements AutoCloseable {
             if (!run.pumping()) {
                 continue;
             }
+            run.sample();
             if (run.idleNanos() > settings.stall().toNanos()) {
                 run.cancel("stalled: no byte moved for " + settings.stall().toSeconds() + " s");
                 continue;
+            }
+            if (!run.progressKnown()) {
+                continue; // a pipe whose bytes cannot be read here: no number rather than a wrong one
             }
             publish(new TransferProgressed(server, h.transferId(), run.bytes(),
                     (long) (h.bytesSinceLastReport() / seconds), clock.instant(), run.link()));

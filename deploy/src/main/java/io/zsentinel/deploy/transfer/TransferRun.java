@@ -35,13 +35,21 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * One transfer: {@code zfs send} [→ mbuffer] → this JVM's pump → {@code zfs receive} (local or behind
- * ssh), as processes started from argument lists. The pump counts bytes and applies the bandwidth
- * limit; both stderrs are kept for the failure reason. {@link #run()} blocks; {@link #cancel} kills.
+ * One transfer, as processes started from argument lists (never a shell), in one of two shapes:
+ * <ul>
+ * <li><b>piped</b> (no bandwidth limit, see {@link TransferSettings#pipe()}): {@code zfs send} [→ mbuffer]
+ * → {@code zfs receive} (local or behind ssh) joined by kernel pipes ({@link ProcessBuilder#startPipeline}),
+ * so no byte passes through this JVM. Progress is the send process's written bytes ({@link SendProgress}),
+ * sampled every {@value #SAMPLE_MILLIS} ms; where they do not count the stream (zfs-fuse) it is unknown.</li>
+ * <li><b>pumped</b> (a bandwidth limit): {@code zfs send} [→ mbuffer] → this JVM's pump → {@code zfs receive};
+ * the pump counts bytes and applies the limit ({@link TokenBucket}).</li>
+ * </ul>
+ * Every process's stderr is kept for the failure reason. {@link #run()} blocks; {@link #cancel} kills.
  */
 final class TransferRun {
     private static final Logger log = LoggerFactory.getLogger(TransferRun.class);
     private static final long FINISH_GRACE_SECONDS = 600;
+    private static final long SAMPLE_MILLIS = 20;
 
     /** What ended the run; {@code targetFault}: counts against the target's circuit breaker. */
     record Outcome(AgentFact fact, boolean targetFault) {
@@ -57,6 +65,8 @@ final class TransferRun {
     private final Clock clock;
     private final Retry retry;
     private final boolean mbufferInstalled;
+    private final SendProgress progress;
+    private final boolean piped;
     private final long receivedNanos;
     private final AtomicLong bytes = new AtomicLong();
     private volatile long lastByteNanos = System.nanoTime();
@@ -66,6 +76,7 @@ final class TransferRun {
     private final List<Process> processes = new ArrayList<>();
     private static final long KILL_AFTER_CANCEL_SECONDS = 10;
     private volatile Process receive;
+    private volatile Process send;
     private volatile boolean ended;
 
     /** The controller's name of the link this transfer serves (echoed in every fact). */
@@ -75,7 +86,7 @@ final class TransferRun {
 
     TransferRun(StartTransfer command, ServerId server, ZfsDriver source, ZfsBinaries binaries, TargetTransport transport,
                 Supplier<ZfsDriver> targetZfs, TransferSettings settings, Clock clock, Retry retry,
-                boolean mbufferInstalled, long receivedNanos) {
+                boolean mbufferInstalled, SendProgress progress, long receivedNanos) {
         this.command = command;
         this.server = server;
         this.source = source;
@@ -86,7 +97,23 @@ final class TransferRun {
         this.clock = clock;
         this.retry = retry;
         this.mbufferInstalled = mbufferInstalled;
+        this.progress = progress;
+        this.piped = command.bandwidthLimitBytesPerSecond() <= 0 && switch (settings.pipeMode()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> progress.counts();
+        };
         this.receivedNanos = receivedNanos;
+    }
+
+    /** Whether this transfer runs as a kernel pipeline (no bandwidth limit) rather than through the pump. */
+    boolean piped() {
+        return piped;
+    }
+
+    /** Whether {@link #bytes()} counts the stream as it flows (false: a pipeline on zfs-fuse). */
+    boolean progressKnown() {
+        return !piped || progress.counts();
     }
 
     long bytes() {
@@ -97,9 +124,29 @@ final class TransferRun {
         return pumping;
     }
 
-    /** Nanoseconds since the last byte moved while pumping (the stall watchdog reads it). */
+    /**
+     * Nanoseconds since the last byte moved while streaming (the stall watchdog reads it). With unknown
+     * progress the watchdog can only see that {@code zfs send} is alive: 0 while it runs.
+     */
     long idleNanos() {
+        if (!progressKnown()) {
+            Process send = this.send;
+            return send != null && send.isAlive() ? 0 : System.nanoTime() - lastByteNanos;
+        }
         return System.nanoTime() - lastByteNanos;
+    }
+
+    /** Reads the piped send's written bytes now (no-op for the pump, which counts itself). */
+    void sample() {
+        Process send = this.send;
+        if (!piped || send == null) {
+            return;
+        }
+        progress.written(send.pid()).ifPresent(written -> {
+            if (bytes.getAndAccumulate(written, Math::max) < written) {
+                lastByteNanos = System.nanoTime();
+            }
+        });
     }
 
     /** StartTransfer received → send process started; empty until then. */
@@ -110,7 +157,8 @@ final class TransferRun {
 
     /**
      * Stops the transfer; {@link #run()} then reports a retriable TransferFailed with {@code why}. The
-     * sender is killed and the pump closes the receiver's input, so {@code zfs receive} sees a truncated
+     * sender is killed and the receiver's input closes (the pipe's last writer is gone, or the pump closes
+     * it), so {@code zfs receive} sees a truncated
      * stream and discards it itself (a SIGKILLed receive client leaves zfs-fuse's daemon cleaning up
      * for a moment after it is gone); whatever still runs {@value #KILL_AFTER_CANCEL_SECONDS} s later is killed.
      */
@@ -185,9 +233,10 @@ final class TransferRun {
             return failed("cannot start " + ShellQuoting.commandLine(sendArgv) + " → "
                     + ShellQuoting.commandLine(receiveArgv) + ": " + e.getCause().getMessage(), true, null, false);
         }
-        log.info("transfer {}: {} → {} {} started in {} ms", command.transferId(), ShellQuoting.commandLine(sendArgv),
-                transport.describe(), command.targetDataset(), startLatencyNanos / 1_000_000);
-        String pumpError = pump(streams);
+        log.info("transfer {}: {} → {} {} started in {} ms ({})", command.transferId(), ShellQuoting.commandLine(sendArgv),
+                transport.describe(), command.targetDataset(), startLatencyNanos / 1_000_000,
+                piped ? "kernel pipe; progress: " + progress.describe() : "pump");
+        String pumpError = piped ? awaitPipe(streams) : pump(streams);
         int sendExit = waitFor(streams.send);
         int receiveExit = waitFor(streams.receive);
         int mbufferExit = streams.mbuffer == null ? 0 : waitFor(streams.mbuffer);
@@ -260,15 +309,48 @@ final class TransferRun {
                            StreamCapture sendErr, StreamCapture mbufferErr, StreamCapture receiveErr) {
     }
 
+    private List<String> mbufferArgv() {
+        return List.of("mbuffer", "-q", "-s", "128k", "-m", transport.target().mbufferMemory());
+    }
+
+    /** send [→ mbuffer] → receive, joined by the kernel; the JVM holds none of the stream's pipes. */
+    private Streams startPipeline(List<String> sendArgv, List<String> receiveArgv) throws IOException {
+        boolean withMbuffer = transport.target().mbuffer() && mbufferInstalled;
+        List<ProcessBuilder> builders = new ArrayList<>();
+        builders.add(builder(sendArgv));
+        if (withMbuffer) {
+            builders.add(builder(mbufferArgv()));
+        }
+        builders.add(builder(receiveArgv));
+        List<Process> pipeline = ProcessBuilder.startPipeline(builders);
+        Process send = pipeline.get(0);
+        Process receive = pipeline.get(pipeline.size() - 1);
+        Process mbuffer = withMbuffer ? pipeline.get(1) : null;
+        this.receive = receive; // before register: a cancel meanwhile must spare the receiver
+        this.send = send;
+        startLatencyNanos = System.nanoTime() - receivedNanos;
+        register(send);
+        if (mbuffer != null) {
+            register(mbuffer);
+        }
+        register(receive);
+        StreamCapture.of(receive.getInputStream());
+        return new Streams(send, mbuffer, receive, null, null, StreamCapture.of(send.getErrorStream()),
+                mbuffer == null ? null : StreamCapture.of(mbuffer.getErrorStream()),
+                StreamCapture.of(receive.getErrorStream()));
+    }
+
     private Streams start(List<String> sendArgv, List<String> receiveArgv) {
         try {
+            if (piped) {
+                return startPipeline(sendArgv, receiveArgv);
+            }
             Process send;
             Process mbuffer = null;
             StreamCapture mbufferErr = null;
             if (transport.target().mbuffer() && mbufferInstalled) {
                 // the OS pipes send straight into mbuffer; the pump reads mbuffer's output
-                List<Process> pipeline = ProcessBuilder.startPipeline(List.of(builder(sendArgv),
-                        builder(List.of("mbuffer", "-q", "-s", "128k", "-m", transport.target().mbufferMemory()))));
+                List<Process> pipeline = ProcessBuilder.startPipeline(List.of(builder(sendArgv), builder(mbufferArgv())));
                 send = pipeline.get(0);
                 mbuffer = pipeline.get(1);
                 register(send);
@@ -277,6 +359,7 @@ final class TransferRun {
             } else {
                 send = register(builder(sendArgv).start());
             }
+            this.send = send;
             startLatencyNanos = System.nanoTime() - receivedNanos;
             StreamCapture sendErr = StreamCapture.of(send.getErrorStream());
             Process receive = builder(receiveArgv).start();
@@ -344,6 +427,32 @@ final class TransferRun {
         }
     }
 
+    /**
+     * Waits for the piped {@code zfs send} to end, sampling its written bytes; returns null when it
+     * ended by itself, else what broke the pipeline.
+     */
+    private String awaitPipe(Streams s) {
+        lastByteNanos = System.nanoTime();
+        pumping = true;
+        try {
+            while (!s.send.waitFor(SAMPLE_MILLIS, TimeUnit.MILLISECONDS)) {
+                sample();
+                if (!s.receive.isAlive() && !s.send.waitFor(1, TimeUnit.SECONDS)) {
+                    // the receiver is gone and the sender did not notice (its pipe's other end may be mbuffer)
+                    killQuietlyTheSender(s);
+                    return "the receiver exited before the stream ended";
+                }
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel("interrupted");
+            return null;
+        } finally {
+            pumping = false;
+        }
+    }
+
     /** The receiver is gone: the sender would block on a pipe nobody reads. */
     private void killQuietlyTheSender(Streams s) {
         kill(s.send);
@@ -382,7 +491,7 @@ final class TransferRun {
             reason.append("; mbuffer exit ").append(mbufferExit).append(" \"").append(oneLine(s.mbufferErr.text())).append('"');
         }
         if (pumpError != null) {
-            reason.append("; pump: ").append(pumpError);
+            reason.append(piped ? "; pipe: " : "; pump: ").append(pumpError);
         }
         reason.append(". ").append(retriable ? "Retriable: " : "Not retried: ")
                 .append(kind == ZfsErrorKind.UNKNOWN ? "the stream or the connection broke; try again" : kind.correction());

@@ -35,6 +35,11 @@ class TransferConfigTest {
         assertEquals(TransferTarget.Transport.LOCAL, config.transferTargets().get(new ServerId("standby")).transport());
         assertEquals(4, config.transfers().breakerFailures());
         assertEquals(120, config.transfers().stallSeconds());
+        assertEquals(TransferSettings.Pipe.AUTO, config.transfers().pipeMode());
+        assertEquals(TransferSettings.Pipe.NEVER, ConfigFiles.parse(YAML.replace("breakerOpenSeconds: 30", "pipe: never"),
+                "agent.yaml", AgentConfig.class).transfers().pipeMode());
+        assertThrows(ConfigException.class, () -> ConfigFiles.parse(YAML.replace("breakerOpenSeconds: 30", "pipe: sometimes"),
+                "agent.yaml", AgentConfig.class));
         AgentConfig minimal = ConfigFiles.parse("server: a\nkafka: { bootstrap: \"x:1\" }\npools: [ a ]\n", "a.yaml",
                 AgentConfig.class);
         assertTrue(minimal.transferTargets().isEmpty());

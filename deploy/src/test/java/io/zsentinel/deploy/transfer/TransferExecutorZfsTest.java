@@ -77,10 +77,12 @@ class TransferExecutorZfsTest {
 
     @BeforeEach
     void executor() {
-        // offsite: an ssh target nobody answers (port 1 on loopback refuses at once)
+        // offsite: an ssh target nobody answers (port 1 on loopback refuses at once). pipe: always, so that a
+        // transfer without a limit runs as a kernel pipeline here too (zfs-fuse: with unknown progress)
         executor = new TransferExecutor(SOURCE, zfs, ZfsBinaries.defaults(),
                 Map.of(OFFSITE, TransferTarget.ssh("127.0.0.1", "root", 1, null)),
-                TransferSettings.DEFAULTS.withBreaker(3, 60), facts::add, Clock.systemUTC());
+                TransferSettings.DEFAULTS.withBreaker(3, 60).withPipe(TransferSettings.Pipe.ALWAYS), facts::add,
+                Clock.systemUTC());
     }
 
     @AfterEach
@@ -114,6 +116,59 @@ class TransferExecutorZfsTest {
             assertArrayEquals(Files.readAllBytes(mount(source).resolve(file)), Files.readAllBytes(there.resolve(file)), file);
         }
         assertTrue(facts.stream().anyMatch(f -> f instanceof TransferCompleted c && c.transferId().equals(full.transferId())));
+    }
+
+    @Test
+    void aTransferWithoutALimitRunsAsAPipelineReportsWhatItCanCountAndCompletesByteEqual() throws IOException {
+        DatasetName source = dataset(src, "piped");
+        write(source, "data.img", 48 << 20, 9);
+        zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = DatasetName.of(dst.value()).child("piped");
+        SendProgress here = SendProgress.detect();
+
+        TransferHandle piped = executor.start(order(null, source.snapshot("s1"), false, target, 0));
+        TransferCompleted done = completed(piped);
+        assertTrue(piped.run().piped(), "no limit: send → receive through a kernel pipe, not the pump");
+        assertEquals(here.counts(), piped.run().progressKnown(), here.describe());
+        assertEquals(zfs.readSnapshot(source.snapshot("s1")).guid(), done.snapshotGuid());
+        check(List.of("zfs", "mount", target.value()));
+        assertArrayEquals(Files.readAllBytes(mount(source).resolve("data.img")),
+                Files.readAllBytes(pools.mountpoint(dst).resolve("piped").resolve("data.img")));
+        List<TransferProgressed> progress = facts.stream().filter(f -> f instanceof TransferProgressed p
+                && p.transferId().equals(done.transferId())).map(TransferProgressed.class::cast).toList();
+        if (here.counts()) {
+            // zfs in the kernel: the send process writes the stream, its wchar is the bytes into the pipe
+            assertTrue(done.bytes() > (48 << 20) * 9L / 10 && done.bytes() < (52 << 20), "bytes: " + done.bytes());
+            assertTrue(progress.stream().allMatch(p -> p.bytes() > 0 && p.bytes() <= done.bytes()), progress.toString());
+        } else {
+            // zfs-fuse: its daemon writes the stream, not zfs send; no number rather than a wrong one
+            assertTrue(progress.isEmpty(), progress.toString());
+        }
+    }
+
+    @Test
+    void aCancelledPipelineFailsRetriableAndLeavesNothing() throws IOException {
+        DatasetName source = dataset(src, "cancelpipe");
+        write(source, "data.img", 96 << 20, 11);
+        zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = DatasetName.of(dst.value()).child("cancelpipe");
+
+        TransferHandle piped = executor.start(order(null, source.snapshot("s1"), false, target, 0));
+        await().atMost(WAIT).until(() -> piped.startLatency().isPresent() || piped.finished());
+        executor.cancel(piped.transferId(), "test kills the pipeline");
+        TransferFailed failed = failed(piped);
+        assertTrue(piped.run().piped());
+        assertTrue(failed.retriable(), failed.reason());
+        assertTrue(failed.reason().contains("test kills the pipeline"), failed.reason());
+        if (SendProgress.detect().counts()) {
+            // zfs in the kernel: the killed send closes the pipe, receive sees a truncated stream and discards it
+            await().atMost(WAIT).until(() -> !zfs.datasetExists(target));
+        }
+        // zfs-fuse (measured): its daemon holds both ends of the pipe, so killing the clients does not stop the
+        // stream; it may still arrive whole, and the retry then finds it there (same guid) and completes at once
+
+        TransferCompleted retried = completed(executor.start(order(null, source.snapshot("s1"), false, target, 0)));
+        assertEquals(zfs.readSnapshot(source.snapshot("s1")).guid(), retried.snapshotGuid());
     }
 
     @Test
