@@ -11,6 +11,7 @@ import io.zsentinel.replication.api.link.LinkResumed;
 import io.zsentinel.replication.api.link.LinkState;
 import io.zsentinel.replication.api.link.LinkStateChanged;
 import io.zsentinel.replication.api.link.ReplicationFailed;
+import io.zsentinel.replication.api.link.LinkSettingsChanged;
 import io.zsentinel.replication.api.link.ReplicationLinkEstablished;
 import io.zsentinel.replication.api.link.ReplicationScheduled;
 import io.zsentinel.replication.api.link.ReplicationSucceeded;
@@ -69,6 +70,8 @@ final class LinkRecord {
 
     private void fold(LinkEvent event) {
         if (event instanceof ReplicationLinkEstablished e) {
+            interval = e.interval();
+        } else if (event instanceof LinkSettingsChanged e) {
             interval = e.interval();
         } else if (event instanceof ReplicationScheduled e) {
             inFlight = new LinkRow.Transfer(e.transferId(), name(e.from()), name(e.to()), e.attempt(),
