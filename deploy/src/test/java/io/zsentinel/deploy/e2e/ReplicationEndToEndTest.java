@@ -135,6 +135,10 @@ class ReplicationEndToEndTest {
         }
         // The source holds each link's base, one hold per link: two holds on s3, none left on s1.
         await().atMost(Duration.ofSeconds(30)).until(() -> userrefs(vm1 + "@s3") == 2 && userrefs(vm1 + "@s1") == 0);
+        // The base survives a prune: ZFS itself refuses to destroy it while a link holds it.
+        Process destroy = new ProcessBuilder("zfs", "destroy", vm1 + "@s3").redirectErrorStream(true).start();
+        String refusal = new String(destroy.getInputStream().readAllBytes());
+        assertTrue(destroy.waitFor() != 0 && snapshotsOf(vm1).contains(vm1 + "@s3\n"), "held base destroyed: " + refusal);
     }
 
     @Test
