@@ -50,6 +50,8 @@ import java.util.UUID;
  * derived after every decision and announced by {@link LinkStateChanged} when it moves.
  */
 public final class ReplicationLinkDecider {
+    /** The least time between two stored progress events of one transfer. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
     private ReplicationLinkDecider() {
     }
 
@@ -70,7 +72,10 @@ public final class ReplicationLinkDecider {
         } else if (command instanceof RecordTransferProgress c) {
             at = c.at();
             Transfer t = inFlight(state, c.transferId());
-            if (t != null && c.bytes() > t.bytes()) {
+            // Agents report every second; the store keeps one progress event per PROGRESS_EVERY, which is
+            // plenty for stall detection (minutes) and keeps a long transfer from flooding the history.
+            if (t != null && c.bytes() > t.bytes()
+                    && (t.bytes() == 0 || !c.at().isBefore(t.lastProgressAt().plus(PROGRESS_EVERY)))) {
                 events.add(new TransferProgressRecorded(c.linkId(), c.transferId(), c.bytes(), c.at()));
             }
         } else if (command instanceof RecordTransferCompleted c) {

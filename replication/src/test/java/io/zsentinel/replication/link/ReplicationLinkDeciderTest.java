@@ -170,6 +170,17 @@ class ReplicationLinkDeciderTest {
     }
 
     @Test
+    void progressIsStoredAtMostEveryTenSecondsPerTransfer() {
+        Links.Run run = transferringAtoC();
+        ReplicationScheduled t = (ReplicationScheduled) run.history.stream()
+                .filter(ReplicationScheduled.class::isInstance).reduce((a, b) -> b).orElseThrow();
+        Instant start = t.at();
+        assertEquals(1, run.when(new RecordTransferProgress(LINK, t.transferId(), 1_000, start.plusSeconds(1))).size());
+        assertEquals(List.of(), run.when(new RecordTransferProgress(LINK, t.transferId(), 2_000, start.plusSeconds(2))));
+        assertEquals(1, run.when(new RecordTransferProgress(LINK, t.transferId(), 9_000, start.plusSeconds(11))).size());
+    }
+
+    @Test
     void aTransferTheTargetRefusesStopsTheLinkAsDivergedInsteadOfRetrying() {
         Links.Run run = transferringAtoC();
         ReplicationScheduled first = (ReplicationScheduled) run.history.stream()
