@@ -290,6 +290,13 @@ final class TransferRun {
                     .filter(e -> e.name().dataset().equals(command.targetDataset())).toList();
             Guid base = withRetry(() -> source.snapshotGuid(command.from()));
             SnapshotEntry newest = there.isEmpty() ? null : there.get(there.size() - 1);
+            if (newest != null && !newest.guid().equals(base) && sourceHasNewer(newest.guid(), base)) {
+                // The target is ahead of this plan (the controller planned on an inventory older than the
+                // last transfer): not a divergence; a fresh plan starts from the target's newest snapshot.
+                return Optional.of(failed("target " + command.targetDataset() + " on " + command.targetServer()
+                        + " already has " + newest.name() + ", newer than the planned incremental source "
+                        + command.from() + "; the plan was stale and is made again", true, null, false));
+            }
             if (newest == null || !newest.guid().equals(base)) {
                 return Optional.of(failed("target " + command.targetDataset() + " on " + command.targetServer()
                         + " diverged: its newest snapshot is " + (newest == null ? "none" : newest.name() + " (guid "
@@ -519,6 +526,15 @@ final class TransferRun {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** True when the source has {@code guid} as a snapshot newer than {@code base} (one zfs listing). */
+    private boolean sourceHasNewer(Guid guid, Guid base) {
+        List<SnapshotEntry> here = withRetry(() -> source.listSnapshots(command.to().dataset())).stream()
+                .filter(e -> e.name().dataset().equals(command.to().dataset())).toList();
+        long baseTxg = here.stream().filter(e -> e.guid().equals(base)).mapToLong(SnapshotEntry::createtxg).findFirst()
+                .orElse(Long.MAX_VALUE);
+        return here.stream().anyMatch(e -> e.guid().equals(guid) && e.createtxg() > baseTxg);
     }
 
     private Outcome failed(String reason, boolean retriable, String resumeToken, boolean targetFault) {

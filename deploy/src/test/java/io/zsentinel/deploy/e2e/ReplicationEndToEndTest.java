@@ -49,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Replication on real parts: one source and two target servers (zfs-fuse pools, an agent each),
  * Kafka, PostgreSQL, the controller with two links. Full then incremental sends to both targets,
  * byte-equal; a transfer killed midway is retried and completes; a target written to is detected
- * as diverged and left untouched; the link's base is held on the source and the hold moves with it.
+ * as diverged and left untouched until an operator resolves it; the link's base is held on the source
+ * and the hold moves with it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationEndToEndTest {
@@ -147,9 +148,10 @@ class ReplicationEndToEndTest {
         Files.write(mountpoint(vm1).resolve("big.img"), random(24 * 1024 * 1024, 3));
         run("zfs", "snapshot", vm1 + "@big");
         DatasetName copy = new DatasetName(tga + "/vm1");
-        // The throttled link A needs ~6 s: kill its receiving zfs once bytes flow.
+        // The throttled link A needs ~6 s: kill its receiving zfs once the transfer runs.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> linkOf(tga).path("transfer").path("bytes").asLong() > 1_000_000);
+                .until(() -> linkOf(tga).path("transfer").isObject()
+                        && new ProcessBuilder("pgrep", "-f", "receive -u " + copy.value()).start().waitFor() == 0);
         run("pkill", "-f", "receive -u " + copy.value());
         await().atMost(Duration.ofSeconds(30)).until(() -> linkOf(tga).path("consecutiveFailures").asInt() >= 1
                 || linkOf(tga).path("lastFailureReason").isTextual());
@@ -178,6 +180,39 @@ class ReplicationEndToEndTest {
         // The other link goes on.
         await().atMost(Duration.ofSeconds(60)).until(() -> snapshotsOf(new DatasetName(tga + "/vm1"))
                 .contains(tga + "/vm1@after-divergence"));
+    }
+
+    @Test
+    @Order(4)
+    void onlyAnOperatorsResolutionDiscardsTheDivergedTargetsDataAndTheLinkResumes() throws Exception {
+        DatasetName copy = new DatasetName(tgb + "/vm1");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "diverged".equals(linkOf(tgb).path("state").asText()));
+        String id = linkOf(tgb).path("id").asText();
+        String path = "/api/replication/links/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)
+                + "/resolve";
+        HttpResponse<String> withoutConsent = post(path, "{\"operator\":\"dana@ops\",\"reason\":\"test\"}");
+        assertEquals(400, withoutConsent.statusCode(), withoutConsent.body());
+        assertTrue(Files.exists(mountpoint(copy).resolve("local-change.txt")), "a refused resolution changes nothing");
+
+        HttpResponse<String> resolved = post(path,
+                "{\"rollbackTarget\":true,\"operator\":\"dana@ops\",\"reason\":\"standby written by mistake\"}");
+        assertTrue(resolved.statusCode() < 300, resolved.body());
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> snapshotsOf(copy).contains(copy + "@after-divergence"));
+        assertEquals(guid(vm1 + "@after-divergence"), guid(copy + "@after-divergence"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !"diverged".equals(linkOf(tgb).path("state").asText()));
+        // A fresh mount: the kernel's FUSE caches may still show the entry from before the rollback.
+        if (run("zfs", "get", "-H", "-o", "value", "mounted", copy.value()).strip().equals("yes")) {
+            run("zfs", "umount", copy.value());
+        }
+        run("zfs", "mount", copy.value());
+        assertTrue(!Files.exists(mountpoint(copy).resolve("local-change.txt")), "the target's own write was discarded");
+    }
+
+    private static HttpResponse<String> post(String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static void awaitOnTargets(String... snaps) {

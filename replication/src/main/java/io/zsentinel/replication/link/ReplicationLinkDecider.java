@@ -283,10 +283,13 @@ public final class ReplicationLinkDecider {
             scheduleIfDue(state, c, SnapshotRef.of(from), SnapshotRef.of(newest), between, true, events);
             return true;
         }
+        // With the operator's consent pending, the next stream may discard what the target wrote since the
+        // base even when its snapshots look in order (a write without a snapshot shows only at receive).
+        boolean rollback = state.rollbackConsented();
         if (plan instanceof ReplicationPlan.FullSend p) {
-            scheduleIfDue(state, c, null, SnapshotRef.of(p.snapshot()), false, false, events);
+            scheduleIfDue(state, c, null, SnapshotRef.of(p.snapshot()), false, rollback, events);
         } else if (plan instanceof ReplicationPlan.Incremental p) {
-            scheduleIfDue(state, c, SnapshotRef.of(p.from()), SnapshotRef.of(p.to()), p.intermediates(), false, events);
+            scheduleIfDue(state, c, SnapshotRef.of(p.from()), SnapshotRef.of(p.to()), p.intermediates(), rollback, events);
         }
         return true;
     }
