@@ -17,7 +17,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.function.Supplier;
 
 /**
  * The operator's commands on a replication link: pause, resume, sync-now, resolve. Each is one
@@ -55,7 +54,7 @@ public final class LinkRoutes {
         OperatorBody body = OperatorBody.parse(request);
         LinkId id = ZsentinelApi.linkId(request.pathParam("id"));
         Instant at = clock.instant();
-        return send(build(() -> new PauseLink(id, body.operator(request), body.reason(), at)), "pause",
+        return send(Refusals.build(() -> new PauseLink(id, body.operator(request), body.reason(), at)), "pause",
                 "GET /api/replication/links/{id} shows the link");
     }
 
@@ -63,7 +62,7 @@ public final class LinkRoutes {
         OperatorBody body = OperatorBody.parse(request);
         LinkId id = ZsentinelApi.linkId(request.pathParam("id"));
         Instant at = clock.instant();
-        return send(build(() -> new ResumeLink(id, body.operator(request), body.reason(), at)), "resume",
+        return send(Refusals.build(() -> new ResumeLink(id, body.operator(request), body.reason(), at)), "resume",
                 "GET /api/replication/links/{id} shows the link");
     }
 
@@ -71,7 +70,7 @@ public final class LinkRoutes {
         OperatorBody body = OperatorBody.parse(request);
         LinkId id = ZsentinelApi.linkId(request.pathParam("id"));
         Instant at = clock.instant();
-        return send(build(() -> new SyncNow(id, body.operator(request), body.reason(), at)), "sync-now",
+        return send(Refusals.build(() -> new SyncNow(id, body.operator(request), body.reason(), at)), "sync-now",
                 "GET /api/replication/links/{id} shows why the link is stopped");
     }
 
@@ -84,20 +83,10 @@ public final class LinkRoutes {
                             + "\": true (CLI: zsentinel replication resolve <link> --rollback-target --reason R)");
         }
         Instant at = clock.instant();
-        return send(build(() -> new ResolveDivergence(id, true, body.operator(request), body.reason(), at)), "resolve",
+        return send(Refusals.build(() -> new ResolveDivergence(id, true, body.operator(request), body.reason(), at)), "resolve",
                 "GET /api/replication/links/{id} shows the link's state");
     }
 
-    /** The command records check their own fields (the reason); their refusals are a 400. */
-    private static <C extends LinkOperatorCommand> C build(Supplier<C> command) {
-        try {
-            return command.get();
-        } catch (ApiException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage(), "nothing was ordered; correct the request and repeat");
-        }
-    }
 
     private ApiResponse send(LinkOperatorCommand command, String action, String hint) {
         LinkId id = command.linkId();

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * The operator's REST commands: checkpoint (a dataset or a whole server), release, rollback, restore.
@@ -69,7 +68,7 @@ public final class OperatorRoutes {
         OperatorBody body = OperatorBody.parse(request, "server");
         DatasetId id = datasets.locate(request.pathParam("name"), body.text("server").or(() -> request.query("server")));
         Instant at = clock.instant();
-        TakeCheckpoint command = build(() -> new TakeCheckpoint(id, body.operator(request), body.reason(), at));
+        TakeCheckpoint command = Refusals.build(() -> new TakeCheckpoint(id, body.operator(request), body.reason(), at));
         return ApiResponse.json(202, send(command, "checkpoint", null, "retry later"));
     }
 
@@ -81,7 +80,7 @@ public final class OperatorRoutes {
         List<Accepted> ordered = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
         for (DatasetId id : all) {
-            TakeCheckpoint command = build(() -> new TakeCheckpoint(id, body.operator(request), body.reason(), at));
+            TakeCheckpoint command = Refusals.build(() -> new TakeCheckpoint(id, body.operator(request), body.reason(), at));
             try {
                 ordered.add(send(command, "checkpoint", null, "retry later"));
             } catch (ApiException e) {
@@ -96,7 +95,7 @@ public final class OperatorRoutes {
         OperatorBody body = OperatorBody.parse(request, "server");
         DatasetId id = datasets.locate(request.pathParam("name"), body.text("server").or(() -> request.query("server")));
         Instant at = clock.instant();
-        ReleaseCheckpoint command = build(() -> new ReleaseCheckpoint(id, snapshot(id, request.pathParam("snapshot")),
+        ReleaseCheckpoint command = Refusals.build(() -> new ReleaseCheckpoint(id, snapshot(id, request.pathParam("snapshot")),
                 body.operator(request), body.reason(), at));
         Accepted released = send(command, "release", command.snapshot(), SNAPSHOTS_HINT);
         return ApiResponse.json(200, new Accepted(released.commandId(), "succeeded", released.kind(), released.server(),
@@ -108,7 +107,7 @@ public final class OperatorRoutes {
         DatasetId id = datasets.locate(request.pathParam("name"), body.text("server").or(() -> request.query("server")));
         String snapshot = body.required("snapshot", "name the snapshot to roll back to: \"snapshot\": \"daily-1\"");
         Instant at = clock.instant();
-        OrderRollback command = build(() -> new OrderRollback(id, snapshot(id, snapshot), body.flag("destroyNewer"),
+        OrderRollback command = Refusals.build(() -> new OrderRollback(id, snapshot(id, snapshot), body.flag("destroyNewer"),
                 body.operator(request), body.reason(), at));
         return ApiResponse.json(202, send(command, "rollback", command.snapshot(),
                 "to destroy the newer snapshots too, send \"destroyNewer\": true (CLI: --destroy-newer)"));
@@ -119,7 +118,7 @@ public final class OperatorRoutes {
         DatasetId id = datasets.locate(request.pathParam("name"), body.text("server").or(() -> request.query("server")));
         String snapshot = body.required("snapshot", "name the snapshot to restore from: \"snapshot\": \"daily-1\"");
         Instant at = clock.instant();
-        OrderRestore command = build(() -> new OrderRestore(id, snapshot(id, snapshot), body.text("path").orElse(null),
+        OrderRestore command = Refusals.build(() -> new OrderRestore(id, snapshot(id, snapshot), body.text("path").orElse(null),
                 body.text("to").orElse(""), body.operator(request), body.reason(), at));
         return ApiResponse.json(202, send(command, "restore", command.snapshot(), SNAPSHOTS_HINT));
     }
@@ -133,16 +132,6 @@ public final class OperatorRoutes {
         }
     }
 
-    /** The command records check their own fields (reason, path, names); their refusals are a 400. */
-    private static <C extends OperatorCommand> C build(Supplier<C> command) {
-        try {
-            return command.get();
-        } catch (ApiException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage(), "nothing was ordered; correct the request and repeat");
-        }
-    }
 
     private Accepted send(OperatorCommand command, String kind, SnapshotName snapshot, String hint) {
         try {

@@ -46,4 +46,15 @@ final class Refusals {
     static RuntimeException toApi(RuntimeException thrown, String hint, Supplier<ApiException> notFound) {
         return classify(thrown, hint, notFound).<RuntimeException>map(e -> e).orElse(thrown);
     }
+
+    /** Builds a command whose record checks its own fields; such a refusal is a 400 and orders nothing. */
+    static <C> C build(java.util.function.Supplier<C> command) {
+        try {
+            return command.get();
+        } catch (ApiException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage(), "nothing was ordered; correct the request and repeat");
+        }
+    }
 }

@@ -14,6 +14,7 @@ import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkPolicy;
 import io.zsentinel.replication.api.link.PlanReplication;
+import io.zsentinel.deploy.controller.Ticker;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The controller's clock for replication: every tick, each configured link is established (once),
@@ -45,11 +43,7 @@ public final class LinkScheduler implements AutoCloseable {
     private final Clock clock;
     private final Set<LinkId> established = new HashSet<>();
     private final Map<LinkId, String> failing = new HashMap<>();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "replication-ticker");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Ticker ticker = new Ticker("replication-ticker");
 
     public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, CommandGateway commands, Clock clock) {
         this.config = config;
@@ -60,18 +54,10 @@ public final class LinkScheduler implements AutoCloseable {
 
     public LinkScheduler start() {
         if (!config.links().isEmpty()) {
-            ticker.scheduleWithFixedDelay(this::tickSafely, config.tickSeconds(), config.tickSeconds(), TimeUnit.SECONDS);
+            ticker.every(java.time.Duration.ofSeconds(config.tickSeconds()), this::tick);
             log.info("replication: {} link rules, planned every {} s", config.links().size(), config.tickSeconds());
         }
         return this;
-    }
-
-    private void tickSafely() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            log.warn("replication tick failed, next tick retries: {}", e.toString());
-        }
     }
 
     public synchronized void tick() {
@@ -134,11 +120,6 @@ public final class LinkScheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        ticker.shutdownNow();
-        try {
-            ticker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ticker.close();
     }
 }

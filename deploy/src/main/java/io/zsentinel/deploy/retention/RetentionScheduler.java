@@ -10,6 +10,7 @@ import io.zsentinel.replication.api.AssignRetentionPolicy;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.EvaluateRetention;
 import io.zsentinel.replication.retention.RetentionPolicy;
+import io.zsentinel.deploy.controller.Ticker;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The controller's clock for retention: every tick it gives each known dataset its configured policy
@@ -39,11 +37,7 @@ public final class RetentionScheduler implements AutoCloseable {
     private final Clock clock;
     private final Map<DatasetId, Optional<RetentionPolicy>> assigned = new HashMap<>();
     private final Map<DatasetId, String> failing = new HashMap<>();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "retention-ticker");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Ticker ticker = new Ticker("retention-ticker");
 
     public RetentionScheduler(RetentionConfig config, SnapshotInventoryView inventory, CommandGateway commands,
                               CapacityWatcher capacity, Clock clock) {
@@ -55,17 +49,9 @@ public final class RetentionScheduler implements AutoCloseable {
     }
 
     public RetentionScheduler start() {
-        ticker.scheduleWithFixedDelay(this::tickSafely, config.tickSeconds(), config.tickSeconds(), TimeUnit.SECONDS);
+        ticker.every(java.time.Duration.ofSeconds(config.tickSeconds()), this::tick);
         log.info("retention: {} policies, evaluated every {} s", config.policies().size(), config.tickSeconds());
         return this;
-    }
-
-    private void tickSafely() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            log.warn("retention tick failed, next tick retries: {}", e.toString());
-        }
     }
 
     /** One evaluation of every dataset and every pool; public so tests drive time themselves. */
@@ -100,11 +86,6 @@ public final class RetentionScheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        ticker.shutdownNow();
-        try {
-            ticker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ticker.close();
     }
 }
