@@ -26,6 +26,7 @@ import java.time.Instant;
  */
 public final class LinkRoutes {
     static final String ROLLBACK_FIELD = "rollbackTarget";
+    private static final String SHOWS_LINK = "GET /api/replication/links/{id} shows the link's state";
     static final String RESOLVE_CONSENT = "resolving a divergence discards the target's own snapshots and every write"
             + " made on the target since the common base (rollback, or a full receive -F without one); it is never"
             + " done unless asked for";
@@ -40,9 +41,10 @@ public final class LinkRoutes {
 
     public Routes addTo(Routes routes) {
         return routes
-                .post("/api/replication/links/{id}/pause", this::pause)
-                .post("/api/replication/links/{id}/resume", this::resume)
-                .post("/api/replication/links/{id}/sync-now", this::syncNow)
+                .post("/api/replication/links/{id}/pause", order("pause", PauseLink::new, SHOWS_LINK))
+                .post("/api/replication/links/{id}/resume", order("resume", ResumeLink::new, SHOWS_LINK))
+                .post("/api/replication/links/{id}/sync-now", order("sync-now", SyncNow::new,
+                        "GET /api/replication/links/{id} shows why the link is stopped"))
                 .post("/api/replication/links/{id}/resolve", this::resolve);
     }
 
@@ -50,28 +52,19 @@ public final class LinkRoutes {
     public record Accepted(String link, String action, String status, String operator, String reason, String view) {
     }
 
-    private ApiResponse pause(ApiRequest request) {
-        OperatorBody body = OperatorBody.parse(request);
-        LinkId id = ZsentinelApi.linkId(request.pathParam("id"));
-        Instant at = clock.instant();
-        return send(Refusals.build(() -> new PauseLink(id, body.operator(request), body.reason(), at)), "pause",
-                "GET /api/replication/links/{id} shows the link");
+    /** The shape of pause, resume and sync-now: a link, who, why, when. */
+    @FunctionalInterface
+    private interface LinkOrder {
+        LinkOperatorCommand of(LinkId link, io.zsentinel.replication.api.Operator operator, String reason, Instant at);
     }
 
-    private ApiResponse resume(ApiRequest request) {
-        OperatorBody body = OperatorBody.parse(request);
-        LinkId id = ZsentinelApi.linkId(request.pathParam("id"));
-        Instant at = clock.instant();
-        return send(Refusals.build(() -> new ResumeLink(id, body.operator(request), body.reason(), at)), "resume",
-                "GET /api/replication/links/{id} shows the link");
-    }
-
-    private ApiResponse syncNow(ApiRequest request) {
-        OperatorBody body = OperatorBody.parse(request);
-        LinkId id = ZsentinelApi.linkId(request.pathParam("id"));
-        Instant at = clock.instant();
-        return send(Refusals.build(() -> new SyncNow(id, body.operator(request), body.reason(), at)), "sync-now",
-                "GET /api/replication/links/{id} shows why the link is stopped");
+    private io.zsentinel.projections.web.ApiHandler order(String action, LinkOrder order, String hint) {
+        return request -> {
+            OperatorBody body = OperatorBody.parse(request);
+            LinkId id = ZsentinelApi.linkId(request.pathParam("id"));
+            Instant at = clock.instant();
+            return send(Refusals.build(() -> order.of(id, body.operator(request), body.reason(), at)), action, hint);
+        };
     }
 
     private ApiResponse resolve(ApiRequest request) {
@@ -84,7 +77,7 @@ public final class LinkRoutes {
         }
         Instant at = clock.instant();
         return send(Refusals.build(() -> new ResolveDivergence(id, true, body.operator(request), body.reason(), at)), "resolve",
-                "GET /api/replication/links/{id} shows the link's state");
+                SHOWS_LINK);
     }
 
 
