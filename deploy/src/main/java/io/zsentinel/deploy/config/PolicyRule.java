@@ -13,7 +13,6 @@ import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -125,7 +124,14 @@ public record PolicyRule(String match, String server, Map<String, Integer> keep,
         }
     }
 
+    /** Compiled once per pattern: rules are matched against every dataset on every tick. */
+    private static final java.util.Map<String, Pattern> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static Pattern glob(String glob) {
+        return GLOBS.computeIfAbsent(glob, PolicyRule::compileGlob);
+    }
+
+    private static Pattern compileGlob(String glob) {
         StringBuilder regex = new StringBuilder();
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
@@ -141,10 +147,5 @@ public record PolicyRule(String match, String server, Map<String, Integer> keep,
             }
         }
         return Pattern.compile(regex.toString());
-    }
-
-    /** The first rule of {@code rules} for this dataset, if any. */
-    public static Optional<PolicyRule> firstMatch(java.util.List<PolicyRule> rules, ServerId server, DatasetName dataset) {
-        return rules.stream().filter(r -> r.matches(server, dataset)).findFirst();
     }
 }

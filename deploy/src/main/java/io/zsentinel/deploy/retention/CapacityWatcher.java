@@ -3,7 +3,6 @@ package io.zsentinel.deploy.retention;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
-import io.zsentinel.deploy.config.PolicyRule;
 import io.zsentinel.deploy.config.RetentionConfig;
 import io.zsentinel.projections.inventory.DatasetSummary;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -43,7 +42,7 @@ public final class CapacityWatcher {
     private record InFlight(DatasetId dataset, Guid guid, Instant since) {
     }
 
-    private final RetentionConfig config;
+    private final RetentionPolicies policies;
     private final SnapshotInventoryView inventory;
     private final PoolUsage usage;
     private final CommandGateway commands;
@@ -52,7 +51,7 @@ public final class CapacityWatcher {
 
     public CapacityWatcher(RetentionConfig config, SnapshotInventoryView inventory, PoolUsage usage,
                            CommandGateway commands) {
-        this.config = config;
+        this.policies = new RetentionPolicies(config);
         this.inventory = inventory;
         this.usage = usage;
         this.commands = commands;
@@ -131,6 +130,6 @@ public final class CapacityWatcher {
     }
 
     private Optional<RetentionPolicy> policy(ServerId server, DatasetName dataset) {
-        return PolicyRule.firstMatch(config.policies(), server, dataset).map(PolicyRule::policy);
+        return policies.forDataset(server, dataset);
     }
 }

@@ -2,7 +2,6 @@ package io.zsentinel.deploy.retention;
 
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
-import io.zsentinel.deploy.config.PolicyRule;
 import io.zsentinel.deploy.config.RetentionConfig;
 import io.zsentinel.projections.inventory.DatasetSummary;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -31,6 +30,7 @@ public final class RetentionScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetentionScheduler.class);
 
     private final RetentionConfig config;
+    private final RetentionPolicies policies;
     private final SnapshotInventoryView inventory;
     private final CommandGateway commands;
     private final CapacityWatcher capacity;
@@ -42,6 +42,7 @@ public final class RetentionScheduler implements AutoCloseable {
     public RetentionScheduler(RetentionConfig config, SnapshotInventoryView inventory, CommandGateway commands,
                               CapacityWatcher capacity, Clock clock) {
         this.config = config;
+        this.policies = new RetentionPolicies(config);
         this.inventory = inventory;
         this.commands = commands;
         this.capacity = capacity;
@@ -81,7 +82,7 @@ public final class RetentionScheduler implements AutoCloseable {
     }
 
     Optional<RetentionPolicy> policyFor(ServerId server, DatasetName dataset) {
-        return PolicyRule.firstMatch(config.policies(), server, dataset).map(PolicyRule::policy);
+        return policies.forDataset(server, dataset);
     }
 
     @Override
