@@ -4,11 +4,21 @@ import io.zsentinel.core.values.DatasetName;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
-/** A filesystem or volume; {@code mountpoint} is empty for volumes and for "none"/"legacy". */
+/**
+ * A filesystem or volume; {@code mountpoint} is empty for volumes and for "none"/"legacy";
+ * {@code written}: bytes written since its newest snapshot (OpenZFS' {@code written}), empty where this
+ * zfs has no such property (zfs-fuse).
+ */
 public record DatasetEntry(DatasetName name, DatasetType type, long used, long available,
-                           Optional<String> mountpoint) {
+                           Optional<String> mountpoint, OptionalLong written) {
+    public DatasetEntry(DatasetName name, DatasetType type, long used, long available, Optional<String> mountpoint) {
+        this(name, type, used, available, mountpoint, OptionalLong.empty());
+    }
+
     public DatasetEntry {
+        Objects.requireNonNull(written, "written");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(mountpoint, "mountpoint");

@@ -6,25 +6,42 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Filesystem/volume listings, from OpenZFS' {@code zfs list -H -p} or from the {@code zfs get -H -p} table. */
 public final class DatasetListParser {
     public static final String PROPERTIES = "type,used,available,mountpoint";
+    /** With OpenZFS' {@code written} (bytes since the newest snapshot) as a sixth column. */
+    public static final String PROPERTIES_WITH_WRITTEN = PROPERTIES + ",written";
 
     private DatasetListParser() {
     }
 
-    /** {@code zfs list -H -p -t filesystem,volume -o name,type,used,available,mountpoint}. */
+    /** {@code zfs list -H -p -t filesystem,volume -o name,type,used,available,mountpoint[,written]}. */
     public static List<DatasetEntry> parseList(String stdout) {
         List<DatasetEntry> entries = new ArrayList<>();
         for (String line : PropertyTable.lines(stdout)) {
-            String[] f = line.split("\t", 5);
-            if (f.length != 5) {
-                throw new ZfsOutputFormatException("zfs list", line, "expected 5 tab-separated fields, got " + f.length);
+            String[] f = line.split("\t", -1);
+            if (f.length != 5 && f.length != 6) {
+                throw new ZfsOutputFormatException("zfs list", line, "expected 5 or 6 tab-separated fields, got "
+                        + f.length);
             }
-            entries.add(entry(line, f[0], f[1], f[2], f[3], Optional.of(f[4])));
+            DatasetEntry entry = entry(line, f[0], f[1], f[2], f[3], Optional.of(f[4]));
+            entries.add(f.length == 5 ? entry : withWritten(entry, line, f[5]));
         }
         return entries;
+    }
+
+    private static DatasetEntry withWritten(DatasetEntry entry, String line, String written) {
+        if (written.equals("-")) {
+            return entry;
+        }
+        try {
+            return new DatasetEntry(entry.name(), entry.type(), entry.used(), entry.available(), entry.mountpoint(),
+                    OptionalLong.of(Long.parseLong(written)));
+        } catch (NumberFormatException e) {
+            throw new ZfsOutputFormatException("dataset listing", line, e);
+        }
     }
 
     /** {@code zfs get -H -p -o name,property,value type,used,available,mountpoint}: snapshots dropped. */

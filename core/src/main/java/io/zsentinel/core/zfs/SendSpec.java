@@ -1,5 +1,6 @@
 package io.zsentinel.core.zfs;
 
+import io.zsentinel.core.values.BookmarkName;
 import io.zsentinel.core.values.SnapshotName;
 
 import java.util.ArrayList;
@@ -8,15 +9,26 @@ import java.util.Objects;
 
 /**
  * What {@code zfs send} streams: {@code snapshot} in full, or incrementally from {@code from}
- * ({@code -i}; with every snapshot in between when {@code intermediates}, {@code -I}), with the
- * dataset's properties when {@code properties} ({@code -p}); or, when {@code resumeToken} is set, the
- * rest of an interrupted stream ({@code send -t}, OpenZFS only).
+ * ({@code -i}; with every snapshot in between when {@code intermediates}, {@code -I}), or from the
+ * bookmark {@code fromBookmark} ({@code -i dataset#bookmark}, OpenZFS: a bookmark cannot be {@code -I}'s
+ * source), with the dataset's properties when {@code properties} ({@code -p}); or, when
+ * {@code resumeToken} is set, the rest of an interrupted stream ({@code send -t}, OpenZFS only).
  */
 public record SendSpec(SnapshotName snapshot, SnapshotName from, boolean intermediates, boolean properties,
-                       String resumeToken) {
+                       String resumeToken, BookmarkName fromBookmark) {
+    public SendSpec(SnapshotName snapshot, SnapshotName from, boolean intermediates, boolean properties,
+                    String resumeToken) {
+        this(snapshot, from, intermediates, properties, resumeToken, null);
+    }
+
     public SendSpec {
         if (resumeToken == null) {
             Objects.requireNonNull(snapshot, "snapshot");
+            if (fromBookmark != null && (from != null || intermediates
+                    || !fromBookmark.dataset().equals(snapshot.dataset()))) {
+                throw new IllegalArgumentException("a stream from bookmark " + fromBookmark + " to " + snapshot
+                        + " has no other source and no intermediates (-I), and is of one dataset");
+            }
             if (from != null && !from.dataset().equals(snapshot.dataset())) {
                 throw new IllegalArgumentException("incremental source " + from + " and " + snapshot
                         + " are snapshots of different datasets");
@@ -42,6 +54,11 @@ public record SendSpec(SnapshotName snapshot, SnapshotName from, boolean interme
         return new SendSpec(to, from, true, false, null);
     }
 
+    /** {@code -i dataset#bookmark}: from a snapshot's bookmark, the snapshot itself may be gone. */
+    public static SendSpec fromBookmark(BookmarkName from, SnapshotName to) {
+        return new SendSpec(to, null, false, false, null, Objects.requireNonNull(from, "from"));
+    }
+
     /** The rest of an interrupted stream; {@code snapshot} names what it ends in, for reports only. */
     public static SendSpec resume(String token, SnapshotName snapshot) {
         return new SendSpec(snapshot, null, false, false, Objects.requireNonNull(token, "token"));
@@ -49,11 +66,11 @@ public record SendSpec(SnapshotName snapshot, SnapshotName from, boolean interme
 
     /** {@code -p}: also send the dataset's properties (so the target gets e.g. its user properties). */
     public SendSpec withProperties() {
-        return new SendSpec(snapshot, from, intermediates, true, resumeToken);
+        return new SendSpec(snapshot, from, intermediates, true, resumeToken, fromBookmark);
     }
 
     public boolean incremental() {
-        return from != null;
+        return from != null || fromBookmark != null;
     }
 
     /** The argument list, program name first ({@code zfs}); names are separate arguments, never shell text. */
@@ -69,6 +86,9 @@ public record SendSpec(SnapshotName snapshot, SnapshotName from, boolean interme
         if (from != null) {
             argv.add(intermediates ? "-I" : "-i");
             argv.add(from.full());
+        } else if (fromBookmark != null) {
+            argv.add("-i");
+            argv.add(fromBookmark.full());
         }
         argv.add(snapshot.full());
         return List.copyOf(argv);

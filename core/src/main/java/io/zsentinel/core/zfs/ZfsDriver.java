@@ -1,5 +1,7 @@
 package io.zsentinel.core.zfs;
 
+import io.zsentinel.core.messages.facts.BookmarkInfo;
+import io.zsentinel.core.values.BookmarkName;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.SnapshotName;
@@ -72,11 +74,36 @@ public final class ZfsDriver {
     /** {@code root} and every filesystem and volume below it. One process. */
     public List<DatasetEntry> listDatasets(DatasetName root) {
         if (features.parsableList()) {
+            String properties = features.written() ? DatasetListParser.PROPERTIES_WITH_WRITTEN : DatasetListParser.PROPERTIES;
             return DatasetListParser.parseList(run("list datasets of", root.value(), List.of("zfs", "list", "-H", "-p",
-                    "-t", "filesystem,volume", "-o", "name," + DatasetListParser.PROPERTIES, "-r", root.value())).stdout());
+                    "-t", "filesystem,volume", "-o", "name," + properties, "-r", root.value())).stdout());
         }
         return DatasetListParser.parsePropertyTable(run("list datasets of", root.value(), List.of("zfs", "get", "-H",
                 "-p", "-r", "-o", "name,property,value", DatasetListParser.PROPERTIES, root.value())).stdout());
+    }
+
+    /** Every bookmark at or below {@code root} (one process); none where this zfs has no bookmarks. */
+    public List<BookmarkInfo> listBookmarks(DatasetName root) {
+        if (!features.bookmarks()) {
+            return List.of();
+        }
+        return BookmarkListParser.parseList(run("list bookmarks of", root.value(), List.of("zfs", "list", "-H", "-p",
+                "-t", "bookmark", "-o", "name," + BookmarkListParser.PROPERTIES, "-r", root.value())).stdout());
+    }
+
+    /** {@code zfs bookmark snapshot bookmark}: keeps the snapshot's position after it is destroyed. */
+    public void createBookmark(SnapshotName snapshot, BookmarkName bookmark) {
+        if (!snapshot.dataset().equals(bookmark.dataset())) {
+            throw new IllegalArgumentException("bookmark " + bookmark + " must be of the dataset of " + snapshot);
+        }
+        List<String> command = List.of("zfs", "bookmark", snapshot.full(), bookmark.full());
+        requireFeature(features.bookmarks(), "bookmark", snapshot, command);
+        run("bookmark", snapshot.full(), command);
+    }
+
+    /** Destroys a bookmark; the snapshot's data is not touched (bookmarks hold none). */
+    public void destroyBookmark(BookmarkName bookmark) {
+        run("destroy bookmark", bookmark.full(), List.of("zfs", "destroy", bookmark.full()));
     }
 
     /** Takes the snapshot and reads it back (two processes). */
@@ -372,8 +399,17 @@ public final class ZfsDriver {
 
     /** The snapshot's guid as this host's zfs reports it ({@code zfs get -H -p -o value guid}). */
     public io.zsentinel.core.values.Guid snapshotGuid(SnapshotName snapshot) {
-        String value = run("read the guid of", snapshot.full(),
-                List.of("zfs", "get", "-H", "-p", "-o", "value", "guid", snapshot.full())).stdout().strip();
+        return guid(snapshot.full());
+    }
+
+    /** The guid of the snapshot the bookmark was made from. */
+    public io.zsentinel.core.values.Guid bookmarkGuid(BookmarkName bookmark) {
+        return guid(bookmark.full());
+    }
+
+    private io.zsentinel.core.values.Guid guid(String name) {
+        String value = run("read the guid of", name,
+                List.of("zfs", "get", "-H", "-p", "-o", "value", "guid", name)).stdout().strip();
         try {
             return io.zsentinel.core.values.Guid.parse(value);
         } catch (IllegalArgumentException e) {

@@ -2,6 +2,8 @@ package io.zsentinel.core.messages;
 
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.messages.facts.BookmarkInfo;
+import io.zsentinel.core.values.BookmarkName;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
@@ -72,5 +74,20 @@ class EnvelopeCodecTest {
         SnapshotInventoryReported payload = (SnapshotInventoryReported) codec.decode(old).payload();
         assertEquals(0, payload.snapshots().get(0).userRefs());
         assertEquals(new Guid(7), payload.snapshots().get(0).guid());
+        assertEquals(List.of(), payload.bookmarks(), "bookmarks came later: none");
+        assertEquals(null, payload.writtenBytes(), "written came later: unknown, not 0");
+    }
+
+    @Test
+    void bookmarksAndWrittenTravelWithTheInventory() {
+        DatasetName ds = DatasetName.of("primary/vm1");
+        SnapshotInventoryReported r = new SnapshotInventoryReported(ServerId.of("primary"), ds, List.of(), at,
+                List.of(new BookmarkInfo(new BookmarkName(ds, "zsentinel-cursor-0a1b2c3d4e5f-7"), new Guid(7), 3, at)),
+                4096L);
+        String json = codec.encode(codec.wrap(r, "primary", at));
+        assertTrue(json.contains("\"name\":\"primary/vm1#zsentinel-cursor-0a1b2c3d4e5f-7\""), json);
+        assertEquals(r, codec.decode(json).payload());
+        String hostile = json.replace("#zsentinel-cursor", "#$(reboot)");
+        assertThrows(MalformedMessageException.class, () -> codec.decode(hostile));
     }
 }

@@ -92,7 +92,7 @@ class ZfsDriverCommandsTest {
     @Test
     void unsupportedHoldsFailWithoutRunningAnything() {
         ScriptedRunner runner = new ScriptedRunner(c -> ok(c, ""));
-        ZfsFeatures none = new ZfsFeatures(false, false, false, false, false, false, false, false, false);
+        ZfsFeatures none = new ZfsFeatures(false, false, false, false, false, false, false, false, false, false);
         ZfsDriver zfs = new ZfsDriver(runner, none);
         SnapshotName snap = SnapshotName.parse("tank@a");
         assertEquals(ZfsErrorKind.UNSUPPORTED, assertThrows(ZfsException.class, () -> zfs.hold("t", snap)).kind());
@@ -127,8 +127,9 @@ class ZfsDriverCommandsTest {
                 ? ok(c, mountpoint + "\n")
                 : ok(c, "-\n"));
         assertEquals(ZfsFeatures.OPENZFS_2_2, ZfsFeatures.detect(runner, PoolName.of("tank"), Duration.ofSeconds(5)));
-        assertEquals(9, runner.commands.size());
+        assertEquals(10, runner.commands.size());
         assertEquals(List.of("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", "tank"), runner.commands.get(8));
+        assertEquals(List.of("zfs", "get", "-H", "-o", "value", "written", "tank"), runner.commands.get(9));
     }
 
     @Test

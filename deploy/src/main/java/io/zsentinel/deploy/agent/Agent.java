@@ -12,7 +12,6 @@ import io.zsentinel.core.messages.Message;
 import io.zsentinel.core.messages.agentcommands.AgentCommand;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
-import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
 import io.zsentinel.core.messages.facts.TransferProgressed;
 import io.zsentinel.core.values.DatasetName;
@@ -60,7 +59,7 @@ public final class Agent implements AutoCloseable {
     private final TransferExecutor transfers;
     private final ScheduledExecutorService scheduler;
     /** Last inventory the broker acknowledged, per dataset: only changes are sent again. */
-    private final Map<DatasetName, List<SnapshotInfo>> published = new HashMap<>();
+    private final Map<DatasetName, InventoryScanner.DatasetInventory> published = new HashMap<>();
     private final Map<PoolName, String> poolErrors = new HashMap<>();
     private TopicConsumerLoop commandLoop;
 
@@ -137,7 +136,7 @@ public final class Agent implements AutoCloseable {
         }
         for (PoolName pool : poolProbe.importedPools(config.pools())) {
             try {
-                scanner.scan(pool).forEach(this::publishIfChanged);
+                scanner.scanAll(pool).forEach(this::publishIfChanged);
                 if (poolErrors.remove(pool) != null) {
                     log.info("inventory of pool {} on {} readable again", pool, server);
                 }
@@ -149,12 +148,19 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void publishIfChanged(DatasetName dataset, List<SnapshotInfo> snapshots) {
-        if (snapshots.equals(published.get(dataset))) {
+    /**
+     * Reports a dataset when its snapshots or bookmarks changed, or its written bytes went from none to some
+     * (or back): only that matters to replication, and a busy dataset's growing count must not cost a report
+     * per scan.
+     */
+    private void publishIfChanged(DatasetName dataset, InventoryScanner.DatasetInventory inventory) {
+        InventoryScanner.DatasetInventory seen = inventory.withWrittenAsFlag();
+        if (seen.equals(published.get(dataset))) {
             return;
         }
-        publish(new SnapshotInventoryReported(server, dataset, snapshots, clock.instant()));
-        published.put(dataset, snapshots);
+        publish(new SnapshotInventoryReported(server, dataset, inventory.snapshots(), clock.instant(),
+                inventory.bookmarks(), inventory.writtenBytes()));
+        published.put(dataset, seen);
     }
 
     private void publish(AgentFact fact) {

@@ -6,12 +6,16 @@ import io.zsentinel.core.kafka.TopicConsumerLoop;
 import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.messages.CoreMessages;
 import io.zsentinel.core.messages.EnvelopeCodec;
+import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
+import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.replication.BaseProtection;
+import io.zsentinel.deploy.replication.InventoryExtras;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
 import io.zsentinel.deploy.retention.CapacityWatcher;
@@ -124,6 +128,7 @@ public final class Controller implements AutoCloseable {
         axon.start();
 
         PoolUsage usage = new PoolUsage(clock);
+        InventoryExtras extras = new InventoryExtras();
         AgentEventHandler handler = new AgentEventHandler(new EnvelopeCodec(CoreMessages.types()),
                 new FactRouter(new LiveFacts() {
                     @Override
@@ -140,6 +145,19 @@ public final class Controller implements AutoCloseable {
                     public void snapshotDestroyed(ServerId server, Guid guid) {
                         usage.destroyed(server, guid);
                     }
+
+                    @Override
+                    public void commandRejected(CommandRejected rejected) {
+                        if (rejected.commandType().equals(DestroySnapshot.class.getSimpleName())
+                                && rejected.dataset() != null) {
+                            usage.destroyRefused(rejected.server(), rejected.dataset().pool());
+                        }
+                    }
+
+                    @Override
+                    public void inventoryReported(SnapshotInventoryReported report) {
+                        extras.reported(report);
+                    }
                 }), axon.commandGateway());
         this.agentEvents = TopicConsumerLoop.builder("controller-agent-events")
                 .consumerProperties(KafkaSettings.consumer(bootstrap, topics.groupId("controller")))
@@ -147,7 +165,7 @@ public final class Controller implements AutoCloseable {
                 .handler(handler::handle)
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
-        this.replication = new LinkScheduler(config.replication(), inventory, axon.commandGateway(), clock).start();
+        this.replication = new LinkScheduler(config.replication(), inventory, extras, axon.commandGateway(), clock).start();
         trigger.startWith(replication);
         this.retention = new RetentionScheduler(config.retention(), inventory, axon.commandGateway(),
                 new CapacityWatcher(config.retention(), inventory, usage, axon.commandGateway()), clock).start();

@@ -59,6 +59,7 @@ public final class FactRouter {
             return List.of(new RecordHeartbeat(h.server(), h.epoch(), h.at()));
         }
         if (fact instanceof SnapshotInventoryReported r) {
+            live.inventoryReported(r);
             return List.of(new ReconcileInventory(new DatasetId(r.server(), r.dataset()), r.snapshots(), r.at(),
                     envelope.messageId()));
         }
@@ -93,6 +94,7 @@ public final class FactRouter {
                     c.commandId(), c.commandType(), true, c.detail(), envelope.occurredAt()));
         }
         if (fact instanceof CommandRejected r) {
+            live.commandRejected(r);
             log.warn("server {} rejected command {} ({}): {}", r.server(), r.commandId(), r.commandType(), r.reason());
             return r.dataset() == null ? List.of() : List.of(new RecordCommandOutcome(new DatasetId(r.server(), r.dataset()),
                     r.commandId(), r.commandType(), false, r.reason(), envelope.occurredAt()));

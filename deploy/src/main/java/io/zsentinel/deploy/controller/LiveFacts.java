@@ -1,6 +1,8 @@
 package io.zsentinel.deploy.controller;
 
+import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 
@@ -18,4 +20,10 @@ public interface LiveFacts {
     void poolReported(PoolHealthReported report);
 
     void snapshotDestroyed(ServerId server, Guid guid);
+
+    /** The agent refused or failed a command. */
+    void commandRejected(CommandRejected rejected);
+
+    /** A dataset's inventory report, for what it says beyond snapshots (bookmarks, written). */
+    void inventoryReported(SnapshotInventoryReported report);
 }

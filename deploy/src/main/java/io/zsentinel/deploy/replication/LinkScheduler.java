@@ -39,15 +39,18 @@ public final class LinkScheduler implements AutoCloseable {
 
     private final ReplicationConfig config;
     private final SnapshotInventoryView inventory;
+    private final InventoryExtras extras;
     private final CommandGateway commands;
     private final Clock clock;
     private final Set<LinkId> established = new HashSet<>();
     private final Map<LinkId, String> failing = new HashMap<>();
     private final Ticker ticker = new Ticker("replication-ticker");
 
-    public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, CommandGateway commands, Clock clock) {
+    public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, InventoryExtras extras,
+                         CommandGateway commands, Clock clock) {
         this.config = config;
         this.inventory = inventory;
+        this.extras = extras;
         this.commands = commands;
         this.clock = clock;
     }
@@ -95,7 +98,8 @@ public final class LinkScheduler implements AutoCloseable {
             if (justRecorded != null && source.stream().noneMatch(s -> s.guid().equals(justRecorded.guid()))) {
                 source.add(justRecorded);
             }
-            commands.sendAndWait(new PlanReplication(link, source, snapshots(link.target()), false, now));
+            commands.sendAndWait(new PlanReplication(link, source, snapshots(link.target()),
+                    extras.writtenSeenAt(link.target()), now, extras.bookmarks(link.source())));
             commands.sendAndWait(new CheckStall(link, now));
             if (failing.remove(link) != null) {
                 log.info("planning of link {} works again", link);

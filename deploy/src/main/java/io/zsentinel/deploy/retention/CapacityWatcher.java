@@ -39,7 +39,7 @@ public final class CapacityWatcher {
     /** Offers per pool and tick: enough to step over protected snapshots, bounded so a tick stays cheap. */
     static final int MAX_OFFERS_PER_TICK = 20;
 
-    private record InFlight(DatasetId dataset, Guid guid, Instant since) {
+    private record InFlight(DatasetId dataset, Guid guid, Instant since, long position) {
     }
 
     private final RetentionPolicies policies;
@@ -81,6 +81,12 @@ public final class CapacityWatcher {
         if (f == null) {
             return false;
         }
+        if (usage.destroyRefusedSince(report.server(), report.pool(), f.position())) {
+            // e.g. held after the inventory it was chosen from: the agent's next report shows why; offer again
+            inFlight.remove(pool);
+            log.info("the agent refused to prune {} on {}; choosing again", f.dataset(), report.server());
+            return false;
+        }
         if (usage.reportedAfterDestroy(report.server(), report.pool(), f.guid())
                 || f.since().plus(GIVE_UP_AFTER).isBefore(now)) {
             inFlight.remove(pool);
@@ -101,12 +107,13 @@ public final class CapacityWatcher {
         }
         candidates.sort(Comparator.comparingLong(SnapshotRow::createtxg));
         List<String> refusals = new ArrayList<>();
+        long position = usage.position();
         for (SnapshotRow s : candidates.subList(0, Math.min(MAX_OFFERS_PER_TICK, candidates.size()))) {
             DatasetId id = new DatasetId(s.server(), s.dataset());
             PruneDecision decision = commands.sendAndWait(new PruneForCapacity(id, Guid.parse(s.guid()),
                     report.capacityPercent(), now));
             if (decision != null && decision.accepted()) {
-                inFlight.put(pool, new InFlight(id, Guid.parse(s.guid()), now));
+                inFlight.put(pool, new InFlight(id, Guid.parse(s.guid()), now, position));
                 stuck.remove(pool);
                 log.info("pruning {} on {} to free space: {}", s.name(), s.server(), decision.reason());
                 return;

@@ -26,6 +26,7 @@ public final class PoolUsage {
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Report> latest = new ConcurrentHashMap<>();
     private final Map<String, Long> destroyed = new ConcurrentHashMap<>();
+    private final Map<String, Long> refusedDestroys = new ConcurrentHashMap<>();
 
     public PoolUsage(Clock clock) {
         this.clock = clock;
@@ -49,6 +50,24 @@ public final class PoolUsage {
         Long destroyedAt = destroyed.get(server + "/" + guid);
         Report report = latest.get(server + "/" + pool);
         return destroyedAt != null && report != null && report.sequence() > destroyedAt;
+    }
+
+    /**
+     * The agent refused a destroy on {@code pool} (a hold placed after the inventory the prune was chosen
+     * from, a busy snapshot): no destroy fact will come for it.
+     */
+    public void destroyRefused(ServerId server, PoolName pool) {
+        refusedDestroys.put(server + "/" + pool, sequence.incrementAndGet());
+    }
+
+    /** The current position in the order of arrival, to compare later facts with. */
+    public long position() {
+        return sequence.get();
+    }
+
+    /** True when a destroy on {@code pool} was refused after {@code position}. */
+    public boolean destroyRefusedSince(ServerId server, PoolName pool, long position) {
+        return refusedDestroys.getOrDefault(server + "/" + pool, 0L) > position;
     }
 
     /** Forgets a destroy once it has been acted on (keeps the map small). */

@@ -5,6 +5,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.TransferCompleted;
 import io.zsentinel.core.messages.facts.TransferFailed;
 import io.zsentinel.core.messages.facts.TransferProgressed;
 import io.zsentinel.core.values.ServerId;
@@ -61,6 +62,7 @@ public final class TransferExecutor implements AutoCloseable {
     private final Retry retry;
     private final boolean mbufferInstalled = onPath("mbuffer");
     private final SendProgress progress;
+    private final CursorBookmarks cursors;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "transfer");
         t.setDaemon(true);
@@ -102,6 +104,7 @@ public final class TransferExecutor implements AutoCloseable {
         }
         this.server = server;
         this.source = source;
+        this.cursors = new CursorBookmarks(source);
         this.binaries = binaries;
         this.targets = Map.copyOf(targets);
         this.settings = settings;
@@ -183,6 +186,9 @@ public final class TransferExecutor implements AutoCloseable {
             breakers.released(c.targetServer());
         } else {
             breakers.succeeded(c.targetServer(), took);
+        }
+        if (outcome.fact() instanceof TransferCompleted done) {
+            cursors.advance(c.link(), c.to(), done.snapshotGuid());
         }
         synchronized (this) {
             runningByTarget.remove(key(c), c.transferId());

@@ -3,6 +3,7 @@ package io.zsentinel.deploy.transfer;
 import io.github.resilience4j.retry.Retry;
 import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.BookmarkInfo;
 import io.zsentinel.core.messages.facts.TransferCompleted;
 import io.zsentinel.core.messages.facts.TransferFailed;
 import io.zsentinel.core.values.Guid;
@@ -187,6 +188,9 @@ final class TransferRun {
         if (command.from() == null) {
             return SendSpec.full(command.to());
         }
+        if (command.fromBookmark()) {
+            return SendSpec.fromBookmark(command.bookmark(), command.to());
+        }
         return command.intermediates() ? SendSpec.withIntermediates(command.from(), command.to())
                 : SendSpec.incremental(command.from(), command.to());
     }
@@ -288,7 +292,8 @@ final class TransferRun {
             // changed since; the rule (newest target snapshot must be the source's) is checked here for every zfs
             List<SnapshotEntry> there = withRetry(() -> target.listSnapshots(command.targetDataset())).stream()
                     .filter(e -> e.name().dataset().equals(command.targetDataset())).toList();
-            Guid base = withRetry(() -> source.snapshotGuid(command.from()));
+            Guid base = withRetry(() -> command.fromBookmark() ? source.bookmarkGuid(command.bookmark())
+                    : source.snapshotGuid(command.from()));
             SnapshotEntry newest = there.isEmpty() ? null : there.get(there.size() - 1);
             if (newest != null && !newest.guid().equals(base) && sourceHasNewer(newest.guid(), base)) {
                 // The target is ahead of this plan (the controller planned on an inventory older than the
@@ -533,7 +538,9 @@ final class TransferRun {
         List<SnapshotEntry> here = withRetry(() -> source.listSnapshots(command.to().dataset())).stream()
                 .filter(e -> e.name().dataset().equals(command.to().dataset())).toList();
         long baseTxg = here.stream().filter(e -> e.guid().equals(base)).mapToLong(SnapshotEntry::createtxg).findFirst()
-                .orElse(Long.MAX_VALUE);
+                .orElseGet(() -> withRetry(() -> source.listBookmarks(command.to().dataset())).stream()
+                        .filter(b -> b.guid().equals(base)).mapToLong(BookmarkInfo::createtxg).findFirst()
+                        .orElse(Long.MAX_VALUE));
         return here.stream().anyMatch(e -> e.guid().equals(guid) && e.createtxg() > baseTxg);
     }
 

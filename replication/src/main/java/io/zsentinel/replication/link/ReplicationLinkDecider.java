@@ -255,8 +255,8 @@ public final class ReplicationLinkDecider {
         if (state.paused() || state.diverged() || state.inFlight() != null) {
             return wasBehind;
         }
-        ReplicationPlan plan = ReplicationPlanner.plan(c.sourceSnapshots(), c.targetSnapshots(),
-                ReplicationPlanner.Options.targetWritten(c.targetWritten()));
+        ReplicationPlan plan = ReplicationPlanner.plan(c.sourceSnapshots(), c.sourceBookmarks(), c.targetSnapshots(),
+                ReplicationPlanner.Options.targetWritten(writtenSinceLastSuccess(state, c)));
         if (plan instanceof ReplicationPlan.NothingToSend) {
             return wasBehind;
         }
@@ -290,18 +290,37 @@ public final class ReplicationLinkDecider {
             scheduleIfDue(state, c, null, SnapshotRef.of(p.snapshot()), false, rollback, events);
         } else if (plan instanceof ReplicationPlan.Incremental p) {
             scheduleIfDue(state, c, SnapshotRef.of(p.from()), SnapshotRef.of(p.to()), p.intermediates(), rollback, events);
+        } else if (plan instanceof ReplicationPlan.IncrementalFromBookmark p) {
+            SnapshotRef mark = new SnapshotRef(p.from().name().dataset().snapshot(p.from().name().shortName()),
+                    p.from().guid(), p.from().created());
+            scheduleIfDue(state, c, mark, SnapshotRef.of(p.to()), false, rollback, true, events);
         }
         return true;
     }
 
+    /**
+     * The target's agent saw it written to after the last success: a report from before it (the stream
+     * that followed, or an operator's rollback, made it clean) is stale, not a divergence.
+     */
+    private static boolean writtenSinceLastSuccess(ReplicationLinkState state, PlanReplication c) {
+        Instant seen = c.targetWrittenSeenAt();
+        return seen != null && (state.lastSuccessAt() == null || seen.isAfter(state.lastSuccessAt()));
+    }
+
     private static void scheduleIfDue(ReplicationLinkState state, PlanReplication c, SnapshotRef from, SnapshotRef to,
                                       boolean intermediates, boolean rollbackTarget, List<LinkEvent> events) {
+        scheduleIfDue(state, c, from, to, intermediates, rollbackTarget, false, events);
+    }
+
+    private static void scheduleIfDue(ReplicationLinkState state, PlanReplication c, SnapshotRef from, SnapshotRef to,
+                                      boolean intermediates, boolean rollbackTarget, boolean fromBookmark,
+                                      List<LinkEvent> events) {
         if (!due(state, c.now())) {
             return;
         }
         ResumePoint resume = state.failures().resume();
         String token = null;
-        if (resume != null && sameGuid(resume.from(), from)
+        if (resume != null && !fromBookmark && sameGuid(resume.from(), from)
                 && c.sourceSnapshots().stream().anyMatch(s -> s.guid().equals(resume.to().guid()))) {
             // the target keeps the partial stream: resume it rather than start a newer one from scratch
             to = resume.to();
@@ -310,7 +329,7 @@ public final class ReplicationLinkDecider {
         }
         int attempt = state.failures().consecutive() + 1;
         events.add(new ReplicationScheduled(c.linkId(), transferId(state, from, to, attempt), from, to, intermediates,
-                token, rollbackTarget, attempt, c.now()));
+                token, rollbackTarget, attempt, c.now(), fromBookmark));
     }
 
     /**

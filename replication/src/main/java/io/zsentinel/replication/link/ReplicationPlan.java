@@ -1,5 +1,6 @@
 package io.zsentinel.replication.link;
 
+import io.zsentinel.core.messages.facts.BookmarkInfo;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 
 import java.util.List;
@@ -29,6 +30,18 @@ public sealed interface ReplicationPlan {
     /** Send {@code from} (the common base) → {@code to}; {@code intermediates}: with the snapshots between ({@code -I}). */
     record Incremental(SnapshotInfo from, SnapshotInfo to, boolean intermediates) implements ReplicationPlan {
         public Incremental {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+        }
+    }
+
+    /**
+     * Send {@code from}, the source's bookmark of the newest common snapshot (the snapshot itself is gone
+     * from the source), → {@code to} with {@code -i}: a bookmark cannot be the source of {@code -I}, so
+     * {@code to} is the oldest source snapshot after it when the target should keep intermediates.
+     */
+    record IncrementalFromBookmark(BookmarkInfo from, SnapshotInfo to) implements ReplicationPlan {
+        public IncrementalFromBookmark {
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
         }

@@ -1,5 +1,6 @@
 package io.zsentinel.replication.link;
 
+import io.zsentinel.core.messages.facts.BookmarkInfo;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.Guid;
 
@@ -37,6 +38,16 @@ public final class ReplicationPlanner {
     }
 
     public static ReplicationPlan plan(List<SnapshotInfo> source, List<SnapshotInfo> target, Options options) {
+        return plan(source, List.of(), target, options);
+    }
+
+    /**
+     * As {@link #plan(List, List, Options)}, with the source's bookmarks (OpenZFS) as further candidates
+     * for the common base: a bookmark whose guid the target holds, newer than every common snapshot, is
+     * where the next stream starts ({@code -i dataset#bookmark}) after retention destroyed that snapshot.
+     */
+    public static ReplicationPlan plan(List<SnapshotInfo> source, List<BookmarkInfo> sourceBookmarks,
+                                       List<SnapshotInfo> target, Options options) {
         List<SnapshotInfo> src = source.stream().sorted(BY_TXG).toList();
         List<SnapshotInfo> tgt = target.stream().sorted(BY_TXG).toList();
         if (src.isEmpty()) {
@@ -44,7 +55,12 @@ public final class ReplicationPlanner {
         }
         SnapshotInfo newest = src.get(src.size() - 1);
         Optional<SnapshotInfo> base = commonBase(src, tgt);
-        if (base.isEmpty()) {
+        Set<Guid> onTarget = guids(tgt);
+        Optional<BookmarkInfo> mark = sourceBookmarks.stream()
+                .filter(b -> onTarget.contains(b.guid()))
+                .filter(b -> base.isEmpty() || b.createtxg() > base.get().createtxg())
+                .max(Comparator.comparingLong(BookmarkInfo::createtxg));
+        if (base.isEmpty() && mark.isEmpty()) {
             if (tgt.isEmpty()) {
                 return new ReplicationPlan.FullSend(newest);
             }
@@ -52,19 +68,31 @@ public final class ReplicationPlanner {
                     + " snapshot(s) but none in common with the source (by guid): it holds other data,"
                     + " or the source was re-created", null, tgt);
         }
-        SnapshotInfo common = base.get();
+        Guid baseGuid = mark.map(BookmarkInfo::guid).orElseGet(() -> base.get().guid());
+        String baseName = mark.map(b -> b.name().full()).orElseGet(() -> base.get().name().full());
         Set<Guid> sourceGuids = guids(src);
-        long baseTxgOnTarget = tgt.stream().filter(t -> t.guid().equals(common.guid())).findFirst()
+        long baseTxgOnTarget = tgt.stream().filter(t -> t.guid().equals(baseGuid)).findFirst()
                 .orElseThrow().createtxg();
         List<SnapshotInfo> targetOnly = tgt.stream()
                 .filter(t -> t.createtxg() > baseTxgOnTarget && !sourceGuids.contains(t.guid())).toList();
+        SnapshotInfo common = base.orElse(null);
         if (!targetOnly.isEmpty()) {
             return new ReplicationPlan.Diverged("the target has " + targetOnly.size()
-                    + " snapshot(s) newer than the common base " + common.name() + " that the source lacks",
-                    common, targetOnly);
+                    + " snapshot(s) newer than the common base " + baseName + " that the source lacks",
+                    mark.isPresent() ? null : common, targetOnly);
         }
         if (options.targetWritten()) {
-            return new ReplicationPlan.Diverged("the target was written to since its newest snapshot", common, List.of());
+            return new ReplicationPlan.Diverged("the target was written to since its newest snapshot",
+                    mark.isPresent() ? null : common, List.of());
+        }
+        if (mark.isPresent()) {
+            long markTxg = mark.get().createtxg();
+            List<SnapshotInfo> after = src.stream().filter(s -> s.createtxg() > markTxg).toList();
+            if (after.isEmpty()) {
+                return new ReplicationPlan.NothingToSend(); // the target has all the source still has
+            }
+            return new ReplicationPlan.IncrementalFromBookmark(mark.get(),
+                    options.intermediates() ? after.get(0) : after.get(after.size() - 1));
         }
         if (common.guid().equals(newest.guid())) {
             return new ReplicationPlan.UpToDate(common);

@@ -1,5 +1,6 @@
 package io.zsentinel.core.messages.agentcommands;
 
+import io.zsentinel.core.values.BookmarkName;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.SnapshotName;
@@ -14,12 +15,20 @@ import java.util.UUID;
  * {@code transferId} identifies the attempt: the agent runs one transfer per id at most once.
  * Never a forced receive, except with {@code rollbackTarget}, which only an operator's resolution of a
  * diverged link sets. {@code link} is the controller's name for the replication link, echoed in the
- * transfer facts so it knows which link they are about.
+ * transfer facts so it knows which link they are about. {@code fromBookmark}: {@code from} names a bookmark
+ * ({@code dataset#shortName}, OpenZFS), not a snapshot: the stream is {@code -i} from it.
  */
 public record StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
                             SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
                             String resumeToken, long bandwidthLimitBytesPerSecond, boolean rollbackTarget,
-                            String link) implements SnapshotCommand {
+                            String link, boolean fromBookmark) implements SnapshotCommand {
+    public StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
+                         SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
+                         String resumeToken, long bandwidthLimitBytesPerSecond, boolean rollbackTarget, String link) {
+        this(commandId, server, epoch, transferId, from, to, intermediates, targetServer, targetDataset, resumeToken,
+                bandwidthLimitBytesPerSecond, rollbackTarget, link, false);
+    }
+
     public StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
                          SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
                          String resumeToken, long bandwidthLimitBytesPerSecond) {
@@ -38,12 +47,20 @@ public record StartTransfer(UUID commandId, ServerId server, long epoch, UUID tr
         if (from != null && !from.dataset().equals(to.dataset())) {
             throw new IllegalArgumentException("incremental source " + from + " and target " + to + " differ in dataset");
         }
+        if (fromBookmark && (from == null || intermediates)) {
+            throw new IllegalArgumentException("a stream from a bookmark needs the bookmark and cannot carry intermediates");
+        }
         if (resumeToken != null && !resumeToken.matches("[0-9a-zA-Z-]{1,4096}")) {
             throw new IllegalArgumentException("resume token has characters a ZFS token never has");
         }
         if (bandwidthLimitBytesPerSecond < 0) {
             throw new IllegalArgumentException("bandwidth limit must be 0 (none) or positive");
         }
+    }
+
+    /** The bookmark the stream starts at, when {@link #fromBookmark}. */
+    public BookmarkName bookmark() {
+        return fromBookmark ? new BookmarkName(from.dataset(), from.shortName()) : null;
     }
 
     @Override

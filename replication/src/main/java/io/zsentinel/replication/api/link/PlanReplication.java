@@ -1,5 +1,6 @@
 package io.zsentinel.replication.api.link;
 
+import io.zsentinel.core.messages.facts.BookmarkInfo;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
@@ -8,16 +9,23 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The controller's tick for one link, with both sides' snapshot inventories from its views and
- * whether the target was written to since its newest snapshot ({@code written} > 0).
+ * The controller's tick for one link, with both sides' snapshot inventories from its views, the
+ * source's bookmarks (OpenZFS), and {@code targetWrittenSeenAt}: when the target's agent last reported it
+ * written to since its newest snapshot ({@code written} > 0), null when it did not or cannot tell.
  */
 public record PlanReplication(@TargetAggregateIdentifier LinkId linkId, List<SnapshotInfo> sourceSnapshots,
-                              List<SnapshotInfo> targetSnapshots, boolean targetWritten, Instant now)
-        implements LinkCommand {
+                              List<SnapshotInfo> targetSnapshots, Instant targetWrittenSeenAt, Instant now,
+                              List<BookmarkInfo> sourceBookmarks) implements LinkCommand {
+    public PlanReplication(LinkId linkId, List<SnapshotInfo> sourceSnapshots, List<SnapshotInfo> targetSnapshots,
+                           boolean targetWritten, Instant now) {
+        this(linkId, sourceSnapshots, targetSnapshots, targetWritten ? now : null, now, List.of());
+    }
+
     public PlanReplication {
         Objects.requireNonNull(linkId, "linkId");
         Objects.requireNonNull(now, "now");
         sourceSnapshots = List.copyOf(sourceSnapshots);
         targetSnapshots = List.copyOf(targetSnapshots);
+        sourceBookmarks = List.copyOf(sourceBookmarks == null ? List.of() : sourceBookmarks);
     }
 }

@@ -9,10 +9,17 @@ import java.util.UUID;
  * with {@code send -t}. {@code rollbackTarget} is true only after an operator's ResolveDivergence:
  * discard target data newer than {@code from} first ({@code rollback -r}, or {@code receive -F} for a
  * full send); when {@code to} equals {@code from} the rollback is all there is to do. Never otherwise.
+ * {@code fromBookmark}: {@code from} is the source's bookmark of the base ({@code dataset#name}, OpenZFS),
+ * the base snapshot itself being gone from the source.
  */
 public record ReplicationScheduled(LinkId linkId, UUID transferId, SnapshotRef from, SnapshotRef to,
                                    boolean intermediates, String resumeToken, boolean rollbackTarget, int attempt,
-                                   Instant at) implements LinkEvent {
+                                   Instant at, boolean fromBookmark) implements LinkEvent {
+    public ReplicationScheduled(LinkId linkId, UUID transferId, SnapshotRef from, SnapshotRef to, boolean intermediates,
+                                String resumeToken, boolean rollbackTarget, int attempt, Instant at) {
+        this(linkId, transferId, from, to, intermediates, resumeToken, rollbackTarget, attempt, at, false);
+    }
+
     public boolean full() {
         return from == null;
     }
