@@ -95,19 +95,24 @@ class DashboardInBrowserTest {
         assertRow("diverged", "8 min", "only on the target: backup/diverged@oops",
                 "zsentinel replication resolve 'store-a:primary/diverged-&gt;store-b:backup/diverged' --rollback-target");
         assertRow("paused", "8 min", "paused by alice@ops since 2025-03-01 10:09:30: maintenance");
+        assertLinkRow("paused-diverged", "paused", "8 min", "diverged since 2025-03-01 10:08:20", "paused by alice@ops");
     }
 
     @Test
     void onlyTheLinksThatStopDataAreAlarmsAndTheHeadingCountsThem() {
-        for (String state : LinkStates.STATES) {
-            boolean alarm = state.equals("failing") || state.equals("diverged");
-            assertEquals(alarm, openingTag(state).contains("class=\"alarm\""), openingTag(state));
+        for (String link : LinkStates.LINKS) {
+            boolean alarm = link.equals("failing") || link.endsWith("diverged");
+            assertEquals(alarm, openingTag(link).contains("class=\"alarm\""), openingTag(link));
         }
-        assertTrue(page.dom().contains("<span id=\"link-alarms\">1 failing, 1 diverged</span>"), page.dom());
+        assertTrue(page.dom().contains("<span id=\"link-alarms\">1 failing, 2 diverged</span>"), page.dom());
     }
 
     private static void assertRow(String state, String lag, String... texts) {
-        String row = row(state);
+        assertLinkRow(state, state, lag, texts);
+    }
+
+    private static void assertLinkRow(String link, String state, String lag, String... texts) {
+        String row = row(link);
         assertTrue(row.contains("<span class=\"state " + state + "\">" + state + "</span>"), row);
         assertTrue(row.contains("<td class=\"num short\">" + lag + "</td>"), row);
         for (String text : texts) {
@@ -116,54 +121,60 @@ class DashboardInBrowserTest {
     }
 
     /** The row of the link named after its state, as Chromium serialised it. */
-    private static String row(String state) {
+    private static String row(String link) {
         String dom = page.dom();
-        int start = dom.indexOf(openingTag(state));
+        int start = dom.indexOf(openingTag(link));
         return dom.substring(start, dom.indexOf("</tr>", start));
     }
 
-    private static String openingTag(String state) {
+    private static String openingTag(String link) {
         String dom = page.dom();
-        String id = LinkStates.link(state).toString();
+        String id = LinkStates.link(link).toString();
         // Newer Chromium escapes '>' in attribute values when it serialises, older does not.
         int at = Math.max(dom.indexOf("data-link=\"" + id.replace(">", "&gt;") + "\""),
                 dom.indexOf("data-link=\"" + id + "\""));
-        assertTrue(at >= 0, "no row for the " + state + " link in " + dom);
+        assertTrue(at >= 0, "no row for the " + link + " link in " + dom);
         int start = dom.lastIndexOf("<tr", at);
         return dom.substring(start, dom.indexOf("\">", at) + 2);
     }
 
-    /** One link per state, {@code store-a:primary/<state> -> store-b:backup/<state>}, each with its own history. */
+    /**
+     * One link per state, {@code store-a:primary/<name> -> store-b:backup/<name>}, each with its own
+     * history, named after its state; and a diverged link an operator paused.
+     */
     private record LinkStates(ReplicationLinkView links, SnapshotInventoryView inventory) {
-        static final List<String> STATES = List.of("in-sync", "lagging", "transferring", "failing", "diverged",
-                "paused");
+        static final List<String> LINKS = List.of("in-sync", "lagging", "transferring", "failing", "diverged",
+                "paused", "paused-diverged");
         static final Operator ALICE = new Operator("alice@ops");
 
-        static LinkId link(String state) {
-            return new LinkId(new DatasetId(A, DatasetName.of("primary/" + state)),
-                    new DatasetId(B, DatasetName.of("backup/" + state)));
+        static LinkId link(String name) {
+            return new LinkId(new DatasetId(A, DatasetName.of("primary/" + name)),
+                    new DatasetId(B, DatasetName.of("backup/" + name)));
         }
 
         void fill() {
-            for (String state : STATES) {
-                LinkId id = link(state);
+            for (String name : LINKS) {
+                LinkId id = link(name);
                 List<LinkEvent> events = new ArrayList<>(replicatedOnce(id));
                 inventory.on(Events.recorded(id.source(), "s" + BASE_TXG, BASE_TXG, true), T0);
-                if (!state.equals("in-sync")) {
+                if (!name.equals("in-sync")) {
                     inventory.on(Events.recorded(id.source(), "s" + NEWER_TXG, NEWER_TXG, true), T0);
                 }
-                events.addAll(switch (state) {
+                events.addAll(switch (name) {
                     case "in-sync" -> List.of();
                     case "lagging" -> List.of(changed(id, LinkState.IN_SYNC, LinkState.LAGGING, 400));
                     case "transferring" -> transferring(id);
                     case "failing" -> failing(id);
-                    case "diverged" -> List.of(
-                            new TargetDiverged(id, "target backup/diverged on store-b has a snapshot of its own",
-                                    ref(id.source(), BASE_TXG), List.of(ref(id.target(), "oops", 500)), at(500)),
-                            changed(id, LinkState.IN_SYNC, LinkState.DIVERGED, 500));
+                    case "diverged" -> diverged(id);
                     case "paused" -> List.of(new LinkPaused(id, ALICE, "maintenance", at(570)),
                             changed(id, LinkState.IN_SYNC, LinkState.PAUSED, 570));
-                    default -> throw new IllegalArgumentException(state);
+                    case "paused-diverged" -> {
+                        List<LinkEvent> held = new ArrayList<>(diverged(id));
+                        held.add(new LinkPaused(id, ALICE, "inspecting the target", at(570)));
+                        held.add(changed(id, LinkState.DIVERGED, LinkState.PAUSED, 570));
+                        yield held;
+                    }
+                    default -> throw new IllegalArgumentException(name);
                 });
                 long sequence = 0;
                 for (LinkEvent e : events) {
@@ -195,6 +206,13 @@ class DashboardInBrowserTest {
                             at(660), at(540)),
                     new CircuitOpened(id, B, 5, at(900), at(540)),
                     changed(id, LinkState.TRANSFERRING, LinkState.FAILING, 540));
+        }
+
+        private static List<LinkEvent> diverged(LinkId id) {
+            String reason = "target " + id.target().dataset() + " on store-b has a snapshot of its own";
+            return List.of(new TargetDiverged(id, reason, ref(id.source(), BASE_TXG),
+                            List.of(ref(id.target(), "oops", 500)), at(500)),
+                    changed(id, LinkState.IN_SYNC, LinkState.DIVERGED, 500));
         }
 
         private static ReplicationScheduled scheduled(LinkId id, UUID transfer, long second) {
