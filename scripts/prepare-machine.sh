@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs and starts what zsentinel's lab and tests need on a Debian machine, when missing:
-# zfs-fuse (daemon answering `zpool list`) and, with --postgres, Debian's PostgreSQL with a test
-# role and database. Idempotent: a second run changes nothing.
+# zfs-fuse (daemon answering `zpool list`); with --postgres, Debian's PostgreSQL with a test role and
+# database; with --chromium, Debian's Chromium for the dashboard's browser test (about 30 s to install).
+# Idempotent: a second run changes nothing.
 set -euo pipefail
 
 want_postgres=no
+want_chromium=no
 for arg in "$@"; do
   case "$arg" in
     --postgres) want_postgres=yes ;;
+    --chromium) want_chromium=yes ;;
     *) echo "prepare-machine: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -54,4 +57,8 @@ if [ "$want_postgres" = yes ]; then
     as_root su postgres -c "psql -qc \"create role zsentinel login password 'zsentinel'\""
   as_root su postgres -c "psql -qtAc \"select 1 from pg_database where datname='zsentinel_test'\"" | grep -q 1 ||
     as_root su postgres -c "psql -qc 'create database zsentinel_test owner zsentinel'"
+fi
+
+if [ "$want_chromium" = yes ]; then
+  apt_install chromium
 fi
