@@ -62,13 +62,16 @@ public enum ZfsErrorKind {
     }
 
     /**
-     * For a failed transfer ({@code zfs send | zfs receive}, maybe over ssh): everything is worth another
-     * attempt (a broken pipe, a truncated stream, a dropped connection) except what a retry of the same
-     * plan cannot change.
+     * For a failed transfer ({@code zfs send | zfs receive}, maybe over ssh): false only when the target's
+     * own data refuses the stream (diverged, or a dataset a full stream would replace), which no retry and
+     * no fix but an operator's resolution can change. Everything else is tried again with backoff under the
+     * target's circuit breaker, and the link shows as failing meanwhile: a broken pipe or dropped
+     * connection, and also what an operator fixes on the target without discarding data (a full pool, a
+     * pool exported or a parent missing, a permission, a feature the target lacks).
      */
     public boolean retriableTransfer() {
         return switch (this) {
-            case DIVERGED, DATASET_MISSING, ALREADY_EXISTS, NO_SPACE, PERMISSION, UNSUPPORTED -> false;
+            case DIVERGED, ALREADY_EXISTS -> false;
             default -> true;
         };
     }

@@ -63,11 +63,15 @@ class TransferSpecsTest {
     }
 
     @Test
-    void missingTargetsAreNotRetriableOtherTransferFailuresAre() {
+    void onlyTheTargetsOwnDataMakesATransferFailureFinal() {
         ZfsErrorKind missing = ZfsErrorKind.classify("cannot open 'nopool/dst': dataset does not exist\n"
                 + "cannot receive new filesystem stream: dataset does not exist\n");
         assertEquals(ZfsErrorKind.DATASET_MISSING, missing);
-        assertFalse(missing.retriableTransfer());
+        assertTrue(missing.retriableTransfer(), "a pool exported or a parent missing: fixed without discarding data");
+        ZfsErrorKind full = ZfsErrorKind.classify("cannot receive incremental stream: out of space\n");
+        assertEquals(ZfsErrorKind.NO_SPACE, full);
+        assertTrue(full.retriableTransfer(), "a full target pool fails (and retries) rather than diverges");
+        assertFalse(ZfsErrorKind.ALREADY_EXISTS.retriableTransfer());
         assertEquals(ZfsErrorKind.DATASET_MISSING, ZfsErrorKind.classify("cannot receive: parent 'x/y' does not exist"));
         for (String stderr : List.of("cannot receive new filesystem stream: invalid backup stream\n",
                 "warning: cannot send 'a@s4': Broken pipe\n",

@@ -282,10 +282,20 @@ final class TransferRun {
         if (spec.resumeToken() != null) {
             return Optional.empty();
         }
+        Optional<String> partial = targetExists ? withRetry(() -> target.receiveResumeToken(command.targetDataset()))
+                : Optional.empty();
+        if (partial.isPresent()) {
+            // OpenZFS kept an interrupted `receive -s` (whose token this order lost, e.g. after a stall): a new
+            // stream would be refused, and a full one would look like replacing the target; resume it instead
+            return Optional.of(failed("target " + command.targetDataset() + " on " + command.targetServer()
+                    + " holds a partly received stream (receive -s); the next attempt resumes it", true, partial.get(),
+                    false));
+        }
         if (spec.incremental() && !targetExists) {
             return Optional.of(failed("target " + command.targetDataset() + " does not exist on " + command.targetServer()
-                    + ": an incremental stream from " + command.from() + " needs it; send a full stream first",
-                    false, null, false));
+                    + ": an incremental stream from " + command.from() + " needs it (pool exported, or the dataset"
+                    + " destroyed: the next plan sends a full stream once the target's inventory shows it gone)",
+                    true, null, true));
         }
         if (spec.incremental()) {
             // zfs-fuse accepts an incremental onto a target whose newest snapshot is its own when no data

@@ -254,6 +254,19 @@ class TransferExecutorZfsTest {
     }
 
     @Test
+    void aFullTargetPoolFailsTheTransferRetriablyItIsNotADivergence() throws IOException {
+        PoolName small = pools.createPool("tiny", 64L << 20);
+        DatasetName source = dataset(pools.createPool("big", 160L << 20), "toobig"); // the shared source stays roomy
+        write(source, "data.img", 96 << 20, 11);
+        zfs.createSnapshot(source.snapshot("s1"));
+        TransferFailed failed = failed(executor.start(order(null, source.snapshot("s1"), false,
+                DatasetName.of(small.value()).child("toobig"), 0)));
+        assertTrue(failed.retriable(), "a full pool is fixed by freeing space, not by discarding the target's data: "
+                + failed.reason());
+        assertTrue(failed.reason().contains("space"), failed.reason());
+    }
+
+    @Test
     void aTargetThatKeepsFailingOpensItsCircuitAndIsRefusedAtOnce() {
         DatasetName source = dataset(src, "cb");
         zfs.createSnapshot(source.snapshot("s1"));

@@ -7,6 +7,7 @@ import io.zsentinel.replication.api.AgentCommandFailed;
 import io.zsentinel.replication.api.AgentCommandSucceeded;
 import io.zsentinel.replication.api.CheckpointOrdered;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.Operator;
 import io.zsentinel.replication.api.OperatorActionRecorded;
 import io.zsentinel.replication.api.RestoreOrdered;
 import io.zsentinel.replication.api.RollbackOrdered;
@@ -14,10 +15,16 @@ import io.zsentinel.replication.api.SnapshotPruned;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.SnapshotRemoved;
 import io.zsentinel.replication.api.SnapshotScheduled;
+import io.zsentinel.replication.api.link.DivergenceResolutionOrdered;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.LinkPaused;
+import io.zsentinel.replication.api.link.LinkResumed;
+import io.zsentinel.replication.api.link.SyncRequested;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,6 +75,41 @@ public class AuditView {
                 e.action(), e.reason(), e.commandId()));
         evictOldest(audit);
         operations.computeIfPresent(e.commandId(), (id, op) -> op.orderedBy(e.operator().name()));
+    }
+
+    @EventHandler
+    public void on(LinkPaused e) {
+        linkAction(e.linkId(), "pause", e.operator(), e.reason(), e.at());
+    }
+
+    @EventHandler
+    public void on(LinkResumed e) {
+        linkAction(e.linkId(), "resume", e.operator(), e.reason(), e.at());
+    }
+
+    @EventHandler
+    public void on(SyncRequested e) {
+        linkAction(e.linkId(), "sync-now", e.operator(), e.reason(), e.at());
+    }
+
+    @EventHandler
+    public void on(DivergenceResolutionOrdered e) {
+        linkAction(e.linkId(), "resolve --rollback-target" + (e.rollbackTo() == null ? " (full stream)"
+                : " to " + e.rollbackTo().name().shortName()), e.operator(), e.reason(), e.at());
+    }
+
+    /**
+     * A link command an operator gave, on the link's source dataset. Link events carry no command id: one
+     * is derived from the link, action and time, so a redelivered event is recognised.
+     */
+    private synchronized void linkAction(LinkId link, String action, Operator operator, String reason, Instant at) {
+        UUID id = UUID.nameUUIDFromBytes((link + "|" + action + "|" + at).getBytes(StandardCharsets.UTF_8));
+        if (audit.containsKey(id)) {
+            return;
+        }
+        audit.put(id, new AuditEntry(at, link.source().server(), link.source().dataset(),
+                operator == null ? "" : operator.name(), "replication " + action + " " + link, reason, id));
+        evictOldest(audit);
     }
 
     @EventHandler

@@ -1,6 +1,7 @@
 package io.zsentinel.projections.audit;
 
 import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.replication.api.AgentCommandFailed;
@@ -15,6 +16,11 @@ import io.zsentinel.replication.api.SnapshotPruned;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.SnapshotRemoved;
 import io.zsentinel.replication.api.SnapshotScheduled;
+import io.zsentinel.replication.api.link.DivergenceResolutionOrdered;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.LinkPaused;
+import io.zsentinel.replication.api.link.LinkResumed;
+import io.zsentinel.replication.api.link.SyncRequested;
 import io.zsentinel.replication.retention.SnapshotClass;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +58,26 @@ class AuditViewTest {
         op = view.operation(C1).orElseThrow();
         assertEquals(Operation.SUCCEEDED, op.status());
         assertEquals(T0.plusSeconds(5), op.settledAt());
+    }
+
+    @Test
+    void linkCommandsAreAuditedOnTheSourceDatasetOnceEach() {
+        LinkId link = new LinkId(A_VM1, new DatasetId(B_VM1.server(), DatasetName.of("backup/vm1")));
+        Operator alice = new Operator("alice@ops");
+        LinkPaused paused = new LinkPaused(link, alice, "maintenance", T0);
+        view.on(paused);
+        view.on(paused); // redelivered
+        view.on(new LinkResumed(link, alice, "done", T0.plusSeconds(60)));
+        view.on(new SyncRequested(link, alice, "before the upgrade", T0.plusSeconds(120)));
+        view.on(new DivergenceResolutionOrdered(link, null, alice, "standby written by mistake", T0.plusSeconds(180)));
+
+        List<AuditEntry> entries = view.audit(Optional.empty(), 10);
+        assertEquals(List.of("replication resolve --rollback-target (full stream) " + link,
+                "replication sync-now " + link, "replication resume " + link, "replication pause " + link),
+                entries.stream().map(AuditEntry::action).toList());
+        assertTrue(entries.stream().allMatch(e -> e.operator().equals("alice@ops") && e.dataset().equals(VM1)
+                && e.server().equals(A_VM1.server())));
+        assertEquals("maintenance", entries.get(3).reason());
     }
 
     @Test
