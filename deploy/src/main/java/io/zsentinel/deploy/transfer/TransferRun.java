@@ -68,6 +68,7 @@ final class TransferRun {
     private final SendProgress progress;
     private final boolean piped;
     private final long receivedNanos;
+    private final Runnable started;
     private final AtomicLong bytes = new AtomicLong();
     private volatile long lastByteNanos = System.nanoTime();
     private volatile long startLatencyNanos = -1;
@@ -86,7 +87,7 @@ final class TransferRun {
 
     TransferRun(StartTransfer command, ServerId server, ZfsDriver source, ZfsBinaries binaries, TargetTransport transport,
                 Supplier<ZfsDriver> targetZfs, TransferSettings settings, Clock clock, Retry retry,
-                boolean mbufferInstalled, SendProgress progress, long receivedNanos) {
+                boolean mbufferInstalled, SendProgress progress, long receivedNanos, Runnable started) {
         this.command = command;
         this.server = server;
         this.source = source;
@@ -104,6 +105,7 @@ final class TransferRun {
             case AUTO -> progress.counts();
         };
         this.receivedNanos = receivedNanos;
+        this.started = started;
     }
 
     /** Whether this transfer runs as a kernel pipeline (no bandwidth limit) rather than through the pump. */
@@ -236,6 +238,7 @@ final class TransferRun {
         log.info("transfer {}: {} → {} {} started in {} ms ({})", command.transferId(), ShellQuoting.commandLine(sendArgv),
                 transport.describe(), command.targetDataset(), startLatencyNanos / 1_000_000,
                 piped ? "kernel pipe; progress: " + progress.describe() : "pump");
+        started.run();
         String pumpError = piped ? awaitPipe(streams) : pump(streams);
         int sendExit = waitFor(streams.send);
         int receiveExit = waitFor(streams.receive);
