@@ -68,8 +68,15 @@ final class BenchPools implements AutoCloseable {
 
     @Override
     public void close() {
+        // right after a transfer zfs-fuse can refuse the destroy (busy) once or twice: check and repeat
         for (PoolName pool : created) {
-            runner.run(List.of("zpool", "destroy", "-f", pool.value()), TIMEOUT);
+            for (int attempt = 0; attempt < 20; attempt++) {
+                runner.run(List.of("zpool", "destroy", "-f", pool.value()), TIMEOUT);
+                if (!runner.run(List.of("zpool", "list", "-H", pool.value()), TIMEOUT).succeeded()) {
+                    break;
+                }
+                runner.run(List.of("sleep", "0.5"), TIMEOUT);
+            }
         }
         created.clear();
     }

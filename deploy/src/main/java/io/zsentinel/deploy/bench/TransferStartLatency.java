@@ -91,6 +91,7 @@ final class TransferStartLatency {
     private final Map<SnapshotName, Instant> ordered = new ConcurrentHashMap<>();
     private final Map<SnapshotName, StreamStarted> started = new ConcurrentHashMap<>();
     private final Set<String> completed = ConcurrentHashMap.newKeySet();
+    private final Set<SnapshotName> received = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<SnapshotName> checkpoints = new LinkedBlockingQueue<>();
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private volatile Instant lastCompleted = Instant.EPOCH;
@@ -115,6 +116,7 @@ final class TransferStartLatency {
 
             pools.check(List.of("zfs", "snapshot", vm.snapshot("base").full()));
             await("the first (full) transfer of " + vm, () -> completed.contains("base"));
+            targetReported();
             List<Sample> samples = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 samples.add(checkpoint(r, port, src, vm));
@@ -169,6 +171,7 @@ final class TransferStartLatency {
             ordered.putIfAbsent(t.to(), at);
         } else if (payload instanceof TransferCompleted t) {
             completed.add(t.snapshot().shortName());
+            received.add(t.snapshot());
             lastCompleted = Instant.now();
         }
     }
@@ -205,11 +208,20 @@ final class TransferStartLatency {
     private Sample sample(int round, String how, SnapshotName snapshot, Instant taken) {
         await("the transfer of " + snapshot + " to start", () -> started.containsKey(snapshot));
         await("the transfer of " + snapshot + " to complete", () -> completed.contains(snapshot.shortName()));
+        targetReported();
         Sample s = new Sample(round, how, snapshot, taken, reported.get(snapshot), ordered.get(snapshot),
                 started.get(snapshot));
         out.printf("round %d, %s %s: snapshot → zfs send running %d ms (controller %d ms)%n", round, how, snapshot,
                 s.total(), s.controller());
         return s;
+    }
+
+    /**
+     * The target agent has reported what it received (its next scan): a plan made on an older target
+     * inventory would be a full stream onto an existing dataset, refused as a divergence.
+     */
+    private void targetReported() {
+        await("the target's inventory to show " + received, () -> reported.keySet().containsAll(received));
     }
 
     /** The link sends at most once per {@code every}: let that pass since the last transfer. */
