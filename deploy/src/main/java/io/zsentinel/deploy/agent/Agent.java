@@ -86,6 +86,12 @@ public final class Agent implements AutoCloseable {
         return server;
     }
 
+    /** Told each time one of this agent's transfers has started its {@code zfs send}. */
+    public Agent onStreamStarted(java.util.function.Consumer<io.zsentinel.deploy.transfer.StreamStarted> listener) {
+        transfers.onStreamStarted(listener);
+        return this;
+    }
+
     public Agent start() {
         guarded("removal of leftover restore clones", () -> executor.removeLeftoverRestoreClones(
                 poolProbe.importedPoolsNow(config.pools()))).run();

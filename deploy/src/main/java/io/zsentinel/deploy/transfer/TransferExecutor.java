@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -82,6 +83,7 @@ public final class TransferExecutor implements AutoCloseable {
     private final Map<String, UUID> runningByTarget = new HashMap<>();
     private final Map<ServerId, ZfsDriver> targetDrivers = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile Consumer<StreamStarted> streamStarts = started -> { };
 
     public TransferExecutor(ServerId server, ZfsDriver source, ZfsBinaries binaries, Map<ServerId, TransferTarget> targets,
                             TransferSettings settings, Consumer<AgentFact> facts, Clock clock) {
@@ -132,6 +134,7 @@ public final class TransferExecutor implements AutoCloseable {
      */
     public TransferHandle start(StartTransfer c) {
         long received = System.nanoTime();
+        Instant receivedAt = clock.instant();
         TransferHandle handle;
         synchronized (this) {
             TransferHandle existing = byId.get(c.transferId());
@@ -159,7 +162,8 @@ public final class TransferExecutor implements AutoCloseable {
             TargetTransport transport = new TargetTransport(target, binaries);
             TransferRun run = new TransferRun(c, server, source, binaries, transport,
                     () -> targetDriver(c.targetServer(), transport, c), settings, clock, retry, mbufferInstalled,
-                    progress, received);
+                    progress, received, () -> streamStarts.accept(new StreamStarted(c.transferId(), c.to(),
+                    c.targetServer(), receivedAt, clock.instant())));
             handle = new TransferHandle(c.transferId(), run);
             byId.put(c.transferId(), handle);
             runningByTarget.put(key(c), c.transferId());
@@ -196,6 +200,11 @@ public final class TransferExecutor implements AutoCloseable {
         log.info("transfer {} ended: {}", c.transferId(), outcome.fact());
         publish(outcome.fact());
         handle.complete(outcome.fact());
+    }
+
+    /** Told each time a transfer's {@code zfs send} has started (the bench times snapshot → transfer start). */
+    public void onStreamStarted(Consumer<StreamStarted> listener) {
+        this.streamStarts = listener;
     }
 
     /** Kills the transfer's processes; it then reports a retriable TransferFailed. */

@@ -21,8 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +49,8 @@ final class TransferRun {
     private static final Logger log = LoggerFactory.getLogger(TransferRun.class);
     private static final long FINISH_GRACE_SECONDS = 600;
     private static final long SAMPLE_MILLIS = 20;
+    /** The pump's hand-off buffers of {@link TransferSettings#bufferBytes()} each (measured in docs/benchmarks.md). */
+    private static final int PUMP_BUFFERS = 4;
 
     /** What ended the run; {@code targetFault}: counts against the target's circuit breaker. */
     record Outcome(AgentFact fact, boolean targetFault) {
@@ -69,6 +69,7 @@ final class TransferRun {
     private final SendProgress progress;
     private final boolean piped;
     private final long receivedNanos;
+    private final Runnable started;
     private final AtomicLong bytes = new AtomicLong();
     private volatile long lastByteNanos = System.nanoTime();
     private volatile long startLatencyNanos = -1;
@@ -87,7 +88,7 @@ final class TransferRun {
 
     TransferRun(StartTransfer command, ServerId server, ZfsDriver source, ZfsBinaries binaries, TargetTransport transport,
                 Supplier<ZfsDriver> targetZfs, TransferSettings settings, Clock clock, Retry retry,
-                boolean mbufferInstalled, SendProgress progress, long receivedNanos) {
+                boolean mbufferInstalled, SendProgress progress, long receivedNanos, Runnable started) {
         this.command = command;
         this.server = server;
         this.source = source;
@@ -105,6 +106,7 @@ final class TransferRun {
             case AUTO -> progress.counts();
         };
         this.receivedNanos = receivedNanos;
+        this.started = started;
     }
 
     /** Whether this transfer runs as a kernel pipeline (no bandwidth limit) rather than through the pump. */
@@ -240,6 +242,7 @@ final class TransferRun {
         log.info("transfer {}: {} → {} {} started in {} ms ({})", command.transferId(), ShellQuoting.commandLine(sendArgv),
                 transport.describe(), command.targetDataset(), startLatencyNanos / 1_000_000,
                 piped ? "kernel pipe; progress: " + progress.describe() : "pump");
+        started.run();
         String pumpError = piped ? awaitPipe(streams) : pump(streams);
         int sendExit = waitFor(streams.send);
         int receiveExit = waitFor(streams.receive);
@@ -327,7 +330,8 @@ final class TransferRun {
         return Optional.empty();
     }
 
-    private record Streams(Process send, Process mbuffer, Process receive, InputStream in, OutputStream out,
+    /** {@code ends}: the pump's named pipes (null for a kernel pipeline). */
+    private record Streams(Process send, Process mbuffer, Process receive, PumpEnds ends,
                            StreamCapture sendErr, StreamCapture mbufferErr, StreamCapture receiveErr) {
     }
 
@@ -357,7 +361,7 @@ final class TransferRun {
         }
         register(receive);
         StreamCapture.of(receive.getInputStream());
-        return new Streams(send, mbuffer, receive, null, null, StreamCapture.of(send.getErrorStream()),
+        return new Streams(send, mbuffer, receive, null, StreamCapture.of(send.getErrorStream()),
                 mbuffer == null ? null : StreamCapture.of(mbuffer.getErrorStream()),
                 StreamCapture.of(receive.getErrorStream()));
     }
@@ -367,34 +371,46 @@ final class TransferRun {
             if (piped) {
                 return startPipeline(sendArgv, receiveArgv);
             }
-            Process send;
-            Process mbuffer = null;
-            StreamCapture mbufferErr = null;
-            if (transport.target().mbuffer() && mbufferInstalled) {
-                // the OS pipes send straight into mbuffer; the pump reads mbuffer's output
-                List<Process> pipeline = ProcessBuilder.startPipeline(List.of(builder(sendArgv), builder(mbufferArgv())));
-                send = pipeline.get(0);
-                mbuffer = pipeline.get(1);
-                register(send);
-                register(mbuffer);
-                mbufferErr = StreamCapture.of(mbuffer.getErrorStream());
-            } else {
-                send = register(builder(sendArgv).start());
+            PumpEnds ends = PumpEnds.create();
+            try {
+                return startPumped(sendArgv, receiveArgv, ends);
+            } catch (IOException | RuntimeException e) {
+                ends.close();
+                throw e;
             }
-            this.send = send;
-            startLatencyNanos = System.nanoTime() - receivedNanos;
-            StreamCapture sendErr = StreamCapture.of(send.getErrorStream());
-            Process receive = builder(receiveArgv).start();
-            this.receive = receive;
-            register(receive);
-            StreamCapture.of(receive.getInputStream());
-            StreamCapture receiveErr = StreamCapture.of(receive.getErrorStream());
-            InputStream in = mbuffer != null ? mbuffer.getInputStream() : send.getInputStream();
-            return new Streams(send, mbuffer, receive, in, receive.getOutputStream(), sendErr, mbufferErr, receiveErr);
         } catch (IOException e) {
             killAll();
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** send [→ mbuffer] → the pump's named pipe; the receiver reads the other one. */
+    private Streams startPumped(List<String> sendArgv, List<String> receiveArgv, PumpEnds ends) throws IOException {
+        Process send;
+        Process mbuffer = null;
+        StreamCapture mbufferErr = null;
+        if (transport.target().mbuffer() && mbufferInstalled) {
+            // the OS pipes send straight into mbuffer; the pump reads mbuffer's output
+            List<Process> pipeline = ProcessBuilder.startPipeline(List.of(builder(sendArgv),
+                    builder(mbufferArgv()).redirectOutput(ends.senderOutput())));
+            send = pipeline.get(0);
+            mbuffer = pipeline.get(1);
+            register(send);
+            register(mbuffer);
+            mbufferErr = StreamCapture.of(mbuffer.getErrorStream());
+        } else {
+            send = register(builder(sendArgv).redirectOutput(ends.senderOutput()).start());
+        }
+        this.send = send;
+        startLatencyNanos = System.nanoTime() - receivedNanos;
+        StreamCapture sendErr = StreamCapture.of(send.getErrorStream());
+        Process receive = builder(receiveArgv).redirectInput(ends.receiverInput()).start();
+        this.receive = receive;
+        register(receive);
+        ends.childrenStarted();
+        StreamCapture.of(receive.getInputStream());
+        StreamCapture receiveErr = StreamCapture.of(receive.getErrorStream());
+        return new Streams(send, mbuffer, receive, ends, sendErr, mbufferErr, receiveErr);
     }
 
     private static ProcessBuilder builder(List<String> argv) {
@@ -422,28 +438,17 @@ final class TransferRun {
 
     /** Copies the stream; returns null when it reached its end, else what broke it. */
     private String pump(Streams s) {
-        byte[] buffer = new byte[settings.bufferBytes()];
         TokenBucket bucket = command.bandwidthLimitBytesPerSecond() > 0
                 ? new TokenBucket(command.bandwidthLimitBytesPerSecond(), System::nanoTime) : null;
-        int chunk = bucket == null ? buffer.length : bucket.chunkLimit(buffer.length);
+        StreamPump pump = new StreamPump(PUMP_BUFFERS, settings.bufferBytes(), bucket, LockSupport::parkNanos,
+                () -> cancelled != null, n -> {
+            bytes.addAndGet(n);
+            lastByteNanos = System.nanoTime();
+        });
         lastByteNanos = System.nanoTime();
         pumping = true;
-        try (OutputStream out = s.out; InputStream in = s.in) {
-            for (int n; cancelled == null && (n = in.read(buffer, 0, chunk)) >= 0; ) {
-                if (bucket != null) {
-                    long wait = bucket.reserve(n);
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait); // cancel kills the processes; the next write then fails
-                    }
-                }
-                out.write(buffer, 0, n);
-                bytes.addAndGet(n);
-                lastByteNanos = System.nanoTime();
-            }
-            return null;
-        } catch (IOException e) {
-            killQuietlyTheSender(s);
-            return e.getMessage();
+        try (PumpEnds ends = s.ends) {
+            return pump.copy(ends.in(), ends.out(), () -> killQuietlyTheSender(s));
         } finally {
             pumping = false;
         }
