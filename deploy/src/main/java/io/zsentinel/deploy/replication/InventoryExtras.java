@@ -31,6 +31,12 @@ public final class InventoryExtras {
         return e == null ? List.of() : e.bookmarks();
     }
 
+    /** When the dataset's inventory was last reported (it is reported when it changes); null: not yet. */
+    public Instant reportedAt(DatasetId dataset) {
+        Extras e = byDataset.get(dataset);
+        return e == null ? null : e.reportedAt();
+    }
+
     /** When the dataset was last reported written to since its newest snapshot; null if not (or unknown). */
     public Instant writtenSeenAt(DatasetId dataset) {
         Extras e = byDataset.get(dataset);

@@ -99,7 +99,8 @@ public final class LinkScheduler implements AutoCloseable {
                 source.add(justRecorded);
             }
             commands.sendAndWait(new PlanReplication(link, source, snapshots(link.target()),
-                    extras.writtenSeenAt(link.target()), now, extras.bookmarks(link.source())));
+                    extras.writtenSeenAt(link.target()), now, extras.bookmarks(link.source()),
+                    extras.reportedAt(link.target())));
             commands.sendAndWait(new CheckStall(link, now));
             if (failing.remove(link) != null) {
                 log.info("planning of link {} works again", link);

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -308,12 +309,20 @@ final class TransferRun {
             Guid base = withRetry(() -> command.fromBookmark() ? source.bookmarkGuid(command.bookmark())
                     : source.snapshotGuid(command.from()));
             SnapshotEntry newest = there.isEmpty() ? null : there.get(there.size() - 1);
-            if (newest != null && !newest.guid().equals(base) && sourceHasNewer(newest.guid(), base)) {
+            int order = newest == null || newest.guid().equals(base) ? 0 : sourceOrder(newest.guid(), base);
+            if (order > 0) {
                 // The target is ahead of this plan (the controller planned on an inventory older than the
                 // last transfer): not a divergence; a fresh plan starts from the target's newest snapshot.
                 return Optional.of(failed("target " + command.targetDataset() + " on " + command.targetServer()
                         + " already has " + newest.name() + ", newer than the planned incremental source "
                         + command.from() + "; the plan was stale and is made again", true, null, false));
+            }
+            if (order < 0) {
+                // The target's newest is an older common snapshot: the planned source was destroyed there
+                // (or the plan assumed a transfer the target lost); nothing of its own, so plan again from it.
+                return Optional.of(failed("target " + command.targetDataset() + " on " + command.targetServer()
+                        + " lacks the planned incremental source " + command.from() + "; its newest snapshot "
+                        + newest.name() + " is older, and the next plan starts there", true, null, false));
             }
             if (newest == null || !newest.guid().equals(base)) {
                 return Optional.of(failed("target " + command.targetDataset() + " on " + command.targetServer()
@@ -549,14 +558,25 @@ final class TransferRun {
     }
 
     /** True when the source has {@code guid} as a snapshot newer than {@code base} (one zfs listing). */
-    private boolean sourceHasNewer(Guid guid, Guid base) {
+    /**
+     * Where the target's newest snapshot ({@code guid}) stands on the source against the planned base:
+     * 1 newer, -1 older, 0 unknown to the source (the target's own: a divergence). The base may be a bookmark.
+     */
+    private int sourceOrder(Guid guid, Guid base) {
         List<SnapshotEntry> here = withRetry(() -> source.listSnapshots(command.to().dataset())).stream()
                 .filter(e -> e.name().dataset().equals(command.to().dataset())).toList();
-        long baseTxg = here.stream().filter(e -> e.guid().equals(base)).mapToLong(SnapshotEntry::createtxg).findFirst()
-                .orElseGet(() -> withRetry(() -> source.listBookmarks(command.to().dataset())).stream()
-                        .filter(b -> b.guid().equals(base)).mapToLong(BookmarkInfo::createtxg).findFirst()
-                        .orElse(Long.MAX_VALUE));
-        return here.stream().anyMatch(e -> e.guid().equals(guid) && e.createtxg() > baseTxg);
+        OptionalLong baseTxg = here.stream().filter(e -> e.guid().equals(base)).mapToLong(SnapshotEntry::createtxg)
+                .findFirst();
+        if (baseTxg.isEmpty()) {
+            baseTxg = withRetry(() -> source.listBookmarks(command.to().dataset())).stream()
+                    .filter(b -> b.guid().equals(base)).mapToLong(BookmarkInfo::createtxg).findFirst();
+        }
+        OptionalLong txg = here.stream().filter(e -> e.guid().equals(guid)).mapToLong(SnapshotEntry::createtxg)
+                .findFirst();
+        if (baseTxg.isEmpty() || txg.isEmpty()) {
+            return 0;
+        }
+        return Long.compare(txg.getAsLong(), baseTxg.getAsLong());
     }
 
     private Outcome failed(String reason, boolean retriable, String resumeToken, boolean targetFault) {

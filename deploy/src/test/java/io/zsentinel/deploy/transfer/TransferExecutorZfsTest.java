@@ -254,6 +254,23 @@ class TransferExecutorZfsTest {
     }
 
     @Test
+    void aTargetThatLostThePlannedBaseIsReplannedNotDiverged() throws IOException {
+        DatasetName source = dataset(src, "lost");
+        zfs.createSnapshot(source.snapshot("s1"));
+        write(source, "a.img", 1 << 20, 12);
+        zfs.createSnapshot(source.snapshot("s2"));
+        write(source, "b.img", 1 << 20, 13);
+        zfs.createSnapshot(source.snapshot("s3"));
+        DatasetName target = DatasetName.of(dst.value()).child("lost");
+        completed(executor.start(order(null, source.snapshot("s1"), false, target, 0)));
+        completed(executor.start(order(source.snapshot("s1"), source.snapshot("s2"), false, target, 0)));
+        zfs.destroySnapshot(target.snapshot("s2")); // an operator on the target
+        TransferFailed failed = failed(executor.start(order(source.snapshot("s2"), source.snapshot("s3"), false, target, 0)));
+        assertTrue(failed.retriable(), "nothing of the target's own: plan again from s1, " + failed.reason());
+        assertTrue(failed.reason().contains("lacks the planned incremental source"), failed.reason());
+    }
+
+    @Test
     void aFullTargetPoolFailsTheTransferRetriablyItIsNotADivergence() throws IOException {
         PoolName small = pools.createPool("tiny", 64L << 20);
         DatasetName source = dataset(pools.createPool("big", 160L << 20), "toobig"); // the shared source stays roomy

@@ -255,7 +255,7 @@ public final class ReplicationLinkDecider {
         if (state.paused() || state.diverged() || state.inFlight() != null) {
             return wasBehind;
         }
-        ReplicationPlan plan = ReplicationPlanner.plan(c.sourceSnapshots(), c.sourceBookmarks(), c.targetSnapshots(),
+        ReplicationPlan plan = ReplicationPlanner.plan(c.sourceSnapshots(), c.sourceBookmarks(), targetAsKnown(state, c),
                 ReplicationPlanner.Options.targetWritten(writtenSinceLastSuccess(state, c)));
         if (plan instanceof ReplicationPlan.NothingToSend) {
             return wasBehind;
@@ -296,6 +296,29 @@ public final class ReplicationLinkDecider {
             scheduleIfDue(state, c, mark, SnapshotRef.of(p.to()), false, rollback, true, events);
         }
         return true;
+    }
+
+    /**
+     * The target's inventory, with the link's base added when that inventory was reported before the last
+     * success: the target's agent reports a change at its next scan, so for a moment after a transfer the
+     * controller's view lacks the snapshot just received, and a plan from the older base would be refused by
+     * the agent as stale (and retried only after a backoff). A report after the success is taken as it is
+     * (an operator may have destroyed the base there since). Without a report since the controller started,
+     * the view is used as it is too.
+     */
+    private static List<SnapshotInfo> targetAsKnown(ReplicationLinkState state, PlanReplication c) {
+        SnapshotRef base = state.base();
+        Instant reported = c.targetReportedAt();
+        if (base == null || state.lastSuccessAt() == null || reported == null || !reported.isBefore(state.lastSuccessAt())
+                || c.targetSnapshots().stream().anyMatch(t -> t.guid().equals(base.guid()))
+                || c.sourceSnapshots().stream().noneMatch(s -> s.guid().equals(base.guid()))) {
+            return c.targetSnapshots();
+        }
+        long after = c.targetSnapshots().stream().mapToLong(SnapshotInfo::createtxg).max().orElse(0) + 1;
+        List<SnapshotInfo> known = new ArrayList<>(c.targetSnapshots());
+        known.add(new SnapshotInfo(state.target().dataset().snapshot(base.name().shortName()), base.guid(), after,
+                base.created(), 0, 0));
+        return known;
     }
 
     /**

@@ -10,15 +10,22 @@ import java.util.Objects;
 
 /**
  * The controller's tick for one link, with both sides' snapshot inventories from its views, the
- * source's bookmarks (OpenZFS), and {@code targetWrittenSeenAt}: when the target's agent last reported it
- * written to since its newest snapshot ({@code written} > 0), null when it did not or cannot tell.
+ * source's bookmarks (OpenZFS), {@code targetWrittenSeenAt}: when the target's agent last reported it
+ * written to since its newest snapshot ({@code written} > 0), null when it did not or cannot tell, and
+ * {@code targetReportedAt}: when the target's inventory was last reported (null: not since the controller
+ * started), which tells the link whether that inventory can already show its last transfer.
  */
 public record PlanReplication(@TargetAggregateIdentifier LinkId linkId, List<SnapshotInfo> sourceSnapshots,
                               List<SnapshotInfo> targetSnapshots, Instant targetWrittenSeenAt, Instant now,
-                              List<BookmarkInfo> sourceBookmarks) implements LinkCommand {
+                              List<BookmarkInfo> sourceBookmarks, Instant targetReportedAt) implements LinkCommand {
     public PlanReplication(LinkId linkId, List<SnapshotInfo> sourceSnapshots, List<SnapshotInfo> targetSnapshots,
                            boolean targetWritten, Instant now) {
-        this(linkId, sourceSnapshots, targetSnapshots, targetWritten ? now : null, now, List.of());
+        this(linkId, sourceSnapshots, targetSnapshots, targetWritten ? now : null, now, List.of(), null);
+    }
+
+    public PlanReplication(LinkId linkId, List<SnapshotInfo> sourceSnapshots, List<SnapshotInfo> targetSnapshots,
+                           Instant targetWrittenSeenAt, Instant now, List<BookmarkInfo> sourceBookmarks) {
+        this(linkId, sourceSnapshots, targetSnapshots, targetWrittenSeenAt, now, sourceBookmarks, null);
     }
 
     public PlanReplication {

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The link with a cursor bookmark on the source, and with the target's written reports. */
-class ReplicationLinkBookmarkTest {
+/** What a plan is shown besides the two snapshot lists: the source's cursor bookmark, the target's written reports, and how old the target's inventory is. */
+class ReplicationLinkPlanInputsTest {
     static final BookmarkInfo CURSOR_A = new BookmarkInfo(new BookmarkName(SOURCE.dataset(), "zsentinel-cursor-k-1"),
             A.guid(), A.createtxg(), A.created());
 
@@ -63,5 +63,24 @@ class ReplicationLinkBookmarkTest {
                 at(2000), List.of()));
         assertTrue(events.stream().noneMatch(TargetDiverged.class::isInstance), events::toString);
         assertEquals(SnapshotRef.of(B), only(ReplicationScheduled.class, events).to());
+    }
+
+    @Test
+    void rightAfterASuccessTheTargetsOlderInventoryIsCompletedWithTheBaseItJustReceived() {
+        Links.Run run = syncedOnA(); // A received at 60; the target's inventory was last reported at 50, without A
+        List<LinkEvent> events = run.when(new PlanReplication(LINK, List.of(A, B), List.of(), null, at(60 + 900),
+                List.of(), at(50)));
+        ReplicationScheduled s = only(ReplicationScheduled.class, events);
+        assertEquals(SnapshotRef.of(A), s.from(), "incremental from the base the link knows the target has");
+        assertEquals(SnapshotRef.of(B), s.to());
+    }
+
+    @Test
+    void aTargetInventoryReportedAfterTheSuccessIsTakenAsItIs() {
+        Links.Run run = syncedOnA();
+        // reported at 70 without A: someone destroyed it there; the link does not assume it
+        List<LinkEvent> events = run.when(new PlanReplication(LINK, List.of(A, B), List.of(), null, at(60 + 900),
+                List.of(), at(70)));
+        assertTrue(only(ReplicationScheduled.class, events).full(), events::toString);
     }
 }
