@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what zsentinel's lab and tests need on a Debian machine, when missing:
-# zfs-fuse (daemon answering `zpool list`); with --postgres, Debian's PostgreSQL with a test role and
+# zfs-fuse (daemon answering `zpool list`) and pv (the transfers' meter and limiter); with --postgres, Debian's PostgreSQL with a test role and
 # database; with --chromium, Debian's Chromium for the dashboard's browser test (about 30 s to install).
 # Idempotent: a second run changes nothing.
 set -euo pipefail
@@ -33,7 +33,7 @@ apt_install() {
 }
 
 if ! command -v java >/dev/null; then apt_install openjdk-17-jdk-headless; fi
-apt_install zfs-fuse
+apt_install zfs-fuse pv
 PATH="$PATH:/usr/sbin:/sbin"
 
 if ! timeout 10 zpool list >/dev/null 2>&1; then

@@ -62,6 +62,7 @@ public final class TransferExecutor implements AutoCloseable {
     private final TargetBreakers breakers;
     private final Retry retry;
     private final boolean mbufferInstalled = onPath("mbuffer");
+    private final boolean pvInstalled = onPath("pv");
     private final SendProgress progress;
     private final CursorBookmarks cursors;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -97,7 +98,8 @@ public final class TransferExecutor implements AutoCloseable {
         log.info("transfers without a bandwidth limit: {} (progress of a pipe: {})", switch (settings.pipeMode()) {
             case ALWAYS -> "kernel pipe";
             case NEVER -> "Java pump";
-            case AUTO -> progress.counts() ? "kernel pipe" : "Java pump (pipe: auto, and a pipe's progress is unknown here)";
+            case AUTO -> progress.counts() ? "kernel pipe" : pvInstalled ? "kernel pipe metered by pv"
+                    : "Java pump (pipe: auto, a pipe's progress is unknown here and pv is not installed)";
         }, progress.describe());
         if (settings.pipeMode() == TransferSettings.Pipe.ALWAYS && !progress.counts()) {
             log.warn("pipe: always on a host where zfs send does not write its own stream (zfs-fuse): a piped transfer "
@@ -162,7 +164,7 @@ public final class TransferExecutor implements AutoCloseable {
             TargetTransport transport = new TargetTransport(target, binaries);
             TransferRun run = new TransferRun(c, server, source, binaries, transport,
                     () -> targetDriver(c.targetServer(), transport, c), settings, clock, retry, mbufferInstalled,
-                    progress, received, () -> streamStarts.accept(new StreamStarted(c.transferId(), c.to(),
+                    pvInstalled, progress, received, () -> streamStarts.accept(new StreamStarted(c.transferId(), c.to(),
                     c.targetServer(), receivedAt, clock.instant())));
             handle = new TransferHandle(c.transferId(), run);
             byId.put(c.transferId(), handle);

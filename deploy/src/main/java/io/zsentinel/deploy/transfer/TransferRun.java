@@ -69,6 +69,8 @@ final class TransferRun {
     private final boolean mbufferInstalled;
     private final SendProgress progress;
     private final boolean piped;
+    /** pv in the pipe: it counts (and limits) the stream. */
+    private final boolean metered;
     private final long receivedNanos;
     private final Runnable started;
     private final AtomicLong bytes = new AtomicLong();
@@ -89,7 +91,8 @@ final class TransferRun {
 
     TransferRun(StartTransfer command, ServerId server, ZfsDriver source, ZfsBinaries binaries, TargetTransport transport,
                 Supplier<ZfsDriver> targetZfs, TransferSettings settings, Clock clock, Retry retry,
-                boolean mbufferInstalled, SendProgress progress, long receivedNanos, Runnable started) {
+                boolean mbufferInstalled, boolean pvInstalled, SendProgress progress, long receivedNanos,
+                Runnable started) {
         this.command = command;
         this.server = server;
         this.source = source;
@@ -101,7 +104,12 @@ final class TransferRun {
         this.retry = retry;
         this.mbufferInstalled = mbufferInstalled;
         this.progress = progress;
-        this.piped = command.bandwidthLimitBytesPerSecond() <= 0 && switch (settings.pipeMode()) {
+        boolean limited = command.bandwidthLimitBytesPerSecond() > 0;
+        // auto: a plain pipe where the send's own writes count the stream (zfs in the kernel) and nothing
+        // limits it; else pv as the pipe's meter (and limiter) where installed; else the pump
+        this.metered = settings.pipeMode() == TransferSettings.Pipe.AUTO && pvInstalled
+                && (limited || !progress.counts());
+        this.piped = metered || !limited && switch (settings.pipeMode()) {
             case ALWAYS -> true;
             case NEVER -> false;
             case AUTO -> progress.counts();
@@ -115,9 +123,14 @@ final class TransferRun {
         return piped;
     }
 
-    /** Whether {@link #bytes()} counts the stream as it flows (false: a pipeline on zfs-fuse). */
+    /** Whether {@link #bytes()} counts the stream as it flows (false: a pipeline without pv on zfs-fuse). */
     boolean progressKnown() {
-        return !piped || progress.counts();
+        return !piped || metered || progress.counts();
+    }
+
+    /** Whether pv meters this transfer's pipe. */
+    boolean metered() {
+        return metered;
     }
 
     long bytes() {
@@ -143,14 +156,16 @@ final class TransferRun {
     /** Reads the piped send's written bytes now (no-op for the pump, which counts itself). */
     void sample() {
         Process send = this.send;
-        if (!piped || send == null) {
-            return;
+        if (!piped || metered || send == null) {
+            return; // the pump and pv count as the bytes pass
         }
-        progress.written(send.pid()).ifPresent(written -> {
-            if (bytes.getAndAccumulate(written, Math::max) < written) {
-                lastByteNanos = System.nanoTime();
-            }
-        });
+        progress.written(send.pid()).ifPresent(this::counted);
+    }
+
+    private void counted(long total) {
+        if (bytes.getAndAccumulate(total, Math::max) < total) {
+            lastByteNanos = System.nanoTime();
+        }
     }
 
     /** StartTransfer received → send process started; empty until then. */
@@ -242,12 +257,18 @@ final class TransferRun {
         }
         log.info("transfer {}: {} → {} {} started in {} ms ({})", command.transferId(), ShellQuoting.commandLine(sendArgv),
                 transport.describe(), command.targetDataset(), startLatencyNanos / 1_000_000,
-                piped ? "kernel pipe; progress: " + progress.describe() : "pump");
+                metered ? "kernel pipe metered by pv" + (command.bandwidthLimitBytesPerSecond() > 0 ? ", limited to "
+                        + command.bandwidthLimitBytesPerSecond() + " B/s" : "")
+                        : piped ? "kernel pipe; progress: " + progress.describe() : "pump");
         started.run();
         String pumpError = piped ? awaitPipe(streams) : pump(streams);
         int sendExit = waitFor(streams.send);
         int receiveExit = waitFor(streams.receive);
         int mbufferExit = streams.mbuffer == null ? 0 : waitFor(streams.mbuffer);
+        int meterExit = streams.meter == null ? 0 : waitFor(streams.meter);
+        if (meterExit != 0 && pumpError == null) {
+            pumpError = "pv exit " + meterExit + " " + streams.meterErr.toString().strip();
+        }
         if (cancelled != null) {
             return failed("transfer cancelled after " + bytes() + " bytes: " + cancelled + partialState(target,
                     targetExisted, spec), true, resumeToken(target), cancelled.startsWith("stalled"));
@@ -339,16 +360,21 @@ final class TransferRun {
         return Optional.empty();
     }
 
-    /** {@code ends}: the pump's named pipes (null for a kernel pipeline). */
+    /** {@code ends}: the pump's named pipes (null for a kernel pipeline); {@code meter}: pv (or null). */
     private record Streams(Process send, Process mbuffer, Process receive, PumpEnds ends,
-                           StreamCapture sendErr, StreamCapture mbufferErr, StreamCapture receiveErr) {
+                           StreamCapture sendErr, StreamCapture mbufferErr, StreamCapture receiveErr,
+                           Process meter, StringBuilder meterErr) {
+        Streams(Process send, Process mbuffer, Process receive, PumpEnds ends, StreamCapture sendErr,
+                StreamCapture mbufferErr, StreamCapture receiveErr) {
+            this(send, mbuffer, receive, ends, sendErr, mbufferErr, receiveErr, null, null);
+        }
     }
 
     private List<String> mbufferArgv() {
         return List.of("mbuffer", "-q", "-s", "128k", "-m", transport.target().mbufferMemory());
     }
 
-    /** send [→ mbuffer] → receive, joined by the kernel; the JVM holds none of the stream's pipes. */
+    /** send [→ mbuffer] [→ pv] → receive, joined by the kernel; the JVM holds none of the stream's pipes. */
     private Streams startPipeline(List<String> sendArgv, List<String> receiveArgv) throws IOException {
         boolean withMbuffer = transport.target().mbuffer() && mbufferInstalled;
         List<ProcessBuilder> builders = new ArrayList<>();
@@ -356,11 +382,15 @@ final class TransferRun {
         if (withMbuffer) {
             builders.add(builder(mbufferArgv()));
         }
+        if (metered) {
+            builders.add(builder(PvMeter.argv(command.bandwidthLimitBytesPerSecond())));
+        }
         builders.add(builder(receiveArgv));
         List<Process> pipeline = ProcessBuilder.startPipeline(builders);
         Process send = pipeline.get(0);
         Process receive = pipeline.get(pipeline.size() - 1);
         Process mbuffer = withMbuffer ? pipeline.get(1) : null;
+        Process meter = metered ? pipeline.get(pipeline.size() - 2) : null;
         this.receive = receive; // before register: a cancel meanwhile must spare the receiver
         this.send = send;
         startLatencyNanos = System.nanoTime() - receivedNanos;
@@ -368,11 +398,15 @@ final class TransferRun {
         if (mbuffer != null) {
             register(mbuffer);
         }
+        if (meter != null) {
+            register(meter);
+        }
         register(receive);
         StreamCapture.of(receive.getInputStream());
         return new Streams(send, mbuffer, receive, null, StreamCapture.of(send.getErrorStream()),
                 mbuffer == null ? null : StreamCapture.of(mbuffer.getErrorStream()),
-                StreamCapture.of(receive.getErrorStream()));
+                StreamCapture.of(receive.getErrorStream()), meter,
+                meter == null ? null : PvMeter.read(meter.getErrorStream(), this::counted));
     }
 
     private Streams start(List<String> sendArgv, List<String> receiveArgv) {
@@ -494,6 +528,9 @@ final class TransferRun {
         kill(s.send);
         if (s.mbuffer != null) {
             kill(s.mbuffer);
+        }
+        if (s.meter != null) {
+            kill(s.meter);
         }
     }
 

@@ -26,7 +26,12 @@ public record TransferSettings(Integer breakerFailures, Integer breakerOpenSecon
                                Integer progressSeconds, Integer bufferKib, String pipe) {
     public static final TransferSettings DEFAULTS = new TransferSettings(null, null, null, null, null, null);
 
-    /** When a transfer without a bandwidth limit runs as a kernel pipeline. */
+    /**
+     * How a transfer's bytes move. AUTO: a kernel pipeline, plain where the send process's writes count the
+     * stream (zfs in the kernel) and no limit applies, else metered and limited by pv where installed, else
+     * the Java pump. ALWAYS: a plain pipeline for transfers without a limit (progress unknown on zfs-fuse;
+     * for measurement). NEVER: the pump.
+     */
     public enum Pipe { AUTO, ALWAYS, NEVER }
 
     public TransferSettings {
