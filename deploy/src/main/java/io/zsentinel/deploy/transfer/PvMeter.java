@@ -6,9 +6,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
@@ -38,12 +41,35 @@ final class PvMeter {
         return List.copyOf(argv);
     }
 
+    /** pv's stderr as it is read: the numbers went to the counter, the rest is {@link #said()}. */
+    static final class Reading {
+        private final StringBuilder other = new StringBuilder();
+        private final CountDownLatch ended = new CountDownLatch(1);
+
+        /** What pv said besides numbers (its complaints), for the failure reason. */
+        String said() {
+            synchronized (other) {
+                return other.toString().strip();
+            }
+        }
+
+        /** Waits until pv's last line was counted (pv prints the total as it exits). */
+        void awaitEnd(Duration timeout) {
+            try {
+                ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /**
      * Reads pv's stderr on its own thread: every number goes to {@code bytes}, anything else (pv's own
      * complaints) is kept for the failure reason.
      */
-    static StringBuilder read(InputStream stderr, LongConsumer bytes) {
-        StringBuilder other = new StringBuilder();
+    static Reading read(InputStream stderr, LongConsumer bytes) {
+        Reading reading = new Reading();
+        StringBuilder other = reading.other;
         READERS.execute(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
@@ -60,8 +86,10 @@ final class PvMeter {
                 }
             } catch (IOException | NumberFormatException e) {
                 // pv was killed (cancel) or printed an absurd number: the counts so far stand
+            } finally {
+                reading.ended.countDown();
             }
         });
-        return other;
+        return reading;
     }
 }

@@ -266,8 +266,11 @@ final class TransferRun {
         int receiveExit = waitFor(streams.receive);
         int mbufferExit = streams.mbuffer == null ? 0 : waitFor(streams.mbuffer);
         int meterExit = streams.meter == null ? 0 : waitFor(streams.meter);
-        if (meterExit != 0 && pumpError == null) {
-            pumpError = "pv exit " + meterExit + " " + streams.meterErr.toString().strip();
+        if (streams.meter != null) {
+            streams.meterErr.awaitEnd(Duration.ofSeconds(5)); // its last line is the total
+            if (meterExit != 0 && pumpError == null) {
+                pumpError = "pv exit " + meterExit + " " + streams.meterErr.said();
+            }
         }
         if (cancelled != null) {
             return failed("transfer cancelled after " + bytes() + " bytes: " + cancelled + partialState(target,
@@ -363,7 +366,7 @@ final class TransferRun {
     /** {@code ends}: the pump's named pipes (null for a kernel pipeline); {@code meter}: pv (or null). */
     private record Streams(Process send, Process mbuffer, Process receive, PumpEnds ends,
                            StreamCapture sendErr, StreamCapture mbufferErr, StreamCapture receiveErr,
-                           Process meter, StringBuilder meterErr) {
+                           Process meter, PvMeter.Reading meterErr) {
         Streams(Process send, Process mbuffer, Process receive, PumpEnds ends, StreamCapture sendErr,
                 StreamCapture mbufferErr, StreamCapture receiveErr) {
             this(send, mbuffer, receive, ends, sendErr, mbufferErr, receiveErr, null, null);
