@@ -16,6 +16,7 @@ import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.replication.BaseProtection;
 import io.zsentinel.deploy.replication.InventoryExtras;
+import io.zsentinel.projections.link.LinkRow;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
 import io.zsentinel.deploy.retention.CapacityWatcher;
@@ -165,7 +166,8 @@ public final class Controller implements AutoCloseable {
                 .handler(handler::handle)
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
-        this.replication = new LinkScheduler(config.replication(), inventory, extras, axon.commandGateway(), clock).start();
+        this.replication = new LinkScheduler(config.replication(), inventory, extras,
+                () -> links.links().stream().map(LinkRow::linkId).toList(), axon.commandGateway(), clock).start();
         trigger.startWith(replication);
         this.retention = new RetentionScheduler(config.retention(), inventory, axon.commandGateway(),
                 new CapacityWatcher(config.retention(), inventory, usage, axon.commandGateway()), clock).start();

@@ -4,6 +4,7 @@ import io.zsentinel.replication.api.ProtectSnapshot;
 import io.zsentinel.replication.api.ProtectionKind;
 import io.zsentinel.replication.api.ReleaseProtection;
 import io.zsentinel.replication.api.link.BaseChanged;
+import io.zsentinel.replication.api.link.LinkRetired;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
@@ -36,6 +37,16 @@ public final class BaseProtection {
         }
         if (e.oldBase() != null && !e.oldBase().equals(e.newBase().guid())) {
             commands.sendAndWait(new ReleaseProtection(e.source(), e.oldBase(), e.holder()));
+        }
+    }
+
+    /** A link taken out of the configuration releases its base (and its hold), nothing else's. */
+    @EventHandler
+    public void on(LinkRetired e) {
+        if (e.releasedBase() != null) {
+            commands.sendAndWait(new ReleaseProtection(e.source(), e.releasedBase(), e.holder()));
+            log.info("link {} is no longer configured: its base (guid {}) on {} is released", e.linkId(),
+                    e.releasedBase(), e.source());
         }
     }
 }

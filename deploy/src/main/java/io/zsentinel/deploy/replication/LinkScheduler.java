@@ -14,6 +14,7 @@ import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkPolicy;
 import io.zsentinel.replication.api.link.PlanReplication;
+import io.zsentinel.replication.api.link.RetireLink;
 import io.zsentinel.deploy.controller.Ticker;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The controller's clock for replication: every tick, each configured link is established (once),
@@ -40,26 +42,27 @@ public final class LinkScheduler implements AutoCloseable {
     private final ReplicationConfig config;
     private final SnapshotInventoryView inventory;
     private final InventoryExtras extras;
+    private final Supplier<List<LinkId>> knownLinks;
     private final CommandGateway commands;
     private final Clock clock;
     private final Set<LinkId> established = new HashSet<>();
     private final Map<LinkId, String> failing = new HashMap<>();
     private final Ticker ticker = new Ticker("replication-ticker");
 
+    /** {@code knownLinks}: the links the store knows (and still shows), to retire those no longer configured. */
     public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, InventoryExtras extras,
-                         CommandGateway commands, Clock clock) {
+                         Supplier<List<LinkId>> knownLinks, CommandGateway commands, Clock clock) {
         this.config = config;
         this.inventory = inventory;
         this.extras = extras;
+        this.knownLinks = knownLinks;
         this.commands = commands;
         this.clock = clock;
     }
 
     public LinkScheduler start() {
-        if (!config.links().isEmpty()) {
-            ticker.every(java.time.Duration.ofSeconds(config.tickSeconds()), this::tick);
-            log.info("replication: {} link rules, planned every {} s", config.links().size(), config.tickSeconds());
-        }
+        ticker.every(java.time.Duration.ofSeconds(config.tickSeconds()), this::tick);
+        log.info("replication: {} link rules, planned every {} s", config.links().size(), config.tickSeconds());
         return this;
     }
 
@@ -68,6 +71,29 @@ public final class LinkScheduler implements AutoCloseable {
         for (DatasetSummary d : inventory.datasets()) {
             for (LinkRule rule : config.links()) {
                 rule.linkFor(d.server(), d.dataset()).ifPresent(link -> plan(rule, link, now));
+            }
+        }
+        retireUnconfigured(now);
+    }
+
+    /**
+     * A link the store knows that no rule makes any more (its rule removed, or its target changed): its
+     * base is released, so the source can prune it. Judged by the configuration alone, never by the
+     * inventory (which may still be loading after a start).
+     */
+    private void retireUnconfigured(Instant now) {
+        for (LinkId link : knownLinks.get()) {
+            boolean configured = config.links().stream()
+                    .anyMatch(rule -> rule.linkFor(link.source().server(), link.source().dataset())
+                            .filter(link::equals).isPresent());
+            if (!configured) {
+                try {
+                    commands.sendAndWait(new RetireLink(link, "no rule of the replication configuration makes this link",
+                            now));
+                    established.remove(link);
+                } catch (RuntimeException e) {
+                    log.warn("could not retire link {}: {}", link, e.getMessage());
+                }
             }
         }
     }

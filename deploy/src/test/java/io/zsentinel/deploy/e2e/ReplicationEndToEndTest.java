@@ -68,6 +68,7 @@ class ReplicationEndToEndTest {
     static ControllerApp controller;
     static MessagePublisher publisher;
     static final List<Agent> agents = new ArrayList<>();
+    static KafkaConfig kafka;
 
     @BeforeAll
     static void start() {
@@ -79,7 +80,7 @@ class ReplicationEndToEndTest {
         ZfsDriver.detect(pools.runner(), src).createDataset(vm1);
 
         Topics topics = KafkaTestBroker.freshTopics("replication", 1);
-        KafkaConfig kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(),
+        kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(),
                 topics.prefix().substring(0, topics.prefix().length() - 1));
         // Link A is throttled to 4 MiB/s so that a transfer lasts long enough to be killed midway.
         ReplicationConfig replication = ConfigFiles.parse("""
@@ -207,6 +208,28 @@ class ReplicationEndToEndTest {
         }
         run("zfs", "mount", copy.value());
         assertTrue(!Files.exists(mountpoint(copy).resolve("local-change.txt")), "the target's own write was discarded");
+    }
+
+    @Test
+    @Order(5)
+    void aLinkTakenOutOfTheConfigurationReleasesItsHoldAndIsNoLongerShown() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> linkOf(tgb).path("base").path("name").asText()
+                .equals(linkOf(tga).path("base").path("name").asText()) && !linkOf(tga).path("base").isMissingNode());
+        String base = linkOf(tgb).path("base").path("name").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> userrefs(base) == 2); // one hold per link
+
+        controller.close(); // the operator removes the link to tgb and restarts the controller
+        ReplicationConfig onlyA = ConfigFiles.parse("""
+                tickSeconds: 1
+                links:
+                  - { match: "%s/vm*", targetServer: "%s", targetRoot: "%s", every: 1s, bandwidthLimit: 4M }
+                """.formatted(src, tga, tga), "test-replication.yaml", ReplicationConfig.class);
+        controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0),
+                null, null, onlyA), postgres.dataSource(), Clock.systemUTC());
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> userrefs(base) == 1 && linkOf(tgb).isEmpty());
+        assertEquals(base, linkOf(tga).path("base").path("name").asText(), "the other link keeps its base and hold");
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {

@@ -8,6 +8,7 @@ import io.zsentinel.replication.api.link.LinkEvent;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkPaused;
 import io.zsentinel.replication.api.link.LinkResumed;
+import io.zsentinel.replication.api.link.LinkRetired;
 import io.zsentinel.replication.api.link.LinkState;
 import io.zsentinel.replication.api.link.LinkStateChanged;
 import io.zsentinel.replication.api.link.ReplicationFailed;
@@ -48,6 +49,7 @@ final class LinkRecord {
     private LinkRow.OperatorMark paused;
     private LinkRow.OperatorMark syncRequested;
     private LinkRow.OperatorMark resolutionOrdered;
+    private boolean retired;
 
     LinkRecord(LinkId id) {
         this.id = id;
@@ -73,6 +75,10 @@ final class LinkRecord {
             interval = e.interval();
         } else if (event instanceof LinkSettingsChanged e) {
             interval = e.interval();
+            retired = false;
+        } else if (event instanceof LinkRetired) {
+            retired = true;
+            base = null;
         } else if (event instanceof ReplicationScheduled e) {
             inFlight = new LinkRow.Transfer(e.transferId(), name(e.from()), name(e.to()), e.attempt(),
                     e.rollbackTarget(), e.at(), 0, e.at(), null);
@@ -149,6 +155,11 @@ final class LinkRecord {
     }
 
     /** {@code newestSource}: creation of the source's newest snapshot, null when unknown. */
+    /** Taken out of the configuration (and not configured again since): no longer shown. */
+    boolean retired() {
+        return retired;
+    }
+
     LinkRow row(Instant now, Instant newestSource) {
         LinkRow.Base baseRow = base == null ? null
                 : new LinkRow.Base(base.name().full(), base.guid().decimal(), base.created());

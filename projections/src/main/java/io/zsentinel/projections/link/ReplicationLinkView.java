@@ -72,11 +72,11 @@ public class ReplicationLinkView {
         recent.clear();
     }
 
-    /** Ordered by link id. */
+    /** Ordered by link id; links taken out of the configuration are not shown. */
     public synchronized List<LinkRow> links() {
         Instant now = clock.instant();
         List<LinkRow> rows = new ArrayList<>(links.size());
-        links.values().forEach(r -> rows.add(r.row(now, newestSource(r.id()))));
+        links.values().stream().filter(r -> !r.retired()).forEach(r -> rows.add(r.row(now, newestSource(r.id()))));
         return rows;
     }
 

@@ -11,6 +11,8 @@ import io.zsentinel.replication.api.link.RecordTransferFailed;
 import io.zsentinel.replication.api.link.RecordTransferProgress;
 import io.zsentinel.replication.api.link.ResolveDivergence;
 import io.zsentinel.replication.api.link.ResumeLink;
+import io.zsentinel.replication.api.link.RetireLink;
+import io.zsentinel.replication.api.link.EstablishLink;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -51,6 +53,19 @@ class ReplicationLinkViewTest {
         history.decide(new RecordTransferProgress(LINK, t, 1000, T0.plusSeconds(70)));
         history.decide(new RecordTransferCompleted(LINK, t, guid(1), T0.plusSeconds(120)));
         return t;
+    }
+
+    @Test
+    void aRetiredLinkIsNoLongerShownUntilItIsConfiguredAgain() {
+        firstTransfer();
+        history.decide(new RetireLink(LINK, "rule removed", T0.plusSeconds(200)));
+        history.feed(view, 0);
+        assertEquals(List.of(), view.links(), "neither on the dashboard nor in /metrics");
+        history.decide(new EstablishLink(LINK.source(), LINK.target().server(), LINK.target().dataset(),
+                Duration.ofMinutes(15), LinkPolicy.defaults(), T0.plusSeconds(300)));
+        history.feed(view, 0);
+        assertEquals(List.of(LINK.toString()), view.links().stream().map(LinkRow::id).toList());
+        assertNull(view.link(LINK).orElseThrow().base(), "released: the next plan finds the common base again");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.zsentinel.replication.api.link.RecordTransferCompleted;
 import io.zsentinel.replication.api.link.RecordTransferFailed;
 import io.zsentinel.replication.api.link.RecordTransferProgress;
 import io.zsentinel.replication.api.link.ResolveDivergence;
+import io.zsentinel.replication.api.link.RetireLink;
 import io.zsentinel.replication.api.link.ResumeLink;
 import io.zsentinel.replication.api.link.SyncNow;
 import org.axonframework.commandhandling.CommandHandler;
@@ -81,6 +82,11 @@ public class ReplicationLinkAggregate {
 
     @CommandHandler
     public void handle(ResolveDivergence command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(RetireLink command) {
         decideAndApply(command);
     }
 

@@ -10,6 +10,7 @@ import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkEvent;
 import io.zsentinel.replication.api.link.LinkPaused;
 import io.zsentinel.replication.api.link.LinkResumed;
+import io.zsentinel.replication.api.link.LinkRetired;
 import io.zsentinel.replication.api.link.LinkSettingsChanged;
 import io.zsentinel.replication.api.link.LinkState;
 import io.zsentinel.replication.api.link.LinkStateChanged;
@@ -24,6 +25,7 @@ import io.zsentinel.replication.api.link.ReplicationScheduled;
 import io.zsentinel.replication.api.link.ReplicationSucceeded;
 import io.zsentinel.replication.api.link.ResolveDivergence;
 import io.zsentinel.replication.api.link.ResumeLink;
+import io.zsentinel.replication.api.link.RetireLink;
 import io.zsentinel.replication.api.link.SnapshotRef;
 import io.zsentinel.replication.api.link.SyncNow;
 import io.zsentinel.replication.api.link.SyncRequested;
@@ -58,6 +60,9 @@ public final class ReplicationLinkDecider {
     public static List<LinkEvent> decide(ReplicationLinkState state, LinkCommand command) {
         if (command instanceof EstablishLink c) {
             return establish(state, c);
+        }
+        if (command instanceof RetireLink c) {
+            return retire(state, c);
         }
         if (!state.established()) {
             throw new IllegalStateException("replication link " + command.linkId()
@@ -149,7 +154,10 @@ public final class ReplicationLinkDecider {
             return state.established(e.interval(), e.policy());
         }
         if (event instanceof LinkSettingsChanged e) {
-            return state.withSettings(e.interval(), e.policy());
+            return state.withSettings(e.interval(), e.policy()).retired(false);
+        }
+        if (event instanceof LinkRetired) {
+            return state.retired(true);
         }
         if (event instanceof ReplicationScheduled e) {
             return state.started(new Transfer(e.transferId(), e.from(), e.to(), e.intermediates(), e.resumeToken(),
@@ -237,8 +245,24 @@ public final class ReplicationLinkDecider {
         return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Once, and not while a transfer runs (its outcome would protect a new base): the link's base is
+     * released and the link is shown no more. An unknown link has nothing to retire.
+     */
+    private static List<LinkEvent> retire(ReplicationLinkState state, RetireLink c) {
+        if (!state.established() || state.retired() || state.inFlight() != null) {
+            return List.of();
+        }
+        return List.of(new LinkRetired(c.linkId(), state.source(), state.base() == null ? null : state.base().guid(),
+                c.reason(), c.at()));
+    }
+
     private static List<LinkEvent> establish(ReplicationLinkState state, EstablishLink c) {
         if (state.established()) {
+            if (state.retired()) {
+                // configured again: it carries on from what the two sides then have in common
+                return List.of(new LinkSettingsChanged(c.linkId(), c.interval(), c.policy(), c.at()));
+            }
             if (state.interval().equals(c.interval()) && state.policy().equals(c.policy())) {
                 return List.of();
             }
@@ -252,7 +276,7 @@ public final class ReplicationLinkDecider {
     /** Plans when nothing stops the link; answers whether the target is behind the source. */
     private static boolean plan(ReplicationLinkState state, PlanReplication c, List<LinkEvent> events) {
         boolean wasBehind = state.state() != LinkState.IN_SYNC;
-        if (state.paused() || state.diverged() || state.inFlight() != null) {
+        if (state.paused() || state.diverged() || state.inFlight() != null || state.retired()) {
             return wasBehind;
         }
         ReplicationPlan plan = ReplicationPlanner.plan(c.sourceSnapshots(), c.sourceBookmarks(), targetAsKnown(state, c),

@@ -14,11 +14,13 @@ import java.util.UUID;
  * What a link knows: its common base (source-side ref, matched by guid), the transfer in flight,
  * the last successful transfer, its failures (the first failure's time is kept, so "failing for an
  * hour" shows whatever the counters say), and the operator's marks (paused, diverged, rollback
- * consented, sync requested). {@code state} is null until the link is established.
+ * consented, sync requested), and whether it was retired (taken out of the configuration).
+ * {@code state} is null until the link is established.
  */
 public record ReplicationLinkState(LinkId id, Duration interval, LinkPolicy policy, LinkState state, SnapshotRef base,
                                    Transfer inFlight, Instant lastSuccessAt, Failures failures, boolean paused,
-                                   Divergence divergence, boolean rollbackConsented, boolean syncRequested) {
+                                   Divergence divergence, boolean rollbackConsented, boolean syncRequested,
+                                   boolean retired) {
 
     /** A transfer in flight; {@code from} null for a full send. */
     public record Transfer(UUID id, SnapshotRef from, SnapshotRef to, boolean intermediates, String resumeToken,
@@ -46,7 +48,7 @@ public record ReplicationLinkState(LinkId id, Duration interval, LinkPolicy poli
     }
 
     public static ReplicationLinkState initial(LinkId id) {
-        return new ReplicationLinkState(id, null, null, null, null, null, null, Failures.NONE, false, null, false, false);
+        return new ReplicationLinkState(id, null, null, null, null, null, null, Failures.NONE, false, null, false, false, false);
     }
 
     public boolean established() {
@@ -72,59 +74,65 @@ public record ReplicationLinkState(LinkId id, Duration interval, LinkPolicy poli
 
     ReplicationLinkState established(Duration newInterval, LinkPolicy newPolicy) {
         return new ReplicationLinkState(id, newInterval, newPolicy, LinkState.INITIAL, base, inFlight, lastSuccessAt,
-                failures, paused, divergence, rollbackConsented, syncRequested);
+                failures, paused, divergence, rollbackConsented, syncRequested, retired);
     }
 
     ReplicationLinkState withSettings(Duration newInterval, LinkPolicy newPolicy) {
         return new ReplicationLinkState(id, newInterval, newPolicy, state, base, inFlight, lastSuccessAt,
-                failures, paused, divergence, rollbackConsented, syncRequested);
+                failures, paused, divergence, rollbackConsented, syncRequested, retired);
     }
 
     ReplicationLinkState withState(LinkState next) {
         return new ReplicationLinkState(id, interval, policy, next, base, inFlight, lastSuccessAt, failures, paused,
-                divergence, rollbackConsented, syncRequested);
+                divergence, rollbackConsented, syncRequested, retired);
     }
 
     /** A transfer starts: the sync request and the resume point are used up. */
     ReplicationLinkState started(Transfer transfer) {
         return new ReplicationLinkState(id, interval, policy, state, base, transfer, lastSuccessAt,
                 new Failures(failures.consecutive(), failures.since(), failures.retryAt(), failures.lastReason(), null),
-                paused, divergence, rollbackConsented, false);
+                paused, divergence, rollbackConsented, false, retired);
     }
 
     ReplicationLinkState progressed(long bytes, Instant at) {
         return new ReplicationLinkState(id, interval, policy, state, base, inFlight.progressed(bytes, at), lastSuccessAt,
-                failures, paused, divergence, rollbackConsented, syncRequested);
+                failures, paused, divergence, rollbackConsented, syncRequested, retired);
     }
 
     /** The target has {@code newBase}: failures are over, and so is any rollback consent (it was used). */
     ReplicationLinkState caughtUp(SnapshotRef newBase, Instant successAt) {
         return new ReplicationLinkState(id, interval, policy, state, newBase, null,
-                successAt == null ? lastSuccessAt : successAt, Failures.NONE, paused, divergence, false, syncRequested);
+                successAt == null ? lastSuccessAt : successAt, Failures.NONE, paused, divergence, false, syncRequested, retired);
     }
 
     ReplicationLinkState failed(Failures next) {
         return new ReplicationLinkState(id, interval, policy, state, base, null, lastSuccessAt, next, paused,
-                divergence, rollbackConsented, syncRequested);
+                divergence, rollbackConsented, syncRequested, retired);
     }
 
     ReplicationLinkState paused(boolean pause) {
         return new ReplicationLinkState(id, interval, policy, state, base, inFlight, lastSuccessAt, failures, pause,
-                divergence, rollbackConsented, syncRequested);
+                divergence, rollbackConsented, syncRequested, retired);
     }
 
     ReplicationLinkState divergedBecause(Divergence reason) {
         return new ReplicationLinkState(id, interval, policy, state, base, inFlight, lastSuccessAt, failures, paused,
-                reason, false, syncRequested);
+                reason, false, syncRequested, retired);
     }
 
     ReplicationLinkState withRollbackConsent() {
         return new ReplicationLinkState(id, interval, policy, state, base, inFlight, lastSuccessAt, failures, paused,
-                null, true, syncRequested);
+                null, true, syncRequested, retired);
+    }
+
+    /** Taken out of the configuration: its base is released; any later decision about it brings it back. */
+    ReplicationLinkState retired(boolean retire) {
+        return new ReplicationLinkState(id, interval, policy, state, retire ? null : base, inFlight, lastSuccessAt,
+                failures, paused, divergence, rollbackConsented, syncRequested, retire);
     }
 
     ReplicationLinkState withSyncRequested() {
         return new ReplicationLinkState(id, interval, policy, state, base, inFlight, lastSuccessAt, failures, paused,
-                divergence, rollbackConsented, true);
+                divergence, rollbackConsented, true, retired);
     }
 }

@@ -10,7 +10,9 @@ import io.zsentinel.replication.api.link.RecordTransferCompleted;
 import io.zsentinel.replication.api.link.RecordTransferFailed;
 import io.zsentinel.replication.api.link.RecordTransferProgress;
 import io.zsentinel.replication.api.link.ReplicationFailed;
+import io.zsentinel.replication.api.link.LinkRetired;
 import io.zsentinel.replication.api.link.ReplicationScheduled;
+import io.zsentinel.replication.api.link.RetireLink;
 import io.zsentinel.replication.api.link.ReplicationSucceeded;
 import io.zsentinel.replication.api.link.ResolveDivergence;
 import io.zsentinel.replication.api.link.SnapshotRef;
@@ -67,6 +69,19 @@ class ReplicationLinkAggregateTest {
                 .when(Links.establish())
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(established());
+    }
+
+    @Test
+    void aLinkTakenOutOfTheConfigurationReleasesItsBaseOnce() {
+        fixture.given(established(), SCHEDULED_A, STARTED, SUCCEEDED_A, BASE_A, SYNCED)
+                .when(new RetireLink(LINK, "rule removed", at(100)))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new LinkRetired(LINK, SOURCE, A.guid(), "rule removed", at(100)));
+        fixture.given(established(), SCHEDULED_A, STARTED, SUCCEEDED_A, BASE_A, SYNCED,
+                        new LinkRetired(LINK, SOURCE, A.guid(), "rule removed", at(100)))
+                .when(new RetireLink(LINK, "rule removed", at(110)))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
     }
 
     @Test

@@ -24,6 +24,7 @@ public final class LinkMessages {
                 .register(SyncRequested.class, 1)
                 .register(DivergenceResolutionOrdered.class, 1)
                 .register(LinkStateChanged.class, 1)
-                .register(BaseChanged.class, 1);
+                .register(BaseChanged.class, 1)
+                .register(LinkRetired.class, 1);
     }
 }
