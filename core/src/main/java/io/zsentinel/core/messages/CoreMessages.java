@@ -2,6 +2,7 @@ package io.zsentinel.core.messages;
 
 import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
 import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
+import io.zsentinel.core.messages.agentcommands.ForgetLink;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
@@ -37,6 +38,7 @@ public final class CoreMessages {
                 .register(RestoreFromSnapshot.class, 1)
                 .register(HoldSnapshot.class, 1)
                 .register(ReleaseHold.class, 1)
+                .register(ForgetLink.class, 1)
                 .register(CommandCompleted.class, 1)
                 .register(StartTransfer.class, 1)
                 .register(TransferProgressed.class, 1)

@@ -3,6 +3,7 @@ package io.zsentinel.deploy.agent;
 import io.zsentinel.core.messages.agentcommands.AgentCommand;
 import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
 import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
+import io.zsentinel.core.messages.agentcommands.ForgetLink;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
@@ -145,6 +146,11 @@ public final class CommandExecutor {
             }
             if (command instanceof ReleaseHold c) {
                 return release(c);
+            }
+            if (command instanceof ForgetLink c) {
+                int destroyed = transfers == null ? 0 : transfers.forgetLink(c.link(), c.dataset());
+                return completed(c, destroyed == 0 ? "no cursor bookmark of link " + c.link() + " on " + c.dataset()
+                        : destroyed + " cursor bookmark(s) of link " + c.link() + " destroyed on " + c.dataset());
             }
             return reject(command, "this agent does not know " + command.getClass().getSimpleName());
         } catch (ZfsException e) {

@@ -7,6 +7,7 @@ import io.zsentinel.core.messages.MessageTypes;
 import io.zsentinel.core.messages.agentcommands.AgentCommand;
 import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
 import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
+import io.zsentinel.core.messages.agentcommands.ForgetLink;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
@@ -24,6 +25,7 @@ import io.zsentinel.replication.api.SnapshotPruned;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.SnapshotScheduled;
 import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.LinkRetired;
 import io.zsentinel.replication.api.link.ReplicationScheduled;
 import io.zsentinel.replication.retention.SnapshotNaming;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -118,6 +120,13 @@ public final class AgentCommandDispatcher {
                 e.from() == null ? null : e.from().name(), e.to().name(), e.intermediates(), link.target().server(),
                 link.target().dataset(), e.resumeToken(), bandwidthLimit.applyAsLong(link), e.rollbackTarget(),
                 link.toString(), e.fromBookmark()), m);
+    }
+
+    /** A link that left the configuration: its cursor bookmarks go (its hold goes with the base's release). */
+    @EventHandler
+    public void on(LinkRetired e, EventMessage<?> m) {
+        send(new ForgetLink(derived(m, "forget"), e.source().server(), epoch, e.source().dataset(),
+                e.linkId().toString()), m);
     }
 
     @EventHandler

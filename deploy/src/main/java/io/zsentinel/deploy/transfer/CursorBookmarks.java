@@ -2,6 +2,7 @@ package io.zsentinel.deploy.transfer;
 
 import io.zsentinel.core.messages.facts.BookmarkInfo;
 import io.zsentinel.core.values.BookmarkName;
+import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.core.zfs.ZfsDriver;
@@ -44,6 +45,21 @@ final class CursorBookmarks {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
+    }
+
+    /** Destroys every cursor of {@code link} on {@code dataset} (the link left the configuration); how many. */
+    int forget(String link, DatasetName dataset) {
+        if (!source.features().bookmarks()) {
+            return 0;
+        }
+        String prefix = prefix(link);
+        List<BookmarkName> cursors = source.listBookmarks(dataset).stream().map(BookmarkInfo::name)
+                .filter(b -> b.dataset().equals(dataset) && b.shortName().startsWith(prefix)).toList();
+        cursors.forEach(source::destroyBookmark);
+        if (!cursors.isEmpty()) {
+            log.info("link {} is no longer configured: its cursor {} destroyed", link, cursors);
+        }
+        return cursors.size();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.TransferCompleted;
 import io.zsentinel.core.messages.facts.TransferFailed;
 import io.zsentinel.core.messages.facts.TransferProgressed;
+import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.zfs.CommandResult;
 import io.zsentinel.core.zfs.CommandRunner;
@@ -207,6 +208,11 @@ public final class TransferExecutor implements AutoCloseable {
     /** Told each time a transfer's {@code zfs send} has started (the bench times snapshot → transfer start). */
     public void onStreamStarted(Consumer<StreamStarted> listener) {
         this.streamStarts = listener;
+    }
+
+    /** Destroys the cursor bookmarks of a link that left the configuration; how many there were. */
+    public int forgetLink(String link, DatasetName dataset) {
+        return cursors.forget(link, dataset);
     }
 
     /** Kills the transfer's processes; it then reports a retriable TransferFailed. */

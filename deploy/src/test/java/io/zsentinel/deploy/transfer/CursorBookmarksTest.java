@@ -75,6 +75,18 @@ class CursorBookmarksTest {
     }
 
     @Test
+    void aLinkThatLeftTheConfigurationLosesItsCursorOnly() {
+        Bookmarks zfs = new Bookmarks();
+        CursorBookmarks cursors = new CursorBookmarks(new ZfsDriver(zfs, ZfsFeatures.OPENZFS_2_2));
+        cursors.advance(STANDBY, S1, new Guid(11));
+        cursors.advance(OFFSITE, S1, new Guid(11));
+        assertEquals(1, cursors.forget(STANDBY, S1.dataset()));
+        assertEquals(List.of(CursorBookmarks.cursor(OFFSITE, S1, new Guid(11)).full()), List.copyOf(zfs.marks.keySet()));
+        assertEquals(0, cursors.forget(STANDBY, S1.dataset()), "forgetting twice finds nothing");
+        assertEquals(0, new CursorBookmarks(new ZfsDriver(zfs, ZfsFeatures.ZFS_FUSE)).forget(OFFSITE, S1.dataset()));
+    }
+
+    @Test
     void cursorNamesAreShortAndOnePerLink() {
         String name = CursorBookmarks.cursor(STANDBY, S1, new Guid(-1L)).shortName();
         assertTrue(name.matches("zsentinel-cursor-[0-9a-f]{12}-18446744073709551615"), name);

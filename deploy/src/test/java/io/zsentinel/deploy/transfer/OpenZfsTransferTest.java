@@ -123,6 +123,8 @@ class OpenZfsTransferTest {
         assertEquals(s2.guid(), done.snapshotGuid());
         assertEquals(List.of(CursorBookmarks.cursor(LINK, s2.name(), s2.guid())), cursors(source),
                 "moved to the newest success, the previous one destroyed");
+        assertEquals(1, executor.forgetLink(LINK, source));
+        assertEquals(List.of(), cursors(source), "a link that left the configuration leaves no cursor");
         check(List.of("zfs", "mount", target.value()));
         assertTrue(java.util.Arrays.equals(Files.readAllBytes(mount(source).resolve("b")),
                 Files.readAllBytes(mount(target).resolve("b"))), "the target has s2's data");
