@@ -45,7 +45,7 @@ public final class ReplicationBench {
     public record Options(int sizeMib, int rounds, Path dir, Path report) {
     }
 
-    private record Round(int round, double rawMbps, double zsentinelMbps, Duration startLatency) {
+    private record Round(int round, double rawMbps, double zsentinelMbps, Duration startLatency, String how) {
         double ratio() {
             return zsentinelMbps / rawMbps;
         }
@@ -108,7 +108,8 @@ public final class ReplicationBench {
                     pools.destroy(target);
                 }
                 streamBytes = zsentinel.bytes; // the pump counts the stream
-                Round round = new Round(r, mbps(streamBytes, raw), mbps(streamBytes, zsentinel.nanos), zsentinel.latency);
+                Round round = new Round(r, mbps(streamBytes, raw), mbps(streamBytes, zsentinel.nanos), zsentinel.latency,
+                        zsentinel.how);
                 rounds.add(round);
                 out.printf("round %d: raw %.0f MB/s, zsentinel %.0f MB/s (ratio %.2f), start latency %d ms%n", r,
                         round.rawMbps(), round.zsentinelMbps(), round.ratio(), round.startLatency().toMillis());
@@ -117,7 +118,7 @@ public final class ReplicationBench {
         return report(rounds, streamBytes);
     }
 
-    private record Result(long nanos, long bytes, Duration latency) {
+    private record Result(long nanos, long bytes, Duration latency, String how) {
     }
 
     /** The baseline: the two zfs processes joined by the kernel's pipe, started by a shell. */
@@ -143,7 +144,7 @@ public final class ReplicationBench {
         if (!(fact instanceof TransferCompleted completed)) {
             throw new IllegalStateException("transfer through zsentinel failed: " + fact);
         }
-        return new Result(took, completed.bytes(), handle.startLatency().orElse(Duration.ZERO));
+        return new Result(took, completed.bytes(), handle.startLatency().orElse(Duration.ZERO), handle.how());
     }
 
     private String report(List<Round> rounds, long streamBytes) {
@@ -154,15 +155,17 @@ public final class ReplicationBench {
                 .append(" MiB (incompressible data) between two zfs-fuse pools on sparse files, received dataset destroyed "
                         + "between runs, one uncounted raw run first (a fresh pool's first receive allocates its file). "
                         + "raw = `sh -c \"zfs send S | zfs receive T\"`; zsentinel = TransferExecutor with the default "
-                        + "settings (`pipe: auto`: the pump on zfs-fuse), local transport, timed from StartTransfer to "
+                        + "settings (`pipe: auto`: on zfs-fuse `send → pv → receive` where pv is installed, else the pump; "
+                        + "the table says which), local transport, timed from StartTransfer to "
                         + "TransferCompleted (includes the target checks before and the guid read-back after). Raw and "
                         + "zsentinel alternate, raw first in odd rounds.\n\n");
         s.append("Machine: ").append(Machine.describe()).append("\n\n");
-        s.append("| round | raw MB/s | zsentinel MB/s | zsentinel/raw | start latency (StartTransfer → send started) |\n");
-        s.append("|---|---|---|---|---|\n");
+        s.append("| round | raw MB/s | zsentinel MB/s | zsentinel/raw | zsentinel's transfer | start latency (StartTransfer → "
+                + "send started) |\n");
+        s.append("|---|---|---|---|---|---|\n");
         for (Round r : rounds) {
-            s.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.2f | %d ms |%n", r.round(), r.rawMbps(),
-                    r.zsentinelMbps(), r.ratio(), r.startLatency().toMillis()));
+            s.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.2f | %s | %d ms |%n", r.round(), r.rawMbps(),
+                    r.zsentinelMbps(), r.ratio(), r.how(), r.startLatency().toMillis()));
         }
         s.append(String.format(Locale.ROOT, "%nMedian ratio zsentinel/raw: **%.2f** (goal ≥ 0.95). Median start latency: "
                         + "%d ms.%n", median(rounds.stream().map(Round::ratio).toList()),

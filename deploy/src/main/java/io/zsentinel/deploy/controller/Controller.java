@@ -15,8 +15,7 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.replication.BaseProtection;
-import io.zsentinel.deploy.replication.InventoryExtras;
-import io.zsentinel.projections.link.LinkRow;
+import io.zsentinel.deploy.replication.ReportedInventory;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
 import io.zsentinel.deploy.retention.CapacityWatcher;
@@ -24,6 +23,7 @@ import io.zsentinel.deploy.retention.PoolUsage;
 import io.zsentinel.deploy.retention.RetentionScheduler;
 import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.server.StorageServerAggregate;
+import io.zsentinel.projections.link.LinkRow;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.link.ReplicationLinkView;
@@ -129,7 +129,7 @@ public final class Controller implements AutoCloseable {
         axon.start();
 
         PoolUsage usage = new PoolUsage(clock);
-        InventoryExtras extras = new InventoryExtras();
+        ReportedInventory reported = new ReportedInventory();
         AgentEventHandler handler = new AgentEventHandler(new EnvelopeCodec(CoreMessages.types()),
                 new FactRouter(new LiveFacts() {
                     @Override
@@ -157,7 +157,7 @@ public final class Controller implements AutoCloseable {
 
                     @Override
                     public void inventoryReported(SnapshotInventoryReported report) {
-                        extras.reported(report);
+                        reported.reported(report);
                     }
                 }), axon.commandGateway());
         this.agentEvents = TopicConsumerLoop.builder("controller-agent-events")
@@ -166,7 +166,7 @@ public final class Controller implements AutoCloseable {
                 .handler(handler::handle)
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
-        this.replication = new LinkScheduler(config.replication(), inventory, extras,
+        this.replication = new LinkScheduler(config.replication(), inventory, reported,
                 () -> links.links().stream().map(LinkRow::linkId).toList(), axon.commandGateway(), clock).start();
         trigger.startWith(replication);
         this.retention = new RetentionScheduler(config.retention(), inventory, axon.commandGateway(),

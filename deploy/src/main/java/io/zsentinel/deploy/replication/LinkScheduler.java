@@ -41,7 +41,7 @@ public final class LinkScheduler implements AutoCloseable {
 
     private final ReplicationConfig config;
     private final SnapshotInventoryView inventory;
-    private final InventoryExtras extras;
+    private final ReportedInventory reported;
     private final Supplier<List<LinkId>> knownLinks;
     private final CommandGateway commands;
     private final Clock clock;
@@ -50,11 +50,11 @@ public final class LinkScheduler implements AutoCloseable {
     private final Ticker ticker = new Ticker("replication-ticker");
 
     /** {@code knownLinks}: the links the store knows (and still shows), to retire those no longer configured. */
-    public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, InventoryExtras extras,
+    public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, ReportedInventory reported,
                          Supplier<List<LinkId>> knownLinks, CommandGateway commands, Clock clock) {
         this.config = config;
         this.inventory = inventory;
-        this.extras = extras;
+        this.reported = reported;
         this.knownLinks = knownLinks;
         this.commands = commands;
         this.clock = clock;
@@ -124,9 +124,12 @@ public final class LinkScheduler implements AutoCloseable {
             if (justRecorded != null && source.stream().noneMatch(s -> s.guid().equals(justRecorded.guid()))) {
                 source.add(justRecorded);
             }
-            commands.sendAndWait(new PlanReplication(link, source, snapshots(link.target()),
-                    extras.writtenSeenAt(link.target()), now, extras.bookmarks(link.source()),
-                    extras.reportedAt(link.target())));
+            // the target as its agent last reported it: the view follows the store a moment later, and a plan
+            // on an inventory without the snapshot just received would start from the previous base
+            List<SnapshotInfo> target = reported.snapshots(link.target()).orElseGet(() -> snapshots(link.target()));
+            commands.sendAndWait(new PlanReplication(link, source, target,
+                    reported.writtenSeenAt(link.target()), now, reported.bookmarks(link.source()),
+                    reported.reportedAt(link.target())));
             commands.sendAndWait(new CheckStall(link, now));
             if (failing.remove(link) != null) {
                 log.info("planning of link {} works again", link);

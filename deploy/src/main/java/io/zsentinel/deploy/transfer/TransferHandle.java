@@ -51,6 +51,11 @@ public final class TransferHandle {
         return run;
     }
 
+    /** How the bytes moved (or move): "send → pv → receive", "send → receive" or "Java pump"; empty if refused. */
+    public String how() {
+        return run == null ? "" : run.metered() ? "send → pv → receive" : run.piped() ? "send → receive" : "Java pump";
+    }
+
     void complete(AgentFact fact) {
         outcome.complete(fact);
     }

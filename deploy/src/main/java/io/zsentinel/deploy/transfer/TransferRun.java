@@ -597,7 +597,6 @@ final class TransferRun {
         }
     }
 
-    /** True when the source has {@code guid} as a snapshot newer than {@code base} (one zfs listing). */
     /**
      * Where the target's newest snapshot ({@code guid}) stands on the source against the planned base:
      * 1 newer, -1 older, 0 unknown to the source (the target's own: a divergence). The base may be a bookmark.
