@@ -383,7 +383,7 @@ pick_accel() {
   fi
   case "$want" in
     kvm) [ -w /dev/kvm ] || die "/dev/kvm is missing or not writable"; echo "-enable-kvm -cpu host" ;;
-    tcg) echo "-accel tcg,thread=multi,tb-size=512 -cpu max" ;;
+    tcg) echo "-accel tcg,thread=${ZSENTINEL_OZFS_TCG_THREAD:-single},tb-size=512 -cpu ${ZSENTINEL_OZFS_CPU:-Nehalem}" ;;
     *) die "ZSENTINEL_OZFS_ACCEL must be auto, kvm or tcg (not $want)" ;;
   esac
 }
