@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# openzfs-vm.sh — run a command against REAL OpenZFS in a throw-away KVM guest.
+# openzfs-vm.sh — run a command against REAL OpenZFS in a throw-away QEMU guest.
 #
 # The lab and ./run-tests use zfs-fuse, which has no bookmarks, no resumable receive
 # (`receive -s` / `send -t`), no `written` property and no /dev/zfs. Production runs OpenZFS.
@@ -41,14 +41,19 @@
 #   ZSENTINEL_OZFS_MIRROR   Debian mirror (default http://deb.debian.org/debian)
 #   ZSENTINEL_OZFS_M2       host Maven directory to share (default $HOME/.m2; absent: not shared)
 #   ZSENTINEL_OZFS_M2_RW=1  share it read-write instead
+#   ZSENTINEL_OZFS_ACCEL    auto (default) | kvm | tcg
+#   ZSENTINEL_OZFS_CPU      TCG CPU model (default Nehalem: no AVX for TCG to get wrong)
+#   ZSENTINEL_OZFS_TCG_THREAD  single (default) | multi (multi crashed the JVM's JIT code here)
 #
-# Needs: root (debootstrap, chroot, 9p passthrough), /dev/kvm, and Debian's debootstrap,
-# qemu-system-x86, e2fsprogs (installed with apt-get when missing).
+# Needs: root (debootstrap, chroot, 9p passthrough), and Debian's debootstrap, qemu-system-x86,
+# e2fsprogs (installed with apt-get when missing). Uses hardware KVM (kvm_intel/kvm_amd) when the
+# host has it; otherwise TCG (software emulation). Sandboxes whose /dev/kvm is PVM (kvm_pvm) only
+# run PVM guest kernels (Debian's hangs after the boot loader), so they get TCG too.
 #
-# Timings seen on a 2-core Debian 12 host (KVM): `build` ~13 min the first time (debootstrap
-# ~1 min, packages ~5 min, dkms build of zfs ~5 min, image ~1 min), instantly when cached;
-# `run` boots in ~5 s, a `zfs` smoke command takes ~8 s in all, and the core ZfsDriver
-# integration test through ./mvnw -o about 1.5 min.
+# Timings seen on a 2-core Debian 12 sandbox (TCG, PVM host): `build` 5.5-7 min from scratch
+# (debootstrap 0.5 min, kernel + JDK 1-1.5 min, zfs-dkms module 3.5-5 min, initramfs + image
+# 0.5 min), instant when cached; `run` of a zfs smoke command ~20 s in all (boot ~10 s); the
+# core ZfsDriverIntegrationTest through `./mvnw -o` ~4.5 min. Hardware KVM should be much faster.
 set -euo pipefail
 
 PROG=openzfs-vm
@@ -61,6 +66,7 @@ SMP=${ZSENTINEL_OZFS_SMP:-2}
 M2=${ZSENTINEL_OZFS_M2:-${HOME:-/root}/.m2}
 IMAGE_SIZE=8G
 GUEST_INIT=/usr/local/sbin/zsentinel-vm-init
+IMAGE_FORMAT=2   # bump when what `build` puts in the image changes: older images are rebuilt
 
 say() { echo "$PROG: $*" >&2; }
 die() { echo "$PROG: error: $*" >&2; exit 1; }
@@ -84,7 +90,7 @@ host_packages() {
 }
 
 image_ready() {
-  [ -f "$CACHE/image.ok" ] && [ -f "$CACHE/root.img" ] && [ -f "$CACHE/vmlinuz" ] && [ -f "$CACHE/initrd.img" ]
+  grep -qx "format:  $IMAGE_FORMAT" "$CACHE/image.ok" 2>/dev/null && [ -f "$CACHE/root.img" ] && [ -f "$CACHE/vmlinuz" ] && [ -f "$CACHE/initrd.img" ]
 }
 
 elapsed() { local s=$(( $(date +%s) - $1 )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
@@ -114,37 +120,55 @@ in_chroot() {
 }
 
 write_guest_init() {
-  # PID 1 of the guest: mounts, shares, modprobe zfs, the command, its rc, power off.
+  # PID 1 of the guest, kept in the image and minimal: mount the control share and hand over to
+  # the init that `run` writes there (guest_run_init), so changing that needs no image rebuild.
   cat >"$1$GUEST_INIT" <<'INIT'
 #!/bin/bash
-# zsentinel OpenZFS VM init (PID 1), written by scripts/openzfs-vm.sh.
+# zsentinel OpenZFS VM stub init (PID 1), written by scripts/openzfs-vm.sh build.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+off() { sync; echo 1 >/proc/sys/kernel/sysrq; echo o >/proc/sysrq-trigger; sleep 60; }
+mountpoint -q /proc || mount -t proc proc /proc
+mountpoint -q /sys || mount -t sysfs sysfs /sys
+mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+mkdir -p /mnt/ctl
+if modprobe -a 9pnet_virtio 9p &&
+   mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none zsctl /mnt/ctl &&
+   [ -f /mnt/ctl/init ]; then
+  exec /bin/bash /mnt/ctl/init
+fi
+echo "zsentinel-vm: cannot mount the control share (9p tag zsctl)" >/dev/ttyS0
+off
+INIT
+  chmod 755 "$1$GUEST_INIT"
+}
+
+guest_run_init() {
+  # The rest of the guest's PID 1, per run: shares, modprobe zfs, the command, its rc, power off.
+  cat <<'INIT'
+#!/bin/bash
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=dumb
-off() { sync; echo 1 >/proc/sys/kernel/sysrq; echo o >/proc/sysrq-trigger; sleep 30; }
+off() { sync; echo 1 >/proc/sys/kernel/sysrq; echo o >/proc/sysrq-trigger; sleep 60; }
 log() { echo "zsentinel-vm: $*" >/dev/ttyS0; }
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null || true
-mkdir -p /dev/pts /dev/shm /run /mnt/ctl
-mount -t devpts devpts /dev/pts
-mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /run
+fail() { log "$*"; echo 125 >/mnt/ctl/rc; off; }
+mkdir -p /dev/pts /dev/shm /run
+mountpoint -q /dev/pts || mount -t devpts devpts /dev/pts
+mountpoint -q /dev/shm || mount -t tmpfs tmpfs /dev/shm
+mountpoint -q /run || mount -t tmpfs tmpfs /run
 hostname zsentinel-ozfs
 ip link set lo up 2>/dev/null || true
-modprobe -a 9pnet_virtio 9p || { log "no 9p modules"; off; }
 opts=trans=virtio,version=9p2000.L,msize=512000
-mount -t 9p -o "$opts,cache=none" zsctl /mnt/ctl || { log "cannot mount the control share"; off; }
 # shellcheck disable=SC1091
 . /mnt/ctl/env    # REPO_DIR WORK_DIR M2_SHARED M2_RW
 mkdir -p "$REPO_DIR"
-mount -t 9p -o "$opts,cache=mmap" zsrepo "$REPO_DIR" || { log "cannot mount the repo share"; echo 125 >/mnt/ctl/rc; off; }
+mount -t 9p -o "$opts,cache=mmap" zsrepo "$REPO_DIR" || fail "cannot mount the work tree (9p tag zsrepo)"
 if [ "$M2_SHARED" = 1 ]; then
   mkdir -p /root/.m2
   if [ "$M2_RW" = 1 ]; then m2o="$opts,cache=mmap"; else m2o="$opts,cache=loose,ro"; fi
-  mount -t 9p -o "$m2o" zsm2 /root/.m2 || log "cannot mount ~/.m2"
+  mount -t 9p -o "$m2o" zsm2 /root/.m2 || log "cannot mount ~/.m2 (9p tag zsm2)"
 fi
-if ! modprobe zfs; then log "modprobe zfs failed"; echo 125 >/mnt/ctl/rc; off; fi
+modprobe zfs || fail "modprobe zfs failed"
 stty -F /dev/ttyS1 raw -echo 2>/dev/null || true
-cd "$WORK_DIR" || { echo 125 >/mnt/ctl/rc; off; }
+cd "$WORK_DIR" || fail "no $WORK_DIR in the guest"
 log "running the command in $WORK_DIR"
 bash /mnt/ctl/cmd.sh </dev/null >/dev/ttyS1 2>&1
 rc=$?
@@ -157,7 +181,6 @@ umount /root/.m2 2>/dev/null || true
 umount "$REPO_DIR" 2>/dev/null || true
 off
 INIT
-  chmod 755 "$1$GUEST_INIT"
 }
 
 cmd_build() {
@@ -286,6 +309,7 @@ EOF
   mv -f "$CACHE/vmlinuz.tmp" "$CACHE/vmlinuz"
   mv -f "$CACHE/initrd.img.tmp" "$CACHE/initrd.img"
   cat >"$CACHE/image.ok" <<EOF
+format:  $IMAGE_FORMAT
 built:   $(date -u +%Y-%m-%dT%H:%M:%SZ) in $(elapsed "$t0")
 suite:   $SUITE ($MIRROR, main contrib)
 kernel:  $kver
@@ -305,10 +329,10 @@ EOF
 cmd_run() {
   [ $# -gt 0 ] || { usage; die "run: no command given"; }
   need_root
-  image_ready || die "no image in $CACHE: run '$0 build' first"
+  image_ready || die "no current image in $CACHE: run '$0 build' first"
   command -v qemu-system-x86_64 >/dev/null || host_packages
 
-  local here repo rel
+  local here repo
   here=$(pwd -P)
   repo=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || echo "$here")
   repo=$(cd "$repo" && pwd -P)
@@ -327,6 +351,7 @@ cmd_run() {
     echo 'set -e'
     printf 'exec'; printf ' %q' "$@"; printf '\n'
   } >"$ctl/cmd.sh"
+  guest_run_init >"$ctl/init"
 
   local accel; accel=$(pick_accel)
   local args=(
