@@ -6,7 +6,10 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.link.LinkId;
 
+import io.zsentinel.replication.retention.RetentionPolicy;
+
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,10 +21,19 @@ import java.util.Optional;
  *   targetRoot: standby
  *   every: 1m
  *   bandwidthLimit: 50M     # bytes per second, optional (K, M, G suffixes)
+ *   keep: { daily: 30, weekly: 12, monthly: 24 }   # retention of the copies, optional
  * </pre>
+ * The copies are replicas: they take no snapshot of their own and their received snapshots expire by
+ * {@code keep} (keep-more-on-offsite), or by the source dataset's own policy when {@code keep} is absent;
+ * never the newest, which is the link's base. A retention policy matching a copy is not applied to it.
  */
 public record LinkRule(String match, String server, String targetServer, String targetRoot, String every,
-                       String bandwidthLimit) {
+                       String bandwidthLimit, Map<String, Integer> keep) {
+    public LinkRule(String match, String server, String targetServer, String targetRoot, String every,
+                    String bandwidthLimit) {
+        this(match, server, targetServer, targetRoot, every, bandwidthLimit, null);
+    }
+
     public LinkRule {
         if (match == null || match.isBlank()) {
             throw new IllegalArgumentException("match is required: a dataset name or pattern such as primary/vm*");
@@ -40,6 +52,26 @@ public record LinkRule(String match, String server, String targetServer, String 
         every = every == null ? "15m" : every;
         PolicyRule.duration(every);
         bytesPerSecond(bandwidthLimit);
+        keep = keep == null ? null : Map.copyOf(keep);
+        replicaPolicy(match, keep); // refuse bad counts at load time, with the file and line
+    }
+
+    /** Whether {@code dataset} on {@code onServer} is one of this rule's copies (under its target root there). */
+    public boolean isTarget(ServerId onServer, DatasetName dataset) {
+        return onServer.value().equals(targetServer) && new DatasetName(targetRoot).contains(dataset);
+    }
+
+    /** The copies' own retention when {@code keep} is given: those counts, receive-only. */
+    public Optional<RetentionPolicy> replicaPolicy() {
+        return replicaPolicy(match, keep);
+    }
+
+    private static Optional<RetentionPolicy> replicaPolicy(String match, Map<String, Integer> keep) {
+        if (keep == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new PolicyRule(match, null, keep, null, null, null, null, null, null, null, null).policy()
+                .withReceiveOnly(true));
     }
 
     public Duration interval() {
@@ -52,7 +84,7 @@ public record LinkRule(String match, String server, String targetServer, String 
 
     public boolean matches(ServerId onServer, DatasetName dataset) {
         return (server == null || server.equals(onServer.value())) && PolicyRule.glob(match).matcher(dataset.value()).matches()
-                && !(onServer.value().equals(targetServer) && new DatasetName(targetRoot).contains(dataset)); // never a copy of itself
+                && !isTarget(onServer, dataset); // never a copy of itself
     }
 
     /** The link for {@code dataset} on {@code onServer}, if this rule covers it. */

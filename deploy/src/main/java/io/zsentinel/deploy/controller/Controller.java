@@ -19,6 +19,7 @@ import io.zsentinel.deploy.replication.ReportedInventory;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
 import io.zsentinel.deploy.retention.CapacityWatcher;
+import io.zsentinel.deploy.retention.RetentionPolicies;
 import io.zsentinel.deploy.retention.PoolUsage;
 import io.zsentinel.deploy.retention.RetentionScheduler;
 import io.zsentinel.deploy.store.AxonStore;
@@ -169,8 +170,9 @@ public final class Controller implements AutoCloseable {
         this.replication = new LinkScheduler(config.replication(), inventory, reported,
                 () -> links.links().stream().map(LinkRow::linkId).toList(), axon.commandGateway(), clock).start();
         trigger.startWith(replication);
-        this.retention = new RetentionScheduler(config.retention(), inventory, axon.commandGateway(),
-                new CapacityWatcher(config.retention(), inventory, usage, axon.commandGateway()), clock).start();
+        RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication());
+        this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),
+                new CapacityWatcher(policies, inventory, usage, axon.commandGateway()), clock).start();
         log.info("controller started: consuming {}, publishing {}", topics.agentEvents(), topics.domainEvents());
     }
 

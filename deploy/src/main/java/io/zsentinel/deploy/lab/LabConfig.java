@@ -22,7 +22,8 @@ public record LabConfig(RetentionConfig retention, ReplicationConfig replication
                   frequentlyEvery: 1m
                   usageThresholdPercent: 70
             # Replication (controller.yaml's "replication:" section): primary/vm* to the standby
-            # every minute and to the offsite DC every 5 minutes.
+            # every 10 s and to the offsite DC every 5 minutes. The copies take no snapshot of their own;
+            # the standby keeps what the primary keeps, the offsite DC more (its own "keep").
             replication:
               tickSeconds: 5
               links:
@@ -34,6 +35,7 @@ public record LabConfig(RetentionConfig retention, ReplicationConfig replication
                   targetServer: offsite
                   targetRoot: offsite
                   every: 5m
+                  keep: { frequently: 10, hourly: 4 }
             """;
 
     public LabConfig {

@@ -51,7 +51,13 @@ public final class CapacityWatcher {
 
     public CapacityWatcher(RetentionConfig config, SnapshotInventoryView inventory, PoolUsage usage,
                            CommandGateway commands) {
-        this.policies = new RetentionPolicies(config);
+        this(new RetentionPolicies(config), inventory, usage, commands);
+    }
+
+    /** {@code policies}: shared with the {@link RetentionScheduler}, which refreshes them every tick. */
+    public CapacityWatcher(RetentionPolicies policies, SnapshotInventoryView inventory, PoolUsage usage,
+                           CommandGateway commands) {
+        this.policies = policies;
         this.inventory = inventory;
         this.usage = usage;
         this.commands = commands;

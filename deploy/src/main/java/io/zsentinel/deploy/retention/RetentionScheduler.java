@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,8 +42,14 @@ public final class RetentionScheduler implements AutoCloseable {
 
     public RetentionScheduler(RetentionConfig config, SnapshotInventoryView inventory, CommandGateway commands,
                               CapacityWatcher capacity, Clock clock) {
+        this(config, new RetentionPolicies(config), inventory, commands, capacity, clock);
+    }
+
+    /** {@code policies}: also the capacity watcher's; refreshed here at every tick. */
+    public RetentionScheduler(RetentionConfig config, RetentionPolicies policies, SnapshotInventoryView inventory,
+                              CommandGateway commands, CapacityWatcher capacity, Clock clock) {
         this.config = config;
-        this.policies = new RetentionPolicies(config);
+        this.policies = policies;
         this.inventory = inventory;
         this.commands = commands;
         this.capacity = capacity;
@@ -58,7 +65,9 @@ public final class RetentionScheduler implements AutoCloseable {
     /** One evaluation of every dataset and every pool; public so tests drive time themselves. */
     public synchronized void tick() {
         Instant now = clock.instant();
-        for (DatasetSummary d : inventory.datasets()) {
+        List<DatasetSummary> datasets = inventory.datasets();
+        policies.refresh(datasets);
+        for (DatasetSummary d : datasets) {
             DatasetId id = new DatasetId(d.server(), d.dataset());
             Optional<RetentionPolicy> policy = policyFor(d.server(), d.dataset());
             try {

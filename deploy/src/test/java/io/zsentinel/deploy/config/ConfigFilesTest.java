@@ -107,4 +107,19 @@ class ConfigFilesTest {
             assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
         }
     }
+
+    @Test
+    void aBadKeepOnALinkIsRefusedAtLoadWithFileLineAndReason() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFiles.parse("""
+                kafka: { bootstrap: "k:9092" }
+                replication:
+                  links:
+                    - match: "tank/vm*"
+                      targetServer: offsite
+                      targetRoot: dr
+                      keep: { fortnightly: 2 }
+                """, "controller.yaml", ControllerConfig.class));
+        assertTrue(e.getMessage().matches("controller\\.yaml:[4-8]: .*"), e.getMessage());
+        assertTrue(e.getMessage().contains("fortnightly"), e.getMessage());
+    }
 }

@@ -52,7 +52,8 @@ final class RetentionRules {
         Map<SnapshotClass, Instant> last = new EnumMap<>(SnapshotClass.class);
         last.putAll(state.lastSlots());
         Schedule.lastTakenSlots(retained).forEach((k, v) -> last.merge(k, v, (a, b) -> a.isAfter(b) ? a : b));
-        for (SnapshotSlot slot : Schedule.due(policy, c.now(), last)) {
+        // a replica takes nothing of its own (it would diverge from its source): its snapshots only expire
+        for (SnapshotSlot slot : policy.receiveOnly() ? List.<SnapshotSlot>of() : Schedule.due(policy, c.now(), last)) {
             SnapshotName name = state.id().dataset().snapshot(slot.shortName());
             UUID commandId = CommandIds.of(state.id(), "take", name.shortName());
             if (!waiting(state, commandId, c.now())) {

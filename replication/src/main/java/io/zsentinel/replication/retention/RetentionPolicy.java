@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public record RetentionPolicy(Map<SnapshotClass, Integer> keep, ZoneId zone, Duration frequentlyEvery,
                               LocalTime dailyAt, DayOfWeek weeklyOn, int monthlyOnDay, MonthDay yearlyOn,
-                              int usageThresholdPercent, boolean pruneForeignSnapshots) {
+                              int usageThresholdPercent, boolean pruneForeignSnapshots, boolean receiveOnly) {
 
     public static final Duration DEFAULT_FREQUENTLY_EVERY = Duration.ofMinutes(15);
     public static final int DEFAULT_USAGE_THRESHOLD_PERCENT = 70;
@@ -61,7 +61,7 @@ public record RetentionPolicy(Map<SnapshotClass, Integer> keep, ZoneId zone, Dur
         keep.put(SnapshotClass.WEEKLY, 4);
         keep.put(SnapshotClass.MONTHLY, 12);
         return new RetentionPolicy(keep, ZoneOffset.UTC, DEFAULT_FREQUENTLY_EVERY, LocalTime.MIDNIGHT,
-                DayOfWeek.MONDAY, 1, MonthDay.of(Month.JANUARY, 1), DEFAULT_USAGE_THRESHOLD_PERCENT, false);
+                DayOfWeek.MONDAY, 1, MonthDay.of(Month.JANUARY, 1), DEFAULT_USAGE_THRESHOLD_PERCENT, false, false);
     }
 
     /** How many snapshots of this class to keep; 0 means the class is off. */
@@ -77,53 +77,62 @@ public record RetentionPolicy(Map<SnapshotClass, Integer> keep, ZoneId zone, Dur
         Map<SnapshotClass, Integer> copy = new EnumMap<>(keep);
         copy.put(klass, count);
         return new RetentionPolicy(copy, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
     }
 
     /** The same schedule with exactly these counts (all other classes off). */
     public RetentionPolicy withOnlyKeep(Map<SnapshotClass, Integer> counts) {
         return new RetentionPolicy(counts, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
     }
 
     public RetentionPolicy withZone(ZoneId z) {
         return new RetentionPolicy(keep, z, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
     }
 
     public RetentionPolicy withFrequentlyEvery(Duration every) {
         return new RetentionPolicy(keep, zone, every, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
     }
 
     public RetentionPolicy withDailyAt(LocalTime at) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, at, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
     }
 
     public RetentionPolicy withWeeklyOn(DayOfWeek day) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, day, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
     }
 
     public RetentionPolicy withMonthlyOnDay(int day) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, day, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
     }
 
     public RetentionPolicy withYearlyOn(MonthDay day) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, day,
-                usageThresholdPercent, pruneForeignSnapshots);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
     }
 
     public RetentionPolicy withUsageThresholdPercent(int percent) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                percent, pruneForeignSnapshots);
+                percent, pruneForeignSnapshots, receiveOnly);
     }
 
     public RetentionPolicy withPruneForeignSnapshots(boolean prune) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, prune);
+                usageThresholdPercent, prune, receiveOnly);
+    }
+
+    /**
+     * For a replica (a replication link's target): it takes no snapshot of its own (it would diverge from
+     * its source); its received snapshots expire by the counts and the usage threshold, never its newest.
+     */
+    public RetentionPolicy withReceiveOnly(boolean receive) {
+        return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
+                usageThresholdPercent, pruneForeignSnapshots, receive);
     }
 
     private static Map<SnapshotClass, Integer> checkedCounts(Map<SnapshotClass, Integer> keep) {

@@ -108,6 +108,18 @@ class DatasetRetentionTest {
     }
 
     @Test
+    void aReplicaTakesNothingOfItsOwnButItsReceivedSnapshotsStillExpire() {
+        RetentionPolicy replica = KEEP_3_DAILY.withReceiveOnly(true);
+        List<Object> given = history(4);
+        given.set(1, new RetentionPolicyChanged(ID, replica, DAY0));
+        SnapshotInfo oldest = daily(0, 1, 0);
+        Instant now = day(5, 1); // a daily is due for the source, never for its copy
+        fixture.given(given).when(new EvaluateRetention(ID, now))
+                .expectEvents(new SnapshotPruned(ID, oldest.name(), oldest.guid(), "expired daily (keeping newest 3)",
+                        CommandIds.of(ID, "prune", oldest.guid().toString()), now));
+    }
+
+    @Test
     void aControllerDownForDaysCatchesUpOnceNotOncePerMissedDay() {
         Instant now = day(9, 5);
         var name = DS.snapshot(SnapshotNaming.name(SnapshotClass.DAILY, day(9, 0)));
