@@ -8,11 +8,9 @@ import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.messages.Json;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
-import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsTestPools;
 import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.config.AgentConfig;
 import io.zsentinel.deploy.config.ConfigFiles;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.config.KafkaConfig;
@@ -93,23 +91,14 @@ class ReplicationEndToEndTest {
         controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0),
                 null, null, replication), postgres.dataSource(), Clock.systemUTC());
         publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
-        for (PoolName pool : List.of(src, tga, tgb)) {
-            agents.add(new Agent(new AgentConfig(new ServerId(pool.value()), kafka, List.of(pool), 1, 1, null, null),
-                    ZfsDriver.detect(pools.runner(), pool), publisher, Clock.systemUTC()).start());
-        }
+        agents.addAll(Stack.agentsFor(List.of(src, tga, tgb), kafka, pools, publisher));
     }
 
     @AfterAll
     static void stop() {
         List<AutoCloseable> all = new ArrayList<>(agents);
         all.addAll(List.of(publisher, controller, postgres, pools));
-        for (AutoCloseable c : all) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                System.err.println("cleanup: " + e);
-            }
-        }
+        Stack.closeAll(all);
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,6 +88,29 @@ final class Stack implements AutoCloseable {
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** One agent per pool, each its own server named like the pool, scanning every second. */
+    static List<Agent> agentsFor(List<PoolName> pools, KafkaConfig kafka, ZfsTestPools zfs, MessagePublisher publisher) {
+        List<Agent> agents = new ArrayList<>();
+        for (PoolName pool : pools) {
+            agents.add(new Agent(new AgentConfig(new ServerId(pool.value()), kafka, List.of(pool), 1, 1, null, null),
+                    ZfsDriver.detect(zfs.runner(), pool), publisher, Clock.systemUTC()).start());
+        }
+        return agents;
+    }
+
+    /** Closes each in order, going on past a failure (reported on stderr). */
+    static void closeAll(List<? extends AutoCloseable> all) {
+        for (AutoCloseable c : all) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("cleanup: " + e);
+            }
+        }
     }
 
     /** Runs a command (zfs, zpool…) as an operator would, asserting success; returns its output. */
