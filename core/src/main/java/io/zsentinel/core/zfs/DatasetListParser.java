@@ -11,34 +11,46 @@ import java.util.OptionalLong;
 /** Filesystem/volume listings, from OpenZFS' {@code zfs list -H -p} or from the {@code zfs get -H -p} table. */
 public final class DatasetListParser {
     public static final String PROPERTIES = "type,used,available,mountpoint";
-    /** With OpenZFS' {@code written} (bytes since the newest snapshot) as a sixth column. */
-    public static final String PROPERTIES_WITH_WRITTEN = PROPERTIES + ",written";
 
     private DatasetListParser() {
     }
 
+    /** The listing's columns after the name: these, then {@code written} and {@code snapshots_changed} where present. */
+    public static String properties(ZfsFeatures features) {
+        return PROPERTIES + (features.written() ? ",written" : "") + (features.snapshotsChanged() ? ",snapshots_changed" : "");
+    }
+
     /** {@code zfs list -H -p -t filesystem,volume -o name,type,used,available,mountpoint[,written]}. */
     public static List<DatasetEntry> parseList(String stdout) {
+        return parseList(stdout, stdout.lines().findFirst().map(l -> l.split("\t", -1).length == 6).orElse(false), false);
+    }
+
+    /** The listing of {@link #properties}: 5 columns, then {@code written}, then {@code snapshots_changed} if asked. */
+    public static List<DatasetEntry> parseList(String stdout, boolean written, boolean snapshotsChanged) {
+        int columns = 5 + (written ? 1 : 0) + (snapshotsChanged ? 1 : 0);
         List<DatasetEntry> entries = new ArrayList<>();
         for (String line : PropertyTable.lines(stdout)) {
             String[] f = line.split("\t", -1);
-            if (f.length != 5 && f.length != 6) {
-                throw new ZfsOutputFormatException("zfs list", line, "expected 5 or 6 tab-separated fields, got "
-                        + f.length);
+            if (f.length != columns) {
+                throw new ZfsOutputFormatException("zfs list", line, "expected " + columns
+                        + " tab-separated fields, got " + f.length);
             }
             DatasetEntry entry = entry(line, f[0], f[1], f[2], f[3], Optional.of(f[4]));
-            entries.add(f.length == 5 ? entry : withWritten(entry, line, f[5]));
+            OptionalLong w = written ? count(line, f[5]) : OptionalLong.empty();
+            Optional<String> changed = snapshotsChanged ? Optional.of(f[columns - 1]).filter(v -> !v.equals("-"))
+                    : Optional.empty();
+            entries.add(new DatasetEntry(entry.name(), entry.type(), entry.used(), entry.available(), entry.mountpoint(),
+                    w, changed));
         }
         return entries;
     }
 
-    private static DatasetEntry withWritten(DatasetEntry entry, String line, String written) {
-        if (written.equals("-")) {
-            return entry;
+    private static OptionalLong count(String line, String value) {
+        if (value.equals("-")) {
+            return OptionalLong.empty();
         }
         try {
-            return new DatasetEntry(entry.name(), entry.type(), entry.used(), entry.available(), entry.mountpoint(),
-                    OptionalLong.of(Long.parseLong(written)));
+            return OptionalLong.of(Long.parseLong(value));
         } catch (NumberFormatException e) {
             throw new ZfsOutputFormatException("dataset listing", line, e);
         }

@@ -74,9 +74,9 @@ public final class ZfsDriver {
     /** {@code root} and every filesystem and volume below it. One process. */
     public List<DatasetEntry> listDatasets(DatasetName root) {
         if (features.parsableList()) {
-            String properties = features.written() ? DatasetListParser.PROPERTIES_WITH_WRITTEN : DatasetListParser.PROPERTIES;
             return DatasetListParser.parseList(run("list datasets of", root.value(), List.of("zfs", "list", "-H", "-p",
-                    "-t", "filesystem,volume", "-o", "name," + properties, "-r", root.value())).stdout());
+                    "-t", "filesystem,volume", "-o", "name," + DatasetListParser.properties(features), "-r", root.value()))
+                    .stdout(), features.written(), features.snapshotsChanged());
         }
         return DatasetListParser.parsePropertyTable(run("list datasets of", root.value(), List.of("zfs", "get", "-H",
                 "-p", "-r", "-o", "name,property,value", DatasetListParser.PROPERTIES, root.value())).stdout());

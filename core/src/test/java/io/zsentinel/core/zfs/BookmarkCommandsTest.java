@@ -85,13 +85,20 @@ class BookmarkCommandsTest {
     }
 
     @Test
-    void writtenIsReadWithTheDatasetListingWhereTheZfsHasIt() {
-        ScriptedRunner runner = new ScriptedRunner(c -> ok(c, Captured.read("openzfs/list-datasets-written-p.txt")));
+    void writtenAndSnapshotsChangedAreReadWithTheDatasetListingWhereTheZfsHasThem() {
+        ScriptedRunner runner = new ScriptedRunner(c -> ok(c, Captured.read("openzfs/list-datasets-written-changed-p.txt")));
         List<DatasetEntry> d = new ZfsDriver(runner, ZfsFeatures.OPENZFS_2_2).listDatasets(DatasetName.of("tank/vm1"));
         assertEquals(List.of("zfs", "list", "-H", "-p", "-t", "filesystem,volume", "-o",
-                "name,type,used,available,mountpoint,written", "-r", "tank/vm1"), runner.commands.get(0));
+                "name,type,used,available,mountpoint,written,snapshots_changed", "-r", "tank/vm1"), runner.commands.get(0));
         assertEquals(OptionalLong.of(0), d.get(0).written());
         assertEquals(OptionalLong.of(1572864), d.get(1).written());
+        assertEquals(java.util.Optional.of("1764064800"), d.get(0).snapshotsChanged());
+        assertEquals(java.util.Optional.empty(), d.get(1).snapshotsChanged(), "never changed: -");
+
+        ZfsFeatures openzfs21 = new ZfsFeatures(true, true, true, true, true, true, false, true, true, true);
+        ScriptedRunner older = new ScriptedRunner(c -> ok(c, Captured.read("openzfs/list-datasets-written-p.txt")));
+        assertEquals(OptionalLong.of(1572864), new ZfsDriver(older, openzfs21).listDatasets(DatasetName.of("tank/vm1"))
+                .get(1).written(), "OpenZFS 2.1: written, no snapshots_changed");
         assertEquals(OptionalLong.empty(), DatasetListParser.parseList(Captured.read("openzfs/list-datasets-p.txt"))
                 .get(0).written(), "five columns: a zfs without written");
     }

@@ -70,7 +70,7 @@ public final class Agent implements AutoCloseable {
         this.publisher = publisher;
         this.bootstrap = config.kafka().bootstrap();
         this.clock = clock;
-        this.scanner = new InventoryScanner(zfs);
+        this.scanner = new InventoryScanner(zfs, clock);
         this.poolProbe = new PoolHealthProbe(server, zfs, clock);
         this.transfers = new TransferExecutor(server, zfs, new ZfsBinaries(config.zfsCommand(), config.zpoolCommand()),
                 config.transferTargets(), config.transfers(), this::publishTransferFact, clock);
@@ -142,7 +142,7 @@ public final class Agent implements AutoCloseable {
         }
         for (PoolName pool : poolProbe.importedPools(config.pools())) {
             try {
-                scanner.scanAll(pool).forEach(this::publishIfChanged);
+                scanner.scanAll(pool, forcePoolReport).forEach(this::publishIfChanged);
                 if (poolErrors.remove(pool) != null) {
                     log.info("inventory of pool {} on {} readable again", pool, server);
                 }

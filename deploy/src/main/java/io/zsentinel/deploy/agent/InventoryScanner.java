@@ -8,18 +8,33 @@ import io.zsentinel.core.zfs.DatasetEntry;
 import io.zsentinel.core.zfs.SnapshotEntry;
 import io.zsentinel.core.zfs.ZfsDriver;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a pool's datasets and snapshots with two recursive zfs calls, whatever the number of
  * snapshots (three where the zfs has bookmarks): the cost of a scan stays O(pools), not O(snapshots).
+ * Where the zfs has {@code snapshots_changed} (OpenZFS 2.2), a scan whose dataset listing shows no
+ * dataset's snapshots changed reuses the previous snapshot and bookmark listings: one call per pool. A
+ * forced scan (after the agent's own command) and one every {@link #FULL_EVERY} list everything, for what
+ * the token does not track (holds, space used).
  */
 public final class InventoryScanner {
+    static final Duration FULL_EVERY = Duration.ofMinutes(1);
+
+    private record Listed(Map<DatasetName, String> tokens, Map<DatasetName, DatasetInventory> inventory, Instant at) {
+    }
+
     private final ZfsDriver zfs;
+    private final Clock clock;
+    private final Map<PoolName, Listed> lastFull = new ConcurrentHashMap<>();
 
     /**
      * One dataset as a scan saw it: snapshots oldest first, bookmarks (OpenZFS), and the bytes written since
@@ -38,7 +53,12 @@ public final class InventoryScanner {
     }
 
     public InventoryScanner(ZfsDriver zfs) {
+        this(zfs, Clock.systemUTC());
+    }
+
+    public InventoryScanner(ZfsDriver zfs, Clock clock) {
         this.zfs = zfs;
+        this.clock = clock;
     }
 
     /** Every dataset of the pool (also those without snapshots), with its snapshots oldest first. */
@@ -48,21 +68,44 @@ public final class InventoryScanner {
         return snapshots;
     }
 
-    /**
-     * Every dataset of the pool with its snapshots, bookmarks and written bytes.
-     * A restore's temporary clone is not inventory: it lives for seconds and is the agent's own.
-     */
+    /** {@link #scanAll(PoolName, boolean)} without forcing a full listing. */
     public Map<DatasetName, DatasetInventory> scanAll(PoolName pool) {
+        return scanAll(pool, false);
+    }
+
+    /**
+     * Every dataset of the pool with its snapshots, bookmarks and written bytes; {@code full}: list the
+     * snapshots even when no {@code snapshots_changed} moved. A restore's temporary clone is not inventory:
+     * it lives for seconds and is the agent's own.
+     */
+    public Map<DatasetName, DatasetInventory> scanAll(PoolName pool, boolean full) {
         DatasetName root = new DatasetName(pool.value());
         Map<DatasetName, Long> written = new LinkedHashMap<>();
-        Map<DatasetName, List<SnapshotInfo>> snapshots = new TreeMap<>();
-        Map<DatasetName, List<BookmarkInfo>> bookmarks = new TreeMap<>();
+        Map<DatasetName, String> tokens = new TreeMap<>();
         for (DatasetEntry dataset : zfs.listDatasets(root)) {
             if (!ZfsDriver.isRestoreClone(dataset.name())) {
-                snapshots.put(dataset.name(), new ArrayList<>());
                 written.put(dataset.name(), dataset.written().isPresent() ? dataset.written().getAsLong() : null);
+                tokens.put(dataset.name(), dataset.snapshotsChanged().orElse("-"));
             }
         }
+        Listed last = lastFull.get(pool);
+        Instant now = clock.instant();
+        if (!full && zfs.features().snapshotsChanged() && last != null && last.tokens().equals(tokens)
+                && now.isBefore(last.at().plus(FULL_EVERY))) {
+            Map<DatasetName, DatasetInventory> reused = new TreeMap<>();
+            last.inventory().forEach((dataset, inv) -> reused.put(dataset,
+                    new DatasetInventory(inv.snapshots(), inv.bookmarks(), written.get(dataset))));
+            return reused;
+        }
+        Map<DatasetName, DatasetInventory> inventory = list(root, written);
+        lastFull.put(pool, new Listed(tokens, inventory, now));
+        return inventory;
+    }
+
+    private Map<DatasetName, DatasetInventory> list(DatasetName root, Map<DatasetName, Long> written) {
+        Map<DatasetName, List<SnapshotInfo>> snapshots = new TreeMap<>();
+        Map<DatasetName, List<BookmarkInfo>> bookmarks = new TreeMap<>();
+        written.keySet().forEach(dataset -> snapshots.put(dataset, new ArrayList<>()));
         for (SnapshotEntry s : zfs.listSnapshots(root)) {
             if (!ZfsDriver.isRestoreClone(s.name().dataset())) {
                 snapshots.computeIfAbsent(s.name().dataset(), d -> new ArrayList<>()).add(toInfo(s));
