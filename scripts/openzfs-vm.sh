@@ -39,6 +39,8 @@
 #   ZSENTINEL_OZFS_TIMEOUT  whole-run timeout in seconds (default 1800 = 30 min)
 #   ZSENTINEL_OZFS_MEM      guest memory (default 4G)    ZSENTINEL_OZFS_SMP  guest CPUs (default 2)
 #   ZSENTINEL_OZFS_MIRROR   Debian mirror (default http://deb.debian.org/debian)
+#   ZSENTINEL_OZFS_ZFS      stable (default: bookworm's OpenZFS 2.1) | backports (2.2, with snapshots_changed;
+#                           its own image, in the cache directory with -backports appended)
 #   ZSENTINEL_OZFS_M2       host Maven directory to share (default $HOME/.m2; absent: not shared)
 #   ZSENTINEL_OZFS_M2_RW=1  share it read-write instead
 #   ZSENTINEL_OZFS_ACCEL    auto (default) | kvm | tcg
@@ -58,7 +60,11 @@
 set -euo pipefail
 
 PROG=openzfs-vm
-CACHE=${ZSENTINEL_OZFS_CACHE:-/var/cache/zsentinel-openzfs-vm}
+# stable: Debian bookworm's OpenZFS 2.1; backports: bookworm-backports' 2.2 (snapshots_changed), own cache
+ZFS_FROM=${ZSENTINEL_OZFS_ZFS:-stable}
+case "$ZFS_FROM" in stable) flavour="" ;; backports) flavour="-backports" ;;
+  *) echo "openzfs-vm: ZSENTINEL_OZFS_ZFS must be stable or backports, not $ZFS_FROM" >&2; exit 2 ;; esac
+CACHE=${ZSENTINEL_OZFS_CACHE:-/var/cache/zsentinel-openzfs-vm$flavour}
 MIRROR=${ZSENTINEL_OZFS_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 TIMEOUT=${ZSENTINEL_OZFS_TIMEOUT:-1800}
@@ -230,6 +236,9 @@ deb $MIRROR $SUITE main contrib
 deb $MIRROR $SUITE-updates main contrib
 deb http://deb.debian.org/debian-security $SUITE-security main contrib
 EOF
+  if [ "$ZFS_FROM" = backports ]; then
+    echo "deb $MIRROR $SUITE-backports main contrib" >>"$tree/etc/apt/sources.list"
+  fi
   printf '#!/bin/sh\nexit 101\n' >"$tree/usr/sbin/policy-rc.d"; chmod 755 "$tree/usr/sbin/policy-rc.d"
   cp -L /etc/resolv.conf "$tree/etc/resolv.conf" 2>/dev/null || true
   # The root disk is virtio-blk ext4; load its drivers in the initramfs even without udev.
@@ -264,7 +273,9 @@ EOF
   if [ ! -f "$work/stage-zfs" ]; then
     t=$(date +%s)
     say "3/5 installing zfs-dkms + zfsutils-linux and building the module for $kver (log: $logs/zfs.log)"
-    in_chroot "$tree" apt-get install -y -q --no-install-recommends zfs-dkms zfsutils-linux \
+    local from=()
+    [ "$ZFS_FROM" = backports ] && from=(-t "$SUITE-backports")
+    in_chroot "$tree" apt-get install -y -q --no-install-recommends "${from[@]}" zfs-dkms zfsutils-linux \
       >"$logs/zfs.log" 2>&1 \
       || { tail -40 "$logs/zfs.log" >&2; die "zfs-dkms/zfsutils-linux install failed (log: $logs/zfs.log)"; }
     if ! find "$tree/lib/modules/$kver" -name 'zfs.ko*' | grep -q .; then

@@ -79,6 +79,7 @@ public final class InventoryScanner {
      * it lives for seconds and is the agent's own.
      */
     public Map<DatasetName, DatasetInventory> scanAll(PoolName pool, boolean full) {
+        Instant started = clock.instant();
         DatasetName root = new DatasetName(pool.value());
         Map<DatasetName, Long> written = new LinkedHashMap<>();
         Map<DatasetName, String> tokens = new TreeMap<>();
@@ -89,17 +90,39 @@ public final class InventoryScanner {
             }
         }
         Listed last = lastFull.get(pool);
-        Instant now = clock.instant();
         if (!full && zfs.features().snapshotsChanged() && last != null && last.tokens().equals(tokens)
-                && now.isBefore(last.at().plus(FULL_EVERY))) {
+                && started.isBefore(last.at().plus(FULL_EVERY)) && allBefore(tokens.values(), last.at())) {
             Map<DatasetName, DatasetInventory> reused = new TreeMap<>();
             last.inventory().forEach((dataset, inv) -> reused.put(dataset,
                     new DatasetInventory(inv.snapshots(), inv.bookmarks(), written.get(dataset))));
             return reused;
         }
         Map<DatasetName, DatasetInventory> inventory = list(root, written);
-        lastFull.put(pool, new Listed(tokens, inventory, now));
+        lastFull.put(pool, new Listed(tokens, inventory, started));
         return inventory;
+    }
+
+    /**
+     * Whether every token names a second before the one in which the last full listing started: OpenZFS 2.2
+     * counts {@code snapshots_changed} in seconds, so a snapshot made later in the same second as the one the
+     * listing saw would leave the token as it was. An unreadable token is never trusted.
+     */
+    static boolean allBefore(Iterable<String> tokens, Instant listedAt) {
+        for (String token : tokens) {
+            if (token.equals("-")) {
+                continue; // no snapshot ever: the next one changes it
+            }
+            try {
+                long value = Long.parseLong(token);
+                long seconds = value > 100_000_000_000L ? value / 1_000_000_000L : value; // nanoseconds on newer zfs
+                if (seconds >= listedAt.getEpochSecond()) {
+                    return false;
+                }
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Map<DatasetName, DatasetInventory> list(DatasetName root, Map<DatasetName, Long> written) {

@@ -29,7 +29,7 @@ class SnapshotsChangedScanTest {
     /** Datasets with a snapshots_changed token the test sets; one snapshot each. */
     static final class OpenZfs22 implements CommandRunner {
         final List<List<String>> calls = new ArrayList<>();
-        String token = "1764064800";
+        String token = Long.toString(T0.getEpochSecond() - 100);
 
         @Override
         public CommandResult run(List<String> c, Duration timeout) {
@@ -74,7 +74,7 @@ class SnapshotsChangedScanTest {
         assertEquals(3, zfs.calls.size(), "first scan: datasets, snapshots, bookmarks");
         assertEquals(4096L, scanner.scanAll(POOL).get(vm1).writtenBytes(), "written is fresh from the one listing");
         assertEquals(4, zfs.calls.size(), "unchanged: only the dataset listing");
-        zfs.token = "1764064900";
+        zfs.token = Long.toString(T0.getEpochSecond() - 50);
         scanner.scanAll(POOL);
         assertEquals(7, zfs.calls.size(), "a snapshot was made or destroyed: everything again");
         scanner.scanAll(POOL, true);
@@ -82,5 +82,16 @@ class SnapshotsChangedScanTest {
         now[0] = Clock.fixed(T0.plus(InventoryScanner.FULL_EVERY).plusSeconds(1), ZoneOffset.UTC);
         scanner.scanAll(POOL);
         assertEquals(13, zfs.calls.size(), "and at least every minute, for holds and space");
+    }
+
+    @Test
+    void aTokenOfTheSecondTheListingStartedInIsNotTrusted() {
+        java.time.Instant listed = T0;
+        long second = listed.getEpochSecond();
+        assertEquals(true, InventoryScanner.allBefore(List.of(Long.toString(second - 1), "-"), listed));
+        assertEquals(false, InventoryScanner.allBefore(List.of(Long.toString(second)), listed),
+                "a snapshot later in that second would not move a token counted in seconds");
+        assertEquals(true, InventoryScanner.allBefore(List.of((second - 1) + "999999999"), listed), "nanoseconds");
+        assertEquals(false, InventoryScanner.allBefore(List.of("soon"), listed));
     }
 }
