@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The agent's transfers on real OpenZFS: the kernel pipe with counted progress, the link's cursor
@@ -170,6 +171,25 @@ class OpenZfsTransferTest {
         write(target, "oops", 1 << 20, 6);
         check(List.of("zpool", "sync", dst.value()));
         assertTrue(scanner.scanAll(dst).get(target).writtenBytes() > 0);
+    }
+
+    @Test
+    void withSnapshotsChangedASteadyPoolIsScannedWithOneZfsCallAndANewSnapshotIsSeen() throws IOException {
+        assumeTrue(zfs.features().snapshotsChanged(),
+                "snapshots_changed is OpenZFS 2.2+: run with ZSENTINEL_OZFS_ZFS=backports");
+        DatasetName ds = dataset(src, "steady");
+        zfs.createSnapshot(ds.snapshot("s1"));
+        ProcessCommandRunner counted = new ProcessCommandRunner();
+        InventoryScanner scanner = new InventoryScanner(new ZfsDriver(counted, zfs.features()));
+        await().atMost(WAIT).until(() -> {
+            long before = counted.invocations();
+            scanner.scanAll(src);
+            return counted.invocations() - before == 1; // once the token's second is over, the listing is reused
+        });
+        zfs.createSnapshot(ds.snapshot("s2"));
+        long before = counted.invocations();
+        assertEquals(2, scanner.scanAll(src).get(ds).snapshots().size(), "the new snapshot is seen at once");
+        assertTrue(counted.invocations() - before > 1, "its token moved: everything listed again");
     }
 
     private StartTransfer order(SnapshotName from, SnapshotName to, boolean intermediates, DatasetName target,
