@@ -20,14 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -133,11 +131,7 @@ class PvMeteredTransferTest {
     }
 
     private static TransferCompleted completed(TransferHandle handle) {
-        AgentFact fact = handle.outcome().orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
-        if (fact instanceof TransferFailed f) {
-            throw new AssertionError("transfer failed: " + f.reason());
-        }
-        return assertInstanceOf(TransferCompleted.class, fact);
+        return TransferTesting.completed(handle, WAIT);
     }
 
     private static DatasetName dataset(String name) {
@@ -151,15 +145,6 @@ class PvMeteredTransferTest {
     }
 
     private static void write(DatasetName ds, String file, int bytes, long seed) throws IOException {
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] block = new byte[1 << 16];
-        try (OutputStream out = Files.newOutputStream(mount(ds).resolve(file))) {
-            for (int done = 0; done < bytes; done += block.length) {
-                for (int i = 0; i < block.length; i++) {
-                    block[i] = (byte) random.nextInt();
-                }
-                out.write(block, 0, Math.min(block.length, bytes - done));
-            }
-        }
+        TransferTesting.writeIncompressible(mount(ds).resolve(file), bytes, seed);
     }
 }

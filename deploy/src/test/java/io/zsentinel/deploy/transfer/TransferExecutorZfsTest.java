@@ -22,14 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -320,16 +318,11 @@ class TransferExecutorZfsTest {
     }
 
     private static TransferCompleted completed(TransferHandle handle) {
-        AgentFact fact = handle.outcome().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
-        if (fact instanceof TransferFailed f) {
-            throw new AssertionError("transfer failed: " + f.reason());
-        }
-        return assertInstanceOf(TransferCompleted.class, fact);
+        return TransferTesting.completed(handle, WAIT);
     }
 
     private static TransferFailed failed(TransferHandle handle) {
-        AgentFact fact = handle.outcome().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
-        return assertInstanceOf(TransferFailed.class, fact, String.valueOf(fact));
+        return TransferTesting.failed(handle, WAIT);
     }
 
     private static DatasetName dataset(PoolName pool, String name) {
@@ -342,21 +335,8 @@ class TransferExecutorZfsTest {
         return pools.mountpoint(ds.pool()).resolve(ds.value().substring(ds.value().indexOf('/') + 1));
     }
 
-    /** Incompressible bytes (a seeded PRNG), so stream sizes are what they say. */
     private static void write(DatasetName ds, String file, int bytes, long seed) throws IOException {
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] block = new byte[1 << 16];
-        try (OutputStream out = Files.newOutputStream(mount(ds).resolve(file))) {
-            for (int written = 0; written < bytes; written += block.length) {
-                for (int i = 0; i < block.length; i += 8) {
-                    long v = random.nextLong();
-                    for (int b = 0; b < 8; b++) {
-                        block[i + b] = (byte) (v >>> (8 * b));
-                    }
-                }
-                out.write(block, 0, Math.min(block.length, bytes - written));
-            }
-        }
+        TransferTesting.writeIncompressible(mount(ds).resolve(file), bytes, seed);
     }
 
     /** "@short guid" per snapshot of the dataset itself, oldest first. */
