@@ -52,9 +52,7 @@ final class CursorBookmarks {
         if (!source.features().bookmarks()) {
             return 0;
         }
-        String prefix = prefix(link);
-        List<BookmarkName> cursors = source.listBookmarks(dataset).stream().map(BookmarkInfo::name)
-                .filter(b -> b.dataset().equals(dataset) && b.shortName().startsWith(prefix)).toList();
+        List<BookmarkName> cursors = cursorsOf(link, dataset);
         cursors.forEach(source::destroyBookmark);
         if (!cursors.isEmpty()) {
             log.info("link {} is no longer configured: its cursor {} destroyed", link, cursors);
@@ -71,21 +69,28 @@ final class CursorBookmarks {
             return;
         }
         BookmarkName cursor = cursor(link, sent, guid);
-        String prefix = prefix(link);
         try {
-            List<BookmarkName> old = source.listBookmarks(sent.dataset()).stream().map(BookmarkInfo::name)
-                    .filter(b -> b.dataset().equals(sent.dataset()) && b.shortName().startsWith(prefix)).toList();
+            List<BookmarkName> old = cursorsOf(link, sent.dataset());
+            if (old.equals(List.of(cursor))) {
+                return; // a repeated success: already there
+            }
             if (!old.contains(cursor)) {
-                source.createBookmark(sent, cursor); // a repeated success finds it there
+                source.createBookmark(sent, cursor);
             }
             for (BookmarkName b : old) {
                 if (!b.equals(cursor)) {
                     source.destroyBookmark(b);
                 }
             }
-            log.info("cursor of link {} is {} (was {})", link, cursor, old);
+            log.info("cursor of link {} moved to {} (was {})", link, cursor, old);
         } catch (RuntimeException e) {
             log.warn("could not move the cursor bookmark of link {} to {}: {}", link, sent, e.getMessage());
         }
+    }
+
+    private List<BookmarkName> cursorsOf(String link, DatasetName dataset) {
+        String prefix = prefix(link);
+        return source.listBookmarks(dataset).stream().map(BookmarkInfo::name)
+                .filter(b -> b.dataset().equals(dataset) && b.shortName().startsWith(prefix)).toList();
     }
 }
