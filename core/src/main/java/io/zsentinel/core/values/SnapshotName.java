@@ -10,32 +10,13 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public record SnapshotName(DatasetName dataset, String shortName) implements Comparable<SnapshotName> {
 
     public SnapshotName {
-        if (dataset == null) {
-            throw new InvalidNameException("snapshot name", "@" + shortName, "has no dataset");
-        }
-        String full = dataset.value() + "@" + shortName;
-        if (shortName == null || shortName.isEmpty()) {
-            throw new InvalidNameException("snapshot name", full, "has nothing after '@'");
-        }
-        ZfsNames.checkComponent(full, shortName, "snapshot name");
-        if (full.length() > ZfsNames.MAX_LENGTH) {
-            ZfsNames.checkWhole(full, "snapshot name");
-        }
+        ZfsNames.checkChild(dataset, shortName, '@', "snapshot name");
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static SnapshotName parse(String full) {
-        if (full == null) {
-            throw new InvalidNameException("snapshot name", "null", "is empty");
-        }
-        int at = full.indexOf('@');
-        if (at < 0) {
-            throw new InvalidNameException("snapshot name", full, "has no '@'");
-        }
-        if (full.indexOf('@', at + 1) >= 0) {
-            throw new InvalidNameException("snapshot name", full, "has more than one '@'");
-        }
-        return new SnapshotName(new DatasetName(full.substring(0, at)), full.substring(at + 1));
+        String[] parts = ZfsNames.splitChild(full, '@', "snapshot name");
+        return new SnapshotName(new DatasetName(parts[0]), parts[1]);
     }
 
     @JsonValue

@@ -34,6 +34,39 @@ final class ZfsNames {
         }
     }
 
+    /**
+     * Checks {@code dataset<separator>shortName} ({@code @} for a snapshot, {@code #} for a bookmark):
+     * a dataset, a non-empty short name made of component characters, and a whole within ZFS' length.
+     */
+    static void checkChild(DatasetName dataset, String shortName, char separator, String what) {
+        if (dataset == null) {
+            throw new InvalidNameException(what, separator + shortName, "has no dataset");
+        }
+        String full = dataset.value() + separator + shortName;
+        if (shortName == null || shortName.isEmpty()) {
+            throw new InvalidNameException(what, full, "has nothing after '" + separator + "'");
+        }
+        checkComponent(full, shortName, what);
+        if (full.length() > MAX_LENGTH) {
+            checkWhole(full, what);
+        }
+    }
+
+    /** Splits {@code full} at its one {@code separator}: the dataset part and the short name. */
+    static String[] splitChild(String full, char separator, String what) {
+        if (full == null) {
+            throw new InvalidNameException(what, "null", "is empty");
+        }
+        int at = full.indexOf(separator);
+        if (at < 0) {
+            throw new InvalidNameException(what, full, "has no '" + separator + "'");
+        }
+        if (full.indexOf(separator, at + 1) >= 0) {
+            throw new InvalidNameException(what, full, "has more than one '" + separator + "'");
+        }
+        return new String[]{full.substring(0, at), full.substring(at + 1)};
+    }
+
     static void checkWhole(String full, String what) {
         if (full == null || full.isEmpty()) {
             throw new InvalidNameException(what, String.valueOf(full), "is empty");

@@ -20,11 +20,6 @@ public final class DatasetListParser {
         return PROPERTIES + (features.written() ? ",written" : "") + (features.snapshotsChanged() ? ",snapshots_changed" : "");
     }
 
-    /** {@code zfs list -H -p -t filesystem,volume -o name,type,used,available,mountpoint[,written]}. */
-    public static List<DatasetEntry> parseList(String stdout) {
-        return parseList(stdout, stdout.lines().findFirst().map(l -> l.split("\t", -1).length == 6).orElse(false), false);
-    }
-
     /** The listing of {@link #properties}: 5 columns, then {@code written}, then {@code snapshots_changed} if asked. */
     public static List<DatasetEntry> parseList(String stdout, boolean written, boolean snapshotsChanged) {
         int columns = 5 + (written ? 1 : 0) + (snapshotsChanged ? 1 : 0);

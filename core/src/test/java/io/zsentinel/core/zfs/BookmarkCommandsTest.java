@@ -99,7 +99,7 @@ class BookmarkCommandsTest {
         ScriptedRunner older = new ScriptedRunner(c -> ok(c, Captured.read("openzfs/list-datasets-written-p.txt")));
         assertEquals(OptionalLong.of(1572864), new ZfsDriver(older, openzfs21).listDatasets(DatasetName.of("tank/vm1"))
                 .get(1).written(), "OpenZFS 2.1: written, no snapshots_changed");
-        assertEquals(OptionalLong.empty(), DatasetListParser.parseList(Captured.read("openzfs/list-datasets-p.txt"))
+        assertEquals(OptionalLong.empty(), DatasetListParser.parseList(Captured.read("openzfs/list-datasets-p.txt"), false, false)
                 .get(0).written(), "five columns: a zfs without written");
     }
 }

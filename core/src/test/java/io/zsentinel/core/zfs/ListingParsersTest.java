@@ -78,7 +78,7 @@ class ListingParsersTest {
 
     @Test
     void openzfsDatasetList() {
-        List<DatasetEntry> d = DatasetListParser.parseList(Captured.read("openzfs/list-datasets-p.txt"));
+        List<DatasetEntry> d = DatasetListParser.parseList(Captured.read("openzfs/list-datasets-p.txt"), false, false);
         assertEquals(4, d.size());
         assertEquals(new DatasetEntry(DatasetName.of("tank/vm1"), DatasetType.FILESYSTEM, 32212254720L,
                 1099511627776L, Optional.of("/tank/vm1")), d.get(0));

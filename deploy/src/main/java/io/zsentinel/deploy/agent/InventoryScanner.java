@@ -61,13 +61,6 @@ public final class InventoryScanner {
         this.clock = clock;
     }
 
-    /** Every dataset of the pool (also those without snapshots), with its snapshots oldest first. */
-    public Map<DatasetName, List<SnapshotInfo>> scan(PoolName pool) {
-        Map<DatasetName, List<SnapshotInfo>> snapshots = new TreeMap<>();
-        scanAll(pool).forEach((dataset, inventory) -> snapshots.put(dataset, inventory.snapshots()));
-        return snapshots;
-    }
-
     /** {@link #scanAll(PoolName, boolean)} without forcing a full listing. */
     public Map<DatasetName, DatasetInventory> scanAll(PoolName pool) {
         return scanAll(pool, false);

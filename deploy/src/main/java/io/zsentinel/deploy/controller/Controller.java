@@ -24,7 +24,6 @@ import io.zsentinel.deploy.retention.PoolUsage;
 import io.zsentinel.deploy.retention.RetentionScheduler;
 import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.server.StorageServerAggregate;
-import io.zsentinel.projections.link.LinkRow;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.link.ReplicationLinkView;
@@ -168,7 +167,7 @@ public final class Controller implements AutoCloseable {
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
         this.replication = new LinkScheduler(config.replication(), inventory, reported,
-                () -> links.links().stream().map(LinkRow::linkId).toList(), axon.commandGateway(), clock).start();
+                links::linkIds, axon.commandGateway(), clock).start();
         trigger.startWith(replication);
         RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication());
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),

@@ -3,7 +3,6 @@ package io.zsentinel.deploy.retention;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
-import io.zsentinel.deploy.config.RetentionConfig;
 import io.zsentinel.projections.inventory.DatasetSummary;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.inventory.SnapshotRow;
@@ -48,11 +47,6 @@ public final class CapacityWatcher {
     private final CommandGateway commands;
     private final Map<String, InFlight> inFlight = new HashMap<>();
     private final Map<String, String> stuck = new HashMap<>();
-
-    public CapacityWatcher(RetentionConfig config, SnapshotInventoryView inventory, PoolUsage usage,
-                           CommandGateway commands) {
-        this(new RetentionPolicies(config), inventory, usage, commands);
-    }
 
     /** {@code policies}: shared with the {@link RetentionScheduler}, which refreshes them every tick. */
     public CapacityWatcher(RetentionPolicies policies, SnapshotInventoryView inventory, PoolUsage usage,

@@ -40,11 +40,6 @@ public final class RetentionScheduler implements AutoCloseable {
     private final Map<DatasetId, String> failing = new HashMap<>();
     private final Ticker ticker = new Ticker("retention-ticker");
 
-    public RetentionScheduler(RetentionConfig config, SnapshotInventoryView inventory, CommandGateway commands,
-                              CapacityWatcher capacity, Clock clock) {
-        this(config, new RetentionPolicies(config), inventory, commands, capacity, clock);
-    }
-
     /** {@code policies}: also the capacity watcher's; refreshed here at every tick. */
     public RetentionScheduler(RetentionConfig config, RetentionPolicies policies, SnapshotInventoryView inventory,
                               CommandGateway commands, CapacityWatcher capacity, Clock clock) {

@@ -53,7 +53,7 @@ public final class TransferHandle {
 
     /** How the bytes moved (or move): "send → pv → receive", "send → receive" or "Java pump"; empty if refused. */
     public String how() {
-        return run == null ? "" : run.metered() ? "send → pv → receive" : run.piped() ? "send → receive" : "Java pump";
+        return run == null ? "" : run.shape();
     }
 
     void complete(AgentFact fact) {

@@ -128,6 +128,11 @@ final class TransferRun {
         return !piped || metered || progress.counts();
     }
 
+    /** How the bytes move: "send → pv → receive", "send → receive" (kernel pipes) or "Java pump". */
+    String shape() {
+        return metered ? "send → pv → receive" : piped ? "send → receive" : "Java pump";
+    }
+
     /** Whether pv meters this transfer's pipe. */
     boolean metered() {
         return metered;
@@ -257,9 +262,9 @@ final class TransferRun {
         }
         log.info("transfer {}: {} → {} {} started in {} ms ({})", command.transferId(), ShellQuoting.commandLine(sendArgv),
                 transport.describe(), command.targetDataset(), startLatencyNanos / 1_000_000,
-                metered ? "kernel pipe metered by pv" + (command.bandwidthLimitBytesPerSecond() > 0 ? ", limited to "
+                shape() + (metered && command.bandwidthLimitBytesPerSecond() > 0 ? ", limited to "
                         + command.bandwidthLimitBytesPerSecond() + " B/s" : "")
-                        : piped ? "kernel pipe; progress: " + progress.describe() : "pump");
+                        + (piped && !metered ? "; progress: " + progress.describe() : ""));
         started.run();
         String pumpError = piped ? awaitPipe(streams) : pump(streams);
         int sendExit = waitFor(streams.send);

@@ -288,14 +288,14 @@ class CommandExecutorZfsTest {
         DatasetName clone = DatasetName.of(pool.value()).child(ZfsDriver.RESTORE_CLONE_PREFIX + "inflight");
         zfs.clone(snap, clone, tempDir.resolve("inflight"));
         try {
-            Map<DatasetName, List<SnapshotInfo>> inventory = new InventoryScanner(zfs).scan(pool);
+            Map<DatasetName, List<SnapshotInfo>> inventory = InventoryCostTest.snapshots(new InventoryScanner(zfs).scanAll(pool));
             assertEquals(1, inventory.get(ds).get(0).userRefs());
             assertFalse(inventory.containsKey(clone), "a restore's temporary clone is not inventory");
         } finally {
             zfs.destroyDataset(clone);
             completed(new ReleaseHold(UUID.randomUUID(), SERVER, EPOCH, snap, guid, "zsentinel:inv"));
         }
-        assertEquals(0, new InventoryScanner(zfs).scan(pool).get(ds).get(0).userRefs());
+        assertEquals(0, new InventoryScanner(zfs).scanAll(pool).get(ds).snapshots().get(0).userRefs());
     }
 
     @Test

@@ -39,7 +39,7 @@ class InventoryCostTest {
             InventoryScanner scanner = new InventoryScanner(ZfsDriver.detect(counted, pool));
             long before = counted.invocations();
 
-            Map<DatasetName, List<SnapshotInfo>> inventory = scanner.scan(pool);
+            Map<DatasetName, List<SnapshotInfo>> inventory = snapshots(scanner.scanAll(pool));
 
             assertEquals(2, counted.invocations() - before, "zfs calls for one inventory of the pool");
             assertEquals(101, inventory.size(), "the pool root and its 100 datasets");
@@ -51,5 +51,11 @@ class InventoryCostTest {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), String.join(" ", argv) + ": " + out);
+    }
+
+    static Map<DatasetName, List<SnapshotInfo>> snapshots(Map<DatasetName, InventoryScanner.DatasetInventory> scan) {
+        Map<DatasetName, List<SnapshotInfo>> snapshots = new java.util.TreeMap<>();
+        scan.forEach((dataset, inventory) -> snapshots.put(dataset, inventory.snapshots()));
+        return snapshots;
     }
 }

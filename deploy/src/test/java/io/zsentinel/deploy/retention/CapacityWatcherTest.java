@@ -37,8 +37,9 @@ class CapacityWatcherTest {
     final List<PruneForCapacity> offers = new ArrayList<>();
     final PoolUsage usage = new PoolUsage(Clock.fixed(T0, ZoneOffset.UTC));
     final SnapshotInventoryView inventory = new SnapshotInventoryView();
-    final CapacityWatcher watcher = new CapacityWatcher(new RetentionConfig(null, List.of(new PolicyRule("tank/**",
-            null, null, null, null, null, null, null, null, 70, null))), inventory, usage, gateway());
+    final CapacityWatcher watcher = new CapacityWatcher(new RetentionPolicies(new RetentionConfig(null,
+            List.of(new PolicyRule("tank/**", null, null, null, null, null, null, null, null, 70, null)))), inventory, usage,
+            gateway());
 
     CommandGateway gateway() {
         return (CommandGateway) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{CommandGateway.class},

@@ -80,6 +80,11 @@ public class ReplicationLinkView {
         return rows;
     }
 
+    /** The ids of {@link #links()}, without building their rows (lag needs the inventory). */
+    public synchronized List<LinkId> linkIds() {
+        return links.values().stream().filter(r -> !r.retired()).map(LinkRecord::id).toList();
+    }
+
     public synchronized Optional<LinkRow> link(LinkId id) {
         LinkRecord r = links.get(id);
         return r == null ? Optional.empty() : Optional.of(r.row(clock.instant(), newestSource(id)));
