@@ -127,6 +127,9 @@ public final class LinkScheduler implements AutoCloseable {
             // the target as its agent last reported it: the view follows the store a moment later, and a plan
             // on an inventory without the snapshot just received would start from the previous base
             List<SnapshotInfo> target = reported.snapshots(link.target()).orElseGet(() -> snapshots(link.target()));
+            if (sourceViewBehind(link, source, target)) {
+                return; // planned at the next tick, once the view has caught up
+            }
             commands.sendAndWait(new PlanReplication(link, source, target,
                     reported.writtenSeenAt(link.target()), now, reported.bookmarks(link.source()),
                     reported.reportedAt(link.target())));
@@ -140,6 +143,20 @@ public final class LinkScheduler implements AutoCloseable {
                 log.warn("planning of link {} failed: {}", link, e.getMessage());
             }
         }
+    }
+
+    /**
+     * The target holds a snapshot that the source's view lacks but its agent's latest report has: the view
+     * is behind the agent (it follows the store a moment later), and a plan on it would call that snapshot
+     * the target's own and the link diverged. Bounded: the view catches up, or the source's next report
+     * (after a destroy) no longer lists it.
+     */
+    private boolean sourceViewBehind(LinkId link, List<SnapshotInfo> source, List<SnapshotInfo> target) {
+        Set<Guid> inView = new HashSet<>();
+        source.forEach(s -> inView.add(s.guid()));
+        Set<Guid> reportedBySource = new HashSet<>();
+        reported.snapshots(link.source()).orElse(List.of()).forEach(s -> reportedBySource.add(s.guid()));
+        return target.stream().anyMatch(t -> !inView.contains(t.guid()) && reportedBySource.contains(t.guid()));
     }
 
     private List<SnapshotInfo> snapshots(DatasetId dataset) {

@@ -2,6 +2,7 @@ package io.zsentinel.deploy.transfer;
 
 import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.TransferCompleted;
 import io.zsentinel.core.messages.facts.TransferFailed;
 import io.zsentinel.core.messages.facts.TransferProgressed;
@@ -14,6 +15,8 @@ import io.zsentinel.core.zfs.SnapshotEntry;
 import io.zsentinel.core.zfs.ZfsBinaries;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsTestPools;
+import io.zsentinel.replication.link.ReplicationPlan.Incremental;
+import io.zsentinel.replication.link.ReplicationPlanner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -249,6 +252,38 @@ class TransferExecutorZfsTest {
         await().atMost(WAIT).until(() -> completions(order.transferId()) == 2); // the outcome reported again
         assertTrue(facts.stream().allMatch(f -> !(f instanceof TransferCompleted c) || c.equals(done)),
                 "one stream, one outcome");
+    }
+
+    /**
+     * Issue 8: under load the link was planned on an inventory that did not show s2 yet (the view and the
+     * trigger follow the store apart) and sent {@code -i s1 s3}: the target lacked s2 for good. Planned on
+     * the same partial inventory, the order now keeps every snapshot that lies between on the source.
+     */
+    @Test
+    void aPlanOnAnInventoryThatMissesAnIntermediateStillDeliversIt() throws IOException {
+        DatasetName source = dataset(src, "partial");
+        zfs.createSnapshot(source.snapshot("s1"));
+        write(source, "a.img", 1 << 20, 21);
+        zfs.createSnapshot(source.snapshot("s2"));
+        write(source, "b.img", 1 << 20, 22);
+        zfs.createSnapshot(source.snapshot("s3"));
+        DatasetName target = DatasetName.of(dst.value()).child("partial");
+        completed(executor.start(order(null, source.snapshot("s1"), false, target, 0)));
+
+        List<SnapshotInfo> partialView = zfs.listSnapshots(source).stream()
+                .filter(s -> s.name().dataset().equals(source) && !s.name().shortName().equals("s2"))
+                .map(TransferExecutorZfsTest::info).toList();
+        List<SnapshotInfo> onTarget = zfs.listSnapshots(target).stream()
+                .filter(s -> s.name().dataset().equals(target)).map(TransferExecutorZfsTest::info).toList();
+        Incremental plan = assertInstanceOf(Incremental.class,
+                ReplicationPlanner.plan(partialView, onTarget, ReplicationPlanner.Options.defaults()));
+        completed(executor.start(order(plan.from().name(), plan.to().name(), plan.intermediates(), target, 0)));
+
+        assertEquals(namesAndGuids(source), namesAndGuids(target), "s2 reached the target too");
+    }
+
+    private static SnapshotInfo info(SnapshotEntry s) {
+        return new SnapshotInfo(s.name(), s.guid(), s.createtxg(), s.creation(), s.used(), s.referenced());
     }
 
     @Test

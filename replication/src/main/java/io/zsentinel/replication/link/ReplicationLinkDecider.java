@@ -302,9 +302,8 @@ public final class ReplicationLinkDecider {
             SnapshotInfo newest = c.sourceSnapshots().stream().max(Comparator.comparingLong(SnapshotInfo::createtxg))
                     .orElseThrow();
             SnapshotInfo from = p.commonBase();
-            boolean between = from != null && c.sourceSnapshots().stream()
-                    .anyMatch(s -> s.createtxg() > from.createtxg() && s.createtxg() < newest.createtxg());
-            scheduleIfDue(state, c, SnapshotRef.of(from), SnapshotRef.of(newest), between, true, events);
+            // -I from a base (the planner's rule): zfs sends what lies between on the source at send time
+            scheduleIfDue(state, c, SnapshotRef.of(from), SnapshotRef.of(newest), from != null, true, events);
             return true;
         }
         // With the operator's consent pending, the next stream may discard what the target wrote since the

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
  * ordered by its own createtxg: txgs count per pool, so a source txg is never compared with a target's.
  */
 public final class ReplicationPlanner {
-    private static final Comparator<SnapshotInfo> BY_TXG = Comparator.comparingLong(SnapshotInfo::createtxg);
+    /** Oldest first; snapshots of one txg (taken in the same sync) by creation time, then name, so every plan agrees. */
+    private static final Comparator<SnapshotInfo> BY_TXG = Comparator.comparingLong(SnapshotInfo::createtxg)
+            .thenComparing(SnapshotInfo::created).thenComparing(s -> s.name().full());
 
     /**
      * {@code targetWritten}: the target's {@code written} property is above 0, i.e. it changed since its
@@ -74,7 +76,8 @@ public final class ReplicationPlanner {
         long baseTxgOnTarget = tgt.stream().filter(t -> t.guid().equals(baseGuid)).findFirst()
                 .orElseThrow().createtxg();
         List<SnapshotInfo> targetOnly = tgt.stream()
-                .filter(t -> t.createtxg() > baseTxgOnTarget && !sourceGuids.contains(t.guid())).toList();
+                .filter(t -> t.createtxg() >= baseTxgOnTarget && !t.guid().equals(baseGuid))
+                .filter(t -> !sourceGuids.contains(t.guid())).toList();
         SnapshotInfo common = base.orElse(null);
         if (!targetOnly.isEmpty()) {
             return new ReplicationPlan.Diverged("the target has " + targetOnly.size()
@@ -97,8 +100,10 @@ public final class ReplicationPlanner {
         if (common.guid().equals(newest.guid())) {
             return new ReplicationPlan.UpToDate(common);
         }
-        boolean between = src.stream().anyMatch(s -> s.createtxg() > common.createtxg() && s.createtxg() < newest.createtxg());
-        return new ReplicationPlan.Incremental(common, newest, options.intermediates() && between);
+        // -I whenever the link keeps intermediates, even when this inventory shows none between: it may be a
+        // moment behind the source (the view and the trigger follow the store apart), and zfs itself then sends
+        // every snapshot that lies between on the source at send time
+        return new ReplicationPlan.Incremental(common, newest, options.intermediates());
     }
 
     /** The newest snapshot (by source createtxg) whose guid also exists on the target; the source's copy. */

@@ -132,6 +132,17 @@ class ReplicationLinkDeciderTest {
         assertEquals(LINK.toString(), only(BaseChanged.class, events).holder());
     }
 
+    /** Issue 8: the source's inventory a moment behind (B not shown yet) must not make a plan that skips B. */
+    @Test
+    void aSourceInventoryThatDoesNotShowAnIntermediateYetStillSchedulesWithIntermediates() {
+        Links.Run run = syncedOnA();
+        ReplicationScheduled s = only(ReplicationScheduled.class,
+                run.when(plan(at(60 + 900), List.of(A, C), List.of(A_ON_TARGET))));
+        assertEquals(SnapshotRef.of(A), s.from());
+        assertEquals(SnapshotRef.of(C), s.to());
+        assertTrue(s.intermediates(), "-I: zfs sends B, which lies between on the source");
+    }
+
     @Test
     void theNextPlanWaitsForTheIntervalThenSendsIncrementallyWithIntermediates() {
         Links.Run run = syncedOnA();

@@ -55,7 +55,7 @@ class ReplicationPlannerBookmarkTest {
     void aSnapshotStillThereIsPreferredToItsBookmark() {
         SnapshotInfo b = src("b", 2, 20), c = src("c", 3, 30);
         ReplicationPlan p = plan(List.of(b, c), List.of(mark("cur", 2, 20)), List.of(dst("b", 2, 501)));
-        assertEquals(new Incremental(b, c, false), p);
+        assertEquals(new Incremental(b, c, true), p);
     }
 
     @Test
@@ -63,7 +63,7 @@ class ReplicationPlannerBookmarkTest {
         SnapshotInfo b = src("b", 2, 20), c = src("c", 3, 30);
         ReplicationPlan p = plan(List.of(b, c), List.of(mark("old", 1, 10)),
                 List.of(dst("a", 1, 500), dst("b", 2, 501)));
-        assertEquals(new Incremental(b, c, false), p);
+        assertEquals(new Incremental(b, c, true), p);
     }
 
     @Test

@@ -52,7 +52,29 @@ class ReplicationPlannerTest {
     @Test
     void nextIsIncrementalFromTheNewestCommonSnapshotToTheNewestSource() {
         SnapshotInfo a = src("a", 1, 10), b = src("b", 2, 20), c = src("c", 3, 30);
-        assertEquals(new Incremental(b, c, false), plan(List.of(a, b, c), List.of(dst("a", 1, 500), dst("b", 2, 501))));
+        assertEquals(new Incremental(b, c, true), plan(List.of(a, b, c), List.of(dst("a", 1, 500), dst("b", 2, 501))));
+    }
+
+    /**
+     * Issue 8: a plan made on an inventory a moment behind the source (s2 not shown yet) sent {@code -i s1 s3},
+     * and the target lacked s2 for good. A link that keeps intermediates always sends {@code -I}: zfs sends
+     * what lies between on the source at send time, whatever the inventory showed.
+     */
+    @Test
+    void anInventoryThatDoesNotShowAnIntermediateYetStillSendsWithIntermediates() {
+        SnapshotInfo a = src("a", 1, 10), c = src("c", 3, 30);
+        assertEquals(new Incremental(a, c, true), plan(List.of(a, c), List.of(dst("a", 1, 7))));
+    }
+
+    @Test
+    void snapshotsOfOneTxgAreOrderedTheSameWayWhateverTheListOrder() {
+        SnapshotInfo a = src("a", 1, 10);
+        SnapshotInfo early = new SnapshotInfo(SRC.snapshot("b1"), new Guid(2), 20, T0.plusSeconds(20), 1, 1);
+        SnapshotInfo late = new SnapshotInfo(SRC.snapshot("b2"), new Guid(3), 20, T0.plusSeconds(21), 1, 1);
+        List<SnapshotInfo> target = List.of(dst("a", 1, 7));
+        assertEquals(new Incremental(a, late, true), plan(List.of(a, late, early), target));
+        assertEquals(new Incremental(a, late, true), plan(List.of(early, a, late), target));
+        assertEquals(new UpToDate(late), plan(List.of(late, early, a), List.of(dst("a", 1, 7), dst("b2", 3, 8))));
     }
 
     @Test
@@ -68,13 +90,13 @@ class ReplicationPlannerTest {
         SnapshotInfo a = src("auto-2026-11-25", 1, 10), b = src("auto-2026-11-26", 2, 20);
         List<SnapshotInfo> target = List.of(dst("renamed-on-target", 1, 900));
         assertEquals(Optional.of(a), ReplicationPlanner.commonBase(List.of(a, b), target));
-        assertEquals(new Incremental(a, b, false), plan(List.of(a, b), target));
+        assertEquals(new Incremental(a, b, true), plan(List.of(a, b), target));
     }
 
     @Test
     void aSnapshotRenamedOnTheSourceIsStillTheBase() {
         SnapshotInfo renamed = src("kept-forever", 1, 10), b = src("b", 2, 20);
-        assertEquals(new Incremental(renamed, b, false), plan(List.of(renamed, b), List.of(dst("a", 1, 3))));
+        assertEquals(new Incremental(renamed, b, true), plan(List.of(renamed, b), List.of(dst("a", 1, 3))));
         assertEquals(new UpToDate(b), plan(List.of(renamed, b), List.of(dst("a", 1, 3), dst("b-renamed", 2, 4))));
     }
 
@@ -112,7 +134,7 @@ class ReplicationPlannerTest {
     @Test
     void aTargetSnapshotOlderThanTheBaseThatTheSourcePrunedIsNotDivergence() {
         SnapshotInfo b = src("b", 2, 20), c = src("c", 3, 30);
-        assertEquals(new Incremental(b, c, false), plan(List.of(b, c), List.of(dst("a", 1, 400), dst("b", 2, 401))));
+        assertEquals(new Incremental(b, c, true), plan(List.of(b, c), List.of(dst("a", 1, 400), dst("b", 2, 401))));
     }
 
     @Test
@@ -139,7 +161,7 @@ class ReplicationPlannerTest {
         // source txgs are small, target txgs large and in another order of magnitude: only guids link them
         SnapshotInfo a = src("a", 1, 10), b = src("b", 2, 20), c = src("c", 3, 30);
         List<SnapshotInfo> target = List.of(dst("b", 2, 1_000_001), dst("a", 1, 1_000_000));
-        assertEquals(new Incremental(b, c, false), plan(List.of(c, a, b), target));
+        assertEquals(new Incremental(b, c, true), plan(List.of(c, a, b), target));
         // a target whose txgs are smaller than the source's does not make its newest look older
         SnapshotInfo local = dst("local", 9, 6);
         Diverged d = assertInstanceOf(Diverged.class,
