@@ -42,7 +42,7 @@ public record ZfsFeatures(boolean parsableList, boolean parsablePoolList, boolea
             false, false, false);
 
     /**
-     * Probes {@code runner}'s zfs with {@code pool} as the target; about ten short processes.
+     * Probes {@code runner}'s zfs with {@code pool} as the target; about a dozen short processes.
      * A probe counts a feature present unless zfs rejects the option, command or property itself:
      * "dataset does not exist" for the probe snapshot means the syntax was accepted. The receive probe
      * gets an empty stream (the runner closes stdin), so it creates nothing.
