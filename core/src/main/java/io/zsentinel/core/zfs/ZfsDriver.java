@@ -377,6 +377,18 @@ public final class ZfsDriver {
     }
 
     /**
+     * Makes {@code dataset} a read-only replica of {@code source} ({@code server:dataset}) after a receive, for a zfs
+     * without {@code receive -o}: {@code readonly=on}, then the {@value ReceiveSpec#REPLICA_PROPERTY} user property,
+     * one {@code zfs set} each (zfs-fuse sets one property per call). Idempotent; never read back to decide anything,
+     * since zfs-fuse shows a mounted read-only dataset as {@code readonly off (temporary)} while refusing its writes.
+     */
+    public void keepReplicaReadOnly(DatasetName dataset, String source) {
+        String marker = ReceiveSpec.REPLICA_PROPERTY + "=" + ReceiveSpec.checkedSource(source);
+        run("set readonly=on on", dataset.value(), List.of("zfs", "set", "readonly=on", dataset.value()));
+        run("mark as a replica", dataset.value(), List.of("zfs", "set", marker, dataset.value()));
+    }
+
+    /**
      * The target's {@code receive_resume_token} after an interrupted {@code receive -s}; empty where this
      * zfs keeps no partial state (zfs-fuse) or none is there.
      */

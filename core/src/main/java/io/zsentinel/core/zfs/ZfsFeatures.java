@@ -23,26 +23,29 @@ import java.util.Locale;
  * @param snapshotDirectory snapshots readable in place under {@code <mountpoint>/.zfs/snapshot/<name>}
  *                          (OpenZFS, also with {@code snapdir=hidden}); zfs-fuse has no {@code .zfs}
  * @param written          the {@code written} property (bytes changed since the newest snapshot)
+ * @param receiveProperties {@code zfs receive -o property=value} (OpenZFS 0.8+): a property set as part of the
+ *                          receive itself; zfs-fuse refuses the option, so properties are set after it
  */
 public record ZfsFeatures(boolean parsableList, boolean parsablePoolList, boolean bookmarks, boolean userHolds,
                           boolean holdListing, boolean resumeTokens, boolean snapshotsChanged,
-                          boolean sendEstimate, boolean snapshotDirectory, boolean written) {
+                          boolean sendEstimate, boolean snapshotDirectory, boolean written, boolean receiveProperties) {
 
     /** A snapshot name that no one creates: probes name it so that they can never touch data. */
     static final String PROBE = "zsentinel-feature-probe";
 
     /** Everything current OpenZFS (2.2) has. */
     public static final ZfsFeatures OPENZFS_2_2 = new ZfsFeatures(true, true, true, true, true, true, true, true, true,
-            true);
+            true, true);
 
     /** Debian's zfs-fuse (pool version 23): holds can be placed and released but not listed. */
     public static final ZfsFeatures ZFS_FUSE = new ZfsFeatures(false, false, false, true, false, false, false, false,
-            false, false);
+            false, false, false);
 
     /**
-     * Probes {@code runner}'s zfs with {@code pool} as the target; about ten short processes.
+     * Probes {@code runner}'s zfs with {@code pool} as the target; about a dozen short processes.
      * A probe counts a feature present unless zfs rejects the option, command or property itself:
-     * "dataset does not exist" for the probe snapshot means the syntax was accepted.
+     * "dataset does not exist" for the probe snapshot means the syntax was accepted. The receive probe
+     * gets an empty stream (the runner closes stdin), so it creates nothing.
      */
     public static ZfsFeatures detect(CommandRunner runner, PoolName pool, Duration timeout) {
         String p = pool.value();
@@ -57,7 +60,8 @@ public record ZfsFeatures(boolean parsableList, boolean parsablePoolList, boolea
                 accepted(runner, timeout, List.of("zfs", "get", "-H", "-o", "value", "snapshots_changed", p)),
                 accepted(runner, timeout, List.of("zfs", "send", "-n", "-v", "-P", probeSnapshot)),
                 snapshotDirectoryPresent(runner, timeout, pool),
-                accepted(runner, timeout, List.of("zfs", "get", "-H", "-o", "value", "written", p)));
+                accepted(runner, timeout, List.of("zfs", "get", "-H", "-o", "value", "written", p)),
+                accepted(runner, timeout, List.of("zfs", "receive", "-o", "readonly=on", p + "/" + PROBE)));
     }
 
     /**

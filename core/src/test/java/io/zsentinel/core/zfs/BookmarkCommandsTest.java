@@ -95,7 +95,7 @@ class BookmarkCommandsTest {
         assertEquals(java.util.Optional.of("1764064800"), d.get(0).snapshotsChanged());
         assertEquals(java.util.Optional.empty(), d.get(1).snapshotsChanged(), "never changed: -");
 
-        ZfsFeatures openzfs21 = new ZfsFeatures(true, true, true, true, true, true, false, true, true, true);
+        ZfsFeatures openzfs21 = new ZfsFeatures(true, true, true, true, true, true, false, true, true, true, true);
         ScriptedRunner older = new ScriptedRunner(c -> ok(c, Captured.read("openzfs/list-datasets-written-p.txt")));
         assertEquals(OptionalLong.of(1572864), new ZfsDriver(older, openzfs21).listDatasets(DatasetName.of("tank/vm1"))
                 .get(1).written(), "OpenZFS 2.1: written, no snapshots_changed");

@@ -58,7 +58,8 @@ class OpenZfsDriverTest {
     @Test
     void openzfsHasEverythingZfsFuseLacks() {
         ZfsFeatures f = zfs.features();
-        assertTrue(f.bookmarks() && f.resumeTokens() && f.written() && f.parsableList() && f.holdListing(),
+        assertTrue(f.bookmarks() && f.resumeTokens() && f.written() && f.parsableList() && f.holdListing()
+                        && f.receiveProperties(),
                 f.toString());
     }
 

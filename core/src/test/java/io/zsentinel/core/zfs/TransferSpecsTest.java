@@ -48,6 +48,20 @@ class TransferSpecsTest {
     }
 
     @Test
+    void aReplicaIsReceivedReadOnlyWhereZfsTakesReceiveOptionsElseItIsSetAfterwards() {
+        ReceiveSpec replica = ReceiveSpec.of(TARGET).asReplicaOf("primary:tank/vm 1");
+        assertEquals(List.of("zfs", "receive", "-u", "-s", "-o", "readonly=on", "-o", "zsentinel:replica=primary:tank/vm 1",
+                "backup/vm 1"), openzfs.receiveCommand(replica));
+        assertEquals(List.of("zfs", "receive", "-u", "backup/vm 1"), fuse.receiveCommand(replica),
+                "zfs-fuse refuses -o (\"invalid option 'o'\"): the agent sets the properties after the receive");
+        assertEquals(List.of("zfs", "receive", "-u", "-s", "-F", "-o", "readonly=on", "-o",
+                "zsentinel:replica=primary:tank/vm 1", "backup/vm 1"), openzfs.receiveCommand(
+                replica.operatorOrderedForceRollback()), "a resolved replica stays read-only");
+        assertThrows(IllegalArgumentException.class, () -> ReceiveSpec.of(TARGET).asReplicaOf("primary:x\n-o readonly=off"));
+        assertThrows(IllegalArgumentException.class, () -> ReceiveSpec.of(TARGET).asReplicaOf(" "));
+    }
+
+    @Test
     void refusedReceivesAreDivergedAndNotRetriable() {
         // as zfs-fuse printed them here
         for (String stderr : List.of(

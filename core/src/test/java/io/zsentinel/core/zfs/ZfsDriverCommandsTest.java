@@ -92,7 +92,7 @@ class ZfsDriverCommandsTest {
     @Test
     void unsupportedHoldsFailWithoutRunningAnything() {
         ScriptedRunner runner = new ScriptedRunner(c -> ok(c, ""));
-        ZfsFeatures none = new ZfsFeatures(false, false, false, false, false, false, false, false, false, false);
+        ZfsFeatures none = new ZfsFeatures(false, false, false, false, false, false, false, false, false, false, false);
         ZfsDriver zfs = new ZfsDriver(runner, none);
         SnapshotName snap = SnapshotName.parse("tank@a");
         assertEquals(ZfsErrorKind.UNSUPPORTED, assertThrows(ZfsException.class, () -> zfs.hold("t", snap)).kind());
@@ -125,11 +125,34 @@ class ZfsDriverCommandsTest {
                 ? fail(c, "cannot open 'tank@" + ZfsFeatures.PROBE + "': dataset does not exist\n")
                 : c.contains("mountpoint")
                 ? ok(c, mountpoint + "\n")
+                : c.get(1).equals("receive")
+                ? fail(c, "cannot receive: failed to read from stream\n") // an empty stream: syntax accepted
                 : ok(c, "-\n"));
         assertEquals(ZfsFeatures.OPENZFS_2_2, ZfsFeatures.detect(runner, PoolName.of("tank"), Duration.ofSeconds(5)));
-        assertEquals(10, runner.commands.size());
+        assertEquals(11, runner.commands.size());
         assertEquals(List.of("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", "tank"), runner.commands.get(8));
         assertEquals(List.of("zfs", "get", "-H", "-o", "value", "written", "tank"), runner.commands.get(9));
+        assertEquals(List.of("zfs", "receive", "-o", "readonly=on", "tank/" + ZfsFeatures.PROBE), runner.commands.get(10));
+    }
+
+    @Test
+    void zfsFuseRefusesReceiveOptions() {
+        ScriptedRunner runner = new ScriptedRunner(c -> c.get(1).equals("receive")
+                ? fail(c, "invalid option 'o'\nusage:\n\treceive [-vnF] <filesystem|volume|snapshot>\n") // as zfs-fuse
+                : ok(c, "-\n"));
+        assertFalse(ZfsFeatures.detect(runner, PoolName.of("tank"), Duration.ofSeconds(5)).receiveProperties());
+    }
+
+    @Test
+    void aReplicaIsKeptReadOnlyByOneSetPerProperty() {
+        ScriptedRunner runner = new ScriptedRunner(c -> ok(c, ""));
+        DatasetName replica = DatasetName.of("backup/vm 1");
+        new ZfsDriver(runner, ZfsFeatures.ZFS_FUSE).keepReplicaReadOnly(replica, "primary:tank/vm 1");
+        assertEquals(List.of(List.of("zfs", "set", "readonly=on", "backup/vm 1"),
+                List.of("zfs", "set", "zsentinel:replica=primary:tank/vm 1", "backup/vm 1")), runner.commands);
+        assertThrows(IllegalArgumentException.class, () -> new ZfsDriver(runner, ZfsFeatures.ZFS_FUSE)
+                .keepReplicaReadOnly(replica, "primary:tank\u001b[31m"));
+        assertEquals(2, runner.commands.size(), "nothing run for a refused value");
     }
 
     @Test

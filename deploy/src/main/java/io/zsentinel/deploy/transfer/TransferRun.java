@@ -249,9 +249,12 @@ final class TransferRun {
             return failed("cannot prepare the target: " + e, true, null, true);
         }
         List<String> sendArgv = binaries.argv(source.sendCommand(spec));
+        // a resumed stream (send -t) is received without -o: its properties belong to the interrupted receive
+        boolean setByReceive = target.features().receiveProperties() && spec.resumeToken() == null;
+        ReceiveSpec receiveSpec = setByReceive ? ReceiveSpec.of(command.targetDataset()).asReplicaOf(replicaSource())
+                : ReceiveSpec.of(command.targetDataset());
         List<String> receiveArgv = transport.argv(target.receiveCommand(command.rollbackTarget()
-                ? ReceiveSpec.of(command.targetDataset()).operatorOrderedForceRollback()
-                : ReceiveSpec.of(command.targetDataset())));
+                ? receiveSpec.operatorOrderedForceRollback() : receiveSpec));
         Streams streams;
         try {
             streams = withRetry(() -> start(sendArgv, receiveArgv));
@@ -282,6 +285,9 @@ final class TransferRun {
                     targetExisted, spec), true, resumeToken(target), cancelled.startsWith("stalled"));
         }
         if (sendExit == 0 && receiveExit == 0 && mbufferExit == 0 && pumpError == null) {
+            if (!setByReceive) {
+                keepReadOnly(target); // zfs-fuse has no receive -o; the replica stays unmounted (-u) until now
+            }
             try {
                 Guid guid = withRetry(() -> target.snapshotGuid(targetSnapshot()));
                 return new Outcome(new TransferCompleted(server, command.transferId(), targetSnapshot(), guid, bytes(),
@@ -305,6 +311,7 @@ final class TransferRun {
             if (there.equals(here)) {
                 log.info("transfer {}: {} already holds {} (guid {}); nothing to send", command.transferId(),
                         command.targetServer(), targetSnapshot(), there);
+                keepReadOnly(target); // e.g. a replica received before zsentinel kept replicas read-only
                 return Optional.of(new Outcome(new TransferCompleted(server, command.transferId(), targetSnapshot(),
                         there, 0, clock.instant(), command.link()), false));
             }
@@ -366,6 +373,29 @@ final class TransferRun {
                     + ZfsErrorKind.DIVERGED.correction(), false, null, false));
         }
         return Optional.empty();
+    }
+
+    /** What the target copies, as its {@value ReceiveSpec#REPLICA_PROPERTY} names it: {@code server:dataset}. */
+    private String replicaSource() {
+        return server.value() + ":" + command.to().dataset().value();
+    }
+
+    /**
+     * Sets {@code readonly=on} (and the replica marker) on the target again: looking at a mounted replica then
+     * never writes to it (atime on zfs-fuse), so the next incremental is not refused as "modified". A failure
+     * does not undo the received snapshot; it is logged, and the next transfer tries again.
+     */
+    private void keepReadOnly(ZfsDriver target) {
+        try {
+            withRetry(() -> {
+                target.keepReplicaReadOnly(command.targetDataset(), replicaSource());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("transfer {}: could not keep {}:{} read-only ({}); reading or writing it may make the next "
+                            + "incremental refuse: run `zfs set readonly=on {}` there", command.transferId(),
+                    command.targetServer(), command.targetDataset(), e.getMessage(), command.targetDataset());
+        }
     }
 
     /** {@code ends}: the pump's named pipes (null for a kernel pipeline); {@code meter}: pv (or null). */

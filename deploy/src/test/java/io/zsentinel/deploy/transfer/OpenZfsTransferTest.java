@@ -38,6 +38,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -157,6 +158,27 @@ class OpenZfsTransferTest {
     }
 
     @Test
+    void aReplicaIsReceivedReadOnlyByTheReceiveItselfAndReadingItBreaksNothing() throws IOException {
+        DatasetName source = dataset(src, "readonly");
+        write(source, "a", 1 << 20, 7);
+        SnapshotEntry s1 = zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = target("readonly");
+        completed(executor.start(order(null, s1.name(), false, target, null, false)));
+        // OpenZFS reports readonly truthfully (zfs-fuse does not): set by `receive -o`, no window after it
+        assertEquals("on\tlocal", get(target, "readonly"));
+        assertEquals("primary:" + source.value() + "\tlocal", get(target, "zsentinel:replica"));
+        check(List.of("zfs", "mount", target.value()));
+        Files.readAllBytes(mount(target).resolve("a"));
+        write(source, "a", 1 << 20, 8);
+        SnapshotEntry s2 = zfs.createSnapshot(source.snapshot("s2"));
+
+        assertEquals(s2.guid(), completed(executor.start(order(s1.name(), s2.name(), false, target, null, false)))
+                .snapshotGuid());
+        assertEquals("on\tlocal", get(target, "readonly"));
+        assertThrows(java.nio.file.FileSystemException.class, () -> write(target, "mine", 4096, 9));
+    }
+
+    @Test
     void aReplicaWrittenToIsReportedWrittenByTheInventoryScan() throws IOException {
         DatasetName source = dataset(src, "scanned");
         write(source, "a", 1 << 20, 5);
@@ -165,6 +187,7 @@ class OpenZfsTransferTest {
         completed(executor.start(order(null, s1.name(), false, target, null, false)));
         InventoryScanner scanner = new InventoryScanner(zfs);
         assertEquals(0L, scanner.scanAll(dst).get(target).writtenBytes());
+        check(List.of("zfs", "set", "readonly=off", target.value())); // an operator lifts the replica's protection
         check(List.of("zfs", "mount", target.value()));
         write(target, "oops", 1 << 20, 6);
         check(List.of("zpool", "sync", dst.value()));
@@ -221,6 +244,12 @@ class OpenZfsTransferTest {
 
     private static void write(DatasetName ds, String file, int bytes, long seed) throws IOException {
         TransferTesting.writeIncompressible(mount(ds).resolve(file), bytes, seed);
+    }
+
+    private static String get(DatasetName ds, String property) {
+        var r = runner.run(List.of("zfs", "get", "-H", "-o", "value,source", property, ds.value()), WAIT);
+        assertTrue(r.succeeded(), r.errorText());
+        return r.stdout().strip();
     }
 
     private static void check(List<String> command) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -40,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The transfer executor streaming between two real zfs-fuse pools (local transport), and its refusals. */
@@ -195,12 +198,65 @@ class TransferExecutorZfsTest {
     }
 
     @Test
+    void aReplicaMountedAndReadTakesTheNextIncrementalAndRefusesAUsersWrite() throws IOException {
+        DatasetName source = dataset(src, "looked-at");
+        write(source, "disk.img", 1 << 20, 21);
+        Files.createDirectories(mount(source).resolve("etc/app"));
+        write(source, "etc/app/settings.img", 64 << 10, 22);
+        write(source, "etc/notes.img", 16 << 10, 23);
+        SnapshotEntry s1 = zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = DatasetName.of(dst.value()).child("looked-at");
+        completed(executor.start(order(null, s1.name(), false, target, 0)));
+
+        // a person looking at the copy: mount it, list it, read every file (zfs-fuse writes atime on each read)
+        check(List.of("zfs", "mount", target.value()));
+        Path there = pools.mountpoint(dst).resolve("looked-at");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(there)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertEquals(3, files.size(), files.toString());
+        for (Path file : files) {
+            assertArrayEquals(Files.readAllBytes(mount(source).resolve(there.relativize(file).toString())),
+                    Files.readAllBytes(file), file.toString());
+        }
+        write(source, "disk.img", 1 << 20, 24);
+        SnapshotEntry s2 = zfs.createSnapshot(source.snapshot("s2"));
+
+        TransferCompleted next = completed(executor.start(order(s1.name(), s2.name(), false, target, 0)));
+        assertEquals(s2.guid(), next.snapshotGuid(), "reading the replica did not make it diverge");
+        FileSystemException refused = assertThrows(FileSystemException.class,
+                () -> Files.writeString(there.resolve("mine.txt"), "a user's own file"));
+        assertTrue(String.valueOf(refused.getReason()).contains("Read-only file system"), refused.toString());
+        assertEquals(SOURCE.value() + ":" + source.value(), property(target, "zsentinel:replica"),
+                "the replica names what it is a copy of");
+    }
+
+    @Test
+    void aReplicaWhoseReadOnlyWasLiftedGetsItBackWithTheNextReceive() throws IOException {
+        DatasetName source = dataset(src, "lifted");
+        write(source, "a.img", 256 << 10, 25);
+        SnapshotEntry s1 = zfs.createSnapshot(source.snapshot("s1"));
+        DatasetName target = DatasetName.of(dst.value()).child("lifted");
+        completed(executor.start(order(null, s1.name(), false, target, 0)));
+        check(List.of("zfs", "inherit", "readonly", target.value())); // an operator, or a tool that reset it
+        check(List.of("zfs", "mount", target.value()));
+        write(source, "a.img", 256 << 10, 26);
+        SnapshotEntry s2 = zfs.createSnapshot(source.snapshot("s2"));
+
+        completed(executor.start(order(s1.name(), s2.name(), false, target, 0)));
+        Path there = pools.mountpoint(dst).resolve("lifted");
+        assertThrows(FileSystemException.class, () -> Files.writeString(there.resolve("mine.txt"), "refused"));
+    }
+
+    @Test
     void aTargetWrittenToAfterReceiveRefusesTheIncrementalAndStaysUntouched() throws IOException {
         DatasetName source = dataset(src, "written");
         write(source, "a.img", 1 << 20, 5);
         zfs.createSnapshot(source.snapshot("s1"));
         DatasetName target = DatasetName.of(dst.value()).child("written");
         completed(executor.start(order(null, source.snapshot("s1"), false, target, 0)));
+        check(List.of("zfs", "set", "readonly=off", target.value())); // an operator lifts the replica's protection
         check(List.of("zfs", "mount", target.value()));
         Path local = pools.mountpoint(dst).resolve("written").resolve("local-change.txt");
         Files.writeString(local, "written on the standby");
@@ -383,6 +439,12 @@ class TransferExecutorZfsTest {
     private static boolean isMounted(DatasetName ds) {
         return runner.run(List.of("zfs", "get", "-H", "-o", "value", "mounted", ds.value()), WAIT).stdout().strip()
                 .equals("yes");
+    }
+
+    private static String property(DatasetName ds, String property) {
+        var r = runner.run(List.of("zfs", "get", "-H", "-o", "value", property, ds.value()), WAIT);
+        assertTrue(r.succeeded(), r.errorText());
+        return r.stdout().strip();
     }
 
     private static void check(List<String> command) {

@@ -273,7 +273,10 @@ public final class ReplicationLinkDecider {
                 c.policy(), c.at()));
     }
 
-    /** Plans when nothing stops the link; answers whether the target is behind the source. */
+    /**
+     * Plans when nothing stops the link; answers whether the target is behind the source by more than its own
+     * schedule allows ({@link LaggingRule}): a target that lacks a snapshot only until its next interval is in sync.
+     */
     private static boolean plan(ReplicationLinkState state, PlanReplication c, List<LinkEvent> events) {
         boolean wasBehind = state.state() != LinkState.IN_SYNC;
         if (state.paused() || state.diverged() || state.inFlight() != null || state.retired()) {
@@ -306,6 +309,7 @@ public final class ReplicationLinkDecider {
             scheduleIfDue(state, c, SnapshotRef.of(from), SnapshotRef.of(newest), from != null, true, events);
             return true;
         }
+        boolean lagging = LaggingRule.lagging(state.base(), c.sourceSnapshots(), state.interval(), c.now());
         // With the operator's consent pending, the next stream may discard what the target wrote since the
         // base even when its snapshots look in order (a write without a snapshot shows only at receive).
         boolean rollback = state.rollbackConsented();
@@ -318,7 +322,7 @@ public final class ReplicationLinkDecider {
                     p.from().guid(), p.from().created());
             scheduleIfDue(state, c, mark, SnapshotRef.of(p.to()), false, rollback, true, events);
         }
-        return true;
+        return lagging;
     }
 
     /**

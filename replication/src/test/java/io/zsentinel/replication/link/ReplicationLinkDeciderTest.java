@@ -85,6 +85,22 @@ class ReplicationLinkDeciderTest {
     }
 
     @Test
+    void aLinkIsLaggingOnlyWhenASnapshotWaitedLongerThanItsIntervalPlusTheAllowance() {
+        Links.Run run = transferringAtoC(); // A → C, scheduled at 960
+        SnapshotInfo d = src("d", 4, 1000); // taken while C is on its way
+        run.when(new RecordTransferCompleted(LINK, run.state.inFlight().id(), C.guid(), at(2000)));
+        List<SnapshotInfo> source = List.of(A, B, C, d);
+        List<SnapshotInfo> target = List.of(A_ON_TARGET, dst("c", 3, 702));
+        assertEquals(LinkState.IN_SYNC, run.state.state());
+        // the next transfer is due at 2000 + 900; D has waited since 1000, lagging after 1000 + 900 + 450
+        assertEquals(List.of(), run.when(plan(at(2350), source, target)), "within the interval and the allowance");
+        assertEquals(List.of(new LinkStateChanged(LINK, LinkState.IN_SYNC, LinkState.LAGGING, at(2351))),
+                run.when(plan(at(2351), source, target)), "the transfer took long: D waits beyond the schedule");
+        run.when(plan(at(2900), source, target));
+        assertEquals(LinkState.TRANSFERRING, run.state.state(), "due again: D is sent, and lagging ends with it");
+    }
+
+    @Test
     void theFirstPlanIsAFullSendOfTheNewestSnapshot() {
         Links.Run run = new Links.Run().given(established());
         assertEquals(LinkState.LAGGING, run.state.state());
@@ -147,8 +163,9 @@ class ReplicationLinkDeciderTest {
     void theNextPlanWaitsForTheIntervalThenSendsIncrementallyWithIntermediates() {
         Links.Run run = syncedOnA();
         List<LinkEvent> early = run.when(plan(at(120), List.of(A, B, C), List.of(A_ON_TARGET)));
-        assertEquals(List.of(new LinkStateChanged(LINK, LinkState.IN_SYNC, LinkState.LAGGING, at(120))), early,
-                "behind, but the interval has not elapsed");
+        assertEquals(List.of(), early, "behind, but within its interval: nothing to do, and in sync");
+        assertEquals(List.of(), run.when(plan(at(60 + 899), List.of(A, B, C), List.of(A_ON_TARGET))),
+                "B has waited 15 min at 60 + 899 s, the link's own schedule: not lagging");
         ReplicationScheduled s = only(ReplicationScheduled.class,
                 run.when(plan(at(60 + 900), List.of(A, B, C), List.of(A_ON_TARGET))));
         assertEquals(SnapshotRef.of(A), s.from());
