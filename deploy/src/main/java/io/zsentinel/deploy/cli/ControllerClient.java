@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The controller's REST API as the CLI uses it: JSON in, JSON out, the status code kept. */
 final class ControllerClient {
@@ -22,17 +25,38 @@ final class ControllerClient {
         }
     }
 
+    /**
+     * The request fields an operator sets with a flag. A REST refusal names the JSON field ("to"); the CLI
+     * shows the flag (--to) instead, except in a JSON example ("to": ...).
+     */
+    private static final Map<String, String> FLAGS = Map.of("reason", "--reason", "operator", "--operator",
+            "to", "--to", "server", "--server", "destroyNewer", "--destroy-newer", "rollbackTarget", "--rollback-target");
+    private static final Pattern FIELD = Pattern.compile("\"(" + String.join("|", FLAGS.keySet()) + ")\"(?!\\s*:)");
+
     record Answer(int status, JsonNode body) {
         boolean ok() {
             return status / 100 == 2;
         }
 
+        /** The refusal as the operator reads it: escaped, in the command line's words. */
         String error() {
-            return body.path("error").asText("HTTP " + status);
+            return inFlags(TerminalText.of(body.path("error").asText("HTTP " + status)));
         }
 
         String hint() {
-            return body.path("hint").asText("");
+            return inFlags(TerminalText.of(body.path("hint").asText("")));
+        }
+
+        /** {@code zsentinel: refused (HTTP 409): ...} and the hint, if any. */
+        void printRefusal(PrintStream err) {
+            err.println("zsentinel: refused (HTTP " + status + "): " + error());
+            if (!hint().isEmpty()) {
+                err.println("  hint: " + hint());
+            }
+        }
+
+        private static String inFlags(String text) {
+            return FIELD.matcher(text).replaceAll(m -> FLAGS.get(m.group(1)));
         }
     }
 

@@ -16,9 +16,12 @@ import io.zsentinel.deploy.lab.LabException;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -32,7 +35,9 @@ public final class Main {
                                  three zfs-fuse pools, Kafka, PostgreSQL, agents, controller and dashboard
               controller --config controller.yaml
               agent --config agent.yaml
-              status [--url http://127.0.0.1:8080]   servers, datasets and replication links as the controller sees them
+              status [--url http://127.0.0.1:8080] [--full]
+                                 servers, datasets and replication links as the controller sees them
+                                 (times in your zone: TZ; --full prints long notes whole)
               bench replication [--size-mib 1024] [--rounds 3] [--dir DIR] [--report docs/benchmarks.md]
                                  raw zfs send|receive vs. zsentinel's transfer executor on two zfs-fuse pools
             """ + OperatorCli.USAGE + ReplicationCli.USAGE;
@@ -56,6 +61,10 @@ public final class Main {
     static int run(String[] args) throws Exception {
         Options options = new Options(args.length == 0 ? new String[0] : Arrays.copyOfRange(args, 1, args.length));
         String command = args.length == 0 ? "help" : args[0];
+        if (options.help() && !command.equals("help")) {
+            System.out.print(usageOf(command));
+            return 0;
+        }
         switch (command) {
             case "lab" -> {
                 Lab.Options lab = new Lab.Options(Path.of(options.value("--dir", ".lab")), options.flag("--reset"),
@@ -95,8 +104,9 @@ public final class Main {
             }
             case "status" -> {
                 String url = options.value("--url", "http://127.0.0.1:8080");
+                boolean full = options.flag("--full");
                 options.requireAllUsed();
-                return StatusCommand.print(url, System.out);
+                return StatusCommand.print(url, System.out, ZoneId.systemDefault(), full);
             }
             case "bench" -> {
                 ReplicationBench.Options bench = new ReplicationBench.Options(options.intValue("--size-mib", 1024),
@@ -115,10 +125,39 @@ public final class Main {
             case "replication" -> {
                 return ReplicationCli.standard().run(options);
             }
-            case "help", "--help", "-h" -> System.out.print(USAGE);
+            case "help", "--help", "-h" -> {
+                List<String> about = options.help() ? List.of() : options.positionals(0, 1, "zsentinel help [command]");
+                System.out.print(about.isEmpty() ? USAGE : usageOf(about.get(0)));
+            }
             default -> throw new UsageException("unknown command \"" + command + "\"\n" + USAGE);
         }
         return 0;
+    }
+
+    /**
+     * The part of {@link #USAGE} about {@code command}: its lines (a line starting with the command) and the
+     * lines indented under them; an unknown command is refused with the whole usage.
+     */
+    static String usageOf(String command) {
+        StringBuilder own = new StringBuilder();
+        boolean in = false;
+        for (String line : USAGE.lines().toList()) {
+            boolean commandLine = line.startsWith("  ") && !line.startsWith("   ");
+            if (commandLine) {
+                in = line.substring(2).split("[ |]", 2)[0].equals(command);
+            } else if (line.contains("operator commands also take")) {
+                in = false; // ORDER_OPTIONS, added below to the commands they belong to
+            }
+            if (in && (commandLine || line.startsWith("    "))) {
+                own.append(commandLine ? "  zsentinel " + line.substring(2) : line).append('\n');
+            }
+            in &= !line.isBlank();
+        }
+        if (own.isEmpty()) {
+            throw new UsageException("unknown command \"" + command + "\"\n" + USAGE);
+        }
+        boolean ordersSomething = Set.of("checkpoint", "rollback", "restore").contains(command);
+        return "usage:\n" + own + (ordersSomething ? OperatorCli.ORDER_OPTIONS : "");
     }
 
     @FunctionalInterface

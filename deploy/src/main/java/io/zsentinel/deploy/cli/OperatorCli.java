@@ -8,8 +8,8 @@ import io.zsentinel.core.values.SnapshotName;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * Exit codes: 0 done, 1 refused / failed / not done in time, 2 the command line is wrong.
  */
 final class OperatorCli {
-    static final String USAGE = """
+    static final String COMMANDS = """
               checkpoint <dataset|server> --reason R [--server S]
                                  a checkpoint snapshot (kept until released) of a dataset, or of every dataset of a server
               checkpoint release <dataset>@<snapshot> --reason R
@@ -30,10 +30,15 @@ final class OperatorCli {
                                  refused while newer snapshots exist, unless --destroy-newer
               restore <dataset>@<snapshot> <path> --reason R [--to DIR] [--server S]
                                  copies path out of the snapshot (to the agent's restore directory, or DIR)
-              audit [--dataset D] [--limit N]     who ordered what, why, and how it went
+              audit [--dataset D] [--limit N] [--url U]
+                                 who ordered what, why, and how it went (times in your zone: TZ)
+            """;
+    /** What checkpoint, rollback and restore take besides their own options. */
+    static final String ORDER_OPTIONS = """
                 operator commands also take: [--operator O (default $USER@host)] [--url U]
                                              [--wait SECONDS (default 60) | --no-wait]
             """;
+    static final String USAGE = COMMANDS + ORDER_OPTIONS;
     static final Duration POLL = Duration.ofMillis(500);
     private static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
@@ -47,16 +52,20 @@ final class OperatorCli {
     private final PrintStream err;
     private final Supplier<String> defaultOperator;
     private final Pause pause;
+    private final ZoneId zone;
 
-    OperatorCli(PrintStream out, PrintStream err, Supplier<String> defaultOperator, Pause pause) {
+    /** {@code zone}: the operator's, in which times are shown. */
+    OperatorCli(PrintStream out, PrintStream err, Supplier<String> defaultOperator, Pause pause, ZoneId zone) {
         this.out = out;
         this.err = err;
         this.defaultOperator = defaultOperator;
         this.pause = pause;
+        this.zone = zone;
     }
 
     static OperatorCli standard() {
-        return new OperatorCli(System.out, System.err, OperatorCli::userAtHost, d -> Thread.sleep(d.toMillis()));
+        return new OperatorCli(System.out, System.err, OperatorCli::userAtHost, d -> Thread.sleep(d.toMillis()),
+                ZoneId.systemDefault());
     }
 
     int run(String command, Options options) throws InterruptedException {
@@ -125,7 +134,7 @@ final class OperatorCli {
         if (!answer.ok()) {
             return refused(answer);
         }
-        out.println("released checkpoint " + snapshot + " on " + answer.body().path("server").asText()
+        out.println("released checkpoint " + snapshot + " on " + TerminalText.field(answer.body(), "server")
                 + ": retention may prune it from now on");
         return 0;
     }
@@ -164,20 +173,22 @@ final class OperatorCli {
         options.requireAllUsed();
         String query = "?limit=" + limit + dataset.map(d -> "&dataset=" + ControllerClient.segment(d)).orElse("");
         ControllerClient.Answer audit = api.get("/api/audit" + query);
-        ControllerClient.Answer operations = api.get("/api/operations" + query);
-        if (!audit.ok() || !operations.ok()) {
-            return refused(audit.ok() ? operations : audit);
+        if (!audit.ok()) {
+            return refused(audit);
         }
-        Map<String, String> status = new HashMap<>();
-        operations.body().forEach(o -> status.put(o.path("commandId").asText(), o.path("status").asText()));
-        String format = "%-20s %-16s %-12s %-24s %-10s %s%n";
-        out.printf(format, "WHEN", "OPERATOR", "SERVER", "DATASET", "STATUS", "ACTION — REASON");
+        Table table = new Table("WHEN", "OPERATOR", "SERVER", "DATASET", "OUTCOME", "ACTION — REASON");
         for (JsonNode e : audit.body()) {
-            out.printf(format, e.path("at").asText().replace('T', ' ').replaceAll("\\.\\d+", ""),
-                    e.path("operator").asText(), e.path("server").asText(), e.path("dataset").asText(),
-                    status.getOrDefault(e.path("commandId").asText(), "recorded"),
-                    e.path("action").asText() + " — " + e.path("reason").asText());
+            // the outcome comes with the entry (an older controller's entries have none: "recorded")
+            String outcome = e.path("outcome").asText("recorded");
+            table.row(TerminalText.time(e, "at", zone), e.path("operator").asText(), e.path("server").asText(),
+                    e.path("dataset").asText(), outcome, e.path("action").asText() + " — " + e.path("reason").asText());
+            if (outcome.equals("failed") && e.hasNonNull("outcomeDetail")) {
+                table.note("failed: " + TerminalText.shorten(e.path("outcomeDetail").asText(), TerminalText.NOTE_LENGTH,
+                        "GET /api/operations/" + e.path("commandId").asText()));
+            }
         }
+        out.print(table.isEmpty() ? "no operator actions recorded" + dataset.map(d -> " for " + d).orElse("") + "\n"
+                : table.format());
         return 0;
     }
 
@@ -193,14 +204,14 @@ final class OperatorCli {
             ordered.add(answer.body());
         }
         for (JsonNode o : ordered) {
-            out.println("ordered " + o.path("kind").asText() + " of " + o.path("dataset").asText() + " on "
-                    + o.path("server").asText() + (o.hasNonNull("snapshot") ? " (" + o.path("snapshot").asText() + ")" : "")
-                    + ": command " + o.path("commandId").asText());
+            out.println("ordered " + TerminalText.field(o, "kind") + " of " + TerminalText.field(o, "dataset") + " on "
+                    + TerminalText.field(o, "server") + (o.hasNonNull("snapshot") ? " (" + TerminalText.field(o, "snapshot") + ")" : "")
+                    + ": command " + TerminalText.field(o, "commandId"));
         }
         boolean partlyRefused = false;
         for (JsonNode r : answer.body().path("refused")) {
-            err.println("refused for " + r.path("dataset").asText() + ": " + r.path("error").asText()
-                    + "\n  hint: " + r.path("hint").asText());
+            err.println("refused for " + TerminalText.field(r, "dataset") + ": " + TerminalText.field(r, "error")
+                    + "\n  hint: " + TerminalText.field(r, "hint"));
             partlyRefused = true;
         }
         if (order.waitSeconds() == 0) {
@@ -236,12 +247,13 @@ final class OperatorCli {
                     continue;
                 }
                 pending.remove(id);
-                String what = op.path("kind").asText() + " " + op.path("snapshot").asText() + " on " + op.path("server").asText();
+                String what = TerminalText.field(op, "kind") + " " + TerminalText.field(op, "snapshot") + " on "
+                        + TerminalText.field(op, "server");
+                String detail = TerminalText.field(op, "detail");
                 if (status.equals("succeeded")) {
-                    out.println("succeeded: " + what + (op.path("detail").asText("").isEmpty() ? "" : ": "
-                            + op.path("detail").asText()));
+                    out.println("succeeded: " + what + (detail.isEmpty() ? "" : ": " + detail));
                 } else {
-                    err.println("failed: " + what + ": " + op.path("detail").asText());
+                    err.println("failed: " + what + ": " + detail);
                     allSucceeded = false;
                 }
             }
@@ -255,10 +267,7 @@ final class OperatorCli {
     }
 
     private int refused(ControllerClient.Answer answer) {
-        err.println("zsentinel: refused (HTTP " + answer.status() + "): " + answer.error());
-        if (!answer.hint().isEmpty()) {
-            err.println("  hint: " + answer.hint());
-        }
+        answer.printRefusal(err);
         return 1;
     }
 

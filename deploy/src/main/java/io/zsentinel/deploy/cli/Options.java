@@ -19,6 +19,11 @@ final class Options {
         this.args = List.of(args);
     }
 
+    /** {@code --help} or {@code -h} anywhere: the command answers with its usage and does nothing else. */
+    boolean help() {
+        return args.contains("--help") || args.contains("-h");
+    }
+
     boolean flag(String name) {
         requireOptionsFirst(name);
         int i = args.indexOf(name);

@@ -76,10 +76,7 @@ final class ReplicationCli {
             ControllerClient.Answer answer = api.post("/api/replication/links/" + ControllerClient.segment(link.toString())
                     + "/" + action, body);
             if (!answer.ok()) {
-                err.println("zsentinel: refused (HTTP " + answer.status() + "): " + answer.error());
-                if (!answer.hint().isEmpty()) {
-                    err.println("  hint: " + answer.hint());
-                }
+                answer.printRefusal(err);
                 return 1;
             }
             out.println(done(action) + " " + link + (action.equals("resolve")

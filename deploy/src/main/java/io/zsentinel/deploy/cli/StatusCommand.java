@@ -10,13 +10,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code zsentinel status}: the fleet, its datasets and replication links as tables, read from the controller's API. */
 final class StatusCommand {
     private StatusCommand() {
     }
 
-    static int print(String baseUrl, PrintStream out) throws Exception {
+    /** Times in {@code zone}; {@code full}: long notes whole (wrapped) rather than shortened. */
+    static int print(String baseUrl, PrintStream out, ZoneId zone, boolean full) throws Exception {
         ObjectMapper json = Json.newMapper();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         JsonNode servers;
@@ -31,25 +35,26 @@ final class StatusCommand {
             throw new UsageException("no controller answers at " + baseUrl + " (" + e.getMessage()
                     + "); start one, or give --url");
         }
-        out.printf("%-16s %-8s %-22s %s%n", "SERVER", "STATUS", "LAST HEARTBEAT", "POOLS");
+        Table fleet = new Table("SERVER", "STATUS", "LAST HEARTBEAT", "POOLS");
         for (JsonNode s : servers) {
-            StringBuilder pools = new StringBuilder();
+            List<String> pools = new ArrayList<>();
             for (JsonNode p : s.path("pools")) {
-                pools.append(p.path("pool").asText()).append(' ').append(p.path("health").asText())
-                        .append(' ').append(p.path("capacityPercent").asInt()).append("%  ");
+                pools.add(p.path("pool").asText() + " " + p.path("health").asText() + " " + p.path("capacityPercent").asInt() + "%");
             }
-            out.printf("%-16s %-8s %-22s %s%n", s.path("server").asText(), s.path("status").asText(),
-                    s.path("lastHeartbeat").asText("-"), pools.toString().strip());
+            fleet.row(s.path("server").asText(), s.path("status").asText(), TerminalText.time(s, "lastHeartbeat", zone),
+                    String.join("  ", pools));
         }
+        out.print(fleet.isEmpty() ? "no servers heard from yet\n" : fleet.format());
         out.println();
-        out.printf("%-16s %-32s %9s  %s%n", "SERVER", "DATASET", "SNAPSHOTS", "NEWEST");
+        Table inventory = new Table("SERVER", "DATASET", "SNAPSHOTS", "NEWEST").alignRight(2);
         for (JsonNode d : datasets) {
-            out.printf("%-16s %-32s %9d  %s%n", d.path("server").asText(), d.path("dataset").asText(),
-                    d.path("snapshotCount").asInt(), d.path("newestSnapshot").asText("-"));
+            inventory.row(d.path("server").asText(), d.path("dataset").asText(), d.path("snapshotCount").asInt(),
+                    d.path("newestSnapshot").asText("-"));
         }
+        out.print(inventory.isEmpty() ? "no datasets reported yet\n" : inventory.format());
         if (links != null) {
             out.println();
-            out.print(LinkTable.format(links));
+            out.print(LinkTable.format(links, zone, full));
         }
         return 0;
     }

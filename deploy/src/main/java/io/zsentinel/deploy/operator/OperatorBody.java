@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
+import io.zsentinel.core.values.PrintableText;
 import io.zsentinel.projections.web.ApiException;
 import io.zsentinel.projections.web.ApiRequest;
 import io.zsentinel.replication.api.Operator;
@@ -59,7 +60,10 @@ final class OperatorBody {
         return new OperatorBody(node);
     }
 
-    /** A string field; absent, null or empty count as absent. */
+    /**
+     * A string field; absent, null or empty count as absent. Every field is printed later (audit log,
+     * CLI, logs), so a character a terminal would act on is refused here, naming the field.
+     */
     Optional<String> text(String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
@@ -68,7 +72,12 @@ final class OperatorBody {
         if (!value.isTextual()) {
             throw ApiException.badRequest("\"" + field + "\" must be a string", "quote it: \"" + field + "\": \"...\"");
         }
-        return Optional.of(value.asText()).filter(v -> !v.isEmpty());
+        try {
+            return Optional.of(PrintableText.require(field, value.asText())).filter(v -> !v.isEmpty());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage(), "nothing was ordered; send \"" + field
+                    + "\" as plain text without control characters");
+        }
     }
 
     String required(String field, String hint) {

@@ -117,9 +117,15 @@ public final class OperatorRoutes {
         OperatorBody body = OperatorBody.parse(request, "server", "snapshot", "path", "to");
         DatasetId id = datasets.locate(request.pathParam("name"), body.text("server").or(() -> request.query("server")));
         String snapshot = body.required("snapshot", "name the snapshot to restore from: \"snapshot\": \"daily-1\"");
+        String to = body.text("to").orElse("");
+        if (!to.isEmpty() && !to.startsWith("/")) { // checked here too, so that the refusal names the field
+            throw ApiException.badRequest("\"to\" must be an absolute directory on the storage server, not \"" + to + "\"",
+                    "nothing was ordered; give a directory such as /var/restore, or leave \"to\" out for the agent's"
+                            + " restore directory");
+        }
         Instant at = clock.instant();
         OrderRestore command = Refusals.build(() -> new OrderRestore(id, snapshot(id, snapshot), body.text("path").orElse(null),
-                body.text("to").orElse(""), body.operator(request), body.reason(), at));
+                to, body.operator(request), body.reason(), at));
         return ApiResponse.json(202, send(command, "restore", command.snapshot(), SNAPSHOTS_HINT));
     }
 

@@ -2,8 +2,14 @@ package io.zsentinel.deploy.cli;
 
 import io.zsentinel.deploy.operator.OperatorApi;
 import io.zsentinel.projections.audit.Operation;
+import io.zsentinel.replication.api.AssignRetentionPolicy;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.EvaluateRetention;
+import io.zsentinel.replication.api.Operator;
+import io.zsentinel.replication.api.OperatorActionRecorded;
 import io.zsentinel.replication.api.RecordCommandOutcome;
+import io.zsentinel.replication.retention.RetentionPolicy;
+import io.zsentinel.replication.retention.SnapshotClass;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,7 +17,11 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.zsentinel.deploy.operator.OperatorApi.A;
@@ -69,12 +79,7 @@ class OperatorCliTest {
 
     @Test
     void aFailedOrUnfinishedOperationExitsWithOne() throws Exception {
-        agent = d -> {
-            Operation op = fixture.audit.operations(Optional.empty(), 1).get(0);
-            fixture.commands().sendAndWait(new RecordCommandOutcome(new DatasetId(op.server(), op.dataset()),
-                    op.commandId(), "RestoreFromSnapshot", false, "etc/x: no such file in the snapshot",
-                    OperatorApi.T0.plusSeconds(9000)));
-        };
+        agent = d -> failNewestOperation("etc/x: no such file in the snapshot");
         assertEquals(1, run("restore", "primary/vm1@s2", "etc/x", "--to", "/var/restore", "--reason", "lost"));
         assertTrue(err().contains("failed: restore primary/vm1@s2 on store-a: etc/x: no such file"), err());
 
@@ -96,6 +101,47 @@ class OperatorCliTest {
     }
 
     @Test
+    void auditEscapesWhatAStoredEntryHoldsForTheTerminal() throws Exception {
+        // recorded before reasons were checked: the event store keeps such text for good
+        String hostile = "\u001b]0;pwned\u0007\u001b[31mred\r\n2025-01-01 00:00:00  root  forged line";
+        fixture.audit.on(new OperatorActionRecorded(new DatasetId(A, VM1), new Operator("mallory"), "checkpoint x",
+                hostile, UUID.randomUUID(), OperatorApi.T0));
+        assertEquals(0, run("audit"));
+        String audit = out();
+        assertTrue(audit.contains("\\e]0;pwned\\u0007\\e[31mred\\r\\n2025-01-01 00:00:00  root  forged line"), audit);
+        assertTrue(audit.chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == '\r'), audit);
+        assertEquals(2, audit.lines().count(), "the header and one entry, no forged line: " + audit);
+    }
+
+    @Test
+    void anOldFailedRestoreStillShowsFailedAfterManyNewerOperations() throws Exception {
+        agent = d -> failNewestOperation("etc/x: no such file in the snapshot");
+        assertEquals(1, run("restore", "primary/vm1@s2", "etc/x", "--reason", "lost config"));
+        // retention on another dataset: a frequent snapshot ordered every 15 minutes for 16 hours
+        DatasetId vm2 = new DatasetId(A, VM2);
+        Instant start = OperatorApi.T0.plusSeconds(10_000);
+        fixture.commands().sendAndWait(new AssignRetentionPolicy(vm2,
+                RetentionPolicy.defaults().withKeep(SnapshotClass.FREQUENTLY, 4), start));
+        for (int i = 0; i < 64; i++) {
+            fixture.commands().sendAndWait(new EvaluateRetention(vm2, start.plus(Duration.ofMinutes(15L * i))));
+        }
+        assertTrue(fixture.audit.operations(Optional.empty(), 1000).size() > 60);
+
+        out.reset();
+        assertEquals(0, run("audit"));
+        String restore = out().lines().filter(l -> l.contains("restore etc/x")).findFirst().orElseThrow();
+        assertTrue(restore.contains("  failed  "), out());
+        assertTrue(out().contains("failed: etc/x: no such file in the snapshot"), out());
+    }
+
+    @Test
+    void aRefusalNamesTheFlagTheOperatorGave() throws Exception {
+        assertEquals(1, run("restore", "primary/vm1@s2", "etc/x", "--to", "relative/dir", "--reason", "lost"));
+        assertTrue(err().contains("refused (HTTP 400): --to must be an absolute directory on the storage server"), err());
+        assertTrue(err().contains("or leave --to out"), err());
+    }
+
+    @Test
     void usageErrorsAreThrownForExitCodeTwo() {
         assertThrows(UsageException.class, () -> run("rollback", "primary/vm1@s1"));
         assertThrows(UsageException.class, () -> run("rollback", "primary/vm1", "--reason", "r"));
@@ -105,13 +151,20 @@ class OperatorCliTest {
         assertThrows(UsageException.class, () -> run("checkpoint", "release", "--reason", "r"));
     }
 
+    /** The agent reports that the newest operation failed. */
+    private void failNewestOperation(String reason) {
+        Operation op = fixture.audit.operations(Optional.empty(), 1).get(0);
+        fixture.commands().sendAndWait(new RecordCommandOutcome(new DatasetId(op.server(), op.dataset()),
+                op.commandId(), "RestoreFromSnapshot", false, reason, OperatorApi.T0.plusSeconds(9000)));
+    }
+
     private int run(String command, String... args) throws Exception {
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--url";
         all[args.length + 1] = fixture.url();
         return new OperatorCli(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), () -> "tester@host", d -> agent.pause(d))
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> "tester@host", d -> agent.pause(d), ZoneOffset.UTC)
                 .run(command, new Options(all));
     }
 

@@ -1,6 +1,7 @@
 package io.zsentinel.deploy.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.operator.LinkApi;
 import io.zsentinel.replication.api.link.LinkState;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
 
 import static io.zsentinel.deploy.operator.LinkApi.LINK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,12 +46,12 @@ class ReplicationCliTest {
         assertEquals(LinkState.PAUSED, fixture.links.link(LINK).orElseThrow().linkState());
         assertEquals("tester@host", fixture.links.link(LINK).orElseThrow().paused().operator());
 
-        ByteArrayOutputStream status = new ByteArrayOutputStream();
-        assertEquals(0, StatusCommand.print(fixture.url(), new PrintStream(status, true, StandardCharsets.UTF_8)));
-        String table = status.toString(StandardCharsets.UTF_8);
+        String table = status(false);
         assertTrue(table.contains("LINK"), table);
-        assertTrue(table.lines().anyMatch(l -> l.startsWith(ID) && l.contains("paused")
-                && l.contains("never") && l.endsWith("paused by tester@host: target maintenance")), table);
+        List<String> lines = table.lines().toList();
+        int row = lines.indexOf(lines.stream().filter(l -> l.startsWith(ID)).findFirst().orElseThrow());
+        assertTrue(lines.get(row).contains("paused") && lines.get(row).contains("never"), table);
+        assertEquals("    paused by tester@host: target maintenance", lines.get(row + 1), table);
     }
 
     @Test
@@ -82,26 +86,64 @@ class ReplicationCliTest {
     }
 
     @Test
-    void theLinksTableFormatsAgesLagsAndNotes() throws Exception {
+    void theLinksTableFitsItsColumnsToTheContentAndPutsNotesUnderTheRow() throws Exception {
+        String longId = "store-a-with-a-long-name:primary/customers/eu-west/vm-0001->store-b-offsite:backup/customers/vm-0001";
         String rows = """
-                [{"id": "a:p/x->b:q/x", "state": "failing", "lastSuccessAgeSeconds": 3725, "lagSeconds": 4000,
-                  "consecutiveFailures": 3, "failingSince": "2025-03-01T10:00:00Z", "lastFailureReason": "no space",
+                [{"id": "%s", "state": "failing", "lastSuccessAgeSeconds": 3725, "lagSeconds": 4000,
+                  "consecutiveFailures": 3, "failingSince": "2025-03-01T10:00:00.123456789Z", "lastFailureReason": "no space",
                   "circuitOpen": true, "circuitOpenUntil": "2025-03-01T11:00:00Z"},
                  {"id": "a:p/y->b:q/y", "state": "in-sync", "lastSuccessAgeSeconds": 42, "lagSeconds": 0,
-                  "consecutiveFailures": 0},
+                  "consecutiveFailures": 12},
                  {"id": "a:p/z->b:q/z", "state": "diverged", "lagSeconds": null, "consecutiveFailures": 0,
-                  "diverged": {"reason": "the target was written to", "targetOnly": ["q/z@local"]}}]""";
-        String table = LinkTable.format(new ObjectMapper().readTree(rows));
+                  "diverged": {"reason": "the target was written to", "targetOnly": ["q/z@local"]}}]""".formatted(longId);
+        String table = LinkTable.format(new ObjectMapper().readTree(rows), ZoneId.of("Europe/Berlin"), false);
+        int idWidth = longId.length();
         assertEquals(String.join("\n",
-                String.format("%-48s %-12s %-14s %-8s %8s  %s", "LINK", "STATE", "LAST SUCCESS", "LAG", "FAILURES", "NOTE"),
-                String.format("%-48s %-12s %-14s %-8s %8s  %s", "a:p/x->b:q/x", "failing", "1h02m ago", "1h06m", 3,
-                        "failing since 2025-03-01T10:00:00Z: no space; circuit open until 2025-03-01T11:00:00Z"),
-                String.format("%-48s %-12s %-14s %-8s %8s", "a:p/y->b:q/y", "in-sync", "42s ago", "0s", 0),
-                String.format("%-48s %-12s %-14s %-8s %8s  %s", "a:p/z->b:q/z", "diverged", "never", "-", 0,
-                        "diverged: the target was written to (target only: q/z@local)"),
+                String.format("%-" + idWidth + "s  %-8s  %-12s  %-5s  %s", "LINK", "STATE", "LAST SUCCESS", "LAG", "FAILURES"),
+                String.format("%-" + idWidth + "s  %-8s  %-12s  %-5s  %8d", longId, "failing", "1h02m ago", "1h06m", 3),
+                "    failing since 2025-03-01 11:00:00 CET: no space",
+                "    circuit open until 2025-03-01 12:00:00 CET",
+                String.format("%-" + idWidth + "s  %-8s  %-12s  %-5s  %8d", "a:p/y->b:q/y", "in-sync", "42s ago", "0s", 12),
+                String.format("%-" + idWidth + "s  %-8s  %-12s  %-5s  %8d", "a:p/z->b:q/z", "diverged", "never", "-", 0),
+                "    diverged: the target was written to (target only: q/z@local)",
                 ""), table);
         assertEquals("2d04h", LinkTable.duration(2 * 86400 + 4 * 3600 + 59));
         assertEquals("12m05s", LinkTable.duration(725));
+    }
+
+    @Test
+    void statusShowsARefusedReceiveOnceShortenedAndWholeWithFull() throws Exception {
+        Instant heard = LinkApi.T0.plusSeconds(3600).plusNanos(123_456_789);
+        fixture.fleet.heartbeat(ServerId.of("store-a"), heard);
+        String zfsError = "cannot receive incremental stream: destination backup/vm1 has been modified since most recent"
+                + " snapshot " + "(a very long explanation from zfs) ".repeat(16) + "END-OF-REASON";
+        fixture.refuseReceive(zfsError);
+
+        String status = status(false);
+        assertEquals(1, count(status, "destination backup/vm1 has been modified"), status);
+        assertTrue(!status.contains("END-OF-REASON") && status.contains("characters: zsentinel status --full)"), status);
+        assertTrue(status.lines().allMatch(l -> l.length() <= 240), status);
+        assertTrue(status.contains("2025-03-01 11:00:00 UTC") && !status.contains("123456789"), status);
+        List<String> lines = status.lines().toList();
+        String header = lines.stream().filter(l -> l.startsWith("LINK")).findFirst().orElseThrow();
+        String row = lines.stream().filter(l -> l.startsWith(ID)).findFirst().orElseThrow();
+        assertEquals(header.indexOf("STATE"), row.indexOf("diverged"), status);
+        assertTrue(lines.contains("    failing since 2025-03-01 10:00:40 UTC"), status);
+
+        String full = status(true);
+        assertEquals(1, count(full, "cannot receive incremental stream"), full);
+        assertTrue(full.contains("END-OF-REASON") && full.lines().allMatch(l -> l.length() <= LinkTable.WRAP_WIDTH + 4), full);
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
+    private String status(boolean full) throws Exception {
+        ByteArrayOutputStream status = new ByteArrayOutputStream();
+        assertEquals(0, StatusCommand.print(fixture.url(), new PrintStream(status, true, StandardCharsets.UTF_8),
+                ZoneId.of("UTC"), full));
+        return status.toString(StandardCharsets.UTF_8);
     }
 
     private int run(String... args) throws Exception {

@@ -18,6 +18,8 @@ import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkEvent;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.PlanReplication;
+import io.zsentinel.replication.api.link.RecordTransferFailed;
+import io.zsentinel.replication.api.link.ReplicationScheduled;
 import io.zsentinel.replication.link.ReplicationLinkAggregate;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.Configuration;
@@ -31,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A real Axon configuration with the ReplicationLink aggregate and the link view on a subscribing
@@ -47,6 +50,7 @@ public final class LinkApi implements AutoCloseable {
 
     public final OperatorApi.SteppingClock clock = new OperatorApi.SteppingClock(T0.plusSeconds(3600));
     public final ReplicationLinkView links = new ReplicationLinkView(clock);
+    public final FleetView fleet = new FleetView(clock, Duration.ofSeconds(15));
     public final Configuration axon;
     public final ApiServer api;
 
@@ -62,7 +66,7 @@ public final class LinkApi implements AutoCloseable {
                         .registerEventHandler(c -> links))
                 .start();
         SnapshotInventoryView inventory = new SnapshotInventoryView();
-        Routes routes = ZsentinelApi.routes(inventory, new FleetView(clock, Duration.ofSeconds(15)), new AuditView(),
+        Routes routes = ZsentinelApi.routes(inventory, fleet, new AuditView(),
                 links, new HealthEndpoint());
         new LinkRoutes(axon.commandGateway(), clock).addTo(routes);
         api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2);
@@ -86,6 +90,15 @@ public final class LinkApi implements AutoCloseable {
         commands().sendAndWait(new PlanReplication(LINK, List.of(snapshot(VM1, "s1", 1)),
                 List.of(snapshot(BACKUP_VM1, "s1", 1), new SnapshotInfo(BACKUP_VM1.snapshot("local"), new Guid(99), 20,
                         T0.plusSeconds(20), 1000, 4000)), false, T0.plusSeconds(30)));
+    }
+
+    /** A full send is planned and the target refuses it (not retriable): the link fails and diverges. */
+    public void refuseReceive(String reason) {
+        commands().sendAndWait(new PlanReplication(LINK, List.of(snapshot(VM1, "s1", 1)), List.of(), false,
+                T0.plusSeconds(30)));
+        UUID transfer = events().stream().filter(ReplicationScheduled.class::isInstance).map(ReplicationScheduled.class::cast)
+                .reduce((first, second) -> second).orElseThrow().transferId();
+        commands().sendAndWait(new RecordTransferFailed(LINK, transfer, reason, null, T0.plusSeconds(40), false));
     }
 
     /** Every event the link's aggregate stored, in order. */

@@ -129,6 +129,38 @@ class OperatorRoutesTest {
     }
 
     @Test
+    void aReasonWithControlCharactersIsRefusedNamingTheField() throws Exception {
+        // a window-title sequence, a colour, and a forged second line
+        String hostile = "{\"operator\": \"alice\", \"reason\": \"\\u001b]0;title\\u0007 \\u001b[31mred\\r\\nforged\"}";
+        HttpResponse<String> checkpoint = post(VM1_PATH + "/checkpoint", hostile);
+        assertEquals(400, checkpoint.statusCode(), checkpoint.body());
+        String error = json.readTree(checkpoint.body()).get("error").asText();
+        assertTrue(error.contains("\"reason\" contains an escape character (U+001B) at character 1"), error);
+        assertEquals(400, post(VM1_PATH + "/rollback", "{\"snapshot\": \"s1\", \"operator\": \"a\", "
+                + "\"reason\": \"line one\\nline two\"}").statusCode());
+        HttpResponse<String> path = post(VM1_PATH + "/restore", "{\"snapshot\": \"s2\", \"path\": \"etc/\\u001b[2Jx\", "
+                + "\"operator\": \"a\", \"reason\": \"r\"}");
+        assertEquals(400, path.statusCode());
+        assertTrue(json.readTree(path.body()).get("error").asText().startsWith("\"path\" contains"), path.body());
+        HttpResponse<String> operator = post(VM1_PATH + "/checkpoint", "{\"operator\": \"bob\\u202Eevil\", \"reason\": \"r\"}");
+        assertEquals(400, operator.statusCode(), "a bidi override reorders what the terminal shows");
+        assertTrue(json.readTree(operator.body()).get("error").asText().contains("\"operator\" contains"), operator.body());
+        assertTrue(fixture.audit.audit(Optional.empty(), 10).isEmpty(), "nothing was ordered or audited");
+    }
+
+    @Test
+    void aRestoreRefusalNamesTheJsonFieldNotTheCliFlag() throws Exception {
+        HttpResponse<String> relative = post(VM1_PATH + "/restore", "{\"snapshot\": \"s2\", \"path\": \"x\", "
+                + "\"to\": \"relative\", \"operator\": \"alice\", \"reason\": \"r\"}");
+        assertEquals(400, relative.statusCode());
+        JsonNode error = json.readTree(relative.body());
+        assertTrue(error.get("error").asText().startsWith("\"to\" must be an absolute directory"), error.toString());
+        assertTrue(!relative.body().contains("--"), "no CLI flag in a REST answer: " + relative.body());
+        HttpResponse<String> noReason = post(VM1_PATH + "/checkpoint", "{\"operator\": \"alice\"}");
+        assertTrue(!noReason.body().contains("--reason"), noReason.body());
+    }
+
+    @Test
     void theOperatorMayComeFromTheHeader() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(fixture.url() + VM1_PATH + "/checkpoint"))
                 .header("X-Zsentinel-Operator", "bob@host")

@@ -72,9 +72,10 @@ public class AuditView {
             return;
         }
         audit.put(e.commandId(), new AuditEntry(e.at(), e.id().server(), e.id().dataset(), e.operator().name(),
-                e.action(), e.reason(), e.commandId()));
+                e.action(), e.reason(), e.commandId(), AuditEntry.RECORDED, null));
         evictOldest(audit);
         operations.computeIfPresent(e.commandId(), (id, op) -> op.orderedBy(e.operator().name()));
+        outcomeToAudit(e.commandId());
     }
 
     @EventHandler
@@ -108,7 +109,8 @@ public class AuditView {
             return;
         }
         audit.put(id, new AuditEntry(at, link.source().server(), link.source().dataset(),
-                operator == null ? "" : operator.name(), "replication " + action + " " + link, reason, id));
+                operator == null ? "" : operator.name(), "replication " + action + " " + link, reason, id,
+                AuditEntry.RECORDED, null));
         evictOldest(audit);
     }
 
@@ -207,6 +209,7 @@ public class AuditView {
         operations.put(commandId, new Operation(commandId, id.server(), id.dataset(), kind, subject.full(), description,
                 at, audited == null ? null : audited.operator(), Operation.ORDERED, null, null));
         evictOldest(operations);
+        outcomeToAudit(commandId);
         return true;
     }
 
@@ -216,8 +219,17 @@ public class AuditView {
             return;
         }
         operations.put(commandId, op.settle(status, detail, at));
+        outcomeToAudit(commandId);
         if (status.equals(Operation.SUCCEEDED)) {
             pruneByGuid.values().remove(commandId);
+        }
+    }
+
+    /** The audit entry of an operator's command shows its operation's latest status. */
+    private void outcomeToAudit(UUID commandId) {
+        Operation op = operations.get(commandId);
+        if (op != null) {
+            audit.computeIfPresent(commandId, (id, entry) -> entry.withOutcome(op));
         }
     }
 

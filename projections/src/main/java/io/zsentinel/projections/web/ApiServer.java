@@ -89,6 +89,12 @@ public final class ApiServer implements AutoCloseable {
                 return encoded(ApiResponse.error(405, method + " is not supported on " + rawPath, "use " + allowed)
                         .withHeader("Allow", allowed));
             }
+            if (lookup instanceof Routes.Lookup.NotFound notFound && notFound.encodedPath() != null) {
+                String query = exchange.getRequestURI().getRawQuery();
+                String url = notFound.encodedPath() + (query == null ? "" : "?" + query);
+                return encoded(ApiResponse.error(404, "no such resource: " + rawPath + " (a '/' in a dataset name"
+                        + " or link id splits the path)", "encode the name as one path segment, '/' as %2F: " + url));
+            }
             return encoded(ApiResponse.error(404, "no such resource: " + rawPath,
                     "GET / for the dashboard; the API is under /api (datasets, servers) and /health"));
         } catch (ApiException e) {

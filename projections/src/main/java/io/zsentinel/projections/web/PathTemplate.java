@@ -2,6 +2,7 @@ package io.zsentinel.projections.web;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,30 @@ final class PathTemplate {
             }
         }
         return Optional.of(params);
+    }
+
+    /**
+     * {@code rawPath} with one parameter's unencoded '/' encoded as %2F, if that makes it match: the
+     * usual mistake with a dataset name ({@code /api/datasets/primary/vm1/snapshots}).
+     */
+    Optional<String> withSlashesEncoded(String rawPath) {
+        String[] parts = rawPath.split("/", -1);
+        int extra = parts.length - segments.length;
+        for (int p = 0; extra > 0 && p < segments.length; p++) {
+            if (!isParameter(segments[p])) {
+                continue;
+            }
+            String[] joined = new String[segments.length];
+            for (int i = 0; i < segments.length; i++) {
+                joined[i] = i < p ? parts[i] : i > p ? parts[i + extra]
+                        : String.join("%2F", Arrays.copyOfRange(parts, p, p + extra + 1));
+            }
+            String candidate = String.join("/", joined);
+            if (match(candidate).isPresent()) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -20,7 +20,8 @@ public final class Routes {
         record MethodNotAllowed(Set<String> allowed) implements Lookup {
         }
 
-        record NotFound() implements Lookup {
+        /** {@code encodedPath}: the path that would match with a parameter's '/' encoded, or null. */
+        record NotFound(String encodedPath) implements Lookup {
         }
     }
 
@@ -51,6 +52,15 @@ public final class Routes {
             }
             allowed.add(route.method);
         }
-        return allowed.isEmpty() ? new Lookup.NotFound() : new Lookup.MethodNotAllowed(allowed);
+        if (!allowed.isEmpty()) {
+            return new Lookup.MethodNotAllowed(allowed);
+        }
+        for (Route route : routes) {
+            Optional<String> encoded = route.method.equals(method) ? route.path.withSlashesEncoded(rawPath) : Optional.empty();
+            if (encoded.isPresent()) {
+                return new Lookup.NotFound(encoded.get());
+            }
+        }
+        return new Lookup.NotFound(null);
     }
 }

@@ -147,6 +147,24 @@ class AuditViewTest {
     }
 
     @Test
+    void anEntryCarriesItsOutcomeAlsoOnceItsOperationIsEvicted() {
+        AuditView small = new AuditView(3);
+        small.on(new RestoreOrdered(A_VM1, VM1.snapshot("a"), "etc/x", "", C1, T0)); // the order may come first
+        small.on(audited(A_VM1, C1, "restore etc/x"));
+        assertEquals(Operation.ORDERED, small.audit(Optional.empty(), 1).get(0).outcome());
+        small.on(new AgentCommandFailed(A_VM1, C1, "RestoreFromSnapshot", "no such file etc/x", T0.plusSeconds(1)));
+        small.on(audited(A_VM1, C2, "release checkpoint c"));
+        for (int i = 0; i < 5; i++) { // retention fills the operations
+            small.on(new SnapshotScheduled(A_VM1, SnapshotClass.HOURLY, T0, VM1.snapshot("h" + i), new UUID(1, i), T0));
+        }
+        assertTrue(small.operation(C1).isEmpty(), "evicted from the operations");
+        List<AuditEntry> entries = small.audit(Optional.empty(), 10);
+        assertEquals(List.of(AuditEntry.RECORDED, Operation.FAILED), entries.stream().map(AuditEntry::outcome).toList(),
+                "a release orders nothing from an agent");
+        assertEquals("no such file etc/x", entries.get(1).outcomeDetail());
+    }
+
+    @Test
     void resetForgetsEverything() {
         view.on(audited(A_VM1, C1, "checkpoint"));
         view.on(new CheckpointOrdered(A_VM1, VM1.snapshot("c"), C1, T0));

@@ -180,7 +180,14 @@ class ApiServerTest {
     @Test
     void unknownPathsWrongMethodsAndFailuresAreJson() throws Exception {
         assertJson(404, get("/api/nothing"));
-        assertJson(404, get("/api/datasets/primary/vm1/snapshots")); // an unencoded '/' splits the segment
+        HttpResponse<String> unencoded = get("/api/datasets/primary/vm1/snapshots?server=store-a");
+        assertJson(404, unencoded); // an unencoded '/' splits the segment: say so, and where to go instead
+        JsonNode hint = mapper.readTree(unencoded.body());
+        assertTrue(hint.get("error").asText().contains("a '/' in a dataset name"), unencoded.body());
+        assertTrue(hint.get("hint").asText().endsWith("'/' as %2F: /api/datasets/primary%2Fvm1/snapshots?server=store-a"),
+                unencoded.body());
+        assertEquals(200, get("/api/datasets/primary%2Fvm1/snapshots?server=store-a").statusCode(), "the hinted URL works");
+        assertTrue(mapper.readTree(get("/api/nothing/at/all").body()).get("hint").asText().contains("GET / for the dashboard"));
 
         HttpResponse<String> post = http.send(request("/api/datasets")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());

@@ -25,6 +25,20 @@ class PathTemplateTest {
     }
 
     @Test
+    void anUnencodedSlashInAParameterIsFoundAndEncoded() {
+        assertEquals(Optional.of("/api/datasets/primary%2Fvm1/snapshots"),
+                snapshots.withSlashesEncoded("/api/datasets/primary/vm1/snapshots"));
+        assertEquals(Optional.of("/api/datasets/tank%2Fa%2Fb%2Fc/snapshots"),
+                snapshots.withSlashesEncoded("/api/datasets/tank/a/b/c/snapshots"));
+        PathTemplate release = new PathTemplate("/api/datasets/{name}/checkpoints/{snapshot}/release");
+        assertEquals(Optional.of("/api/datasets/primary%2Fvm1/checkpoints/c1/release"),
+                release.withSlashesEncoded("/api/datasets/primary/vm1/checkpoints/c1/release"));
+        assertEquals(Optional.empty(), snapshots.withSlashesEncoded("/api/datasets/primary%2Fvm1/snapshots"));
+        assertEquals(Optional.empty(), snapshots.withSlashesEncoded("/api/datasets/primary/vm1/other"));
+        assertEquals(Optional.empty(), snapshots.withSlashesEncoded("/api/servers/a/b/snapshots"));
+    }
+
+    @Test
     void malformedEncodingIsABadRequest() {
         ApiException e = assertThrows(ApiException.class, () -> snapshots.match("/api/datasets/a%zz/snapshots"));
         assertEquals(400, e.status());

@@ -1,5 +1,7 @@
 package io.zsentinel.replication.api;
 
+import io.zsentinel.core.values.PrintableText;
+
 import java.time.Instant;
 
 /** A command a person gave through the CLI or REST: always audited with who and why. */
@@ -10,14 +12,14 @@ public interface OperatorCommand extends DatasetCommand {
 
     Instant at();
 
-    /** The reason is required: the audit log must say why, not only who. */
+    /** The reason is required: the audit log must say why, not only who; it is printed, so printable. */
     static String requireReason(String reason) {
         if (reason == null || reason.isBlank()) {
-            throw new IllegalArgumentException("a reason is required (--reason \"...\"): the audit log records why");
+            throw new IllegalArgumentException("a reason is required: the audit log records why");
         }
         if (reason.length() > 500) {
-            throw new IllegalArgumentException("reason longer than 500 characters");
+            throw new IllegalArgumentException("\"reason\" is " + reason.length() + " characters long; at most 500 are kept");
         }
-        return reason.strip();
+        return PrintableText.require("reason", reason).strip();
     }
 }

@@ -22,8 +22,8 @@ public record OrderRestore(@TargetAggregateIdentifier DatasetId id, SnapshotName
         path = RestorePaths.checkRelative(path);
         targetDirectory = targetDirectory == null ? "" : targetDirectory;
         if (!targetDirectory.isEmpty() && !targetDirectory.startsWith("/")) {
-            throw new IllegalArgumentException("--to must be an absolute directory on the storage server, not "
-                    + targetDirectory);
+            throw new IllegalArgumentException("the target directory must be an absolute directory on the storage"
+                    + " server, not " + targetDirectory);
         }
         if (!snapshot.dataset().equals(id.dataset())) {
             throw new IllegalArgumentException("snapshot " + snapshot + " is not a snapshot of " + id.dataset());

@@ -1,5 +1,7 @@
 package io.zsentinel.replication.api;
 
+import io.zsentinel.core.values.PrintableText;
+
 /**
  * The controller's early check of a restore path; the agent checks again against the real files
  * (symlinks), since only it can see them.
@@ -12,9 +14,7 @@ public final class RestorePaths {
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("a path inside the snapshot is required (e.g. etc/app.conf)");
         }
-        if (path.indexOf('\0') >= 0 || path.chars().anyMatch(c -> c == '\n' || c == '\r')) {
-            throw new IllegalArgumentException("the restore path contains a control character");
-        }
+        PrintableText.require("restore path", path);
         String p = path.startsWith("/") ? path.substring(1) : path; // relative to the dataset root either way
         for (String part : p.split("/")) {
             if (part.equals("..")) {
