@@ -108,7 +108,7 @@ final class OperatorBody {
                         "send \"operator\": \"alice@ops\" in the body or the " + OPERATOR_HEADER
                                 + " header (the CLI sends $USER@host)"));
         try {
-            return new Operator(name);
+            return new Operator(PrintableText.require("operator", name));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage(), "name the person, e.g. alice@ops");
         }
