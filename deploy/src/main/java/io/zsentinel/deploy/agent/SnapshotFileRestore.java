@@ -10,6 +10,7 @@ import io.zsentinel.core.zfs.ZfsDriver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -253,7 +254,9 @@ final class SnapshotFileRestore {
                 }
                 throw new RestoreRefused("restore to " + destination + " failed after " + tree.bytes + " bytes: " + e
                         + (tree.createdTop ? "; the partial copy was removed; check space and permissions of the target "
-                        + "directory, then retry" : "; something else created it meanwhile, nothing was overwritten"), e);
+                        + "directory, then retry" : e instanceof FileAlreadyExistsException
+                        ? "; something else created it meanwhile, nothing was overwritten"
+                        : "; nothing was written; check space and permissions of the target directory, then retry"), e);
             }
         } catch (IOException e) {
             throw new RestoreRefused(refused + "cannot read " + destination.getParent() + ": " + e, e);
