@@ -9,6 +9,7 @@ import io.zsentinel.core.zfs.ZfsDriver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -17,29 +18,33 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Copies one file or directory tree out of a snapshot into a restore directory; the live dataset is
  * never written. The snapshot is read in place ({@code .zfs/snapshot}) or through a temporary
  * read-only clone that is destroyed afterwards, also on failure (see {@link ZfsDriver#mountSnapshot}).
  * <p>
- * Decisions: the requested path may pass through symbolic links that stay inside the snapshot; one
- * that leads outside is refused. Inside a copied tree, symbolic links are recreated verbatim as
- * links and never followed (a faithful restore that cannot read or write outside the snapshot);
- * devices, sockets and fifos are skipped and named in the result. Nothing is ever overwritten: an
- * existing destination refuses the restore, and files are created exclusively.
+ * Decisions. In the snapshot: the requested path may pass through symbolic links that stay inside the
+ * snapshot; one that leads outside is refused. Inside a copied tree, symbolic links are recreated verbatim
+ * as links and never followed (a faithful restore that cannot read or write outside the snapshot);
+ * devices, sockets and fifos are skipped and named in the result. At the destination (the agent runs as
+ * root, the target directory may be writable by others): no name on the way from {@code /} may be a
+ * symbolic link, and below the target directory the restore writes only into directories the agent made
+ * and no one else can change; everything is created relative to directories held open, without following
+ * links ({@link NoFollowDirectory}). Nothing is ever overwritten: an existing destination refuses the
+ * restore, and files are created exclusively.
  */
 final class SnapshotFileRestore {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
@@ -69,6 +74,7 @@ final class SnapshotFileRestore {
 
     private final ZfsDriver zfs;
     private final Path restoreDirectory;
+    private final UserPrincipal agent = NoFollowDirectory.agentUser();
 
     SnapshotFileRestore(ZfsDriver zfs, Path restoreDirectory) {
         if (!restoreDirectory.isAbsolute()) {
@@ -89,11 +95,8 @@ final class SnapshotFileRestore {
      */
     Result restore(SnapshotName snapshot, String path, String targetDirectory) {
         Path relative = checkedRelative(snapshot, path);
-        Path destination = destination(snapshot, relative, targetDirectory);
-        if (Files.exists(destination, NOFOLLOW)) {
-            throw new RestoreRefused("restore of '" + path + "' from " + snapshot + " refused: " + destination
-                    + " already exists and is never overwritten; move it away, or name another target directory");
-        }
+        Path base = base(snapshot, targetDirectory);
+        Path destination = destination(base, snapshot, relative);
         try {
             Files.createDirectories(cloneMounts(), PosixFilePermissions.asFileAttribute(PRIVATE));
         } catch (IOException e) {
@@ -101,7 +104,8 @@ final class SnapshotFileRestore {
         }
         try (SnapshotMount mount = zfs.mountSnapshot(snapshot, cloneMounts())) {
             Path source = resolveInside(mount.root(), relative, snapshot, path);
-            return copy(source, destination, mount.clone().isEmpty());
+            return copy(source, base, destination, mount.clone().isEmpty(),
+                    "restore of '" + printable(path) + "' from " + snapshot + " refused: ");
         }
     }
 
@@ -154,16 +158,18 @@ final class SnapshotFileRestore {
         return parts.isEmpty() ? Path.of("") : Path.of(parts.get(0), parts.subList(1, parts.size()).toArray(String[]::new));
     }
 
-    private Path destination(SnapshotName snapshot, Path relative, String targetDirectory) {
-        Path base;
+    private Path base(SnapshotName snapshot, String targetDirectory) {
         if (targetDirectory == null || targetDirectory.isEmpty()) {
-            base = restoreDirectory;
-        } else if (!targetDirectory.startsWith("/") || targetDirectory.indexOf('\0') >= 0) {
+            return restoreDirectory;
+        }
+        if (!targetDirectory.startsWith("/") || targetDirectory.indexOf('\0') >= 0) {
             throw new RestoreRefused("restore from " + snapshot + " refused: target directory '"
                     + printable(targetDirectory) + "' is not an absolute path; give one such as /srv/restore");
-        } else {
-            base = Path.of(targetDirectory).normalize();
         }
+        return Path.of(targetDirectory).normalize();
+    }
+
+    private static Path destination(Path base, SnapshotName snapshot, Path relative) {
         Path snapshotDir = base.resolve(snapshot.dataset().value().replace('/', '_')).resolve(snapshot.shortName());
         Path destination = snapshotDir.resolve(relative).normalize();
         if (!destination.startsWith(snapshotDir)) {
@@ -209,43 +215,62 @@ final class SnapshotFileRestore {
         }
     }
 
-    private static Result copy(Path source, Path destination, boolean readInPlace) {
-        Tree tree = new Tree(source, destination);
+    /**
+     * Opens the destination's directory from {@code /} without following links (making what is missing),
+     * then copies into it by names relative to open directories only, see {@link NoFollowDirectory}.
+     */
+    private Result copy(Path source, Path base, Path destination, boolean readInPlace, String refused) {
+        NoFollowDirectory parent;
         try {
-            Files.createDirectories(destination.getParent(), PosixFilePermissions.asFileAttribute(PRIVATE));
-            if (Files.isDirectory(source, NOFOLLOW)) {
-                Files.walkFileTree(source, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, tree);
-            } else {
-                tree.visitFile(source, Files.readAttributes(source, BasicFileAttributes.class, NOFOLLOW));
+            parent = NoFollowDirectory.reach(destination.getParent(), base, agent);
+        } catch (NoFollowDirectory.LinkInTheWay e) {
+            throw new RestoreRefused(refused + e.getMessage() + "; a restore never writes through a link it did not "
+                    + "create: remove the link, or name another target directory (its real path, without links)", e);
+        } catch (NoFollowDirectory.NotTheAgents e) {
+            throw new RestoreRefused(refused + e.getMessage() + "; below the target directory a restore writes only "
+                    + "into directories the agent made and no one else can change: move it away, or name another "
+                    + "target directory", e);
+        } catch (IOException e) {
+            throw new RestoreRefused(refused + "cannot make or open " + destination.getParent() + ": " + e
+                    + "; check the target directory's permissions and space, then retry", e);
+        }
+        String name = destination.getFileName().toString();
+        Tree tree = new Tree(source, parent, name, agent);
+        try (parent) {
+            if (parent.attributes(name).isPresent()) {
+                throw new RestoreRefused(refused + destination + " already exists and is never overwritten; move it "
+                        + "away, or name another target directory");
             }
-        } catch (IOException | RuntimeException e) {
-            boolean raced = e instanceof FileAlreadyExistsException;
-            if (!raced) {
-                removePartial(destination);
+            try {
+                if (Files.isDirectory(source, NOFOLLOW)) {
+                    Files.walkFileTree(source, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, tree);
+                } else {
+                    tree.visitFile(source, Files.readAttributes(source, BasicFileAttributes.class, NOFOLLOW));
+                }
+            } catch (IOException | RuntimeException e) {
+                tree.closeOpen();
+                if (tree.createdTop) {
+                    removePartial(parent, name);
+                }
+                throw new RestoreRefused("restore to " + destination + " failed after " + tree.bytes + " bytes: " + e
+                        + (tree.createdTop ? "; the partial copy was removed; check space and permissions of the target "
+                        + "directory, then retry" : e instanceof FileAlreadyExistsException
+                        ? "; something else created it meanwhile, nothing was overwritten"
+                        : "; nothing was written; check space and permissions of the target directory, then retry"), e);
             }
-            throw new RestoreRefused("restore to " + destination + " failed after " + tree.bytes + " bytes: " + e
-                    + (raced ? "; something else created it meanwhile, nothing was overwritten"
-                    : "; the partial copy was removed; check space and permissions of the target directory, then retry"), e);
+        } catch (IOException e) {
+            throw new RestoreRefused(refused + "cannot read " + destination.getParent() + ": " + e, e);
         }
         return new Result(destination, tree.bytes, tree.files, tree.directories, tree.symlinks, List.copyOf(tree.skipped),
                 readInPlace);
     }
 
-    /** Only ever called on a destination that did not exist before this restore. */
-    private static void removePartial(Path destination) {
-        if (!Files.exists(destination, NOFOLLOW)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(destination)) { // walk does not follow links
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: the failure message names the destination
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort, as above
+    /** Only ever called for what this restore created. */
+    private static void removePartial(NoFollowDirectory parent, String name) {
+        try {
+            parent.remove(name);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the failure message names the destination
         }
     }
 
@@ -253,28 +278,42 @@ final class SnapshotFileRestore {
         return s == null ? "" : s.replace('\0', '?');
     }
 
-    /** Copies what it visits; never follows links, never replaces anything. */
+    /**
+     * Copies what it visits into directories it made and holds open; never follows links, never replaces
+     * anything. Modes, owners and times are set after the content (a directory's once its children are in).
+     */
     private static final class Tree extends SimpleFileVisitor<Path> {
         private final Path source;
-        private final Path destination;
+        private final NoFollowDirectory parent;
+        private final String topName;
+        private final UserPrincipal agent;
+        private final Deque<NoFollowDirectory> open = new ArrayDeque<>();
         private final List<String> skipped = new ArrayList<>();
+        private boolean createdTop;
         private long bytes;
         private int files;
         private int directories;
         private int symlinks;
 
-        Tree(Path source, Path destination) {
+        Tree(Path source, NoFollowDirectory parent, String topName, UserPrincipal agent) {
             this.source = source;
-            this.destination = destination;
+            this.parent = parent;
+            this.topName = topName;
+            this.agent = agent;
         }
 
-        private Path target(Path path) {
-            return destination.resolve(source.relativize(path).toString());
+        private String name(Path path) {
+            return path.equals(source) ? topName : path.getFileName().toString();
+        }
+
+        private NoFollowDirectory filling() {
+            return open.isEmpty() ? parent : open.peek();
         }
 
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-            Files.createDirectory(target(dir), PosixFilePermissions.asFileAttribute(PRIVATE));
+            open.push(filling().directory(name(dir), true));
+            createdTop = true;
             directories++;
             return FileVisitResult.CONTINUE;
         }
@@ -284,21 +323,34 @@ final class SnapshotFileRestore {
             if (failure != null) {
                 throw failure;
             }
-            // mode, owner and time last: creating the children would have changed the time again
-            copyPosixAttributes(dir, target(dir));
-            Files.setLastModifiedTime(target(dir), Files.getLastModifiedTime(dir, NOFOLLOW));
+            try (NoFollowDirectory done = open.pop()) {
+                done.copyAttributes(null, Files.readAttributes(dir, PosixFileAttributes.class, NOFOLLOW));
+            }
             return FileVisitResult.CONTINUE;
         }
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Path target = target(file);
+            String name = name(file);
             if (attrs.isSymbolicLink()) {
-                Files.createSymbolicLink(target, Files.readSymbolicLink(file)); // verbatim, never followed
+                filling().createLink(name, Files.readSymbolicLink(file), agent); // verbatim, never followed
+                createdTop = true;
                 symlinks++;
             } else if (attrs.isRegularFile()) {
-                Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-                bytes += attrs.size();
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, NOFOLLOW);
+                     FileChannel out = filling().createFile(name)) {
+                    createdTop = true;
+                    long size = in.size();
+                    for (long position = 0; position < size; ) {
+                        long moved = in.transferTo(position, size - position, out);
+                        if (moved <= 0) {
+                            throw new IOException("copying " + file + " stopped at byte " + position + " of " + size);
+                        }
+                        position += moved;
+                        bytes += moved;
+                    }
+                }
+                filling().copyAttributes(name, Files.readAttributes(file, PosixFileAttributes.class, NOFOLLOW));
                 files++;
             } else {
                 skipped.add(source.relativize(file).toString());
@@ -311,15 +363,13 @@ final class SnapshotFileRestore {
             throw failure;
         }
 
-        private static void copyPosixAttributes(Path from, Path to) throws IOException {
-            PosixFileAttributes a = Files.readAttributes(from, PosixFileAttributes.class, NOFOLLOW);
-            PosixFileAttributeView view = Files.getFileAttributeView(to, PosixFileAttributeView.class, NOFOLLOW);
-            view.setPermissions(a.permissions());
-            try {
-                view.setOwner(a.owner());
-                view.setGroup(a.group());
-            } catch (IOException notRoot) {
-                // an unprivileged agent keeps its own ownership; the mode is still copied
+        void closeOpen() {
+            while (!open.isEmpty()) {
+                try {
+                    open.pop().close();
+                } catch (IOException ignored) {
+                    // closing a directory stream: nothing to lose
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
 import io.zsentinel.deploy.lab.Lab;
 import io.zsentinel.deploy.lab.LabException;
+import io.zsentinel.deploy.lab.LabLock;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,13 +72,18 @@ public final class Main {
                         options.intValue("--port", 8080), options.intValue("--kafka-port", 9092));
                 options.flag("--install"); // handled by the launcher script before Java starts
                 options.requireAllUsed();
-                runUntilInterrupted(() -> {
-                    Lab running = Lab.start(lab);
-                    System.out.println("zsentinel lab is running. Dashboard and API: http://127.0.0.1:" + running.httpPort()
-                            + "/\n  try: zfs snapshot primary/vm1@manual-1; curl -s http://127.0.0.1:"
-                            + running.httpPort() + "/api/datasets/primary%2Fvm1/snapshots\n  Ctrl-C stops the lab.");
-                    return running;
-                });
+                try {
+                    runUntilInterrupted(() -> {
+                        Lab running = Lab.start(lab);
+                        System.out.println("zsentinel lab is running. Dashboard and API: " + running.dashboard()
+                                + "\n  try: zfs snapshot primary/vm1@manual-1; curl -s " + running.dashboard()
+                                + "api/datasets/primary%2Fvm1/snapshots\n  Ctrl-C stops the lab.");
+                        return running;
+                    });
+                } catch (LabLock.AlreadyRunning e) {
+                    System.out.println("zsentinel: " + e.getMessage());
+                    return 0; // nothing failed: the lab the operator asked for is running
+                }
             }
             case "controller" -> {
                 ControllerConfig config = ConfigFiles.read(Path.of(options.required("--config")), ControllerConfig.class);
@@ -182,7 +188,12 @@ public final class Main {
             stopped.countDown();
         }, "zsentinel-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        running.push(starter.start());
+        try {
+            running.push(starter.start());
+        } catch (Exception e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            throw e;
+        }
         stopped.await();
     }
 }

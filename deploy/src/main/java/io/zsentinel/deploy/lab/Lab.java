@@ -55,9 +55,11 @@ public final class Lab implements AutoCloseable {
     }
 
     private void startAll(Options options) throws IOException {
+        Path dir = options.dir().toAbsolutePath();
+        LabLock lock = LabLock.acquire(dir); // first: a second lab in the directory stops here, having touched nothing
+        started.push(lock);
         CommandRunner runner = new ProcessCommandRunner();
         ZfsAvailability.require(runner);
-        Path dir = options.dir().toAbsolutePath();
         LabPools pools = new LabPools(dir, runner);
         if (options.reset()) {
             reset(dir, pools);
@@ -88,6 +90,7 @@ public final class Lab implements AutoCloseable {
             AgentConfig config = new AgentConfig(new ServerId(server), kafkaConfig, List.of(pool), 2, 2, null, null);
             started.push(new Agent(config, ZfsDriver.detect(runner, pool), publisher, Clock.systemUTC()).start());
         }
+        lock.running(dashboard());
         log.info("lab in {}: Kafka {}, PostgreSQL {}", dir, kafka.bootstrapServers(), postgres.jdbcUrl());
     }
 
@@ -95,9 +98,9 @@ public final class Lab implements AutoCloseable {
         for (String server : SERVERS) {
             pools.destroy(new PoolName(server));
         }
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> files = Files.walk(dir)) { // all but the directory and the lock this lab holds
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir) && !(p.getParent().equals(dir) && LabLock.isLockFile(p))) {
                     Files.delete(p);
                 }
             }
@@ -107,6 +110,11 @@ public final class Lab implements AutoCloseable {
 
     public int httpPort() {
         return controller.httpPort();
+    }
+
+    /** The dashboard's (and REST API's) address. */
+    public String dashboard() {
+        return "http://127.0.0.1:" + httpPort() + "/";
     }
 
     @Override

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +53,8 @@ public final class TransferExecutor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransferExecutor.class);
     private static final int REMEMBERED = 1000;
     private static final Duration TARGET_PROBE_TIMEOUT = Duration.ofSeconds(30);
+    /** The start-up lines about the transfer setup this process has said. */
+    private static final Set<String> ANNOUNCED = ConcurrentHashMap.newKeySet();
 
     private final ServerId server;
     private final ZfsDriver source;
@@ -96,16 +99,14 @@ public final class TransferExecutor implements AutoCloseable {
     TransferExecutor(ServerId server, ZfsDriver source, ZfsBinaries binaries, Map<ServerId, TransferTarget> targets,
                      TransferSettings settings, Consumer<AgentFact> facts, Clock clock, SendProgress progress) {
         this.progress = progress;
-        log.info("transfers without a bandwidth limit: {} (progress of a pipe: {})", switch (settings.pipeMode()) {
-            case ALWAYS -> "kernel pipe";
-            case NEVER -> "Java pump";
-            case AUTO -> progress.counts() ? "kernel pipe" : pvInstalled ? "kernel pipe metered by pv"
-                    : "Java pump (pipe: auto, a pipe's progress is unknown here and pv is not installed)";
-        }, progress.describe());
-        if (settings.pipeMode() == TransferSettings.Pipe.ALWAYS && !progress.counts()) {
-            log.warn("pipe: always on a host where zfs send does not write its own stream (zfs-fuse): a piped transfer "
-                    + "has no progress, and a cancel or stall kill cannot stop its stream (the daemon holds both ends "
-                    + "of the pipe); use it for measurement, not in production");
+        String setup = TransferRun.describeSetup(settings.pipeMode(), progress, pvInstalled);
+        if (ANNOUNCED.add(setup)) { // the agents of one process (the lab's three) share it
+            log.info(setup);
+            if (settings.pipeMode() == TransferSettings.Pipe.ALWAYS && !progress.counts()) {
+                log.warn("pipe: always on a host where zfs send does not write its own stream (zfs-fuse): a piped "
+                        + "transfer has no progress, and a cancel or stall kill cannot stop its stream (the daemon "
+                        + "holds both ends of the pipe); use it for measurement, not in production");
+            }
         }
         this.server = server;
         this.source = source;
@@ -287,7 +288,7 @@ public final class TransferExecutor implements AutoCloseable {
         return c.targetServer().value() + ":" + c.targetDataset().value();
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {

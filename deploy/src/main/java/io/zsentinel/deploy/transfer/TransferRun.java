@@ -104,16 +104,10 @@ final class TransferRun {
         this.retry = retry;
         this.mbufferInstalled = mbufferInstalled;
         this.progress = progress;
-        boolean limited = command.bandwidthLimitBytesPerSecond() > 0;
-        // auto: a plain pipe where the send's own writes count the stream (zfs in the kernel) and nothing
-        // limits it; else pv as the pipe's meter (and limiter) where installed; else the pump
-        this.metered = settings.pipeMode() == TransferSettings.Pipe.AUTO && pvInstalled
-                && (limited || !progress.counts());
-        this.piped = metered || !limited && switch (settings.pipeMode()) {
-            case ALWAYS -> true;
-            case NEVER -> false;
-            case AUTO -> progress.counts();
-        };
+        Shape shape = Shape.of(settings.pipeMode(), command.bandwidthLimitBytesPerSecond() > 0, progress.counts(),
+                pvInstalled);
+        this.metered = shape == Shape.PV_PIPE;
+        this.piped = shape != Shape.PUMP;
         this.receivedNanos = receivedNanos;
         this.started = started;
     }
@@ -126,6 +120,59 @@ final class TransferRun {
     /** Whether {@link #bytes()} counts the stream as it flows (false: a pipeline without pv on zfs-fuse). */
     boolean progressKnown() {
         return !piped || metered || progress.counts();
+    }
+
+    /** How a transfer's bytes move. */
+    enum Shape {
+        /** {@code zfs send | zfs receive}: kernel pipes, no byte in this JVM. */
+        PIPE,
+        /** {@code zfs send | pv | zfs receive}: pv counts (and limits) the stream. */
+        PV_PIPE,
+        /** zfs send → this JVM's pump → zfs receive: the pump counts and limits. */
+        PUMP;
+
+        /**
+         * AUTO: a plain pipe where the send's own writes count the stream (zfs in the kernel) and nothing
+         * limits it; else pv as the pipe's meter (and limiter) where installed; else the pump.
+         */
+        static Shape of(TransferSettings.Pipe mode, boolean limited, boolean sendCounts, boolean pvInstalled) {
+            if (mode == TransferSettings.Pipe.AUTO && pvInstalled && (limited || !sendCounts)) {
+                return PV_PIPE;
+            }
+            boolean pipe = switch (mode) {
+                case ALWAYS -> true;
+                case NEVER -> false;
+                case AUTO -> sendCounts;
+            };
+            return pipe && !limited ? PIPE : PUMP;
+        }
+    }
+
+    /**
+     * The agent's start-up line: how transfers move their bytes on this host, without and with a bandwidth
+     * limit, and how their progress is known.
+     */
+    static String describeSetup(TransferSettings.Pipe mode, SendProgress progress, boolean pvInstalled) {
+        Shape free = Shape.of(mode, false, progress.counts(), pvInstalled);
+        Shape limited = Shape.of(mode, true, progress.counts(), pvInstalled);
+        String pvMeters = "progress every " + PvMeter.INTERVAL_SECONDS + " s";
+        String unlimited = switch (free) {
+            case PIPE -> "zfs send | zfs receive (kernel pipe; " + (progress.counts()
+                    ? "progress from the bytes zfs send writes)" : "no progress: " + progress.describe() + ")");
+            case PV_PIPE -> "zfs send | pv | zfs receive (pv counts the stream, " + pvMeters
+                    + (progress.counts() ? "" : "; zfs send's own bytes do not count it: " + progress.describe()) + ")";
+            case PUMP -> "zfs send → agent → zfs receive (the agent copies and counts the stream; "
+                    + (mode == TransferSettings.Pipe.NEVER ? "pipe: never" : "pv not found, install it to keep the "
+                    + "stream out of the agent; " + progress.describe()) + ")";
+        };
+        String withLimit = switch (limited) {
+            case PV_PIPE -> "zfs send | pv -L | zfs receive" + (free == Shape.PV_PIPE ? ""
+                    : " (pv counts and limits the stream, " + pvMeters + ")");
+            case PUMP -> free == Shape.PUMP ? "the same, and the agent limits it"
+                    : "zfs send → agent → zfs receive (the agent copies, counts and limits the stream)";
+            case PIPE -> throw new IllegalStateException("a plain pipe cannot limit a transfer");
+        };
+        return "transfers: " + unlimited + "; with a bandwidth limit: " + withLimit;
     }
 
     /** How the bytes move: "send → pv → receive", "send → receive" (kernel pipes) or "Java pump". */

@@ -31,6 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -202,6 +205,91 @@ class CommandExecutorZfsTest {
         completed(restore(snap, "alias"));
         assertEquals("inside", Files.readString(restoreDir.resolve(pool.value() + "_escape/s1/alias")));
         assertFalse(Files.isSymbolicLink(restoreDir.resolve(pool.value() + "_escape/s1/alias")));
+        assertNoRestoreClones();
+    }
+
+    /**
+     * A non-root user who can write in the target directory plants links at each level of the
+     * restore's destination: the agent (root) must never write through one, nor overwrite anything.
+     */
+    @Test
+    void aLinkAnywhereInTheDestinationIsRefusedAndNothingIsWrittenWhereItLeads() throws IOException {
+        DatasetName ds = dataset("trap");
+        Path mnt = live(ds);
+        Files.writeString(mnt.resolve("ok.txt"), "restored");
+        Files.createDirectories(mnt.resolve("docs/sub"));
+        Files.writeString(mnt.resolve("docs/sub/a.txt"), "alpha");
+        Files.setPosixFilePermissions(mnt.resolve("docs/sub/a.txt"), PosixFilePermissions.fromString("r--r-----"));
+        Files.setAttribute(mnt.resolve("docs/sub/a.txt"), "unix:uid", 1234);
+        Files.setLastModifiedTime(mnt.resolve("docs/sub/a.txt"), FileTime.from(Instant.parse("2020-01-02T03:04:05Z")));
+        Files.setPosixFilePermissions(mnt.resolve("docs/sub"), PosixFilePermissions.fromString("rwxr-x---"));
+        Files.setLastModifiedTime(mnt.resolve("docs/sub"), FileTime.from(Instant.parse("2021-01-02T03:04:05Z")));
+        SnapshotName snap = ds.snapshot("check-2");
+        zfs.createSnapshot(snap);
+        String datasetDir = pool.value() + "_trap";
+        List<String> levels = List.of("", datasetDir, datasetDir + "/check-2", datasetDir + "/check-2/docs",
+                datasetDir + "/check-2/docs/sub");
+
+        for (int level = 0; level < levels.size(); level++) {
+            Path base = tempDir.resolve("trap" + level);
+            Path elsewhere = Files.createDirectories(tempDir.resolve("elsewhere" + level));
+            Path link = base.resolve(levels.get(level));
+            Files.createDirectories(link.getParent());
+            Files.createSymbolicLink(link, elsewhere);
+            for (String path : List.of("ok.txt", "docs/sub/a.txt", "docs")) {
+                if (level >= 3 && !path.equals("docs/sub/a.txt")) {
+                    continue; // not on this restore's way, or its final name (below)
+                }
+                String reason = rejected(new RestoreFromSnapshot(UUID.randomUUID(), SERVER, EPOCH, snap, path,
+                        base.toString()));
+                assertTrue(reason.contains(link + " is a symbolic link (to " + elsewhere + ")"), level + " " + path + ": " + reason);
+                assertTrue(reason.contains("never writes through a link"), reason);
+                try (Stream<Path> written = Files.list(elsewhere)) {
+                    assertEquals(List.of(), written.toList(), "nothing written where the link at level " + level + " leads");
+                }
+            }
+        }
+        assertNoRestoreClones();
+
+        // the final name itself a link, a file or a directory: never replaced, never written through
+        Path base = tempDir.resolve("final");
+        Path snapshotDir = Files.createDirectories(base.resolve(datasetDir).resolve("check-2"));
+        Path elsewhere = Files.createDirectories(tempDir.resolve("elsewhere-final"));
+        Files.createSymbolicLink(snapshotDir.resolve("ok.txt"), elsewhere.resolve("ok.txt"));
+        Files.writeString(Files.createDirectories(snapshotDir.resolve("docs")).resolve("mine.txt"), "mine");
+        assertTrue(rejected(new RestoreFromSnapshot(UUID.randomUUID(), SERVER, EPOCH, snap, "ok.txt", base.toString()))
+                .contains("already exists and is never overwritten"));
+        assertTrue(rejected(new RestoreFromSnapshot(UUID.randomUUID(), SERVER, EPOCH, snap, "docs", base.toString()))
+                .contains("already exists and is never overwritten"));
+        assertFalse(Files.exists(elsewhere.resolve("ok.txt"), LinkOption.NOFOLLOW_LINKS));
+        try (Stream<Path> docs = Files.list(snapshotDir.resolve("docs"))) {
+            assertEquals(List.of(snapshotDir.resolve("docs/mine.txt")), docs.toList());
+        }
+        assertEquals("mine", Files.readString(snapshotDir.resolve("docs/mine.txt")));
+
+        // a directory below the target directory that someone else made is not written into
+        Path foreign = tempDir.resolve("foreign");
+        Path theirs = Files.createDirectories(foreign.resolve(datasetDir));
+        Files.setAttribute(theirs, "unix:uid", 65534);
+        String notOurs = rejected(new RestoreFromSnapshot(UUID.randomUUID(), SERVER, EPOCH, snap, "ok.txt", foreign.toString()));
+        assertTrue(notOurs.contains(theirs + " belongs to"), notOurs);
+        try (Stream<Path> written = Files.list(theirs)) {
+            assertEquals(List.of(), written.toList());
+        }
+        Files.setAttribute(theirs, "unix:uid", 0);
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String open = rejected(new RestoreFromSnapshot(UUID.randomUUID(), SERVER, EPOCH, snap, "ok.txt", foreign.toString()));
+        assertTrue(open.contains(theirs + " can be changed by other users (mode rwxrwxrwx)"), open);
+
+        // the way the links stood in is still restored to once it is clear, in directories the restore makes
+        completed(new RestoreFromSnapshot(UUID.randomUUID(), SERVER, EPOCH, snap, "docs", tempDir.resolve("clear").toString()));
+        Path restored = tempDir.resolve("clear").resolve(datasetDir).resolve("check-2/docs/sub");
+        assertEquals("alpha", Files.readString(restored.resolve("a.txt")));
+        assertEquals("r--r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(restored.resolve("a.txt"))));
+        assertEquals(1234, Files.getAttribute(restored.resolve("a.txt"), "unix:uid"));
+        assertEquals(Instant.parse("2020-01-02T03:04:05Z"), Files.getLastModifiedTime(restored.resolve("a.txt")).toInstant());
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(restored)));
+        assertEquals(Instant.parse("2021-01-02T03:04:05Z"), Files.getLastModifiedTime(restored).toInstant());
         assertNoRestoreClones();
     }
 
