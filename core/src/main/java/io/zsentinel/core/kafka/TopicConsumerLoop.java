@@ -212,7 +212,9 @@ public final class TopicConsumerLoop implements AutoCloseable {
             failingRecord = null;
             failingAttempts = 0;
         }
-        endOutage(record);
+        if (endOutage(record)) {
+            failureStreak = 0; // the end of the outage is logged: no "recovered after" line as well
+        }
     }
 
     /** If the publish fails, it propagates as an outage of the broker: the record is retried, not lost. */
@@ -274,7 +276,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
         if (down.isPresent()) {
             if (outageSince == null) {
                 outageSince = clock.instant();
-                log.warn("Consumer loop {}: {} is unreachable; holding {} and retrying until it is back: {}", name,
+                log.warn("Consumer loop {} waits for {}: holding {} and retrying until it answers ({})", name,
                         down.get(), where(record), rootMessage(e));
             } else {
                 log.debug("Consumer loop {}: still waiting ({}) at {}: {}", name, failureStreak, where(record), e.toString());
@@ -320,13 +322,16 @@ public final class TopicConsumerLoop implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void endOutage(ConsumerRecord<String, String> record) {
-        if (outageSince != null) {
-            log.info("Consumer loop {}: {} is back after {} s; carrying on at {}", name, outage,
-                    Duration.between(outageSince, clock.instant()).toSeconds(), where(record));
-            outageSince = null;
-            outage = null;
+    /** True when an outage ended (and was logged). */
+    private boolean endOutage(ConsumerRecord<String, String> record) {
+        if (outageSince == null) {
+            return false;
         }
+        log.info("Consumer loop {} no longer waits for {}: it answered after {} s; carrying on at {}", name, outage,
+                Duration.between(outageSince, clock.instant()).toSeconds(), where(record));
+        outageSince = null;
+        outage = null;
+        return true;
     }
 
     private static String rootMessage(Throwable e) {
