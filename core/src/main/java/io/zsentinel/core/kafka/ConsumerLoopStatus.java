@@ -21,6 +21,9 @@ public record ConsumerLoopStatus(String name, boolean running, int assignedParti
                                  Long lag, boolean caughtUp, int consecutiveFailures, long deadLettered,
                                  String outage, String failing) {
 
+    /** A failure or two is routine (e.g. two commands racing on one aggregate): only a third one counts. */
+    static final int FAILURES_BEFORE_NOT_READY = 3;
+
     public ConsumerLoopStatus {
         Objects.requireNonNull(name, "name");
         if (assignedPartitions < 0 || consecutiveFailures < 0 || deadLettered < 0) {
@@ -43,7 +46,7 @@ public record ConsumerLoopStatus(String name, boolean running, int assignedParti
         if (assignedPartitions == 0) {
             return Optional.of("consumer loop " + name + " has no partitions assigned yet");
         }
-        if (failing != null) {
+        if (failing != null && consecutiveFailures >= FAILURES_BEFORE_NOT_READY) {
             return Optional.of("consumer loop " + name + " retries " + failing);
         }
         if (!caughtUp) {

@@ -255,23 +255,33 @@ class TopicConsumerLoopTest {
         publisher.publishAndWait(topics.agentEvents(), "server-a", "poison");
         publisher.publishAndWait(topics.agentEvents(), "server-a", "fine");
         AtomicInteger attempts = new AtomicInteger();
+        java.util.concurrent.CountDownLatch inFourthAttempt = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         Queue<String> handled = new ConcurrentLinkedQueue<>();
         TopicConsumerLoop loop = start(builder(topics, "bounded", r -> {
             if (r.value().equals("poison")) {
-                attempts.incrementAndGet();
+                if (attempts.incrementAndGet() == 4) {
+                    inFourthAttempt.countDown();
+                    release.await();
+                }
                 throw new IllegalStateException("handler bug (simulated)");
             }
             handled.add(r.value());
-        }).maxAttempts(3));
+        }).maxAttempts(5));
 
+        // While it retries (three failures so far) the loop is not ready, and says why.
+        org.junit.jupiter.api.Assertions.assertTrue(inFourthAttempt.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        String why = loop.status().notReady(java.time.Instant.now(), Duration.ofMinutes(1)).orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(why.contains("retries " + topics.agentEvents() + "-0@0 (attempt 3 of 5)"), why);
+        release.countDown();
         await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("fine"));
-        assertEquals(3, attempts.get());
+        assertEquals(5, attempts.get());
         List<ConsumerRecord<String, String>> dead =
                 KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30));
         assertEquals(1, dead.size());
         JsonNode json = new ObjectMapper().readTree(dead.get(0).value());
         assertEquals("poison", json.get("value").asText());
-        org.junit.jupiter.api.Assertions.assertTrue(json.get("reason").asText().startsWith("failed 3 times; last error: "),
+        org.junit.jupiter.api.Assertions.assertTrue(json.get("reason").asText().startsWith("failed 5 times; last error: "),
                 json.get("reason").asText());
         org.junit.jupiter.api.Assertions.assertTrue(json.get("reason").asText().contains("handler bug (simulated)"));
         ConsumerLoopStatus status = loop.status();
