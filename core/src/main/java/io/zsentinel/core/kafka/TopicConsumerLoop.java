@@ -52,7 +52,7 @@ import java.util.function.Supplier;
 public final class TopicConsumerLoop implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TopicConsumerLoop.class);
-    /** With the default backoff, about 20 s of attempts before a record that keeps failing is dead-lettered. */
+    /** With the default backoff, about half a minute of attempts before a record that keeps failing is dead-lettered. */
     public static final int DEFAULT_MAX_ATTEMPTS = 10;
 
     private final String name;
