@@ -77,6 +77,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
     /** The record that failed last ({@code topic-partition@offset}) and its failed attempts outside outages. */
     private String failingRecord;
     private int failingAttempts;
+    private String failingError;
     /** When the current outage began (null: none); logged once when it begins and once when it ends. */
     private Instant outageSince;
     // Read by status() from other threads.
@@ -194,7 +195,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
     private void handleOne(ConsumerRecord<String, String> record, byte[] rawValue) throws Exception {
         String where = where(record);
         if (where.equals(failingRecord) && failingAttempts >= maxAttempts) {
-            deadLetter(record, rawValue, "failed " + failingAttempts + " times; last error: " + failing);
+            deadLetter(record, rawValue, "failed " + failingAttempts + " times; last error: " + failingError);
             failingRecord = null;
             failingAttempts = 0;
             return;
@@ -290,7 +291,8 @@ public final class TopicConsumerLoop implements AutoCloseable {
                 failingAttempts = 0;
             }
             failingAttempts++;
-            failing = where + " (attempt " + failingAttempts + " of " + maxAttempts + "): " + e;
+            failingError = e.toString();
+            failing = where + " (attempt " + failingAttempts + " of " + maxAttempts + "): " + failingError;
             if (failingAttempts == 1) {
                 log.warn("Consumer loop {} failed on {}; nothing committed, retrying up to {} times with backoff",
                         name, where, maxAttempts, e);

@@ -281,9 +281,8 @@ class TopicConsumerLoopTest {
         assertEquals(1, dead.size());
         JsonNode json = new ObjectMapper().readTree(dead.get(0).value());
         assertEquals("poison", json.get("value").asText());
-        org.junit.jupiter.api.Assertions.assertTrue(json.get("reason").asText().startsWith("failed 5 times; last error: "),
+        assertEquals("failed 5 times; last error: java.lang.IllegalStateException: handler bug (simulated)",
                 json.get("reason").asText());
-        org.junit.jupiter.api.Assertions.assertTrue(json.get("reason").asText().contains("handler bug (simulated)"));
         ConsumerLoopStatus status = loop.status();
         assertEquals(1, status.deadLettered());
         assertEquals(0, status.consecutiveFailures());
