@@ -2,6 +2,7 @@ package io.zsentinel.core.kafka;
 
 import io.zsentinel.core.messages.MalformedMessageException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -9,38 +10,53 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Polls topics on its own thread and hands every record to a {@link RecordHandler}, at least once.
  * <ul>
  * <li>Offsets are committed only after the whole polled batch was handled.</li>
  * <li>{@link MalformedMessageException}: the record is published to the dead-letter topic (waiting for
- *     the ack) and counts as handled, so one bad message cannot block a partition (DESIGN rule 6).</li>
- * <li>Any other exception is transient: nothing is committed, every partition of the batch is rewound
- *     to its first unhandled record and the batch is retried after an exponential, capped backoff.</li>
+ *     the ack) and counts as handled, so one bad message cannot block a partition (DESIGN rule 6). The
+ *     dead letter always fits the broker's limit ({@link DeadLetter}).</li>
+ * <li>Any other exception: nothing is committed, every partition of the batch is rewound to its first
+ *     unhandled record and the batch is retried after an exponential, capped backoff. While the store or
+ *     the broker is down (the outage probe says so; without one, the exception's causes do) it is retried
+ *     for as long as the outage lasts, and {@link #status()} shows the outage. Otherwise the record gets
+ *     {@code maxAttempts} attempts, then it is dead-lettered with the last error as the reason.</li>
  * </ul>
  * Handlers must be idempotent (DESIGN rule 5): retries and rebalances redeliver records.
  */
 public final class TopicConsumerLoop implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TopicConsumerLoop.class);
+    /** With the default backoff, about half a minute of attempts before a record that keeps failing is dead-lettered. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 10;
 
     private final String name;
-    private final Consumer<String, String> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final RecordHandler handler;
     private final MessagePublisher deadLetters;
@@ -48,6 +64,8 @@ public final class TopicConsumerLoop implements AutoCloseable {
     private final RetryBackoff backoff;
     private final Duration pollTimeout;
     private final Clock clock;
+    private final int maxAttempts;
+    private final Supplier<Optional<String>> outageProbe;
     private final Thread thread;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -56,6 +74,21 @@ public final class TopicConsumerLoop implements AutoCloseable {
     private int failureStreak;
     /** Consecutive poll failures since the last poll that worked. */
     private int pollFailures;
+    /** The record that failed last ({@code topic-partition@offset}) and its failed attempts outside outages. */
+    private String failingRecord;
+    private int failingAttempts;
+    private String failingError;
+    /** When the current outage began (null: none); logged once when it begins and once when it ends. */
+    private Instant outageSince;
+    // Read by status() from other threads.
+    private volatile int assignedPartitions;
+    private volatile Instant lastProgressAt;
+    private volatile Long lag;
+    private volatile boolean caughtUp;
+    private volatile int consecutiveFailures;
+    private volatile long deadLettered;
+    private volatile String outage;
+    private volatile String failing;
 
     private TopicConsumerLoop(Builder b) {
         this.name = b.name;
@@ -67,6 +100,8 @@ public final class TopicConsumerLoop implements AutoCloseable {
         this.backoff = b.backoff;
         this.pollTimeout = b.pollTimeout;
         this.clock = b.clock;
+        this.maxAttempts = b.maxAttempts;
+        this.outageProbe = b.outageProbe;
         this.thread = new Thread(this::run, name);
     }
 
@@ -83,19 +118,27 @@ public final class TopicConsumerLoop implements AutoCloseable {
         return running && thread.isAlive();
     }
 
+    /** A consistent-enough picture for health and metrics; each field is current, together they may be a moment apart. */
+    public ConsumerLoopStatus status() {
+        return new ConsumerLoopStatus(name, isRunning(), assignedPartitions, lastProgressAt, lag, caughtUp,
+                consecutiveFailures, deadLettered, outage, failing);
+    }
+
     private void run() {
         try {
-            consumer.subscribe(topics);
+            consumer.subscribe(topics, new Assignment());
             log.info("Consumer loop {} subscribed to {}", name, topics);
             while (running) {
                 try {
-                    ConsumerRecords<String, String> batch = consumer.poll(pollTimeout);
+                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(pollTimeout);
+                    progressed();
+                    assignedPartitions = consumer.assignment().size();
                     if (pollFailures > 0) {
                         log.info("Consumer loop {} polls again after {} failure(s)", name, pollFailures);
                         pollFailures = 0;
                     }
-                    if (!batch.isEmpty()) {
-                        processBatch(batch);
+                    if (batch.isEmpty() || processBatch(batch)) {
+                        measureLag();
                     }
                 } catch (WakeupException e) {
                     // close() woke us: the while condition ends the loop.
@@ -117,22 +160,25 @@ public final class TopicConsumerLoop implements AutoCloseable {
         }
     }
 
-    private void processBatch(ConsumerRecords<String, String> batch) {
+    /** True when the whole batch was handled (and its offsets committed); false when it was rewound. */
+    private boolean processBatch(ConsumerRecords<byte[], byte[]> batch) {
         // Next offset to handle per partition: starts at the batch's first record, moves past each handled one.
         Map<TopicPartition, Long> next = new LinkedHashMap<>();
         for (TopicPartition tp : batch.partitions()) {
             next.put(tp, batch.records(tp).get(0).offset());
         }
         for (TopicPartition tp : batch.partitions()) {
-            for (ConsumerRecord<String, String> record : batch.records(tp)) {
+            for (ConsumerRecord<byte[], byte[]> raw : batch.records(tp)) {
+                ConsumerRecord<String, String> record = decoded(raw);
                 try {
-                    handleOne(record);
+                    handleOne(record, raw.value());
                 } catch (Exception e) {
                     rewind(next);
-                    onTransientFailure(record, e);
-                    return;
+                    onFailure(record, e);
+                    return false;
                 }
                 next.put(tp, record.offset() + 1);
+                progressed();
             }
         }
         commit(next);
@@ -140,9 +186,20 @@ public final class TopicConsumerLoop implements AutoCloseable {
             log.info("Consumer loop {} recovered after {} failed attempt(s)", name, failureStreak);
             failureStreak = 0;
         }
+        consecutiveFailures = 0;
+        failing = null;
+        return true;
     }
 
-    private void handleOne(ConsumerRecord<String, String> record) throws Exception {
+    /** Handles the record, or dead-letters it: malformed, or failed {@code maxAttempts} times outside an outage. */
+    private void handleOne(ConsumerRecord<String, String> record, byte[] rawValue) throws Exception {
+        String where = where(record);
+        if (where.equals(failingRecord) && failingAttempts >= maxAttempts) {
+            deadLetter(record, rawValue, "failed " + failingAttempts + " times; last error: " + failingError);
+            failingRecord = null;
+            failingAttempts = 0;
+            return;
+        }
         try {
             handler.handle(record);
         } catch (Exception e) {
@@ -150,11 +207,50 @@ public final class TopicConsumerLoop implements AutoCloseable {
             if (malformed == null) {
                 throw e;
             }
-            // If the dead-letter publish fails, it propagates as transient: the record is retried, not lost.
-            deadLetters.publishAndWait(deadLetterTopic, record.key(), DeadLetter.toJson(record, malformed.reason(), clock.instant()));
-            log.warn("Consumer loop {} dead-lettered {}-{}@{} to {}: {}", name, record.topic(), record.partition(),
-                    record.offset(), deadLetterTopic, malformed.reason());
+            deadLetter(record, rawValue, malformed.reason());
         }
+        if (where.equals(failingRecord)) {
+            failingRecord = null;
+            failingAttempts = 0;
+        }
+        if (endOutage(record)) {
+            failureStreak = 0; // the end of the outage is logged: no "recovered after" line as well
+        }
+    }
+
+    /** If the publish fails, it propagates as an outage of the broker: the record is retried, not lost. */
+    private void deadLetter(ConsumerRecord<String, String> record, byte[] rawValue, String reason) {
+        try {
+            deadLetters.publishAndWait(deadLetterTopic, DeadLetter.key(record),
+                    DeadLetter.toJson(record, rawValue, reason, clock.instant()));
+        } catch (RuntimeException e) {
+            throw new DeadLetterFailed(e);
+        }
+        deadLettered++;
+        log.warn("Consumer loop {} dead-lettered {} ({} bytes) to {}: {}", name, where(record),
+                rawValue == null ? 0 : rawValue.length, deadLetterTopic, reason);
+    }
+
+    /** The dead-letter topic cannot be written: the record must stay where it is until it can. */
+    private static final class DeadLetterFailed extends RuntimeException {
+        DeadLetterFailed(RuntimeException cause) {
+            super("cannot write the dead-letter topic: " + cause.getMessage(), cause);
+        }
+    }
+
+    private static String where(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    /** The loop reads bytes (so a dead letter can carry the original's size and digest) and hands on text. */
+    private static ConsumerRecord<String, String> decoded(ConsumerRecord<byte[], byte[]> r) {
+        return new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
+                r.serializedKeySize(), r.serializedValueSize(), text(r.key()), text(r.value()), r.headers(),
+                r.leaderEpoch());
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** Also found when wrapped (an Axon command gateway wraps handler exceptions). */
@@ -171,16 +267,119 @@ public final class TopicConsumerLoop implements AutoCloseable {
         next.forEach((tp, offset) -> consumer.seek(tp, offset));
     }
 
-    private void onTransientFailure(ConsumerRecord<String, String> record, Exception e) {
+    /** Nothing was committed: an outage waits, any other failure counts as one of the record's attempts. */
+    private void onFailure(ConsumerRecord<String, String> record, Exception e) {
         failureStreak++;
-        if (failureStreak == 1) {
-            log.warn("Consumer loop {} failed on {}-{}@{}; nothing committed, retrying with backoff", name,
-                    record.topic(), record.partition(), record.offset(), e);
+        consecutiveFailures = failureStreak;
+        Optional<String> down = e instanceof DeadLetterFailed
+                ? Optional.of("the broker (" + rootMessage(e) + ")")
+                : outageBehind(e);
+        if (down.isPresent()) {
+            if (outageSince == null) {
+                outageSince = clock.instant();
+                log.warn("Consumer loop {} waits for {}: holding {} and retrying until it answers ({})", name,
+                        down.get(), where(record), rootMessage(e));
+            } else {
+                log.debug("Consumer loop {}: still waiting ({}) at {}: {}", name, failureStreak, where(record), e.toString());
+            }
+            outage = down.get();
         } else {
-            log.debug("Consumer loop {} failed again ({}) on {}-{}@{}: {}", name, failureStreak,
-                    record.topic(), record.partition(), record.offset(), e.toString());
+            endOutage(record);
+            String where = where(record);
+            if (!where.equals(failingRecord)) {
+                failingRecord = where;
+                failingAttempts = 0;
+            }
+            failingAttempts++;
+            failingError = e.toString();
+            failing = where + " (attempt " + failingAttempts + " of " + maxAttempts + "): " + failingError;
+            if (failingAttempts == 1) {
+                log.warn("Consumer loop {} failed on {}; nothing committed, retrying up to {} times with backoff",
+                        name, where, maxAttempts, e);
+            } else {
+                log.debug("Consumer loop {} failed again ({} of {}) on {}: {}", name, failingAttempts, maxAttempts,
+                        where, e.toString());
+            }
         }
         pause(backoff.delay(failureStreak));
+    }
+
+    /** The outage behind a failure: the probe's answer, or without a probe a retriable cause. */
+    private Optional<String> outageBehind(Exception e) {
+        if (outageProbe != null) {
+            try {
+                return outageProbe.get();
+            } catch (RuntimeException probeFailed) {
+                return Optional.of("a dependency (the outage probe failed: " + probeFailed + ")");
+            }
+        }
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return Optional.of("the store (" + t.getMessage() + ")");
+            }
+            if (t instanceof RetriableException || t instanceof PublishException) {
+                return Optional.of("the broker (" + t.getMessage() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True when an outage ended (and was logged). */
+    private boolean endOutage(ConsumerRecord<String, String> record) {
+        if (outageSince == null) {
+            return false;
+        }
+        log.info("Consumer loop {} no longer waits for {}: it answered after {} s; carrying on at {}", name, outage,
+                Duration.between(outageSince, clock.instant()).toSeconds(), where(record));
+        outageSince = null;
+        outage = null;
+        return true;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+
+    private void progressed() {
+        lastProgressAt = clock.instant();
+    }
+
+    /** After a handled batch or an empty poll: how far behind the partitions' ends the loop is. */
+    private void measureLag() {
+        long total = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong partitionLag = consumer.currentLag(tp);
+            if (partitionLag.isEmpty()) {
+                lag = null;
+                return;
+            }
+            total += partitionLag.getAsLong();
+        }
+        lag = total;
+        if (total == 0 && assignedPartitions > 0) {
+            caughtUp = true;
+        }
+    }
+
+    /** A new assignment means new partitions to catch up on (e.g. after a restart, with a backlog). */
+    private final class Assignment implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                caughtUp = false;
+                lag = null;
+            }
+            assignedPartitions = consumer.assignment().size();
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            assignedPartitions = Math.max(0, consumer.assignment().size() - partitions.size());
+        }
     }
 
     private void commit(Map<TopicPartition, Long> next) {
@@ -246,6 +445,8 @@ public final class TopicConsumerLoop implements AutoCloseable {
         private RetryBackoff backoff = RetryBackoff.DEFAULT;
         private Duration pollTimeout = Duration.ofSeconds(1);
         private Clock clock = Clock.systemUTC();
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Supplier<Optional<String>> outageProbe;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -256,6 +457,9 @@ public final class TopicConsumerLoop implements AutoCloseable {
             this.consumerProperties = new Properties();
             this.consumerProperties.putAll(properties);
             this.consumerProperties.put("enable.auto.commit", "false");
+            // Bytes in, text out (see decoded): a dead letter carries the original's exact size and digest.
+            this.consumerProperties.put("key.deserializer", ByteArrayDeserializer.class.getName());
+            this.consumerProperties.put("value.deserializer", ByteArrayDeserializer.class.getName());
             return this;
         }
 
@@ -292,6 +496,25 @@ public final class TopicConsumerLoop implements AutoCloseable {
 
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Attempts a record gets outside an outage before it is dead-lettered (default {@value #DEFAULT_MAX_ATTEMPTS}). */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("a record needs at least 1 attempt, not " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * Asked after a failure: what is down (e.g. "the store (connection refused)"), empty when all is
+         * reachable. While it answers, the record is retried without counting attempts. Without a probe
+         * a SQLException or a retriable Kafka error among the causes counts as an outage.
+         */
+        public Builder outageProbe(Supplier<Optional<String>> probe) {
+            this.outageProbe = probe;
             return this;
         }
 

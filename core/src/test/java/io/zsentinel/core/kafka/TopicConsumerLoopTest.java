@@ -50,16 +50,23 @@ class TopicConsumerLoopTest {
     }
 
     private TopicConsumerLoop loop(Topics topics, String group, RecordHandler handler) {
+        return start(builder(topics, group, handler));
+    }
+
+    private TopicConsumerLoop.Builder builder(Topics topics, String group, RecordHandler handler) {
         Properties props = KafkaSettings.consumer(bootstrap, topics.groupId(group));
         // After a rewind the consumer first waits for its outstanding long-poll fetch (500 ms by default).
         props.put("fetch.max.wait.ms", "50");
-        TopicConsumerLoop loop = TopicConsumerLoop.builder("test-" + group)
+        return TopicConsumerLoop.builder("test-" + group)
                 .consumerProperties(props)
                 .topics(topics.agentEvents())
                 .handler(handler)
                 .deadLetter(publisher, topics.deadLetter())
-                .backoff(FAST)
-                .start();
+                .backoff(FAST);
+    }
+
+    private TopicConsumerLoop start(TopicConsumerLoop.Builder builder) {
+        TopicConsumerLoop loop = builder.start();
         loops.add(loop);
         return loop;
     }
@@ -199,5 +206,139 @@ class TopicConsumerLoopTest {
         });
         await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("good"));
         assertEquals(1, KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30)).size());
+    }
+
+    @Test
+    void aRecordTooLargeToDeadLetterAsItIsStillGetsThereCutToFitAndTheNextIsHandled(TestInfo info) throws Exception {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        byte[] garbage = new byte[900 * 1024];
+        new java.util.Random(8).nextBytes(garbage);
+        Properties producerProps = KafkaSettings.producer(bootstrap);
+        producerProps.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        try (var raw = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(producerProps)) {
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.agentEvents(), "primary", garbage)).get();
+        }
+        publisher.publishAndWait(topics.agentEvents(), "primary", "{\"n\":2}");
+        Queue<String> handled = new ConcurrentLinkedQueue<>();
+        TopicConsumerLoop loop = loop(topics, "too-large", r -> {
+            if (!r.value().startsWith("{")) {
+                throw new MalformedMessageException("not a JSON envelope");
+            }
+            handled.add(r.value());
+        });
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> handled.contains("{\"n\":2}"));
+        List<ConsumerRecord<String, String>> dead =
+                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30));
+        assertEquals(1, dead.size());
+        String deadValue = dead.get(0).value();
+        org.junit.jupiter.api.Assertions.assertTrue(deadValue.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                <= DeadLetter.MAX_BYTES, "dead letter of " + deadValue.length() + " chars");
+        JsonNode json = new ObjectMapper().readTree(deadValue);
+        assertEquals(topics.agentEvents(), json.get("originalTopic").asText());
+        assertEquals(0, json.get("partition").asInt());
+        assertEquals(0, json.get("offset").asLong());
+        assertEquals("primary", json.get("key").asText());
+        assertEquals(garbage.length, json.get("valueBytes").asInt());
+        assertEquals(DeadLetter.sha256(garbage), json.get("valueSha256").asText());
+        assertEquals(true, json.get("valueTruncated").asBoolean());
+        org.junit.jupiter.api.Assertions.assertFalse(json.get("value").asText().isEmpty());
+        assertEquals("not a JSON envelope", json.get("reason").asText());
+        assertEquals(1, loop.status().deadLettered());
+        await().atMost(Duration.ofSeconds(30)).until(() -> loop.status().notReady(java.time.Instant.now(),
+                Duration.ofMinutes(1)).isEmpty());
+    }
+
+    @Test
+    void aRecordThatKeepsFailingIsDeadLetteredAfterMaxAttemptsWithTheReason(TestInfo info) throws Exception {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        publisher.publishAndWait(topics.agentEvents(), "server-a", "poison");
+        publisher.publishAndWait(topics.agentEvents(), "server-a", "fine");
+        AtomicInteger attempts = new AtomicInteger();
+        java.util.concurrent.CountDownLatch inFourthAttempt = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Queue<String> handled = new ConcurrentLinkedQueue<>();
+        TopicConsumerLoop loop = start(builder(topics, "bounded", r -> {
+            if (r.value().equals("poison")) {
+                if (attempts.incrementAndGet() == 4) {
+                    inFourthAttempt.countDown();
+                    release.await();
+                }
+                throw new IllegalStateException("handler bug (simulated)");
+            }
+            handled.add(r.value());
+        }).maxAttempts(5));
+
+        // While it retries (three failures so far) the loop is not ready, and says why.
+        org.junit.jupiter.api.Assertions.assertTrue(inFourthAttempt.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        String why = loop.status().notReady(java.time.Instant.now(), Duration.ofMinutes(1)).orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(why.contains("retries " + topics.agentEvents() + "-0@0 (attempt 3 of 5)"), why);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("fine"));
+        assertEquals(5, attempts.get());
+        List<ConsumerRecord<String, String>> dead =
+                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30));
+        assertEquals(1, dead.size());
+        JsonNode json = new ObjectMapper().readTree(dead.get(0).value());
+        assertEquals("poison", json.get("value").asText());
+        assertEquals("failed 5 times; last error: java.lang.IllegalStateException: handler bug (simulated)",
+                json.get("reason").asText());
+        ConsumerLoopStatus status = loop.status();
+        assertEquals(1, status.deadLettered());
+        assertEquals(0, status.consecutiveFailures());
+        assertEquals(null, status.failing());
+    }
+
+    @Test
+    void whileTheStoreIsDownARecordIsRetriedPastMaxAttemptsAndTheLoopIsNotReady(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        publisher.publishAndWait(topics.agentEvents(), "server-a", "fact");
+        java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicInteger attempts = new AtomicInteger();
+        Queue<String> handled = new ConcurrentLinkedQueue<>();
+        TopicConsumerLoop loop = start(builder(topics, "outage", r -> {
+            attempts.incrementAndGet();
+            if (storeDown.get()) {
+                throw new IllegalStateException("no connection (simulated)");
+            }
+            handled.add(r.value());
+        }).maxAttempts(2).outageProbe(() -> storeDown.get()
+                ? java.util.Optional.of("the store (simulated outage)") : java.util.Optional.empty()));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() >= 6);
+        ConsumerLoopStatus during = loop.status();
+        assertEquals("the store (simulated outage)", during.outage());
+        assertEquals("consumer loop test-outage waits for the store (simulated outage)",
+                during.notReady(java.time.Instant.now(), Duration.ofMinutes(1)).orElseThrow());
+        storeDown.set(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("fact"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> loop.status().notReady(java.time.Instant.now(),
+                Duration.ofMinutes(1)).isEmpty());
+        assertEquals(0, loop.status().deadLettered());
+        assertEquals(0, KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(2)).size());
+    }
+
+    @Test
+    void aDeadOrStuckLoopIsNotReady(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        publisher.publishAndWait(topics.agentEvents(), "server-a", "die");
+        TopicConsumerLoop dead = loop(topics, "dead", r -> {
+            throw new OutOfMemoryError("simulated");
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> !dead.status().running());
+        org.junit.jupiter.api.Assertions.assertTrue(dead.status().notReady(java.time.Instant.now(), Duration.ofMinutes(1))
+                .orElseThrow().contains("is not running"));
+
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        TopicConsumerLoop stuck = loop(topics, "stuck", r -> release.await());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> stuck.status().lastProgressAt() != null
+                    && stuck.status().assignedPartitions() > 0);
+            java.time.Instant later = stuck.status().lastProgressAt().plus(Duration.ofMinutes(2));
+            org.junit.jupiter.api.Assertions.assertTrue(stuck.status().notReady(later, Duration.ofMinutes(1))
+                    .orElseThrow().contains("is stuck"));
+        } finally {
+            release.countDown();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.controller;
 
+import io.zsentinel.core.kafka.ConsumerLoopStatus;
 import io.zsentinel.core.kafka.KafkaSettings;
 import io.zsentinel.core.kafka.MessagePublisher;
 import io.zsentinel.core.kafka.TopicConsumerLoop;
@@ -28,6 +29,7 @@ import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.link.ReplicationLinkView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
+import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.replication.dataset.DatasetAggregate;
 import io.zsentinel.replication.link.ReplicationLinkAggregate;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,9 +42,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The controller: agent facts from Kafka → Axon aggregates → JDBC event store → domain events on
@@ -52,7 +57,12 @@ import java.time.Instant;
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
+    /** How long the store and the broker get to answer a reachability probe. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
     private final Topics topics;
+    private final String bootstrap;
+    private final DataSource dataSource;
     private final MessagePublisher publisher;
     private final Admin admin;
     private final SnapshotInventoryView inventory = new SnapshotInventoryView();
@@ -61,13 +71,15 @@ public final class Controller implements AutoCloseable {
     private final FleetView fleet;
     private final Configuration axon;
     private final TopicConsumerLoop agentEvents;
+    private final ViewProgress views;
     private final RetentionScheduler retention;
     private final LinkScheduler replication;
     /** The controller epoch carried by every agent command; a lease that raises it is future work. */
     static final long EPOCH = 1;
 
     private Controller(ControllerConfig config, DataSource dataSource, Clock clock) {
-        String bootstrap = config.kafka().bootstrap();
+        this.bootstrap = config.kafka().bootstrap();
+        this.dataSource = dataSource;
         this.topics = new Topics(config.kafka().prefix());
         this.admin = Admin.create(KafkaSettings.admin(bootstrap));
         topics.createAll(admin);
@@ -127,6 +139,8 @@ public final class Controller implements AutoCloseable {
                 .buildConfiguration();
         // The views live in memory, so their tokens do too: every start rebuilds them from the store.
         axon.start();
+        this.views = new ViewProgress(axon, List.of(SnapshotInventoryView.PROCESSING_GROUP, FleetView.PROCESSING_GROUP,
+                AuditView.PROCESSING_GROUP, ReplicationLinkView.PROCESSING_GROUP));
 
         PoolUsage usage = new PoolUsage(clock);
         ReportedInventory reported = new ReportedInventory();
@@ -165,6 +179,9 @@ public final class Controller implements AutoCloseable {
                 .topics(topics.agentEvents())
                 .handler(handler::handle)
                 .deadLetter(publisher, topics.deadLetter())
+                .maxAttempts(config.kafka().maxAttempts())
+                .outageProbe(this::outage)
+                .clock(clock)
                 .start();
         this.replication = new LinkScheduler(config.replication(), inventory, reported,
                 links::linkIds, axon.commandGateway(), clock).start();
@@ -201,6 +218,36 @@ public final class Controller implements AutoCloseable {
 
     public Topics topics() {
         return topics;
+    }
+
+    /** The consumer loop of agent facts, for health and metrics. */
+    public ConsumerLoopStatus agentEventsStatus() {
+        return agentEvents.status();
+    }
+
+    /** Up when every view behind REST has applied every event in the store. */
+    public HealthCheck.Result viewsCheck() {
+        return views.check();
+    }
+
+    /** What is wrong with the event store (PostgreSQL), empty when it answers within {@code timeout}. */
+    public Optional<String> storeProblem(Duration timeout) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid((int) Math.max(1, timeout.toSeconds())) ? Optional.empty()
+                    : Optional.of("connection not valid");
+        } catch (Exception e) {
+            return Optional.of("unreachable: " + e.getMessage());
+        }
+    }
+
+    /** Asked by the consumer loop after a failure: the store or the broker that is down, if any. */
+    private Optional<String> outage() {
+        Optional<String> store = storeProblem(PROBE_TIMEOUT);
+        if (store.isPresent()) {
+            return Optional.of("the event store (" + store.get() + ")");
+        }
+        return kafkaReachable(PROBE_TIMEOUT) ? Optional.empty()
+                : Optional.of("the broker (no answer from " + bootstrap + ")");
     }
 
     /** True when the Kafka cluster answered within {@code timeout}. */

@@ -1,8 +1,11 @@
 package io.zsentinel.deploy.controller;
 
+import io.zsentinel.core.kafka.ConsumerLoopStatus;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.store.DataSources;
 import io.zsentinel.deploy.store.EmbeddedPostgresStore;
+import io.zsentinel.projections.metrics.ConsumerLoopMetrics;
+import io.zsentinel.projections.metrics.MetricsEndpoint;
 import io.zsentinel.projections.web.ApiServer;
 import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.projections.web.HealthEndpoint;
@@ -16,11 +19,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 /** The controller with its store and its HTTP API, as {@code zsentinel controller} runs it. */
 public final class ControllerApp implements AutoCloseable {
@@ -67,18 +70,25 @@ public final class ControllerApp implements AutoCloseable {
     private void startOn(ControllerConfig config, DataSource dataSource, Clock clock) {
         Controller controller = Controller.start(config, dataSource, clock);
         parts.push(controller);
-        HealthEndpoint health = new HealthEndpoint()
-                .add("eventStore", () -> databaseCheck(dataSource))
+        // Ready means: the store and the broker answer, every view has applied what the store holds and
+        // the consumer of agent facts is assigned, polling and caught up (README "What /health means").
+        HealthEndpoint health = new HealthEndpoint(clock)
+                .add("eventStore", () -> controller.storeProblem(Duration.ofSeconds(2))
+                        .map(HealthCheck.Result::down).orElseGet(() -> HealthCheck.Result.up("reachable")))
                 .add("kafka", () -> controller.kafkaReachable(Duration.ofSeconds(2))
                         ? HealthCheck.Result.up(config.kafka().bootstrap())
                         : HealthCheck.Result.down("no answer from " + config.kafka().bootstrap()))
-                .add("projection", () -> HealthCheck.Result.up(controller.inventory().eventsApplied() + " events applied"));
+                .add("views", controller::viewsCheck)
+                .add("agentEvents", () -> consumerCheck(controller.agentEventsStatus(), clock));
+        MetricsEndpoint metrics = new MetricsEndpoint(controller.links(), controller.fleet(), controller.inventory())
+                .also(new ConsumerLoopMetrics(() -> List.of(controller.agentEventsStatus()), clock, STUCK_AFTER));
         try {
             Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(),
-                    controller.links(), health);
+                    controller.links(), health, metrics);
             new OperatorRoutes(controller.commandGateway(), clock, controller.inventory()).addTo(routes);
             new LinkRoutes(controller.commandGateway(), clock).addTo(routes);
-            api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()), routes, 4);
+            api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()), routes, 4,
+                    health::notReady);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on " + config.http().host() + ":" + config.http().port()
                     + " (" + e.getMessage() + "); choose another http.port", e);
@@ -86,12 +96,14 @@ public final class ControllerApp implements AutoCloseable {
         parts.push(api);
     }
 
-    private static HealthCheck.Result databaseCheck(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection()) {
-            return c.isValid(2) ? HealthCheck.Result.up("reachable") : HealthCheck.Result.down("connection not valid");
-        } catch (Exception e) {
-            return HealthCheck.Result.down("unreachable: " + e.getMessage());
-        }
+    /** A loop that made no progress (no poll, no record finished) for this long is stuck. */
+    static final Duration STUCK_AFTER = Duration.ofSeconds(60);
+
+    private static HealthCheck.Result consumerCheck(ConsumerLoopStatus status, Clock clock) {
+        return status.notReady(clock.instant(), STUCK_AFTER).map(HealthCheck.Result::down)
+                .orElseGet(() -> HealthCheck.Result.up("assigned " + status.assignedPartitions()
+                        + " partition(s), caught up (lag " + status.lag() + "), " + status.deadLettered()
+                        + " record(s) dead-lettered"));
     }
 
     public int httpPort() {

@@ -28,6 +28,8 @@ public final class DataSources {
         config.setMaximumPoolSize(maxPoolSize);
         config.setAutoCommit(true); // JdbcTransactions switches it off per transaction
         config.setPoolName("zsentinel-store");
+        // Not Hikari's 30 s: a store that gives no connection within 5 s is down, and /health must say so promptly.
+        config.setConnectionTimeout(5_000);
         // A connection held this long is almost surely leaked: Hikari logs where it was taken.
         config.setLeakDetectionThreshold(Long.getLong("zsentinel.store.leak-detection-ms", 60_000));
         return new HikariDataSource(config);

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -28,11 +30,18 @@ public final class MetricsEndpoint implements ApiHandler {
     private final ReplicationLinkView links;
     private final FleetView fleet;
     private final SnapshotInventoryView inventory;
+    private final List<Consumer<PrometheusText>> more = new CopyOnWriteArrayList<>();
 
     public MetricsEndpoint(ReplicationLinkView links, FleetView fleet, SnapshotInventoryView inventory) {
         this.links = links;
         this.fleet = fleet;
         this.inventory = inventory;
+    }
+
+    /** Adds families written after the views' at every scrape (e.g. {@link ConsumerLoopMetrics}). */
+    public MetricsEndpoint also(Consumer<PrometheusText> families) {
+        more.add(families);
+        return this;
     }
 
     @Override
@@ -46,6 +55,7 @@ public final class MetricsEndpoint implements ApiHandler {
         writeLinks(out, links.links());
         writeFleet(out, fleet.servers());
         writeDatasets(out, inventory.datasets());
+        more.forEach(m -> m.accept(out));
         return out.toString();
     }
 

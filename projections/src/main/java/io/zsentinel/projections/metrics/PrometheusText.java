@@ -20,6 +20,13 @@ public final class PrometheusText {
         return this;
     }
 
+    /** Starts a counter family (a value that only grows while the process runs; name it {@code *_total}). */
+    public PrometheusText counter(String name, String help) {
+        out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        return this;
+    }
+
     /** {@code labels} in the order given (use a LinkedHashMap); NaN where a value is unknown. */
     public PrometheusText sample(String name, Map<String, String> labels, double value) {
         out.append(name);

@@ -14,10 +14,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The JDK's HTTP server in front of a {@link Routes} table. Every failure becomes a JSON body with an
@@ -30,19 +32,33 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Routes routes;
+    private final Supplier<Optional<String>> staleness;
     private final ObjectMapper json = Json.newMapper();
 
-    private ApiServer(HttpServer server, ExecutorService executor, Routes routes) {
+    /** Set on every {@code /api/} answer served while the controller is not ready: why it may be stale. */
+    public static final String STALE_HEADER = "X-Zsentinel-Stale";
+
+    private ApiServer(HttpServer server, ExecutorService executor, Routes routes, Supplier<Optional<String>> staleness) {
         this.server = server;
         this.executor = executor;
         this.routes = routes;
+        this.staleness = staleness;
     }
 
     /** Binds {@code address} (port 0 picks a free port) and starts serving on {@code threads} threads. */
     public static ApiServer start(InetSocketAddress address, Routes routes, int threads) throws IOException {
+        return start(address, routes, threads, Optional::empty);
+    }
+
+    /**
+     * As above; {@code staleness} says why the data may be old (e.g. {@link HealthEndpoint#notReady()}),
+     * and every {@code /api/} answer then carries it in {@link #STALE_HEADER}.
+     */
+    public static ApiServer start(InetSocketAddress address, Routes routes, int threads,
+                                  Supplier<Optional<String>> staleness) throws IOException {
         HttpServer http = HttpServer.create(address, BACKLOG);
         ExecutorService executor = Executors.newFixedThreadPool(threads, namedDaemons());
-        ApiServer api = new ApiServer(http, executor, routes);
+        ApiServer api = new ApiServer(http, executor, routes, staleness);
         http.createContext("/", api::serve);
         http.setExecutor(executor);
         http.start();
@@ -82,7 +98,7 @@ public final class ApiServer implements AutoCloseable {
                 ApiRequest request = new ApiRequest(method, rawPath, found.pathParams(),
                         ApiRequest.parseQuery(exchange.getRequestURI().getRawQuery()), body,
                         firstValues(exchange.getRequestHeaders()));
-                return encoded(found.handler().handle(request));
+                return stale(rawPath, encoded(found.handler().handle(request)));
             }
             if (lookup instanceof Routes.Lookup.MethodNotAllowed notAllowed) {
                 String allowed = String.join(", ", notAllowed.allowed());
@@ -104,6 +120,23 @@ public final class ApiServer implements AutoCloseable {
             return encoded(ApiResponse.error(500, "internal error while serving " + rawPath,
                     "the controller log has the details; retry, and report it if it persists"));
         }
+    }
+
+    private ApiResponse stale(String rawPath, ApiResponse response) {
+        if (!rawPath.startsWith("/api/")) {
+            return response;
+        }
+        return staleness.get().map(why -> response.withHeader(STALE_HEADER, headerText(why))).orElse(response);
+    }
+
+    /** A header value is one line of printable ASCII. */
+    private static String headerText(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
+        for (int i = 0; i < text.length() && out.length() < 300; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
     }
 
     /** Serializes inside the handler's try, so that a body Jackson cannot write is a logged 500. */

@@ -35,9 +35,15 @@ public final class ZsentinelApi {
      */
     public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, AuditView audit,
                                 ReplicationLinkView links, HealthEndpoint health) {
+        return routes(inventory, fleet, audit, links, health, new MetricsEndpoint(links, fleet, inventory));
+    }
+
+    /** As above with a metrics endpoint the caller made (e.g. with more families added). */
+    public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, AuditView audit,
+                                ReplicationLinkView links, HealthEndpoint health, MetricsEndpoint metrics) {
         Routes routes = routes(inventory, fleet, audit, health);
         new ReplicationRoutes(links).addTo(routes);
-        routes.get("/metrics", new MetricsEndpoint(links, fleet, inventory));
+        routes.get("/metrics", metrics);
         return routes;
     }
 

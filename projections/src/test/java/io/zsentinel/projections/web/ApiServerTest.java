@@ -65,7 +65,7 @@ class ApiServerTest {
                 .get("/api/boom", request -> {
                     throw new IllegalStateException("secret internals");
                 });
-        api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2);
+        api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2, health::notReady);
     }
 
     @AfterEach
@@ -165,6 +165,19 @@ class ApiServerTest {
         assertEquals("DOWN", downBody.get("status").asText());
         assertEquals("DOWN", downBody.get("checks").get("kafka").get("status").asText());
         assertEquals("UP", downBody.get("checks").get("eventStore").get("status").asText());
+    }
+
+    @Test
+    void apiAnswersServedWhileNotReadySayWhyTheyMayBeStale() throws Exception {
+        assertTrue(get("/api/servers").headers().firstValue(ApiServer.STALE_HEADER).isEmpty());
+
+        kafkaUp.set(false);
+        assertJson(503, get("/health"));
+        HttpResponse<String> servers = get("/api/servers");
+        assertJson(200, servers);
+        assertEquals("kafka: no broker reachable at localhost:9092",
+                servers.headers().firstValue(ApiServer.STALE_HEADER).orElseThrow());
+        assertTrue(get("/").headers().firstValue(ApiServer.STALE_HEADER).isEmpty(), "only /api answers carry it");
     }
 
     @Test

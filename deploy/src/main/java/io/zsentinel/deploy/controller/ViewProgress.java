@@ -1,0 +1,72 @@
+package io.zsentinel.deploy.controller;
+
+import io.zsentinel.projections.web.HealthCheck;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Whether the views behind REST have applied every event the store holds: each view's position
+ * against the store's head at the time of asking. The views live in memory and are rebuilt at every
+ * start, so until they reach the head REST shows old data.
+ */
+final class ViewProgress {
+    private final Configuration axon;
+    private final List<String> processingGroups;
+
+    ViewProgress(Configuration axon, List<String> processingGroups) {
+        this.axon = axon;
+        this.processingGroups = List.copyOf(processingGroups);
+    }
+
+    HealthCheck.Result check() {
+        long head;
+        try {
+            head = position(axon.eventStore().createHeadToken());
+        } catch (RuntimeException e) {
+            return HealthCheck.Result.down("cannot read the event store's head: " + e.getMessage());
+        }
+        List<String> behind = new ArrayList<>();
+        for (String group : processingGroups) {
+            behindBy(group, head).ifPresent(behind::add);
+        }
+        if (!behind.isEmpty()) {
+            return HealthCheck.Result.down("catching up with the event store (head at event " + head + "): "
+                    + String.join("; ", behind));
+        }
+        return HealthCheck.Result.up(processingGroups.size() + " views at the event store's head (event " + head + ")");
+    }
+
+    private Optional<String> behindBy(String group, long head) {
+        Optional<StreamingEventProcessor> processor =
+                axon.eventProcessingConfiguration().eventProcessor(group, StreamingEventProcessor.class);
+        if (processor.isEmpty()) {
+            return Optional.of(group + " has no event processor");
+        }
+        Map<Integer, EventTrackerStatus> segments = processor.get().processingStatus();
+        if (!processor.get().isRunning() || segments.isEmpty()) {
+            return Optional.of(group + " has not started processing");
+        }
+        for (EventTrackerStatus segment : segments.values()) {
+            if (segment.isErrorState()) {
+                return Optional.of(group + " failed: " + segment.getError());
+            }
+            long at = segment.getCurrentPosition().orElse(-1);
+            if (at < head) {
+                return Optional.of(group + " at event " + at);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** -1 for an empty store (no token, or a token without a position). */
+    private static long position(TrackingToken token) {
+        return token == null ? -1 : token.position().orElse(-1);
+    }
+}
