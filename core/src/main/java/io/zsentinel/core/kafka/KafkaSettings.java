@@ -48,6 +48,18 @@ public final class KafkaSettings {
         return p;
     }
 
+    /**
+     * As {@link #consumer(String, String)} for the one member a group has (the controller, a server's agent),
+     * with a static identity ({@code group.instance.id}): a member restarted after {@code kill -9} takes its
+     * partitions back at once instead of waiting out the dead member's session (45 s). A second live
+     * instance with the same identity fences the first (Kafka refuses the older one).
+     */
+    public static Properties soleConsumer(String bootstrapServers, String groupId) {
+        Properties p = consumer(bootstrapServers, groupId);
+        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupId + ".sole");
+        return p;
+    }
+
     public static Properties admin(String bootstrapServers) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

@@ -11,6 +11,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -143,6 +144,11 @@ public final class TopicConsumerLoop implements AutoCloseable {
                 } catch (WakeupException e) {
                     // close() woke us: the while condition ends the loop.
                 } catch (InterruptException e) {
+                    break;
+                } catch (FencedInstanceIdException e) {
+                    // a newer instance with the same static identity took the group: this one must not consume on
+                    log.error("Consumer loop {} on {} stops: another instance with its identity took over ({})", name,
+                            topics, e.getMessage());
                     break;
                 } catch (KafkaException e) {
                     // E.g. a timeout while the broker restarts: the client reconnects by itself, so keep going.
@@ -387,7 +393,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
         next.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
         try {
             consumer.commitSync(offsets);
-        } catch (WakeupException e) {
+        } catch (WakeupException | FencedInstanceIdException e) {
             throw e;
         } catch (KafkaException e) {
             // Rebalance or broker gone: the batch will be redelivered, which idempotent handlers tolerate.

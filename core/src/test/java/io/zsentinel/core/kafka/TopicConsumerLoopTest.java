@@ -341,4 +341,33 @@ class TopicConsumerLoopTest {
             release.countDown();
         }
     }
+
+    /**
+     * The controller and each agent are the one member of their group with a static identity: a restart after
+     * kill -9 takes the partitions at once instead of waiting out the dead member's session, and an instance
+     * still alive with the same identity is fenced and stops rather than consume beside the new one.
+     */
+    @Test
+    void aSoleMemberRestartedTakesThePartitionsFromItsPredecessorWhichStops(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        Queue<String> first = new ConcurrentLinkedQueue<>();
+        Queue<String> second = new ConcurrentLinkedQueue<>();
+        TopicConsumerLoop old = start(soleBuilder(topics, "old", r -> first.add(r.value())));
+        publisher.publishAndWait(topics.agentEvents(), "server-a", "one");
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.contains("one"));
+
+        TopicConsumerLoop restarted = start(soleBuilder(topics, "restarted", r -> second.add(r.value())));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !old.status().running());
+        publisher.publishAndWait(topics.agentEvents(), "server-a", "two");
+        await().atMost(Duration.ofSeconds(60)).until(() -> second.contains("two"));
+        org.junit.jupiter.api.Assertions.assertTrue(restarted.status().running());
+        org.junit.jupiter.api.Assertions.assertFalse(first.contains("two"), "the fenced instance consumes no more");
+    }
+
+    private TopicConsumerLoop.Builder soleBuilder(Topics topics, String name, RecordHandler handler) {
+        Properties props = KafkaSettings.soleConsumer(bootstrap, topics.groupId("sole"));
+        props.put("fetch.max.wait.ms", "50");
+        return TopicConsumerLoop.builder("test-sole-" + name).consumerProperties(props).topics(topics.agentEvents())
+                .handler(handler).deadLetter(publisher, topics.deadLetter()).backoff(FAST);
+    }
 }

@@ -95,7 +95,7 @@ public final class Agent implements AutoCloseable {
     public Agent start() {
         guarded("removal of leftover restore clones", () -> executor.removeLeftoverRestoreClones(
                 poolProbe.importedPoolsNow(config.pools()))).run();
-        Properties consumer = KafkaSettings.consumer(bootstrap, topics.groupId("agent-" + server));
+        Properties consumer = KafkaSettings.soleConsumer(bootstrap, topics.groupId("agent-" + server));
         // A new agent must not execute commands issued before it first subscribed (e.g. re-take a
         // snapshot an operator destroyed since); once it has committed offsets it resumes from them.
         consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

@@ -175,7 +175,7 @@ public final class Controller implements AutoCloseable {
                     }
                 }), axon.commandGateway());
         this.agentEvents = TopicConsumerLoop.builder("controller-agent-events")
-                .consumerProperties(KafkaSettings.consumer(bootstrap, topics.groupId("controller")))
+                .consumerProperties(KafkaSettings.soleConsumer(bootstrap, topics.groupId("controller")))
                 .topics(topics.agentEvents())
                 .handler(handler::handle)
                 .deadLetter(publisher, topics.deadLetter())
