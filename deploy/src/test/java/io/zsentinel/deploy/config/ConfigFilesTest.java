@@ -76,6 +76,7 @@ class ConfigFilesTest {
                       zone: Europe/Berlin
                       weeklyOn: sunday
                     - match: "**"
+                      maxHeldForReplicas: 20
                 """, "controller.yaml", ControllerConfig.class);
         PolicyRule vm = c.retention().policies().get(0);
         assertTrue(vm.matches(new ServerId("a"), io.zsentinel.core.values.DatasetName.of("primary/vm1")));
@@ -83,7 +84,10 @@ class ConfigFilesTest {
         assertEquals(24, vm.policy().keep(io.zsentinel.replication.retention.SnapshotClass.HOURLY));
         assertEquals(0, vm.policy().keep(io.zsentinel.replication.retention.SnapshotClass.MONTHLY));
         assertEquals(java.time.DayOfWeek.SUNDAY, vm.policy().weeklyOn());
-        assertEquals(io.zsentinel.replication.retention.RetentionPolicy.defaults(), c.retention().policies().get(1).policy());
+        assertEquals(io.zsentinel.replication.retention.RetentionPolicy.DEFAULT_MAX_HELD_FOR_REPLICAS,
+                vm.policy().maxHeldForReplicas());
+        assertEquals(io.zsentinel.replication.retention.RetentionPolicy.defaults().withMaxHeldForReplicas(20),
+                c.retention().policies().get(1).policy());
     }
 
     @Test
@@ -93,6 +97,8 @@ class ConfigFilesTest {
                 {"keep: { fortnightly: 2 }", "fortnightly"},
                 {"usageThresholdPercent: 150", "usageThresholdPercent"},
                 {"usageThresholdPercent: 0", "usageThresholdPercent"},
+                {"maxHeldForReplicas: 0", "maxHeldForReplicas"},
+                {"maxHeldForReplicas: 1000000", "maxHeldForReplicas"},
                 {"zone: Mars/Olympus", "Mars/Olympus"},
                 {"weeklyOn: someday", "weeklyOn"}}) {
             ConfigException e = assertThrows(ConfigException.class, () -> ConfigFiles.parse("""

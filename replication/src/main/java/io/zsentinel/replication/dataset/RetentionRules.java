@@ -11,6 +11,7 @@ import io.zsentinel.replication.api.PruneForCapacity;
 import io.zsentinel.replication.api.SnapshotPruned;
 import io.zsentinel.replication.api.SnapshotScheduled;
 import io.zsentinel.replication.retention.Expiry;
+import io.zsentinel.replication.retention.HeldForReplicas;
 import io.zsentinel.replication.retention.Protection;
 import io.zsentinel.replication.retention.RetainedSnapshot;
 import io.zsentinel.replication.retention.Retention;
@@ -64,6 +65,41 @@ final class RetentionRules {
         for (Expiry expiry : plan.destroy()) {
             prune(state, expiry.snapshot().name(), expiry.snapshot().guid(), expiry.reason(), c.now(), events);
         }
+        List<HeldForReplicas.Hold> holds = HeldForReplicas.holds(policy, retained, linkBases(state),
+                capacityProtected(state));
+        List<RetainedSnapshot> beyond = HeldForReplicas.beyondLimit(policy, holds);
+        if (!beyond.isEmpty()) {
+            Map<Guid, String> expired = Retention.expired(policy, retained).stream()
+                    .collect(Collectors.toMap(e -> e.snapshot().guid(), Expiry::reason, (a, b) -> a));
+            for (RetainedSnapshot s : beyond) {
+                String reason = expired.get(s.guid()) + ", and more than " + policy.maxHeldForReplicas()
+                        + " expired snapshots are held for replication targets (maxHeldForReplicas)"
+                        + missedBy(state, s.guid());
+                prune(state, s.name(), s.guid(), reason, c.now(), events);
+            }
+        }
+    }
+
+    /** Per link (holder), its newest protected snapshot on this dataset: the base its target has. */
+    static Map<String, Guid> linkBases(DatasetState state) {
+        Map<String, Guid> bases = new java.util.TreeMap<>();
+        for (SnapshotInfo s : state.snapshotsOldestFirst()) {
+            state.holders(s.guid()).keySet().forEach(holder -> bases.put(holder, s.guid()));
+        }
+        return bases;
+    }
+
+    /** Which targets skip this snapshot, and where their next transfer starts from (their base is never pruned). */
+    private static String missedBy(DatasetState state, Guid guid) {
+        Set<String> behind = notYetReceivedBy(state, guid);
+        if (behind.isEmpty()) {
+            return "";
+        }
+        Map<String, Guid> bases = linkBases(state);
+        return behind.stream().map(holder -> "; " + holder + " has not received it and will not: its next transfer"
+                        + " resends from its common base "
+                        + state.snapshot(bases.get(holder)).map(b -> b.name().shortName()).orElse("(unknown)"))
+                .collect(Collectors.joining());
     }
 
     /** Refused with a reason, or accepted (with the prune event added unless one is already in flight). */
@@ -120,7 +156,7 @@ final class RetentionRules {
         Set<String> behind = notYetReceivedBy(state, guid);
         return (awaiting.isEmpty() ? "" : "; " + String.join(", ", awaiting)
                 + " loses its incremental base and will need a full resend")
-                + (behind.isEmpty() ? "" : "; not yet received by " + String.join(", ", behind));
+                + missedBy(state, guid);
     }
 
     static List<RetainedSnapshot> retained(DatasetState state) {
