@@ -63,6 +63,7 @@ public final class Controller implements AutoCloseable {
     private final TopicConsumerLoop agentEvents;
     private final RetentionScheduler retention;
     private final LinkScheduler replication;
+    private final ReportedInventory reported;
     /** The controller epoch carried by every agent command; a lease that raises it is future work. */
     static final long EPOCH = 1;
 
@@ -129,7 +130,7 @@ public final class Controller implements AutoCloseable {
         axon.start();
 
         PoolUsage usage = new PoolUsage(clock);
-        ReportedInventory reported = new ReportedInventory();
+        this.reported = new ReportedInventory();
         AgentEventHandler handler = new AgentEventHandler(new EnvelopeCodec(CoreMessages.types()),
                 new FactRouter(new LiveFacts() {
                     @Override
@@ -185,6 +186,11 @@ public final class Controller implements AutoCloseable {
 
     public ReplicationLinkView links() {
         return links;
+    }
+
+    /** Each dataset's latest inventory report (fresher sizes than the inventory view's). */
+    public ReportedInventory reported() {
+        return reported;
     }
 
     public AuditView audit() {

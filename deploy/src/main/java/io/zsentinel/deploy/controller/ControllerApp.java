@@ -3,6 +3,7 @@ package io.zsentinel.deploy.controller;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.store.DataSources;
 import io.zsentinel.deploy.store.EmbeddedPostgresStore;
+import io.zsentinel.projections.link.RetentionHolds;
 import io.zsentinel.projections.web.ApiServer;
 import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.projections.web.HealthEndpoint;
@@ -75,7 +76,8 @@ public final class ControllerApp implements AutoCloseable {
                 .add("projection", () -> HealthCheck.Result.up(controller.inventory().eventsApplied() + " events applied"));
         try {
             Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(),
-                    controller.links(), health);
+                    controller.links(), health, new RetentionHolds(controller.inventory(), controller.links(),
+                            controller.reported()::usedBytes));
             new OperatorRoutes(controller.commandGateway(), clock, controller.inventory()).addTo(routes);
             new LinkRoutes(controller.commandGateway(), clock).addTo(routes);
             api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()), routes, 4);

@@ -27,10 +27,22 @@ import java.util.stream.Collectors;
 public final class RetentionHolds {
     private final SnapshotInventoryView inventory;
     private final ReplicationLinkView links;
+    private final Function<DatasetId, Map<Guid, Long>> usedBytesNow;
 
+    /** Sizes as first recorded (a snapshot's used bytes grow as the live data moves on: see the other constructor). */
     public RetentionHolds(SnapshotInventoryView inventory, ReplicationLinkView links) {
+        this(inventory, links, dataset -> Map.of());
+    }
+
+    /**
+     * {@code usedBytesNow}: each snapshot's used bytes from the agent's latest report, by guid, where known;
+     * the inventory records a snapshot's size once, when it appears (then nearly 0: the live data shares it all).
+     */
+    public RetentionHolds(SnapshotInventoryView inventory, ReplicationLinkView links,
+                          Function<DatasetId, Map<Guid, Long>> usedBytesNow) {
         this.inventory = inventory;
         this.links = links;
+        this.usedBytesNow = usedBytesNow;
     }
 
     /** Every link holding something back, by source dataset, then link. */
@@ -57,15 +69,16 @@ public final class RetentionHolds {
             return List.of();
         }
         List<SnapshotRow> rows = inventory.snapshots(source.dataset(), Optional.of(source.server()));
-        Map<Guid, SnapshotRow> byGuid = rows.stream()
-                .collect(Collectors.toMap(r -> Guid.parse(r.guid()), Function.identity(), (a, b) -> a));
+        Map<Guid, Long> now = usedBytesNow.apply(source);
+        Map<Guid, Long> used = rows.stream().collect(Collectors.toMap(r -> Guid.parse(r.guid()),
+                r -> now.getOrDefault(Guid.parse(r.guid()), r.usedBytes()), (a, b) -> a));
         List<RetainedSnapshot> retained = rows.stream()
                 .map(r -> RetainedSnapshot.of(SnapshotName.parse(r.name()), Guid.parse(r.guid()), r.createtxg()))
                 .toList();
         return HeldForReplicas.holds(policy.get(), retained, bases, Set.of()).stream()
                 .map(h -> new RetentionHeldBack(h.holder(), source.server().value(), source.dataset().value(),
                         h.snapshots().size(),
-                        h.snapshots().stream().mapToLong(s -> byGuid.get(s.guid()).usedBytes()).sum(), h.since(),
+                        h.snapshots().stream().mapToLong(s -> used.get(s.guid())).sum(), h.since(),
                         h.base().name().full(), policy.get().maxHeldForReplicas()))
                 .toList();
     }

@@ -30,11 +30,18 @@ public final class MetricsEndpoint implements ApiHandler {
     private final ReplicationLinkView links;
     private final FleetView fleet;
     private final SnapshotInventoryView inventory;
+    private final RetentionHolds holds;
 
     public MetricsEndpoint(ReplicationLinkView links, FleetView fleet, SnapshotInventoryView inventory) {
+        this(links, fleet, inventory, new RetentionHolds(inventory, links));
+    }
+
+    public MetricsEndpoint(ReplicationLinkView links, FleetView fleet, SnapshotInventoryView inventory,
+                           RetentionHolds holds) {
         this.links = links;
         this.fleet = fleet;
         this.inventory = inventory;
+        this.holds = holds;
     }
 
     @Override
@@ -48,7 +55,7 @@ public final class MetricsEndpoint implements ApiHandler {
         writeLinks(out, links.links());
         writeFleet(out, fleet.servers());
         writeDatasets(out, inventory.datasets());
-        writeHeldBack(out, new RetentionHolds(inventory, links).all());
+        writeHeldBack(out, holds.all());
         return out.toString();
     }
 

@@ -45,11 +45,16 @@ public final class ZsentinelApi {
      */
     public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, AuditView audit,
                                 ReplicationLinkView links, HealthEndpoint health) {
-        RetentionHolds holds = new RetentionHolds(inventory, links);
+        return routes(inventory, fleet, audit, links, health, new RetentionHolds(inventory, links));
+    }
+
+    /** As above, with what links hold back of retention read by {@code holds} (e.g. with the agents' fresh sizes). */
+    public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, AuditView audit,
+                                ReplicationLinkView links, HealthEndpoint health, RetentionHolds holds) {
         Routes routes = routes(inventory, fleet, health, holds::all);
         new AuditRoutes(audit).addTo(routes);
         new ReplicationRoutes(links, holds).addTo(routes);
-        routes.get("/metrics", new MetricsEndpoint(links, fleet, inventory));
+        routes.get("/metrics", new MetricsEndpoint(links, fleet, inventory, holds));
         return routes;
     }
 
