@@ -77,6 +77,7 @@ class ConfigFilesTest {
                       weeklyOn: sunday
                     - match: "**"
                       maxHeldForReplicas: 20
+                      maxHeldForReplicasDays: 14
                 """, "controller.yaml", ControllerConfig.class);
         PolicyRule vm = c.retention().policies().get(0);
         assertTrue(vm.matches(new ServerId("a"), io.zsentinel.core.values.DatasetName.of("primary/vm1")));
@@ -86,7 +87,8 @@ class ConfigFilesTest {
         assertEquals(java.time.DayOfWeek.SUNDAY, vm.policy().weeklyOn());
         assertEquals(io.zsentinel.replication.retention.RetentionPolicy.DEFAULT_MAX_HELD_FOR_REPLICAS,
                 vm.policy().maxHeldForReplicas());
-        assertEquals(io.zsentinel.replication.retention.RetentionPolicy.defaults().withMaxHeldForReplicas(20),
+        assertEquals(io.zsentinel.replication.retention.RetentionPolicy.defaults().withMaxHeldForReplicas(20)
+                        .withMaxHeldForReplicasDays(14),
                 c.retention().policies().get(1).policy());
     }
 
@@ -99,6 +101,8 @@ class ConfigFilesTest {
                 {"usageThresholdPercent: 0", "usageThresholdPercent"},
                 {"maxHeldForReplicas: 0", "maxHeldForReplicas"},
                 {"maxHeldForReplicas: 1000000", "maxHeldForReplicas"},
+                {"maxHeldForReplicasDays: 0", "maxHeldForReplicasDays"},
+                {"maxHeldForReplicasDays: 4000", "maxHeldForReplicasDays"},
                 {"zone: Mars/Olympus", "Mars/Olympus"},
                 {"weeklyOn: someday", "weeklyOn"}}) {
             ConfigException e = assertThrows(ConfigException.class, () -> ConfigFiles.parse("""

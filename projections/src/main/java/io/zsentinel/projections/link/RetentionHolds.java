@@ -79,7 +79,8 @@ public final class RetentionHolds {
                 .map(h -> new RetentionHeldBack(h.holder(), source.server().value(), source.dataset().value(),
                         h.snapshots().size(),
                         h.snapshots().stream().mapToLong(s -> used.get(s.guid())).sum(), h.since(),
-                        h.base().name().full(), policy.get().maxHeldForReplicas()))
+                        h.base().name().full(), policy.get().maxHeldForReplicas(),
+                        policy.get().maxHeldForReplicasDays() == 0 ? null : policy.get().maxHeldForReplicasDays()))
                 .toList();
     }
 }

@@ -53,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RetentionHeldBackRoutesTest {
     private static final LinkId LINK = new LinkId(A_VM1, new DatasetId(B, DatasetName.of("backup/vm1")));
     private static final RetentionPolicy KEEP_3 = RetentionPolicy.defaults()
-            .withOnlyKeep(Map.of(SnapshotClass.FREQUENTLY, 3)).withMaxHeldForReplicas(40);
+            .withOnlyKeep(Map.of(SnapshotClass.FREQUENTLY, 3)).withMaxHeldForReplicas(40).withMaxHeldForReplicasDays(14);
 
     private final ObjectMapper json = Json.newMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -133,6 +133,9 @@ class RetentionHeldBackRoutesTest {
         assertEquals(slot(6).toString(), held.get("since").asText(), "#3 went past the count when #6 was taken");
         assertEquals(frequent(2).name().full(), held.get("base").asText());
         assertEquals(40, held.get("limit").asInt());
+        assertEquals(14, held.get("limitDays").asInt());
+        assertTrue(held.get("summary").asText().contains("(limit 40 snapshots or 14 days each, then the oldest are pruned"),
+                held.toString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -67,15 +67,20 @@ final class RetentionRules {
         }
         List<HeldForReplicas.Hold> holds = HeldForReplicas.holds(policy, retained, linkBases(state),
                 capacityProtected(state));
-        List<RetainedSnapshot> beyond = HeldForReplicas.beyondLimit(policy, holds);
-        if (!beyond.isEmpty()) {
+        Map<Guid, String> bound = new java.util.LinkedHashMap<>();
+        HeldForReplicas.beyondLimit(policy, holds).forEach(s -> bound.put(s.guid(), "more than "
+                + policy.maxHeldForReplicas() + " expired snapshots are held for replication targets (maxHeldForReplicas)"));
+        HeldForReplicas.heldTooLong(policy, retained, holds, c.now()).forEach(s -> bound.putIfAbsent(s.guid(),
+                "it has been held for replication targets more than " + policy.maxHeldForReplicasDays()
+                        + " days (maxHeldForReplicasDays)"));
+        if (!bound.isEmpty()) {
             Map<Guid, String> expired = Retention.expired(policy, retained).stream()
                     .collect(Collectors.toMap(e -> e.snapshot().guid(), Expiry::reason, (a, b) -> a));
-            for (RetainedSnapshot s : beyond) {
-                String reason = expired.get(s.guid()) + ", and more than " + policy.maxHeldForReplicas()
-                        + " expired snapshots are held for replication targets (maxHeldForReplicas)"
-                        + missedBy(state, s.guid());
-                prune(state, s.name(), s.guid(), reason, c.now(), events);
+            for (RetainedSnapshot s : retained) { // oldest first
+                if (bound.containsKey(s.guid())) {
+                    prune(state, s.name(), s.guid(), expired.get(s.guid()) + ", and " + bound.get(s.guid())
+                            + missedBy(state, s.guid()), c.now(), events);
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package io.zsentinel.replication.retention;
 
 import io.zsentinel.core.values.Guid;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,11 +13,13 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Snapshots the count rules expire but keep because a replication link's target has not received them
  * yet (they are newer than the link's common base): retention held back by that link. Bounded by
- * {@link RetentionPolicy#maxHeldForReplicas()}: past it, the oldest of them expire anyway and the links
+ * {@link RetentionPolicy#maxHeldForReplicas()} (and {@link RetentionPolicy#maxHeldForReplicasDays()} if set):
+ * past it, the oldest of them expire anyway and the links
  * that have not received them skip them (their next transfer goes from their common base, never pruned).
  */
 public final class HeldForReplicas {
@@ -73,10 +76,29 @@ public final class HeldForReplicas {
      * is the most-behind link's) minus the newest {@code maxHeldForReplicas}.
      */
     public static List<RetainedSnapshot> beyondLimit(RetentionPolicy policy, List<Hold> holds) {
-        List<RetainedSnapshot> all = holds.stream().flatMap(h -> h.snapshots().stream())
-                .collect(java.util.stream.Collectors.toMap(RetainedSnapshot::guid, s -> s, (a, b) -> a))
-                .values().stream().sorted(Retention.OLDEST_FIRST).toList();
+        List<RetainedSnapshot> all = held(holds);
         return all.subList(0, Math.max(0, all.size() - policy.maxHeldForReplicas()));
+    }
+
+    /**
+     * The held snapshots that went past their class's count more than the policy's
+     * {@code maxHeldForReplicasDays} before {@code now}, oldest first; none when the policy sets no age limit.
+     */
+    public static List<RetainedSnapshot> heldTooLong(RetentionPolicy policy, List<RetainedSnapshot> snapshots,
+                                                     List<Hold> holds, Instant now) {
+        if (policy.maxHeldForReplicasDays() == 0) {
+            return List.of();
+        }
+        Instant cutoff = now.minus(Duration.ofDays(policy.maxHeldForReplicasDays()));
+        Map<Guid, Instant> since = expiredSince(policy, snapshots);
+        return held(holds).stream().filter(s -> since.get(s.guid()).isBefore(cutoff)).toList();
+    }
+
+    /** Every held snapshot once (holds nest), oldest first. */
+    private static List<RetainedSnapshot> held(List<Hold> holds) {
+        return holds.stream().flatMap(h -> h.snapshots().stream())
+                .collect(Collectors.toMap(RetainedSnapshot::guid, s -> s, (a, b) -> a))
+                .values().stream().sorted(Retention.OLDEST_FIRST).toList();
     }
 
     /** The links that have not received {@code snapshot}: their base is older. */
