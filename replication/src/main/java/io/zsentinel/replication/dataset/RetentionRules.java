@@ -26,10 +26,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -65,29 +67,39 @@ final class RetentionRules {
         for (Expiry expiry : plan.destroy()) {
             prune(state, expiry.snapshot().name(), expiry.snapshot().guid(), expiry.reason(), c.now(), events);
         }
+        pruneHeldPastBounds(state, policy, retained, c.now(), events);
+    }
+
+    /**
+     * Expired snapshots kept only because a link's target lacks them, past the policy's bounds
+     * (count, and age if set): pruned anyway, oldest first, each naming the targets that will skip it.
+     */
+    private static void pruneHeldPastBounds(DatasetState state, RetentionPolicy policy, List<RetainedSnapshot> retained,
+                                            Instant now, List<DatasetEvent> events) {
         List<HeldForReplicas.Hold> holds = HeldForReplicas.holds(policy, retained, linkBases(state),
                 capacityProtected(state));
-        Map<Guid, String> bound = new java.util.LinkedHashMap<>();
+        Map<Guid, String> bound = new LinkedHashMap<>();
         HeldForReplicas.beyondLimit(policy, holds).forEach(s -> bound.put(s.guid(), "more than "
                 + policy.maxHeldForReplicas() + " expired snapshots are held for replication targets (maxHeldForReplicas)"));
-        HeldForReplicas.heldTooLong(policy, retained, holds, c.now()).forEach(s -> bound.putIfAbsent(s.guid(),
+        HeldForReplicas.heldTooLong(policy, retained, holds, now).forEach(s -> bound.putIfAbsent(s.guid(),
                 "it has been held for replication targets more than " + policy.maxHeldForReplicasDays()
                         + " days (maxHeldForReplicasDays)"));
-        if (!bound.isEmpty()) {
-            Map<Guid, String> expired = Retention.expired(policy, retained).stream()
-                    .collect(Collectors.toMap(e -> e.snapshot().guid(), Expiry::reason, (a, b) -> a));
-            for (RetainedSnapshot s : retained) { // oldest first
-                if (bound.containsKey(s.guid())) {
-                    prune(state, s.name(), s.guid(), expired.get(s.guid()) + ", and " + bound.get(s.guid())
-                            + missedBy(state, s.guid()), c.now(), events);
-                }
+        if (bound.isEmpty()) {
+            return;
+        }
+        Map<Guid, String> expired = Retention.expired(policy, retained).stream()
+                .collect(Collectors.toMap(e -> e.snapshot().guid(), Expiry::reason, (a, b) -> a));
+        for (RetainedSnapshot s : retained) { // oldest first
+            if (bound.containsKey(s.guid())) {
+                prune(state, s.name(), s.guid(), expired.get(s.guid()) + ", and " + bound.get(s.guid())
+                        + missedBy(state, s.guid()), now, events);
             }
         }
     }
 
     /** Per link (holder), its newest protected snapshot on this dataset: the base its target has. */
     static Map<String, Guid> linkBases(DatasetState state) {
-        Map<String, Guid> bases = new java.util.TreeMap<>();
+        Map<String, Guid> bases = new TreeMap<>();
         for (SnapshotInfo s : state.snapshotsOldestFirst()) {
             state.holders(s.guid()).keySet().forEach(holder -> bases.put(holder, s.guid()));
         }
@@ -172,7 +184,8 @@ final class RetentionRules {
     /**
      * What count rules never prune: held, checkpoints, anything a replication link needs — its base,
      * and every snapshot newer than it, which that link's target has not received yet (while a target
-     * is merely offline, its snapshots wait; only the usage threshold may take them).
+     * is merely offline, its snapshots wait; the usage threshold may take them, and past the policy's
+     * maxHeldForReplicas(Days) the oldest expire anyway: see pruneHeldPastBounds).
      */
     static Set<Guid> countProtected(DatasetState state) {
         Set<Guid> guids = capacityProtected(state);
