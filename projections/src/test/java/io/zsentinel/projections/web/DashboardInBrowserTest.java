@@ -104,7 +104,8 @@ class DashboardInBrowserTest {
 
     @Test
     void aLinkHoldingBackRetentionSaysSoOnItsRowAndOnItsDataset() {
-        assertRow("diverged", "8 min", "retention of primary/diverged held back since 2025-03-01 14:10:00: 2 snapshots,"
+        // held back far longer than the link's interval (1 minute): an alarm
+        assertRow("diverged", "8 min", "<span class=\"alarm\">retention of primary/diverged held back since 2025-03-01 14:10:00: 2 snapshots,"
                 + " 439.5 KiB kept beyond policy (limit 50, then the oldest are pruned and store-b:backup/diverged skips them)");
         String dom = page.dom();
         int dataset = dom.indexOf("<tr class=\"held-back\">");
