@@ -56,7 +56,23 @@ final class StatusCommand {
             out.println();
             out.print(LinkTable.format(links, zone, full));
         }
+        printHeldBack(datasets, out);
         return 0;
+    }
+
+    /** What replication links hold back of their sources' retention; nothing is printed while nothing is held. */
+    static void printHeldBack(JsonNode datasets, PrintStream out) {
+        boolean first = true;
+        for (JsonNode d : datasets) {
+            for (JsonNode held : d.path("retentionHeldBack")) {
+                if (first) {
+                    out.println();
+                    out.println("RETENTION HELD BACK");
+                    first = false;
+                }
+                out.println("  " + TerminalText.of(held.path("summary").asText()));
+            }
+        }
     }
 
     /** Null when the controller has no such route (an older one, without replication links). */

@@ -70,7 +70,7 @@ public record LinkRule(String match, String server, String targetServer, String 
         if (keep == null) {
             return Optional.empty();
         }
-        return Optional.of(new PolicyRule(match, null, keep, null, null, null, null, null, null, null, null).policy()
+        return Optional.of(new PolicyRule(match, null, keep, null, null, null, null, null, null, null, null, null, null).policy()
                 .withReceiveOnly(true));
     }
 

@@ -26,11 +26,17 @@ import java.util.regex.Pattern;
  *   dailyAt: "00:00"
  *   weeklyOn: monday
  *   usageThresholdPercent: 70
+ *   maxHeldForReplicas: 50
+ *   maxHeldForReplicasDays: 14
  * </pre>
+ * {@code maxHeldForReplicas}: how many expired snapshots may be kept because a replication target has not
+ * received them (a diverged, paused or failing link); past it the oldest of them expire anyway.
+ * {@code maxHeldForReplicasDays} (optional, no age limit when absent): how long one may be kept so.
  */
 public record PolicyRule(String match, String server, Map<String, Integer> keep, String zone, String frequentlyEvery,
                          String dailyAt, String weeklyOn, Integer monthlyOnDay, String yearlyOn,
-                         Integer usageThresholdPercent, Boolean pruneForeignSnapshots) {
+                         Integer usageThresholdPercent, Boolean pruneForeignSnapshots, Integer maxHeldForReplicas,
+                         Integer maxHeldForReplicasDays) {
     public PolicyRule {
         if (match == null || match.isBlank()) {
             throw new IllegalArgumentException("match is required: a dataset name or pattern such as primary/vm*");
@@ -38,13 +44,22 @@ public record PolicyRule(String match, String server, Map<String, Integer> keep,
         if (server != null) {
             new ServerId(server);
         }
+        if (maxHeldForReplicas != null && maxHeldForReplicas < 1) {
+            throw new IllegalArgumentException("maxHeldForReplicas must be at least 1 (expired snapshots kept for"
+                    + " replication targets that have not received them; a link's common base is always kept), was "
+                    + maxHeldForReplicas);
+        }
+        if (maxHeldForReplicasDays != null && maxHeldForReplicasDays < 1) {
+            throw new IllegalArgumentException("maxHeldForReplicasDays must be at least 1 (leave it out for no age"
+                    + " limit), was " + maxHeldForReplicasDays);
+        }
         policy(match, keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn, usageThresholdPercent,
-                pruneForeignSnapshots); // refuse a bad policy at load time, with the file and line
+                pruneForeignSnapshots, maxHeldForReplicas, maxHeldForReplicasDays); // refuse a bad policy at load time, with the file and line
     }
 
     public RetentionPolicy policy() {
         return policy(match, keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots);
+                usageThresholdPercent, pruneForeignSnapshots, maxHeldForReplicas, maxHeldForReplicasDays);
     }
 
     public boolean matches(ServerId onServer, DatasetName dataset) {
@@ -53,7 +68,8 @@ public record PolicyRule(String match, String server, Map<String, Integer> keep,
 
     private static RetentionPolicy policy(String match, Map<String, Integer> keep, String zone, String frequentlyEvery,
                                           String dailyAt, String weeklyOn, Integer monthlyOnDay, String yearlyOn,
-                                          Integer usageThresholdPercent, Boolean pruneForeignSnapshots) {
+                                          Integer usageThresholdPercent, Boolean pruneForeignSnapshots,
+                                          Integer maxHeldForReplicas, Integer maxHeldForReplicasDays) {
         RetentionPolicy p = RetentionPolicy.defaults();
         if (keep != null) {
             Map<SnapshotClass, Integer> counts = new EnumMap<>(SnapshotClass.class);
@@ -93,6 +109,12 @@ public record PolicyRule(String match, String server, Map<String, Integer> keep,
         }
         if (pruneForeignSnapshots != null) {
             p = p.withPruneForeignSnapshots(pruneForeignSnapshots);
+        }
+        if (maxHeldForReplicas != null) {
+            p = p.withMaxHeldForReplicas(maxHeldForReplicas);
+        }
+        if (maxHeldForReplicasDays != null) {
+            p = p.withMaxHeldForReplicasDays(maxHeldForReplicasDays);
         }
         return p;
     }

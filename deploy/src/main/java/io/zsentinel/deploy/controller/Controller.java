@@ -74,6 +74,7 @@ public final class Controller implements AutoCloseable {
     private final ViewProgress views;
     private final RetentionScheduler retention;
     private final LinkScheduler replication;
+    private final ReportedInventory reported;
     /** The controller epoch carried by every agent command; a lease that raises it is future work. */
     static final long EPOCH = 1;
 
@@ -143,7 +144,7 @@ public final class Controller implements AutoCloseable {
                 AuditView.PROCESSING_GROUP, ReplicationLinkView.PROCESSING_GROUP));
 
         PoolUsage usage = new PoolUsage(clock);
-        ReportedInventory reported = new ReportedInventory();
+        this.reported = new ReportedInventory();
         AgentEventHandler handler = new AgentEventHandler(new EnvelopeCodec(CoreMessages.types()),
                 new FactRouter(new LiveFacts() {
                     @Override
@@ -202,6 +203,11 @@ public final class Controller implements AutoCloseable {
 
     public ReplicationLinkView links() {
         return links;
+    }
+
+    /** Each dataset's latest inventory report (fresher sizes than the inventory view's). */
+    public ReportedInventory reported() {
+        return reported;
     }
 
     public AuditView audit() {

@@ -6,6 +6,7 @@ import io.zsentinel.deploy.store.DataSources;
 import io.zsentinel.deploy.store.EmbeddedPostgresStore;
 import io.zsentinel.projections.metrics.ConsumerLoopMetrics;
 import io.zsentinel.projections.metrics.MetricsEndpoint;
+import io.zsentinel.projections.link.RetentionHolds;
 import io.zsentinel.projections.web.ApiServer;
 import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.projections.web.HealthEndpoint;
@@ -80,11 +81,13 @@ public final class ControllerApp implements AutoCloseable {
                         : HealthCheck.Result.down("no answer from " + config.kafka().bootstrap()))
                 .add("views", controller::viewsCheck)
                 .add("agentEvents", () -> consumerCheck(controller.agentEventsStatus(), clock));
-        MetricsEndpoint metrics = new MetricsEndpoint(controller.links(), controller.fleet(), controller.inventory())
+        RetentionHolds holds = new RetentionHolds(controller.inventory(), controller.links(),
+                controller.reported()::usedBytes);
+        MetricsEndpoint metrics = new MetricsEndpoint(controller.links(), controller.fleet(), controller.inventory(), holds)
                 .also(new ConsumerLoopMetrics(() -> List.of(controller.agentEventsStatus()), clock, STUCK_AFTER));
         try {
             Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(),
-                    controller.links(), health, metrics);
+                    controller.links(), health, holds, metrics);
             new OperatorRoutes(controller.commandGateway(), clock, controller.inventory()).addTo(routes);
             new LinkRoutes(controller.commandGateway(), clock).addTo(routes);
             api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()), routes, 4,

@@ -3,6 +3,7 @@ package io.zsentinel.deploy.replication;
 import io.zsentinel.core.messages.facts.BookmarkInfo;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.values.Guid;
 import io.zsentinel.replication.api.DatasetId;
 
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Each dataset's latest inventory report as it arrives, for the link planner: its snapshots (fresher than
@@ -33,6 +35,13 @@ public final class ReportedInventory {
     /** The snapshots of the latest report; empty when none arrived since the controller started. */
     public Optional<List<SnapshotInfo>> snapshots(DatasetId dataset) {
         return Optional.ofNullable(byDataset.get(dataset)).map(Report::snapshots);
+    }
+
+    /** Each snapshot's used bytes as last reported, by guid (they grow as the live data moves away from it). */
+    public Map<Guid, Long> usedBytes(DatasetId dataset) {
+        Report r = byDataset.get(dataset);
+        return r == null ? Map.of() : r.snapshots().stream()
+                .collect(Collectors.toMap(SnapshotInfo::guid, SnapshotInfo::usedBytes, (a, b) -> a));
     }
 
     public List<BookmarkInfo> bookmarks(DatasetId dataset) {

@@ -76,6 +76,8 @@ class ConfigFilesTest {
                       zone: Europe/Berlin
                       weeklyOn: sunday
                     - match: "**"
+                      maxHeldForReplicas: 20
+                      maxHeldForReplicasDays: 14
                 """, "controller.yaml", ControllerConfig.class);
         PolicyRule vm = c.retention().policies().get(0);
         assertTrue(vm.matches(new ServerId("a"), io.zsentinel.core.values.DatasetName.of("primary/vm1")));
@@ -83,7 +85,11 @@ class ConfigFilesTest {
         assertEquals(24, vm.policy().keep(io.zsentinel.replication.retention.SnapshotClass.HOURLY));
         assertEquals(0, vm.policy().keep(io.zsentinel.replication.retention.SnapshotClass.MONTHLY));
         assertEquals(java.time.DayOfWeek.SUNDAY, vm.policy().weeklyOn());
-        assertEquals(io.zsentinel.replication.retention.RetentionPolicy.defaults(), c.retention().policies().get(1).policy());
+        assertEquals(io.zsentinel.replication.retention.RetentionPolicy.DEFAULT_MAX_HELD_FOR_REPLICAS,
+                vm.policy().maxHeldForReplicas());
+        assertEquals(io.zsentinel.replication.retention.RetentionPolicy.defaults().withMaxHeldForReplicas(20)
+                        .withMaxHeldForReplicasDays(14),
+                c.retention().policies().get(1).policy());
     }
 
     @Test
@@ -93,6 +99,10 @@ class ConfigFilesTest {
                 {"keep: { fortnightly: 2 }", "fortnightly"},
                 {"usageThresholdPercent: 150", "usageThresholdPercent"},
                 {"usageThresholdPercent: 0", "usageThresholdPercent"},
+                {"maxHeldForReplicas: 0", "maxHeldForReplicas"},
+                {"maxHeldForReplicas: 1000000", "maxHeldForReplicas"},
+                {"maxHeldForReplicasDays: 0", "maxHeldForReplicasDays"},
+                {"maxHeldForReplicasDays: 4000", "maxHeldForReplicasDays"},
                 {"zone: Mars/Olympus", "Mars/Olympus"},
                 {"weeklyOn: someday", "weeklyOn"}}) {
             ConfigException e = assertThrows(ConfigException.class, () -> ConfigFiles.parse("""

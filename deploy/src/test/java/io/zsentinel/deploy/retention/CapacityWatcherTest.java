@@ -38,7 +38,7 @@ class CapacityWatcherTest {
     final PoolUsage usage = new PoolUsage(Clock.fixed(T0, ZoneOffset.UTC));
     final SnapshotInventoryView inventory = new SnapshotInventoryView();
     final CapacityWatcher watcher = new CapacityWatcher(new RetentionPolicies(new RetentionConfig(null,
-            List.of(new PolicyRule("tank/**", null, null, null, null, null, null, null, null, 70, null)))), inventory, usage,
+            List.of(new PolicyRule("tank/**", null, null, null, null, null, null, null, null, 70, null, null, null)))), inventory, usage,
             gateway());
 
     CommandGateway gateway() {

@@ -4,12 +4,14 @@ import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.retention.RetentionPolicy;
 
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -27,6 +29,7 @@ final class DatasetInventory {
     private final DatasetId id;
     private final Map<Guid, Entry> byGuid = new HashMap<>();
     private Instant registeredAt;
+    private RetentionPolicy policy;
 
     DatasetInventory(DatasetId id) {
         this.id = id;
@@ -46,6 +49,14 @@ final class DatasetInventory {
 
     void removed(Guid guid) {
         byGuid.remove(guid);
+    }
+
+    void policy(RetentionPolicy assigned) {
+        policy = assigned;
+    }
+
+    Optional<RetentionPolicy> policy() {
+        return Optional.ofNullable(policy);
     }
 
     DatasetSummary summary() {

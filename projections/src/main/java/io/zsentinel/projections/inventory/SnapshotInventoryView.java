@@ -4,9 +4,11 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.DatasetRegistered;
+import io.zsentinel.replication.api.RetentionPolicyChanged;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.SnapshotRemoved;
 import io.zsentinel.replication.api.SnapshotRenamed;
+import io.zsentinel.replication.retention.RetentionPolicy;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -64,6 +66,12 @@ public class SnapshotInventoryView {
         update(e.id(), storedAt, d -> d.removed(e.guid()));
     }
 
+    /** The policy the dataset runs under (null: none), for what replication links hold back of it. */
+    @EventHandler
+    public void on(RetentionPolicyChanged e, @Timestamp Instant storedAt) {
+        update(e.id(), storedAt, d -> d.policy(e.policy()));
+    }
+
     @ResetHandler
     public void reset() {
         lock.writeLock().lock();
@@ -114,6 +122,11 @@ public class SnapshotInventoryView {
 
     public Optional<DatasetSummary> dataset(DatasetId id) {
         return read(() -> Optional.ofNullable(datasets.get(id)).map(DatasetInventory::summary));
+    }
+
+    /** The retention policy last assigned to the dataset; empty when none (or not known). */
+    public Optional<RetentionPolicy> policy(DatasetId id) {
+        return read(() -> Optional.ofNullable(datasets.get(id)).flatMap(DatasetInventory::policy));
     }
 
     /** Counts re-applied events too; zero after a reset. */

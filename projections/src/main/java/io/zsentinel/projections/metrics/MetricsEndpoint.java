@@ -8,6 +8,8 @@ import io.zsentinel.projections.inventory.DatasetSummary;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.link.LinkRow;
 import io.zsentinel.projections.link.ReplicationLinkView;
+import io.zsentinel.projections.link.RetentionHeldBack;
+import io.zsentinel.projections.link.RetentionHolds;
 import io.zsentinel.projections.web.ApiHandler;
 import io.zsentinel.projections.web.ApiRequest;
 import io.zsentinel.projections.web.ApiResponse;
@@ -30,12 +32,19 @@ public final class MetricsEndpoint implements ApiHandler {
     private final ReplicationLinkView links;
     private final FleetView fleet;
     private final SnapshotInventoryView inventory;
+    private final RetentionHolds holds;
     private final List<Consumer<PrometheusText>> more = new CopyOnWriteArrayList<>();
 
     public MetricsEndpoint(ReplicationLinkView links, FleetView fleet, SnapshotInventoryView inventory) {
+        this(links, fleet, inventory, new RetentionHolds(inventory, links));
+    }
+
+    public MetricsEndpoint(ReplicationLinkView links, FleetView fleet, SnapshotInventoryView inventory,
+                           RetentionHolds holds) {
         this.links = links;
         this.fleet = fleet;
         this.inventory = inventory;
+        this.holds = holds;
     }
 
     /** Adds families written after the views' at every scrape (e.g. {@link ConsumerLoopMetrics}). */
@@ -55,6 +64,7 @@ public final class MetricsEndpoint implements ApiHandler {
         writeLinks(out, links.links());
         writeFleet(out, fleet.servers());
         writeDatasets(out, inventory.datasets());
+        writeHeldBack(out, holds.all());
         more.forEach(m -> m.accept(out));
         return out.toString();
     }
@@ -113,6 +123,33 @@ public final class MetricsEndpoint implements ApiHandler {
         labels.put("server", s.server().value());
         labels.put("pool", p.pool().value());
         return labels;
+    }
+
+    /** Only links holding something back have series: an absent series means nothing is held. */
+    private static void writeHeldBack(PrometheusText out, List<RetentionHeldBack> held) {
+        heldGauge(out, held, "zsentinel_retention_held_snapshots",
+                "Expired snapshots of the dataset kept because the link's target has not received them.",
+                RetentionHeldBack::snapshots);
+        heldGauge(out, held, "zsentinel_retention_held_bytes",
+                "Bytes used by the snapshots the link holds back (each snapshot's own, unshared blocks).",
+                RetentionHeldBack::bytes);
+        heldGauge(out, held, "zsentinel_retention_held_since_timestamp_seconds",
+                "When the link began holding back the dataset's retention.", h -> PrometheusText.seconds(h.since()));
+        heldGauge(out, held, "zsentinel_retention_held_limit_snapshots",
+                "maxHeldForReplicas of the dataset's policy: past it the oldest held snapshots are pruned anyway.",
+                RetentionHeldBack::limit);
+    }
+
+    private static void heldGauge(PrometheusText out, List<RetentionHeldBack> held, String name, String help,
+                                  ToDoubleFunction<RetentionHeldBack> value) {
+        out.gauge(name, help);
+        for (RetentionHeldBack h : held) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            labels.put("server", h.server());
+            labels.put("dataset", h.dataset());
+            labels.put("link", h.link());
+            out.sample(name, labels, value.applyAsDouble(h));
+        }
     }
 
     private static void writeDatasets(PrometheusText out, List<DatasetSummary> datasets) {

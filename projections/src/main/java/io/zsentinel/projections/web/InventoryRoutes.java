@@ -1,18 +1,32 @@
 package io.zsentinel.projections.web;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.InvalidNameException;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.projections.inventory.DatasetSummary;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
+import io.zsentinel.projections.link.RetentionHeldBack;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
-/** {@code /api/datasets} and {@code /api/datasets/{name}/snapshots}. */
+/**
+ * {@code /api/datasets} and {@code /api/datasets/{name}/snapshots}. Each dataset says what replication
+ * links hold back of its retention ({@code retentionHeldBack}, empty when nothing or no links are known).
+ */
 final class InventoryRoutes {
-    private final SnapshotInventoryView inventory;
+    /** A dataset as the API answers it: the summary's fields, and what links hold back of its retention. */
+    record DatasetAnswer(@JsonUnwrapped DatasetSummary summary, List<RetentionHeldBack> retentionHeldBack) {
+    }
 
-    InventoryRoutes(SnapshotInventoryView inventory) {
+    private final SnapshotInventoryView inventory;
+    private final Supplier<List<RetentionHeldBack>> heldBack;
+
+    InventoryRoutes(SnapshotInventoryView inventory, Supplier<List<RetentionHeldBack>> heldBack) {
         this.inventory = inventory;
+        this.heldBack = heldBack;
     }
 
     void addTo(Routes routes) {
@@ -21,7 +35,11 @@ final class InventoryRoutes {
     }
 
     private ApiResponse datasets(ApiRequest request) {
-        return ApiResponse.json(inventory.datasets(server(request)));
+        List<RetentionHeldBack> held = heldBack.get();
+        return ApiResponse.json(inventory.datasets(server(request)).stream()
+                .map(d -> new DatasetAnswer(d, held.stream().filter(h -> h.server().equals(d.server().value())
+                        && h.dataset().equals(d.dataset().value())).toList()))
+                .toList());
     }
 
     private ApiResponse snapshots(ApiRequest request) {

@@ -4,8 +4,13 @@ import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.link.ReplicationLinkView;
+import io.zsentinel.projections.link.RetentionHeldBack;
+import io.zsentinel.projections.link.RetentionHolds;
 import io.zsentinel.projections.metrics.MetricsEndpoint;
 import io.zsentinel.replication.api.link.LinkId;
+
+import java.util.List;
+import java.util.function.Supplier;
 
 /** The standard route table; callers may add routes to the returned table before starting the server. */
 public final class ZsentinelApi {
@@ -13,9 +18,14 @@ public final class ZsentinelApi {
     }
 
     public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, HealthEndpoint health) {
+        return routes(inventory, fleet, health, List::of);
+    }
+
+    private static Routes routes(SnapshotInventoryView inventory, FleetView fleet, HealthEndpoint health,
+                                 Supplier<List<RetentionHeldBack>> heldBack) {
         Routes routes = new Routes();
         routes.get("/health", health);
-        new InventoryRoutes(inventory).addTo(routes);
+        new InventoryRoutes(inventory, heldBack).addTo(routes);
         new FleetRoutes(fleet).addTo(routes);
         new DashboardPage().addTo(routes);
         return routes;
@@ -35,14 +45,20 @@ public final class ZsentinelApi {
      */
     public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, AuditView audit,
                                 ReplicationLinkView links, HealthEndpoint health) {
-        return routes(inventory, fleet, audit, links, health, new MetricsEndpoint(links, fleet, inventory));
+        RetentionHolds holds = new RetentionHolds(inventory, links);
+        return routes(inventory, fleet, audit, links, health, holds, new MetricsEndpoint(links, fleet, inventory, holds));
     }
 
-    /** As above with a metrics endpoint the caller made (e.g. with more families added). */
+    /**
+     * As above, with what links hold back of retention read by {@code holds} (e.g. with the agents' fresh sizes)
+     * and a metrics endpoint the caller made (e.g. with more families added).
+     */
     public static Routes routes(SnapshotInventoryView inventory, FleetView fleet, AuditView audit,
-                                ReplicationLinkView links, HealthEndpoint health, MetricsEndpoint metrics) {
-        Routes routes = routes(inventory, fleet, audit, health);
-        new ReplicationRoutes(links).addTo(routes);
+                                ReplicationLinkView links, HealthEndpoint health, RetentionHolds holds,
+                                MetricsEndpoint metrics) {
+        Routes routes = routes(inventory, fleet, health, holds::all);
+        new AuditRoutes(audit).addTo(routes);
+        new ReplicationRoutes(links, holds).addTo(routes);
         routes.get("/metrics", metrics);
         return routes;
     }

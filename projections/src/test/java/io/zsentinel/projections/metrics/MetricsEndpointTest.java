@@ -109,6 +109,18 @@ class MetricsEndpointTest {
                 "# HELP zsentinel_dataset_snapshots Snapshots of the dataset on the server.",
                 "# TYPE zsentinel_dataset_snapshots gauge",
                 "zsentinel_dataset_snapshots{server=\"store-a\",dataset=\"primary/vm1\"} 1",
+                "# HELP zsentinel_retention_held_snapshots Expired snapshots of the dataset kept because the link's"
+                        + " target has not received them.",
+                "# TYPE zsentinel_retention_held_snapshots gauge",
+                "# HELP zsentinel_retention_held_bytes Bytes used by the snapshots the link holds back (each"
+                        + " snapshot's own, unshared blocks).",
+                "# TYPE zsentinel_retention_held_bytes gauge",
+                "# HELP zsentinel_retention_held_since_timestamp_seconds When the link began holding back the"
+                        + " dataset's retention.",
+                "# TYPE zsentinel_retention_held_since_timestamp_seconds gauge",
+                "# HELP zsentinel_retention_held_limit_snapshots maxHeldForReplicas of the dataset's policy: past it"
+                        + " the oldest held snapshots are pruned anyway.",
+                "# TYPE zsentinel_retention_held_limit_snapshots gauge",
                 "");
         MetricsEndpoint metrics = new MetricsEndpoint(links, fleet, inventory);
         assertEquals(expected, metrics.text());

@@ -9,6 +9,10 @@ import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.link.ReplicationLinkView;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.Operator;
+import io.zsentinel.replication.api.RetentionPolicyChanged;
+import io.zsentinel.replication.retention.RetentionPolicy;
+import io.zsentinel.replication.retention.SnapshotClass;
+import io.zsentinel.replication.retention.SnapshotNaming;
 import io.zsentinel.replication.api.link.CircuitOpened;
 import io.zsentinel.replication.api.link.LinkEvent;
 import io.zsentinel.replication.api.link.LinkId;
@@ -99,6 +103,17 @@ class DashboardInBrowserTest {
     }
 
     @Test
+    void aLinkHoldingBackRetentionSaysSoOnItsRowAndOnItsDataset() {
+        // held back far longer than the link's interval (1 minute): an alarm
+        assertRow("diverged", "8 min", "<span class=\"alarm\">retention of primary/diverged held back since 2025-03-01 14:10:00: 2 snapshots,"
+                + " 439.5 KiB kept beyond policy (limit 50, then the oldest are pruned and store-b:backup/diverged skips them)");
+        String dom = page.dom();
+        int dataset = dom.indexOf("<tr class=\"held-back\">");
+        assertTrue(dataset >= 0 && dom.substring(dataset, dom.indexOf("</tr>", dataset))
+                .contains("retention held back by link store-a:primary/diverged"), dom);
+    }
+
+    @Test
     void onlyTheLinksThatStopDataAreAlarmsAndTheHeadingCountsThem() {
         for (String link : LinkStates.LINKS) {
             boolean alarm = link.equals("failing") || link.endsWith("diverged");
@@ -160,6 +175,9 @@ class DashboardInBrowserTest {
                 if (!name.equals("in-sync")) {
                     inventory.on(Events.recorded(id.source(), "s" + NEWER_TXG, NEWER_TXG, true), T0);
                 }
+                if (name.equals("diverged")) {
+                    holdBackRetention(id);
+                }
                 events.addAll(switch (name) {
                     case "in-sync" -> List.of();
                     case "lagging" -> List.of(changed(id, LinkState.IN_SYNC, LinkState.LAGGING, 400));
@@ -180,6 +198,16 @@ class DashboardInBrowserTest {
                 for (LinkEvent e : events) {
                     links.on(e, sequence++);
                 }
+            }
+        }
+
+        /** Three frequent snapshots after the base, one kept: the two older are held back for the target. */
+        private void holdBackRetention(LinkId id) {
+            inventory.on(new RetentionPolicyChanged(id.source(), RetentionPolicy.defaults()
+                    .withOnlyKeep(java.util.Map.of(SnapshotClass.FREQUENTLY, 1)), T0), T0);
+            for (long txg : new long[] {200, 250, 300}) {
+                inventory.on(Events.recorded(id.source(), SnapshotNaming.name(SnapshotClass.FREQUENTLY,
+                        T0.plusSeconds(txg * 60)), txg, true), T0);
             }
         }
 

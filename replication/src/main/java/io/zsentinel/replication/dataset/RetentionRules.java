@@ -11,6 +11,7 @@ import io.zsentinel.replication.api.PruneForCapacity;
 import io.zsentinel.replication.api.SnapshotPruned;
 import io.zsentinel.replication.api.SnapshotScheduled;
 import io.zsentinel.replication.retention.Expiry;
+import io.zsentinel.replication.retention.HeldForReplicas;
 import io.zsentinel.replication.retention.Protection;
 import io.zsentinel.replication.retention.RetainedSnapshot;
 import io.zsentinel.replication.retention.Retention;
@@ -25,10 +26,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -64,6 +67,56 @@ final class RetentionRules {
         for (Expiry expiry : plan.destroy()) {
             prune(state, expiry.snapshot().name(), expiry.snapshot().guid(), expiry.reason(), c.now(), events);
         }
+        pruneHeldPastBounds(state, policy, retained, c.now(), events);
+    }
+
+    /**
+     * Expired snapshots kept only because a link's target lacks them, past the policy's bounds
+     * (count, and age if set): pruned anyway, oldest first, each naming the targets that will skip it.
+     */
+    private static void pruneHeldPastBounds(DatasetState state, RetentionPolicy policy, List<RetainedSnapshot> retained,
+                                            Instant now, List<DatasetEvent> events) {
+        List<HeldForReplicas.Hold> holds = HeldForReplicas.holds(policy, retained, linkBases(state),
+                capacityProtected(state));
+        Map<Guid, String> bound = new LinkedHashMap<>();
+        HeldForReplicas.beyondLimit(policy, holds).forEach(s -> bound.put(s.guid(), "more than "
+                + policy.maxHeldForReplicas() + " expired snapshots are held for replication targets (maxHeldForReplicas)"));
+        HeldForReplicas.heldTooLong(policy, retained, holds, now).forEach(s -> bound.putIfAbsent(s.guid(),
+                "it has been held for replication targets more than " + policy.maxHeldForReplicasDays()
+                        + " days (maxHeldForReplicasDays)"));
+        if (bound.isEmpty()) {
+            return;
+        }
+        Map<Guid, String> expired = Retention.expired(policy, retained).stream()
+                .collect(Collectors.toMap(e -> e.snapshot().guid(), Expiry::reason, (a, b) -> a));
+        for (RetainedSnapshot s : retained) { // oldest first
+            if (bound.containsKey(s.guid())) {
+                prune(state, s.name(), s.guid(), expired.get(s.guid()) + ", and " + bound.get(s.guid())
+                        + missedBy(state, s.guid()), now, events);
+            }
+        }
+    }
+
+    /** Per link (holder), its newest protected snapshot on this dataset: the base its target has. */
+    static Map<String, Guid> linkBases(DatasetState state) {
+        Map<String, Guid> bases = new TreeMap<>();
+        for (SnapshotInfo s : state.snapshotsOldestFirst()) {
+            state.holders(s.guid()).keySet().forEach(holder -> bases.put(holder, s.guid()));
+        }
+        return bases;
+    }
+
+    /** Which targets skip this snapshot, and where their next transfer starts from (their base is never pruned). */
+    private static String missedBy(DatasetState state, Guid guid) {
+        Set<String> behind = notYetReceivedBy(state, guid);
+        if (behind.isEmpty()) {
+            return "";
+        }
+        Map<String, Guid> bases = linkBases(state);
+        return behind.stream().map(holder -> "; " + holder + " has not received it and will not: its next transfer"
+                        + " resends from its common base "
+                        + state.snapshot(bases.get(holder)).map(b -> b.name().shortName()).orElse("(unknown)"))
+                .collect(Collectors.joining());
     }
 
     /** Refused with a reason, or accepted (with the prune event added unless one is already in flight). */
@@ -120,7 +173,7 @@ final class RetentionRules {
         Set<String> behind = notYetReceivedBy(state, guid);
         return (awaiting.isEmpty() ? "" : "; " + String.join(", ", awaiting)
                 + " loses its incremental base and will need a full resend")
-                + (behind.isEmpty() ? "" : "; not yet received by " + String.join(", ", behind));
+                + missedBy(state, guid);
     }
 
     static List<RetainedSnapshot> retained(DatasetState state) {
@@ -131,7 +184,8 @@ final class RetentionRules {
     /**
      * What count rules never prune: held, checkpoints, anything a replication link needs — its base,
      * and every snapshot newer than it, which that link's target has not received yet (while a target
-     * is merely offline, its snapshots wait; only the usage threshold may take them).
+     * is merely offline, its snapshots wait; the usage threshold may take them, and past the policy's
+     * maxHeldForReplicas(Days) the oldest expire anyway: see pruneHeldPastBounds).
      */
     static Set<Guid> countProtected(DatasetState state) {
         Set<Guid> guids = capacityProtected(state);

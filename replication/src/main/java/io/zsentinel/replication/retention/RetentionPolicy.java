@@ -19,10 +19,15 @@ import java.util.Map;
  */
 public record RetentionPolicy(Map<SnapshotClass, Integer> keep, ZoneId zone, Duration frequentlyEvery,
                               LocalTime dailyAt, DayOfWeek weeklyOn, int monthlyOnDay, MonthDay yearlyOn,
-                              int usageThresholdPercent, boolean pruneForeignSnapshots, boolean receiveOnly) {
+                              int usageThresholdPercent, boolean pruneForeignSnapshots, boolean receiveOnly,
+                              int maxHeldForReplicas, int maxHeldForReplicasDays) {
 
     public static final Duration DEFAULT_FREQUENTLY_EVERY = Duration.ofMinutes(15);
     public static final int DEFAULT_USAGE_THRESHOLD_PERCENT = 70;
+    /** Snapshots kept beyond the counts for targets that have not received them, before the oldest go anyway. */
+    public static final int DEFAULT_MAX_HELD_FOR_REPLICAS = 50;
+    public static final int MAX_HELD_FOR_REPLICAS_LIMIT = 100_000;
+    public static final int MAX_HELD_FOR_REPLICAS_DAYS_LIMIT = 3650;
     private static final long MINUTES_PER_DAY = Duration.ofDays(1).toMinutes();
 
     public RetentionPolicy {
@@ -48,6 +53,19 @@ public record RetentionPolicy(Map<SnapshotClass, Integer> keep, ZoneId zone, Dur
         if (yearlyOn.equals(MonthDay.of(Month.FEBRUARY, 29))) {
             throw new IllegalArgumentException("yearlyOn must be a day every year has, was --02-29 (February 29)");
         }
+        if (maxHeldForReplicas == 0) {
+            maxHeldForReplicas = DEFAULT_MAX_HELD_FOR_REPLICAS; // unset: policies stored before the bound existed
+        }
+        if (maxHeldForReplicas < 1 || maxHeldForReplicas > MAX_HELD_FOR_REPLICAS_LIMIT) {
+            throw new IllegalArgumentException("maxHeldForReplicas must be between 1 and " + MAX_HELD_FOR_REPLICAS_LIMIT
+                    + " (snapshots kept beyond the counts for replication targets that have not received them), was "
+                    + maxHeldForReplicas);
+        }
+        if (maxHeldForReplicasDays < 0 || maxHeldForReplicasDays > MAX_HELD_FOR_REPLICAS_DAYS_LIMIT) {
+            throw new IllegalArgumentException("maxHeldForReplicasDays must be between 1 and "
+                    + MAX_HELD_FOR_REPLICAS_DAYS_LIMIT + " (days an expired snapshot may be kept for replication targets"
+                    + " that have not received it), or absent for no age limit, was " + maxHeldForReplicasDays);
+        }
         if (usageThresholdPercent < 1 || usageThresholdPercent > 99) {
             throw new IllegalArgumentException("usageThresholdPercent must be between 1 and 99 (percent of pool"
                     + " capacity), was " + usageThresholdPercent);
@@ -61,7 +79,8 @@ public record RetentionPolicy(Map<SnapshotClass, Integer> keep, ZoneId zone, Dur
         keep.put(SnapshotClass.WEEKLY, 4);
         keep.put(SnapshotClass.MONTHLY, 12);
         return new RetentionPolicy(keep, ZoneOffset.UTC, DEFAULT_FREQUENTLY_EVERY, LocalTime.MIDNIGHT,
-                DayOfWeek.MONDAY, 1, MonthDay.of(Month.JANUARY, 1), DEFAULT_USAGE_THRESHOLD_PERCENT, false, false);
+                DayOfWeek.MONDAY, 1, MonthDay.of(Month.JANUARY, 1), DEFAULT_USAGE_THRESHOLD_PERCENT, false, false,
+                DEFAULT_MAX_HELD_FOR_REPLICAS, 0);
     }
 
     /** How many snapshots of this class to keep; 0 means the class is off. */
@@ -77,53 +96,63 @@ public record RetentionPolicy(Map<SnapshotClass, Integer> keep, ZoneId zone, Dur
         Map<SnapshotClass, Integer> copy = new EnumMap<>(keep);
         copy.put(klass, count);
         return new RetentionPolicy(copy, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     /** The same schedule with exactly these counts (all other classes off). */
     public RetentionPolicy withOnlyKeep(Map<SnapshotClass, Integer> counts) {
         return new RetentionPolicy(counts, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     public RetentionPolicy withZone(ZoneId z) {
         return new RetentionPolicy(keep, z, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     public RetentionPolicy withFrequentlyEvery(Duration every) {
         return new RetentionPolicy(keep, zone, every, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     public RetentionPolicy withDailyAt(LocalTime at) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, at, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     public RetentionPolicy withWeeklyOn(DayOfWeek day) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, day, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     public RetentionPolicy withMonthlyOnDay(int day) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, day, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     public RetentionPolicy withYearlyOn(MonthDay day) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, day,
-                usageThresholdPercent, pruneForeignSnapshots, receiveOnly);
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     public RetentionPolicy withUsageThresholdPercent(int percent) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                percent, pruneForeignSnapshots, receiveOnly);
+                percent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     public RetentionPolicy withPruneForeignSnapshots(boolean prune) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, prune, receiveOnly);
+                usageThresholdPercent, prune, receiveOnly, maxHeldForReplicas,
+                maxHeldForReplicasDays);
     }
 
     /**
@@ -132,7 +161,27 @@ public record RetentionPolicy(Map<SnapshotClass, Integer> keep, ZoneId zone, Dur
      */
     public RetentionPolicy withReceiveOnly(boolean receive) {
         return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
-                usageThresholdPercent, pruneForeignSnapshots, receive);
+                usageThresholdPercent, pruneForeignSnapshots, receive, maxHeldForReplicas,
+                maxHeldForReplicasDays);
+    }
+
+    /**
+     * At most this many snapshots are kept beyond the counts because a replication target has not received
+     * them (a diverged, paused or failing link); past it the oldest of them expire anyway, and that target
+     * skips them (its next transfer goes from its common base, which is never pruned).
+     */
+    public RetentionPolicy withMaxHeldForReplicas(int count) {
+        return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, count, maxHeldForReplicasDays);
+    }
+
+    /**
+     * An expired snapshot kept for replication targets longer than this many days (counted from when it went
+     * past its class's count) expires anyway; 0: no age limit (only {@link #maxHeldForReplicas()}).
+     */
+    public RetentionPolicy withMaxHeldForReplicasDays(int days) {
+        return new RetentionPolicy(keep, zone, frequentlyEvery, dailyAt, weeklyOn, monthlyOnDay, yearlyOn,
+                usageThresholdPercent, pruneForeignSnapshots, receiveOnly, maxHeldForReplicas, days);
     }
 
     private static Map<SnapshotClass, Integer> checkedCounts(Map<SnapshotClass, Integer> keep) {

@@ -17,6 +17,10 @@
  *     parse exactly (see {@link io.zsentinel.replication.retention.SnapshotNaming}) counts as foreign.</li>
  * <li>Count expiry and capacity pruning both pass through {@link io.zsentinel.replication.retention.Protection}:
  *     never the newest snapshot of the dataset, never a protected guid.</li>
+ * <li>Snapshots expired by count but newer than a replication link's base are held for its target, within
+ *     a bound ({@link io.zsentinel.replication.retention.HeldForReplicas}): past {@code maxHeldForReplicas}
+ *     (or {@code maxHeldForReplicasDays}) the oldest go anyway; the target skips them and its next transfer
+ *     starts from its base, which is never pruned.</li>
  * </ul>
  */
 package io.zsentinel.replication.retention;

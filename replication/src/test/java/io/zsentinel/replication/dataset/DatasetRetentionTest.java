@@ -215,7 +215,65 @@ class DatasetRetentionTest {
         SnapshotInfo day1 = daily(1, 2, 0);
         fixture.given(given).when(new PruneForCapacity(ID, day1.guid(), 95, now))
                 .expectEvents(new SnapshotPruned(ID, day1.name(), day1.guid(),
-                        "pool usage 95% > 70%: oldest prunable snapshot; not yet received by link:offsite",
+                        "pool usage 95% > 70%: oldest prunable snapshot; link:offsite has not received it and will not:"
+                                + " its next transfer resends from its common base " + daily(0, 1, 0).name().shortName(),
                         CommandIds.of(ID, "prune", day1.guid().toString()), now));
+    }
+
+    /** Days 0..9 kept 3 (days 0..6 expire), the offsite link's base day 0: days 1..6 are held for it. */
+    static List<Object> heldForOffsite(int maxHeld) {
+        List<Object> given = history(10);
+        given.set(1, new RetentionPolicyChanged(ID, KEEP_3_DAILY.withMaxHeldForReplicas(maxHeld), DAY0));
+        given.add(new SnapshotProtected(ID, daily(0, 1, 0).name(), new Guid(1), OFFSITE, ProtectionKind.BASE));
+        return given;
+    }
+
+    static final String OFFSITE = "primary:primary/vm1->offsite:backup/vm1";
+
+    @Test
+    void pastTheLimitTheOldestSnapshotsHeldForALinkExpireAnywayNamingTheTargetButNeverItsBase() {
+        Instant now = day(9, 12);
+        List<Object> expected = new ArrayList<>();
+        for (int day = 1; day <= 3; day++) { // 6 held, 3 allowed: the oldest 3 go, day 0 (the base) stays
+            SnapshotInfo s = daily(day, day + 1, 0);
+            expected.add(new SnapshotPruned(ID, s.name(), s.guid(), "expired daily (keeping newest 3), and more than 3"
+                    + " expired snapshots are held for replication targets (maxHeldForReplicas); " + OFFSITE
+                    + " has not received it and will not: its next transfer resends from its common base "
+                    + daily(0, 1, 0).name().shortName(), CommandIds.of(ID, "prune", s.guid().toString()), now));
+        }
+        fixture.given(heldForOffsite(3)).when(new EvaluateRetention(ID, now)).expectEvents(expected.toArray());
+    }
+
+    @Test
+    void withinTheLimitSnapshotsHeldForALinkStay() {
+        fixture.given(heldForOffsite(6)).when(new EvaluateRetention(ID, day(9, 12))).expectNoEvents();
+    }
+
+    @Test
+    void aPolicyStoredBeforeTheLimitExistedReadsTheDefault() {
+        RetentionPolicy stored = new RetentionPolicy(KEEP_3_DAILY.keep(), KEEP_3_DAILY.zone(),
+                KEEP_3_DAILY.frequentlyEvery(), KEEP_3_DAILY.dailyAt(), KEEP_3_DAILY.weeklyOn(),
+                KEEP_3_DAILY.monthlyOnDay(), KEEP_3_DAILY.yearlyOn(), 70, false, false, 0, 0);
+        assertEquals(RetentionPolicy.DEFAULT_MAX_HELD_FOR_REPLICAS, stored.maxHeldForReplicas());
+        assertEquals(0, stored.maxHeldForReplicasDays(), "no age limit");
+        assertEquals(KEEP_3_DAILY, stored);
+    }
+
+    @Test
+    void snapshotsHeldForALinkLongerThanTheAgeLimitExpireAnywayNamingTheTarget() {
+        // Days 1..6 are held (limit 50 is far); day 1 went past the count when day 4 was taken, day 2 with day 5 …
+        // at day 9 noon with a 4-day limit: days 1 (since day 4) and 2 (since day 5, 4.5 days) go, day 3 (since day 6) stays.
+        List<Object> given = heldForOffsite(50);
+        given.set(1, new RetentionPolicyChanged(ID, KEEP_3_DAILY.withMaxHeldForReplicasDays(4), DAY0));
+        Instant now = day(9, 12);
+        List<Object> expected = new ArrayList<>();
+        for (int day = 1; day <= 2; day++) {
+            SnapshotInfo s = daily(day, day + 1, 0);
+            expected.add(new SnapshotPruned(ID, s.name(), s.guid(), "expired daily (keeping newest 3), and it has been"
+                    + " held for replication targets more than 4 days (maxHeldForReplicasDays); " + OFFSITE
+                    + " has not received it and will not: its next transfer resends from its common base "
+                    + daily(0, 1, 0).name().shortName(), CommandIds.of(ID, "prune", s.guid().toString()), now));
+        }
+        fixture.given(given).when(new EvaluateRetention(ID, now)).expectEvents(expected.toArray());
     }
 }
