@@ -10,6 +10,7 @@ import io.zsentinel.core.messages.EnvelopeCodec;
 import io.zsentinel.core.messages.MalformedMessageException;
 import io.zsentinel.core.messages.Message;
 import io.zsentinel.core.messages.agentcommands.AgentCommand;
+import io.zsentinel.core.messages.agentcommands.SnapshotCommand;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
@@ -31,7 +32,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +65,12 @@ public final class Agent implements AutoCloseable {
     /** Last inventory the broker acknowledged, per dataset: only changes are sent again. */
     private final Map<DatasetName, InventoryScanner.DatasetInventory> published = new HashMap<>();
     private final Map<PoolName, String> poolErrors = new HashMap<>();
+    /**
+     * Datasets whose snapshots a command is changing, until its fact is out: a scan listing the change in between
+     * must not report it first, or the controller records the snapshot as found (or gone) "outside zsentinel"
+     * rather than taken (destroyed) on that command.
+     */
+    private final Set<DatasetName> changing = ConcurrentHashMap.newKeySet();
     private TopicConsumerLoop commandLoop;
 
     public Agent(AgentConfig config, ZfsDriver zfs, MessagePublisher publisher, Clock clock) {
@@ -123,12 +133,24 @@ public final class Agent implements AutoCloseable {
             log.warn("skipped stale {} {} issued at {}", envelope.type(), command.commandId(), envelope.occurredAt());
             return;
         }
-        executor.execute(command).ifPresent(fact -> {
-            publish(fact);
+        DatasetName dataset = command instanceof SnapshotCommand s ? s.snapshot().dataset() : null;
+        if (dataset != null) {
+            changing.add(dataset);
+        }
+        Optional<AgentFact> fact;
+        try {
+            fact = executor.execute(command);
+            fact.ifPresent(this::publish);
+        } finally {
+            if (dataset != null) {
+                changing.remove(dataset);
+            }
+        }
+        if (fact.isPresent()) {
             // Report now, not at the next tick, and the pool usage even if unchanged: the controller waits for
             // a usage report taken after its prune before it prunes again.
             scheduler.execute(guarded("scan", () -> scan(true)));
-        });
+        }
     }
 
     private void heartbeat() {
@@ -160,6 +182,9 @@ public final class Agent implements AutoCloseable {
      * per scan.
      */
     private void publishIfChanged(DatasetName dataset, InventoryScanner.DatasetInventory inventory) {
+        if (changing.contains(dataset)) {
+            return; // reported by the next scan, after the command's own fact (checked after the listing)
+        }
         InventoryScanner.DatasetInventory seen = inventory.withWrittenAsFlag();
         if (seen.equals(published.get(dataset))) {
             return;
