@@ -3,6 +3,7 @@ package io.zsentinel.deploy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
+import io.zsentinel.projections.web.ApiServer;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,7 +28,11 @@ final class StatusCommand {
         JsonNode datasets;
         JsonNode links;
         try {
-            servers = json.readTree(get(http, baseUrl + "/api/servers"));
+            HttpResponse<String> fleetAnswer = fetch(http, baseUrl + "/api/servers");
+            servers = json.readTree(fleetAnswer.body());
+            // the controller says so while its views or its consumer are behind: say it before the tables
+            fleetAnswer.headers().firstValue(ApiServer.STALE_HEADER).ifPresent(why -> out.println("controller not ready ("
+                    + TerminalText.of(why) + "): what follows may be out of date"));
             datasets = json.readTree(get(http, baseUrl + "/api/datasets"));
             String linkText = getIfServed(http, baseUrl + "/api/replication/links");
             links = linkText == null ? null : json.readTree(linkText);
@@ -89,11 +94,15 @@ final class StatusCommand {
     }
 
     private static String get(HttpClient http, String url) throws Exception {
+        return fetch(http, url).body();
+    }
+
+    private static HttpResponse<String> fetch(HttpClient http, String url) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new java.io.IOException("HTTP " + response.statusCode() + " from " + url);
         }
-        return response.body();
+        return response;
     }
 }

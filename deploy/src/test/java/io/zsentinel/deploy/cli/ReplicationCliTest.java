@@ -55,6 +55,15 @@ class ReplicationCliTest {
     }
 
     @Test
+    void statusSaysFirstWhenTheControllerIsNotReadyAndItsAnswersMayBeOld() throws Exception {
+        assertTrue(status(false).lines().noneMatch(l -> l.contains("not ready")));
+        fixture.notReady = "views: 2 of 4 views behind the event store's head";
+        String first = status(false).lines().findFirst().orElseThrow();
+        assertEquals("controller not ready (views: 2 of 4 views behind the event store's head):"
+                + " what follows may be out of date", first);
+    }
+
+    @Test
     void aRefusalExitsWithOneAndSaysWhy() throws Exception {
         run("pause", ID, "--reason", "maintenance");
         assertEquals(1, run("sync-now", ID, "--reason", "now please"));

@@ -41,6 +41,9 @@ import java.util.UUID;
  * port with the link routes as the controller adds them.
  */
 public final class LinkApi implements AutoCloseable {
+    /** What the controller's health would say is not ready (null: ready); sent as the stale header. */
+    public volatile String notReady;
+
     public static final Instant T0 = OperatorApi.T0;
     public static final ServerId A = OperatorApi.A;
     public static final ServerId B = OperatorApi.B;
@@ -69,7 +72,7 @@ public final class LinkApi implements AutoCloseable {
         Routes routes = ZsentinelApi.routes(inventory, fleet, new AuditView(),
                 links, new HealthEndpoint());
         new LinkRoutes(axon.commandGateway(), clock).addTo(routes);
-        api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2);
+        api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2, () -> java.util.Optional.ofNullable(notReady));
     }
 
     public CommandGateway commands() {
