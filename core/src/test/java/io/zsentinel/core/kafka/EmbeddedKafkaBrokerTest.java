@@ -55,11 +55,11 @@ class EmbeddedKafkaBrokerTest {
                      .backoff(new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(200)))
                      .start()) {
             publisher.publishAndWait(topics.agentEvents(), "server-a", "before");
-            await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("before"));
+            await().atMost(Duration.ofSeconds(120)).until(() -> handled.contains("before"));
             // The commit follows the handling: wait for it, or "before" would rightly come again.
             try (Admin admin = Admin.create(KafkaSettings.admin(broker.bootstrapServers()))) {
                 TopicPartition tp = new TopicPartition(topics.agentEvents(), 0);
-                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                await().atMost(Duration.ofSeconds(120)).until(() -> {
                     OffsetAndMetadata c = admin.listConsumerGroupOffsets(topics.groupId("restart"))
                             .partitionsToOffsetAndMetadata().get().get(tp);
                     return c != null && c.offset() == 1;
@@ -93,7 +93,7 @@ class EmbeddedKafkaBrokerTest {
         try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().dataDir(dir).start()) {
             assertEquals(clusterId, second.clusterId());
             assertEquals("kept", KafkaTestBroker.readFromStart(second.bootstrapServers(), topics.domainEvents(), 1,
-                    Duration.ofSeconds(30)).get(0).value());
+                    Duration.ofSeconds(120)).get(0).value());
         }
     }
 
@@ -115,7 +115,7 @@ class EmbeddedKafkaBrokerTest {
             assertNotEquals(firstPort, second.controllerPort());
             publisher.publishAndWait(topics.domainEvents(), "k", "new");
             assertEquals(2, KafkaTestBroker.readFromStart(second.bootstrapServers(), topics.domainEvents(), 2,
-                    Duration.ofSeconds(30)).size());
+                    Duration.ofSeconds(120)).size());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -85,7 +85,7 @@ class TopicConsumerLoopTest {
             total.incrementAndGet();
         });
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> total.get() >= n);
+        await().atMost(Duration.ofSeconds(120)).until(() -> total.get() >= n);
         assertEquals(n, total.get());
         byKey.forEach((key, values) -> {
             List<Integer> list = new ArrayList<>(values);
@@ -109,10 +109,10 @@ class TopicConsumerLoopTest {
             handled.add(r.value());
         });
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 3);
+        await().atMost(Duration.ofSeconds(120)).until(() -> handled.size() == 3);
         assertEquals(List.of("{\"n\":1}", "{\"n\":3}", "{\"n\":4}"), new ArrayList<>(handled));
         List<ConsumerRecord<String, String>> dead =
-                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30));
+                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(120));
         assertEquals(1, dead.size());
         JsonNode json = new ObjectMapper().readTree(dead.get(0).value());
         assertEquals(topics.agentEvents(), json.get("originalTopic").asText());
@@ -140,13 +140,13 @@ class TopicConsumerLoopTest {
             handled.add(r.value());
         });
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() >= 5);
+        await().atMost(Duration.ofSeconds(120)).until(() -> handled.size() >= 5);
         assertEquals(List.of("r0", "r1", "r2", "r3", "r4"), new ArrayList<>(handled));
         assertEquals(3, failures.get());
         // Committed after the batch: the group's offset is past r4 ...
         TopicPartition tp = new TopicPartition(topics.agentEvents(), 0);
         try (Admin admin = Admin.create(KafkaSettings.admin(bootstrap))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
                 OffsetAndMetadata committed = admin.listConsumerGroupOffsets(topics.groupId("transient"))
                         .partitionsToOffsetAndMetadata().get().get(tp);
                 return committed != null && committed.offset() == 5;
@@ -157,7 +157,7 @@ class TopicConsumerLoopTest {
         Queue<String> second = new ConcurrentLinkedQueue<>();
         loop(topics, "transient", r -> second.add(r.value()));
         publisher.publishAndWait(topics.agentEvents(), "server-a", "marker");
-        await().atMost(Duration.ofSeconds(30)).until(() -> second.contains("marker"));
+        await().atMost(Duration.ofSeconds(120)).until(() -> second.contains("marker"));
         assertEquals(List.of("marker"), new ArrayList<>(second));
     }
 
@@ -180,7 +180,7 @@ class TopicConsumerLoopTest {
             total.incrementAndGet();
         });
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> total.get() >= n);
+        await().atMost(Duration.ofSeconds(120)).until(() -> total.get() >= n);
         assertEquals(n, total.get(), "each record handled exactly once (no rebalance here)");
         byKey.forEach((key, values) -> {
             List<Integer> list = new ArrayList<>(values);
@@ -204,8 +204,8 @@ class TopicConsumerLoopTest {
             }
             handled.add(r.value());
         });
-        await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("good"));
-        assertEquals(1, KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30)).size());
+        await().atMost(Duration.ofSeconds(120)).until(() -> handled.contains("good"));
+        assertEquals(1, KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(120)).size());
     }
 
     @Test
@@ -229,7 +229,7 @@ class TopicConsumerLoopTest {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> handled.contains("{\"n\":2}"));
         List<ConsumerRecord<String, String>> dead =
-                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30));
+                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(120));
         assertEquals(1, dead.size());
         String deadValue = dead.get(0).value();
         org.junit.jupiter.api.Assertions.assertTrue(deadValue.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
@@ -245,7 +245,7 @@ class TopicConsumerLoopTest {
         org.junit.jupiter.api.Assertions.assertFalse(json.get("value").asText().isEmpty());
         assertEquals("not a JSON envelope", json.get("reason").asText());
         assertEquals(1, loop.status().deadLettered());
-        await().atMost(Duration.ofSeconds(30)).until(() -> loop.status().notReady(java.time.Instant.now(),
+        await().atMost(Duration.ofSeconds(120)).until(() -> loop.status().notReady(java.time.Instant.now(),
                 Duration.ofMinutes(1)).isEmpty());
     }
 
@@ -274,10 +274,10 @@ class TopicConsumerLoopTest {
         String why = loop.status().notReady(java.time.Instant.now(), Duration.ofMinutes(1)).orElseThrow();
         org.junit.jupiter.api.Assertions.assertTrue(why.contains("retries " + topics.agentEvents() + "-0@0 (attempt 3 of 5)"), why);
         release.countDown();
-        await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("fine"));
+        await().atMost(Duration.ofSeconds(120)).until(() -> handled.contains("fine"));
         assertEquals(5, attempts.get());
         List<ConsumerRecord<String, String>> dead =
-                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30));
+                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(120));
         assertEquals(1, dead.size());
         JsonNode json = new ObjectMapper().readTree(dead.get(0).value());
         assertEquals("poison", json.get("value").asText());
@@ -305,14 +305,14 @@ class TopicConsumerLoopTest {
         }).maxAttempts(2).outageProbe(() -> storeDown.get()
                 ? java.util.Optional.of("the store (simulated outage)") : java.util.Optional.empty()));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() >= 6);
+        await().atMost(Duration.ofSeconds(120)).until(() -> attempts.get() >= 6);
         ConsumerLoopStatus during = loop.status();
         assertEquals("the store (simulated outage)", during.outage());
         assertEquals("consumer loop test-outage waits for the store (simulated outage)",
                 during.notReady(java.time.Instant.now(), Duration.ofMinutes(1)).orElseThrow());
         storeDown.set(false);
-        await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("fact"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> loop.status().notReady(java.time.Instant.now(),
+        await().atMost(Duration.ofSeconds(120)).until(() -> handled.contains("fact"));
+        await().atMost(Duration.ofSeconds(120)).until(() -> loop.status().notReady(java.time.Instant.now(),
                 Duration.ofMinutes(1)).isEmpty());
         assertEquals(0, loop.status().deadLettered());
         assertEquals(0, KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(2)).size());
@@ -325,14 +325,14 @@ class TopicConsumerLoopTest {
         TopicConsumerLoop dead = loop(topics, "dead", r -> {
             throw new OutOfMemoryError("simulated");
         });
-        await().atMost(Duration.ofSeconds(30)).until(() -> !dead.status().running());
+        await().atMost(Duration.ofSeconds(120)).until(() -> !dead.status().running());
         org.junit.jupiter.api.Assertions.assertTrue(dead.status().notReady(java.time.Instant.now(), Duration.ofMinutes(1))
                 .orElseThrow().contains("is not running"));
 
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         TopicConsumerLoop stuck = loop(topics, "stuck", r -> release.await());
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> stuck.status().lastProgressAt() != null
+            await().atMost(Duration.ofSeconds(120)).until(() -> stuck.status().lastProgressAt() != null
                     && stuck.status().assignedPartitions() > 0);
             java.time.Instant later = stuck.status().lastProgressAt().plus(Duration.ofMinutes(2));
             org.junit.jupiter.api.Assertions.assertTrue(stuck.status().notReady(later, Duration.ofMinutes(1))

@@ -185,7 +185,7 @@ public final class ZfsTestPools implements AutoCloseable {
 
     /** zfs-fuse answers "pool is busy" for a moment after unmounting; it goes through on retry. */
     private static void destroyPool(CommandRunner runner, PoolName pool) {
-        await("zpool destroy " + pool).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+        await("zpool destroy " + pool).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     CommandResult r = runner.run(List.of("zpool", "destroy", "-f", pool.value()), COMMAND_TIMEOUT);
                     return r.succeeded() || r.stderr().contains("no such pool");

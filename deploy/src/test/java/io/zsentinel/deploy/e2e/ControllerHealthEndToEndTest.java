@@ -106,7 +106,7 @@ class ControllerHealthEndToEndTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> registered(controller, "primary"));
         List<ConsumerRecord<String, String>> dead = KafkaTestBroker.readFromStart(KafkaTestBroker.bootstrapServers(),
-                topics.deadLetter(), 1, Duration.ofSeconds(30));
+                topics.deadLetter(), 1, Duration.ofSeconds(120));
         assertEquals(1, dead.size());
         int deadBytes = dead.get(0).value().getBytes(StandardCharsets.UTF_8).length;
         assertTrue(deadBytes <= 64 * 1024, "the dead letter is " + deadBytes + " bytes");

@@ -111,7 +111,7 @@ class HeldForReplicaEndToEndTest {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> !snapshots(copy).isEmpty() && snapshots(copy).equals(snapshots(source)));
         String base = snapshots(source).get(0);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300))
                 .until(() -> linkAnswer().path("base").path("name").asText().equals(source + "@" + base));
         HttpResponse<String> paused = post("/api/replication/links/" + encoded(link) + "/pause",
                 "{\"operator\":\"tester\",\"reason\":\"target maintenance\"}");
@@ -129,7 +129,7 @@ class HeldForReplicaEndToEndTest {
         expected.addAll(FREQUENT.subList(1, FREQUENT.size()));
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .until(() -> snapshots(source).equals(expected));
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(120))
                 .until(() -> snapshots(source).equals(expected)); // the held 3 and the base stay
 
         String reason = pruneReason(FREQUENT.get(0));
@@ -137,7 +137,7 @@ class HeldForReplicaEndToEndTest {
                 && reason.contains("common base " + base), reason);
 
         // The held-back state: on the dataset, on the link, in /metrics and in zsentinel status.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .until(() -> heldOnDataset().path("snapshots").asInt() == 3 && heldOnDataset().path("bytes").asLong() >= 3L << 20);
         JsonNode held = heldOnDataset();
         assertEquals(link, held.path("link").asText());

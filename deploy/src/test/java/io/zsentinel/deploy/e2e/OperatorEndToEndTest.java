@@ -44,7 +44,7 @@ class OperatorEndToEndTest {
         stack = new Stack(dir, "zto", 128L * 1024 * 1024, RetentionConfig.none(),
                 c -> new AgentConfig(c.server(), c.kafka(), c.pools(), 1, 1, null, null, restoreDir.toString()));
         mnt = Path.of(run("zfs", "get", "-H", "-o", "value", "mountpoint", stack.vm1.value()).strip());
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
                 stack.get("/api/datasets/" + encoded(stack.vm1.value()) + "/snapshots").statusCode() == 200);
     }
 
@@ -107,10 +107,10 @@ class OperatorEndToEndTest {
         assertEquals(202, ordered.statusCode(), ordered.body());
         String commandId = JSON.readTree(ordered.body()).path("commandId").asText();
         awaitOperation(commandId, "succeeded");
-        String checkpoint = await().atMost(Duration.ofSeconds(30)).until(() -> zfsSnapshots().lines()
+        String checkpoint = await().atMost(Duration.ofSeconds(120)).until(() -> zfsSnapshots().lines()
                 .filter(l -> l.contains("@zsentinel_checkpoint_")).findFirst().orElse(null), java.util.Objects::nonNull);
         // Held in ZFS too: userrefs 1 (zfs-fuse supports holds), so not even `zfs destroy` removes it.
-        await().atMost(Duration.ofSeconds(30)).until(() ->
+        await().atMost(Duration.ofSeconds(120)).until(() ->
                 run("zfs", "get", "-H", "-o", "value", "userrefs", checkpoint).strip().equals("1"));
         JsonNode audit = JSON.readTree(stack.get("/api/audit").body());
         assertTrue(audit.toString().contains("carol@ops") && audit.toString().contains("kernel update"), audit.toString());
@@ -121,7 +121,7 @@ class OperatorEndToEndTest {
     }
 
     private void awaitSnapshotsKnown(String... shortNames) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             HttpResponse<String> r = stack.get(datasetPath() + "/snapshots");
             if (r.statusCode() != 200) {
                 return false;

@@ -97,7 +97,7 @@ class ReplicaRetentionEndToEndTest {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> snapshots(copy).equals(List.of(HOURLY[2], HOURLY[3])));
         assertEquals(Arrays.asList(HOURLY), snapshots(source), "the source has no policy: it keeps all");
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(120))
                 .until(() -> snapshots(copy).equals(List.of(HOURLY[2], HOURLY[3]))); // nothing of its own appears
     }
 

@@ -125,7 +125,7 @@ class ReplicationEndToEndTest {
             run("zfs", "umount", copy.value());
         }
         // The source holds each link's base, one hold per link: two holds on s3, none left on s1.
-        await().atMost(Duration.ofSeconds(30)).until(() -> userrefs(vm1 + "@s3") == 2 && userrefs(vm1 + "@s1") == 0);
+        await().atMost(Duration.ofSeconds(120)).until(() -> userrefs(vm1 + "@s3") == 2 && userrefs(vm1 + "@s1") == 0);
         // The base survives a prune: ZFS itself refuses to destroy it while a link holds it.
         Process destroy = new ProcessBuilder("zfs", "destroy", vm1 + "@s3").redirectErrorStream(true).start();
         String refusal = new String(destroy.getInputStream().readAllBytes());
@@ -139,16 +139,16 @@ class ReplicationEndToEndTest {
         run("zfs", "snapshot", vm1 + "@big");
         DatasetName copy = new DatasetName(tga + "/vm1");
         // The throttled link A needs ~6 s: kill its receiving zfs once the transfer runs.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                 .until(() -> linkOf(tga).path("transfer").isObject()
                         && new ProcessBuilder("pgrep", "-f", "receive -u " + copy.value()).start().waitFor() == 0);
         run("pkill", "-f", "receive -u " + copy.value());
-        await().atMost(Duration.ofSeconds(30)).until(() -> linkOf(tga).path("consecutiveFailures").asInt() >= 1
+        await().atMost(Duration.ofSeconds(120)).until(() -> linkOf(tga).path("consecutiveFailures").asInt() >= 1
                 || linkOf(tga).path("lastFailureReason").isTextual());
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> snapshotsOf(copy).contains(copy + "@big"));
         assertEquals(guid(vm1 + "@big"), guid(copy + "@big"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> linkOf(tga).path("consecutiveFailures").asInt() == 0);
+        await().atMost(Duration.ofSeconds(120)).until(() -> linkOf(tga).path("consecutiveFailures").asInt() == 0);
     }
 
     @Test
@@ -205,7 +205,7 @@ class ReplicationEndToEndTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> linkOf(tgb).path("base").path("name").asText()
                 .equals(linkOf(tga).path("base").path("name").asText()) && !linkOf(tga).path("base").isMissingNode());
         String base = linkOf(tgb).path("base").path("name").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> userrefs(base) == 2); // one hold per link
+        await().atMost(Duration.ofSeconds(120)).until(() -> userrefs(base) == 2); // one hold per link
 
         controller.close(); // the operator removes the link to tgb and restarts the controller
         ReplicationConfig onlyA = ConfigFiles.parse("""

@@ -86,9 +86,9 @@ abstract class AbstractAxonStoreTest {
             configuration.eventStore().readEvents(a).asStream().map(Message::getPayload).forEach(read::add);
             assertEquals(expected, read);
             // The tracking processor got them and stored its token.
-            await().atMost(Duration.ofSeconds(30)).until(() -> first.received.size() == 2);
+            await().atMost(Duration.ofSeconds(120)).until(() -> first.received.size() == 2);
             assertEquals(expected, first.received);
-            await().atMost(Duration.ofSeconds(10)).until(() -> tokenStored(processor));
+            await().atMost(Duration.ofSeconds(120)).until(() -> tokenStored(processor));
         } finally {
             configuration.shutdown();
         }
@@ -98,7 +98,7 @@ abstract class AbstractAxonStoreTest {
         try {
             ReadingRecorded third = new ReadingRecorded(a, 3, at.plusSeconds(2));
             configuration.commandGateway().sendAndWait(new RecordReading(a, 3, third.at()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !second.received.isEmpty());
+            await().atMost(Duration.ofSeconds(120)).until(() -> !second.received.isEmpty());
             // Events are delivered in order: had it restarted from scratch, the old two would come first.
             assertEquals(List.of(third), second.received);
             assertEquals(3, payloads(a).size());

@@ -69,8 +69,8 @@ class ViewsOnAxonTest {
         publish("StorageServer", A.value(), new ServerRegistered(A, T0),
                 pool(A, "primary", PoolHealth.DEGRADED, 50, T0));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> inventory.eventsApplied() == 4);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !fleet.servers().isEmpty()
+        await().atMost(Duration.ofSeconds(120)).until(() -> inventory.eventsApplied() == 4);
+        await().atMost(Duration.ofSeconds(120)).until(() -> !fleet.servers().isEmpty()
                 && !fleet.servers().get(0).pools().isEmpty());
         List<SnapshotRow> rows = inventory.snapshots(VM1, Optional.empty());
         assertEquals(List.of("a", "b2"), rows.stream().map(SnapshotRow::shortName).toList());
@@ -87,7 +87,7 @@ class ViewsOnAxonTest {
         processor.resetTokens();
         processor.start();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> inventory.eventsApplied() == 4
+        await().atMost(Duration.ofSeconds(120)).until(() -> inventory.eventsApplied() == 4
                 && inventory.snapshots(VM1, Optional.empty()).equals(rows));
     }
 

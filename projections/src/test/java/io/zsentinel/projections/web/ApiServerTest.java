@@ -39,7 +39,7 @@ class ApiServerTest {
     private static final String JSON = "application/json; charset=utf-8";
 
     private final ObjectMapper mapper = Json.newMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private final AtomicBoolean kafkaUp = new AtomicBoolean(true);
     private ApiServer api;
 
@@ -219,7 +219,7 @@ class ApiServerTest {
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-                .timeout(Duration.ofSeconds(5));
+                .timeout(Duration.ofSeconds(30));
     }
 
     private static void assertJson(int status, HttpResponse<String> response) {
