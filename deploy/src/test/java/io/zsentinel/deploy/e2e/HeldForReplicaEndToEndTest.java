@@ -2,21 +2,9 @@ package io.zsentinel.deploy.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zsentinel.core.kafka.KafkaTestBroker;
-import io.zsentinel.core.kafka.MessagePublisher;
-import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.messages.Json;
-import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
-import io.zsentinel.core.zfs.ZfsDriver;
-import io.zsentinel.core.zfs.ZfsTestPools;
-import io.zsentinel.deploy.agent.Agent;
 import io.zsentinel.deploy.cli.StatusCommandAccess;
-import io.zsentinel.deploy.config.ConfigFiles;
-import io.zsentinel.deploy.config.ControllerConfig;
-import io.zsentinel.deploy.config.KafkaConfig;
-import io.zsentinel.deploy.controller.ControllerApp;
-import io.zsentinel.deploy.store.EmbeddedPostgresStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,13 +20,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static io.zsentinel.deploy.e2e.Fleet.snapshots;
 import static io.zsentinel.deploy.e2e.Stack.run;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,27 +45,15 @@ class HeldForReplicaEndToEndTest {
 
     @TempDir
     static Path dir;
-    static ZfsTestPools pools;
+    static Fleet fleet;
     static PoolName src;
     static PoolName dst;
-    static EmbeddedPostgresStore postgres;
-    static ControllerApp controller;
-    static MessagePublisher publisher;
-    static final List<Agent> agents = new ArrayList<>();
     static String link;
 
     @BeforeAll
     static void start() {
-        pools = ZfsTestPools.open(dir.resolve("pools"), "zhb");
-        src = pools.createPool("s", 128L << 20);
-        dst = pools.createPool("d", 128L << 20);
-        ZfsDriver.detect(pools.runner(), src).createDataset(new DatasetName(src + "/vm1"));
-        Topics topics = KafkaTestBroker.freshTopics("heldback", 1);
-        KafkaConfig kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(),
-                topics.prefix().substring(0, topics.prefix().length() - 1));
         // Keep 2 frequent, at most 3 more for a target that has not received them.
-        ControllerConfig config = ConfigFiles.parse("""
-                kafka: { bootstrap: "unused:9092" }
+        fleet = Fleet.start(dir, "zhb", 128L << 20, List.of("s", "d"), pools -> """
                 retention:
                   tickSeconds: 1
                   policies:
@@ -87,20 +62,15 @@ class HeldForReplicaEndToEndTest {
                   tickSeconds: 1
                   links:
                     - { match: "%s/vm*", targetServer: "%s", targetRoot: "%s", every: 1s }
-                """.formatted(src, src, dst, dst), "controller.yaml", ControllerConfig.class);
-        postgres = EmbeddedPostgresStore.start(dir.resolve("postgres"));
-        controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0),
-                null, config.retention(), config.replication()), postgres.dataSource(), Clock.systemUTC());
-        publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
-        agents.addAll(Stack.agentsFor(List.of(src, dst), kafka, pools, publisher));
+                """.formatted(pools.get(0), pools.get(0), pools.get(1), pools.get(1)));
+        src = fleet.server(0);
+        dst = fleet.server(1);
         link = src + ":" + src + "/vm1->" + dst + ":" + dst + "/vm1";
     }
 
     @AfterAll
     static void stop() {
-        List<AutoCloseable> all = new ArrayList<>(agents);
-        all.addAll(List.of(publisher, controller, postgres, pools));
-        Stack.closeAll(all);
+        fleet.close();
     }
 
     @Test
@@ -147,7 +117,7 @@ class HeldForReplicaEndToEndTest {
         String metrics = get("/metrics").body();
         assertTrue(metrics.contains("zsentinel_retention_held_snapshots{server=\"" + src + "\",dataset=\"" + source
                 + "\",link=\"" + link + "\"} 3\n"), metrics);
-        String status = StatusCommandAccess.print("http://127.0.0.1:" + controller.httpPort());
+        String status = StatusCommandAccess.print("http://127.0.0.1:" + fleet.controller.httpPort());
         assertTrue(status.contains("RETENTION HELD BACK") && status.contains("held back by link " + link)
                 && status.contains(": 3 snapshots, "), status);
 
@@ -196,25 +166,13 @@ class HeldForReplicaEndToEndTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path)).GET()
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.controller.httpPort() + path)).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.controller.httpPort() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Short names, oldest first; none while the dataset does not exist. */
-    private static List<String> snapshots(String dataset) throws Exception {
-        Process p = new ProcessBuilder("zfs", "list", "-H", "-o", "name", "-t", "snapshot", "-s", "createtxg", "-r",
-                dataset).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            return List.of();
-        }
-        return Arrays.stream(out.split("\n")).filter(l -> l.startsWith(dataset + "@"))
-                .map(l -> l.substring(dataset.length() + 1)).toList();
     }
 }

@@ -2,21 +2,9 @@ package io.zsentinel.deploy.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zsentinel.core.kafka.KafkaTestBroker;
-import io.zsentinel.core.kafka.MessagePublisher;
-import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.messages.Json;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
-import io.zsentinel.core.zfs.ZfsDriver;
-import io.zsentinel.core.zfs.ZfsTestPools;
-import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.config.ConfigFiles;
-import io.zsentinel.deploy.config.ControllerConfig;
-import io.zsentinel.deploy.config.KafkaConfig;
-import io.zsentinel.deploy.config.ReplicationConfig;
-import io.zsentinel.deploy.controller.ControllerApp;
-import io.zsentinel.deploy.store.EmbeddedPostgresStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,9 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -57,48 +43,31 @@ class ReplicationEndToEndTest {
 
     @TempDir
     static Path dir;
-    static ZfsTestPools pools;
+    static Fleet fleet;
     static PoolName src;
     static PoolName tga;
     static PoolName tgb;
     static DatasetName vm1;
-    static EmbeddedPostgresStore postgres;
-    static ControllerApp controller;
-    static MessagePublisher publisher;
-    static final List<Agent> agents = new ArrayList<>();
-    static KafkaConfig kafka;
 
     @BeforeAll
     static void start() {
-        pools = ZfsTestPools.open(dir.resolve("pools"), "ztx");
-        src = pools.createPool("s", 256L * 1024 * 1024);
-        tga = pools.createPool("a", 256L * 1024 * 1024);
-        tgb = pools.createPool("b", 256L * 1024 * 1024);
-        vm1 = new DatasetName(src.value() + "/vm1");
-        ZfsDriver.detect(pools.runner(), src).createDataset(vm1);
-
-        Topics topics = KafkaTestBroker.freshTopics("replication", 1);
-        kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(),
-                topics.prefix().substring(0, topics.prefix().length() - 1));
         // Link A is throttled to 4 MiB/s so that a transfer lasts long enough to be killed midway.
-        ReplicationConfig replication = ConfigFiles.parse("""
-                tickSeconds: 1
-                links:
-                  - { match: "%s/vm*", targetServer: "%s", targetRoot: "%s", every: 1s, bandwidthLimit: 4M }
-                  - { match: "%s/vm*", targetServer: "%s", targetRoot: "%s", every: 1s }
-                """.formatted(src, tga, tga, src, tgb, tgb), "test-replication.yaml", ReplicationConfig.class);
-        postgres = EmbeddedPostgresStore.start(dir.resolve("postgres"));
-        controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0),
-                null, null, replication), postgres.dataSource(), Clock.systemUTC());
-        publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
-        agents.addAll(Stack.agentsFor(List.of(src, tga, tgb), kafka, pools, publisher));
+        fleet = Fleet.start(dir, "ztx", 256L << 20, List.of("s", "a", "b"), pools -> """
+                replication:
+                  tickSeconds: 1
+                  links:
+                    - { match: "%1$s/vm*", targetServer: "%2$s", targetRoot: "%2$s", every: 1s, bandwidthLimit: 4M }
+                    - { match: "%1$s/vm*", targetServer: "%3$s", targetRoot: "%3$s", every: 1s }
+                """.formatted(pools.get(0), pools.get(1), pools.get(2)));
+        src = fleet.server(0);
+        tga = fleet.server(1);
+        tgb = fleet.server(2);
+        vm1 = fleet.vm1;
     }
 
     @AfterAll
     static void stop() {
-        List<AutoCloseable> all = new ArrayList<>(agents);
-        all.addAll(List.of(publisher, controller, postgres, pools));
-        Stack.closeAll(all);
+        fleet.close();
     }
 
     @Test
@@ -207,14 +176,13 @@ class ReplicationEndToEndTest {
         String base = linkOf(tgb).path("base").path("name").asText();
         await().atMost(Duration.ofSeconds(120)).until(() -> userrefs(base) == 2); // one hold per link
 
-        controller.close(); // the operator removes the link to tgb and restarts the controller
-        ReplicationConfig onlyA = ConfigFiles.parse("""
-                tickSeconds: 1
-                links:
-                  - { match: "%s/vm*", targetServer: "%s", targetRoot: "%s", every: 1s, bandwidthLimit: 4M }
-                """.formatted(src, tga, tga), "test-replication.yaml", ReplicationConfig.class);
-        controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0),
-                null, null, onlyA), postgres.dataSource(), Clock.systemUTC());
+        // the operator removes the link to tgb and restarts the controller
+        fleet.restartController(pools -> """
+                replication:
+                  tickSeconds: 1
+                  links:
+                    - { match: "%1$s/vm*", targetServer: "%2$s", targetRoot: "%2$s", every: 1s, bandwidthLimit: 4M }
+                """.formatted(pools.get(0), pools.get(1)));
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> userrefs(base) == 1 && linkOf(tgb).isEmpty());
@@ -222,7 +190,7 @@ class ReplicationEndToEndTest {
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.controller.httpPort() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -242,7 +210,7 @@ class ReplicationEndToEndTest {
     }
 
     private static JsonNode linkOf(PoolName target) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort()
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.controller.httpPort()
                 + "/api/replication/links")).build(), HttpResponse.BodyHandlers.ofString());
         for (JsonNode link : JSON.readTree(r.body())) {
             if (link.path("target").path("server").asText().equals(target.value())) {
