@@ -53,6 +53,8 @@ public class AuditView {
     private final Map<UUID, Operation> operations = new LinkedHashMap<>();
     /** Prune operations still waiting for their snapshot to go, by the guid they destroy. */
     private final Map<Guid, UUID> pruneByGuid = new HashMap<>();
+    /** Snapshots ordered taken ({@code server:dataset@name}), to settle when one is recorded without its command. */
+    private final Map<String, UUID> takeByName = new HashMap<>();
 
     public AuditView() {
         this(DEFAULT_CAPACITY);
@@ -115,8 +117,11 @@ public class AuditView {
     }
 
     @EventHandler
-    public void on(CheckpointOrdered e) {
-        ordered(e.id(), e.commandId(), "checkpoint", e.snapshot(), "take checkpoint " + e.snapshot().shortName(), e.at());
+    public synchronized void on(CheckpointOrdered e) {
+        if (ordered(e.id(), e.commandId(), "checkpoint", e.snapshot(), "take checkpoint " + e.snapshot().shortName(),
+                e.at())) {
+            takeByName.put(taken(e.id(), e.snapshot()), e.commandId());
+        }
     }
 
     @EventHandler
@@ -134,9 +139,15 @@ public class AuditView {
     }
 
     @EventHandler
-    public void on(SnapshotScheduled e) {
-        ordered(e.id(), e.commandId(), "snapshot", e.name(), "take " + e.klass().configName() + " snapshot " + e.name().shortName(),
-                e.at());
+    public synchronized void on(SnapshotScheduled e) {
+        if (ordered(e.id(), e.commandId(), "snapshot", e.name(),
+                "take " + e.klass().configName() + " snapshot " + e.name().shortName(), e.at())) {
+            takeByName.put(taken(e.id(), e.name()), e.commandId());
+        }
+    }
+
+    private static String taken(DatasetId id, SnapshotName name) {
+        return id.server() + ":" + name.full();
     }
 
     @EventHandler
@@ -157,11 +168,15 @@ public class AuditView {
         settle(e.commandId(), Operation.FAILED, e.reason(), e.at());
     }
 
-    /** The agent may report the new snapshot before (or instead of) the command's outcome. */
+    /**
+     * The agent may report the new snapshot before (or instead of) the command's outcome; its inventory scan may
+     * even report it first, without the command: a snapshot of the ordered name then settles the order too.
+     */
     @EventHandler
-    public void on(SnapshotRecorded e) {
-        if (e.commandId() != null) {
-            settle(e.commandId(), Operation.SUCCEEDED, "snapshot " + e.snapshot().name() + " recorded", e.observedAt());
+    public synchronized void on(SnapshotRecorded e) {
+        UUID commandId = e.commandId() != null ? e.commandId() : takeByName.get(taken(e.id(), e.snapshot().name()));
+        if (commandId != null) {
+            settle(commandId, Operation.SUCCEEDED, "snapshot " + e.snapshot().name() + " recorded", e.observedAt());
         }
     }
 
@@ -178,6 +193,7 @@ public class AuditView {
         audit.clear();
         operations.clear();
         pruneByGuid.clear();
+        takeByName.clear();
     }
 
     /** Newest first, of one dataset (on any server) or of all. */
@@ -222,6 +238,7 @@ public class AuditView {
         outcomeToAudit(commandId);
         if (status.equals(Operation.SUCCEEDED)) {
             pruneByGuid.values().remove(commandId);
+            takeByName.values().remove(commandId);
         }
     }
 
@@ -240,6 +257,7 @@ public class AuditView {
             oldest.remove();
             if (map == operations) {
                 pruneByGuid.values().remove(evicted);
+                takeByName.values().remove(evicted);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.zsentinel.projections.audit;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.replication.api.AgentCommandFailed;
 import io.zsentinel.replication.api.AgentCommandSucceeded;
@@ -115,6 +116,20 @@ class AuditViewTest {
         assertEquals(Operation.ORDERED, view.operation(C2).orElseThrow().status());
         view.on(new SnapshotRemoved(A_VM1, old, new Guid(5), "destroyed on command " + C2, T0.plusSeconds(3)));
         assertEquals(Operation.SUCCEEDED, view.operation(C2).orElseThrow().status());
+    }
+
+    /** Issue 8: the agent's scan reported the snapshot before its SnapshotCreated; the order stayed "ordered". */
+    @Test
+    void aScheduledSnapshotRecordedFromAScanWithoutItsCommandStillSettlesTheOrder() {
+        SnapshotName hourly = A_VM1.dataset().snapshot("zsentinel_hourly_1");
+        view.on(new SnapshotScheduled(A_VM1, SnapshotClass.HOURLY, T0, hourly, C1, T0));
+        view.on(new SnapshotRecorded(A_VM1, new SnapshotInfo(hourly, new Guid(9), 90, T0, 0, 0), null, T0.plusSeconds(2)));
+        assertEquals(Operation.SUCCEEDED, view.operation(C1).orElseThrow().status());
+        // a snapshot of the same name on another server settles nothing
+        view.on(new SnapshotScheduled(A_VM1, SnapshotClass.HOURLY, T0, hourly, C2, T0.plusSeconds(3600)));
+        view.on(new SnapshotRecorded(new DatasetId(ServerId.of("elsewhere"), A_VM1.dataset()),
+                new SnapshotInfo(hourly, new Guid(10), 91, T0, 0, 0), null, T0.plusSeconds(3602)));
+        assertEquals(Operation.ORDERED, view.operation(C2).orElseThrow().status());
     }
 
     @Test
