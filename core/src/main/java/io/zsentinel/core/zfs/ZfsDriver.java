@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * zfs and zpool, as typed operations. Every listing is one process for the whole tree, whichever
@@ -53,17 +54,22 @@ public final class ZfsDriver {
         return features;
     }
 
-    /** Every snapshot at or below {@code root}, ordered by dataset then creation txg. One process. */
+    /**
+     * Every snapshot at or below {@code root}, ordered by dataset then creation txg. One process. Output that cannot
+     * be read fails with {@link ZfsOutputFormatException}: never an empty or partial listing.
+     */
     public List<SnapshotEntry> listSnapshots(DatasetName root) {
         List<SnapshotEntry> entries;
         if (features.parsableList()) {
-            entries = SnapshotListParser.parseList(run("list snapshots of", root.value(), List.of("zfs", "list", "-H",
-                    "-p", "-t", "snapshot", "-o", "name," + SnapshotListParser.properties(features), "-r", root.value()))
-                    .stdout());
+            entries = read("list snapshots of", root.value(), List.of("zfs", "list", "-H", "-p", "-t", "snapshot", "-o",
+                    "name," + SnapshotListParser.properties(features), "-r", root.value()),
+                    out -> below(root, SnapshotListParser.parseList(out), s -> s.name().dataset(), s -> s.name().full()));
         } else {
-            entries = SnapshotListParser.parsePropertyTable(run("list snapshots of", root.value(), List.of("zfs", "get",
-                    "-H", "-p", "-r", "-o", "name,property,value", SnapshotListParser.properties(features), root.value()))
-                    .stdout());
+            // the table lists root's own properties too: output without them is not a listing of root
+            entries = read("list snapshots of", root.value(), List.of("zfs", "get", "-H", "-p", "-r", "-o",
+                    "name,property,value", SnapshotListParser.properties(features), root.value()),
+                    out -> below(root, SnapshotListParser.parsePropertyTable(out, root.value()), s -> s.name().dataset(),
+                            s -> s.name().full()));
         }
         List<SnapshotEntry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparing((SnapshotEntry s) -> s.name().dataset())
@@ -71,15 +77,23 @@ public final class ZfsDriver {
         return sorted;
     }
 
-    /** {@code root} and every filesystem and volume below it. One process. */
+    /** {@code root} and every filesystem and volume below it. One process; a listing without {@code root} is unreadable. */
     public List<DatasetEntry> listDatasets(DatasetName root) {
+        Function<List<DatasetEntry>, List<DatasetEntry>> checked = entries -> {
+            if (entries.stream().noneMatch(d -> d.name().equals(root))) {
+                throw new ZfsOutputFormatException("dataset listing", entries.isEmpty() ? "" : entries.get(0).name().value(),
+                        "the listing does not name " + root + " itself (" + entries.size() + " datasets read)");
+            }
+            return below(root, entries, DatasetEntry::name, d -> d.name().value());
+        };
         if (features.parsableList()) {
-            return DatasetListParser.parseList(run("list datasets of", root.value(), List.of("zfs", "list", "-H", "-p",
-                    "-t", "filesystem,volume", "-o", "name," + DatasetListParser.properties(features), "-r", root.value()))
-                    .stdout(), features.written(), features.snapshotsChanged());
+            return read("list datasets of", root.value(), List.of("zfs", "list", "-H", "-p", "-t", "filesystem,volume",
+                    "-o", "name," + DatasetListParser.properties(features), "-r", root.value()),
+                    out -> checked.apply(DatasetListParser.parseList(out, features.written(), features.snapshotsChanged())));
         }
-        return DatasetListParser.parsePropertyTable(run("list datasets of", root.value(), List.of("zfs", "get", "-H",
-                "-p", "-r", "-o", "name,property,value", DatasetListParser.PROPERTIES, root.value())).stdout());
+        return read("list datasets of", root.value(), List.of("zfs", "get", "-H", "-p", "-r", "-o",
+                "name,property,value", DatasetListParser.PROPERTIES, root.value()),
+                out -> checked.apply(DatasetListParser.parsePropertyTable(out)));
     }
 
     /** Every bookmark at or below {@code root} (one process); none where this zfs has no bookmarks. */
@@ -87,8 +101,9 @@ public final class ZfsDriver {
         if (!features.bookmarks()) {
             return List.of();
         }
-        return BookmarkListParser.parseList(run("list bookmarks of", root.value(), List.of("zfs", "list", "-H", "-p",
-                "-t", "bookmark", "-o", "name," + BookmarkListParser.PROPERTIES, "-r", root.value())).stdout());
+        return read("list bookmarks of", root.value(), List.of("zfs", "list", "-H", "-p",
+                "-t", "bookmark", "-o", "name," + BookmarkListParser.PROPERTIES, "-r", root.value()),
+                out -> below(root, BookmarkListParser.parseList(out), b -> b.name().dataset(), b -> b.name().full()));
     }
 
     /** {@code zfs bookmark snapshot bookmark}: keeps the snapshot's position after it is destroyed. */
@@ -114,11 +129,12 @@ public final class ZfsDriver {
 
     /** One snapshot's entry, by one {@code zfs get}. */
     public SnapshotEntry readSnapshot(SnapshotName name) {
-        List<SnapshotEntry> read = SnapshotListParser.parsePropertyTable(run("read snapshot", name.full(),
-                List.of("zfs", "get", "-H", "-p", "-o", "name,property,value", SnapshotListParser.properties(features),
-                        name.full())).stdout());
-        if (read.size() != 1) {
-            throw new ZfsOutputFormatException("zfs get", name.full(), "expected one snapshot, read " + read.size());
+        List<String> command = List.of("zfs", "get", "-H", "-p", "-o", "name,property,value",
+                SnapshotListParser.properties(features), name.full());
+        List<SnapshotEntry> read = read("read snapshot", name.full(), command, SnapshotListParser::parsePropertyTable);
+        if (read.size() != 1 || !read.get(0).name().equals(name)) {
+            throw new ZfsOutputFormatException("zfs get", read.isEmpty() ? "" : read.get(0).name().full(),
+                    "expected the one snapshot " + name.full() + ", read " + read.size()).of(command, name.full());
         }
         return read.get(0);
     }
@@ -251,9 +267,18 @@ public final class ZfsDriver {
 
     /** Where the dataset mounts; empty for {@code none}, {@code legacy} and volumes. */
     public Optional<Path> mountpoint(DatasetName dataset) {
-        String value = run("read the mountpoint of", dataset.value(),
-                List.of("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", dataset.value())).stdout().strip();
-        return value.startsWith("/") ? Optional.of(Path.of(value)) : Optional.empty();
+        return read("read the mountpoint of", dataset.value(),
+                List.of("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", dataset.value()), out -> {
+                    String value = out.strip();
+                    if (value.startsWith("/")) {
+                        return Optional.of(Path.of(value));
+                    }
+                    if (value.equals("none") || value.equals("legacy") || value.equals("-")) {
+                        return Optional.<Path>empty();
+                    }
+                    throw new ZfsOutputFormatException("zfs get mountpoint", value,
+                            "expected an absolute path, none, legacy or -");
+                });
     }
 
     /**
@@ -314,12 +339,18 @@ public final class ZfsDriver {
             command.add("-p");
         }
         command.addAll(List.of("-o", PoolListParser.COLUMNS));
-        return PoolListParser.parse(run("list pools", "all pools", command).stdout());
+        return read("list pools", "all pools", command, PoolListParser::parse);
     }
 
+    /** {@code zpool status POOL}; a status of another pool, or without its config, is unreadable. */
     public PoolStatus poolStatus(PoolName pool) {
-        return PoolStatusParser.parse(run("read the status of pool", pool.value(),
-                List.of("zpool", "status", pool.value())).stdout());
+        List<String> command = List.of("zpool", "status", pool.value());
+        PoolStatus status = read("read the status of pool", pool.value(), command, PoolStatusParser::parse);
+        if (!status.pool().equals(pool)) {
+            throw new ZfsOutputFormatException("zpool status", "pool: " + status.pool().value(),
+                    "the status is of another pool").of(command, pool.value());
+        }
+        return status;
     }
 
     /** Starts a scrub; it runs in the background (follow it with {@link #poolStatus}). */
@@ -343,19 +374,21 @@ public final class ZfsDriver {
     public Set<String> holds(SnapshotName snapshot) {
         List<String> command = List.of("zfs", "holds", "-H", snapshot.full());
         requireFeature(features.holdListing(), "list holds", snapshot, command);
-        return HoldsParser.parse(run("list holds on", snapshot.full(), command).stdout());
+        return read("list holds on", snapshot.full(), command, HoldsParser::parse);
     }
 
     /** How many holds a snapshot has (the {@code userrefs} property): works where tags cannot be listed. */
     public long userRefs(SnapshotName snapshot) {
         List<String> command = List.of("zfs", "get", "-H", "-p", "-o", "value", "userrefs", snapshot.full());
         requireFeature(features.userHolds(), "count holds", snapshot, command);
-        String value = run("count holds on", snapshot.full(), command).stdout().strip();
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ZfsOutputFormatException("zfs get userrefs", value, e);
-        }
+        return read("count holds on", snapshot.full(), command, out -> {
+            String value = out.strip();
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new ZfsOutputFormatException("zfs get userrefs", value, e);
+            }
+        });
     }
 
     /**
@@ -420,13 +453,38 @@ public final class ZfsDriver {
     }
 
     private io.zsentinel.core.values.Guid guid(String name) {
-        String value = run("read the guid of", name,
-                List.of("zfs", "get", "-H", "-p", "-o", "value", "guid", name)).stdout().strip();
+        return read("read the guid of", name, List.of("zfs", "get", "-H", "-p", "-o", "value", "guid", name), out -> {
+            String value = out.strip();
+            try {
+                return io.zsentinel.core.values.Guid.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new ZfsOutputFormatException("zfs get guid", value, e);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code command} and reads its output with {@code parser}; output the parser cannot read fails naming the
+     * command and {@code subject}.
+     */
+    private <T> T read(String action, String subject, List<String> command, Function<String, T> parser) {
+        String stdout = run(action, subject, command).stdout();
         try {
-            return io.zsentinel.core.values.Guid.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new ZfsOutputFormatException("zfs get guid", value, e);
+            return parser.apply(stdout);
+        } catch (ZfsOutputFormatException e) {
+            throw e.of(command, subject);
         }
+    }
+
+    /** {@code entries} when every one is at or below {@code root}: a recursive listing names nothing else. */
+    private static <T> List<T> below(DatasetName root, List<T> entries, Function<T, DatasetName> dataset,
+                                     Function<T, String> name) {
+        for (T entry : entries) {
+            if (!root.contains(dataset.apply(entry))) {
+                throw new ZfsOutputFormatException("listing", name.apply(entry), "not at or below " + root);
+            }
+        }
+        return entries;
     }
 
     private CommandResult run(String action, String subject, List<String> command) {
