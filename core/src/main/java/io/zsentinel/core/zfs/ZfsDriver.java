@@ -1,6 +1,9 @@
 package io.zsentinel.core.zfs;
 
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
 import io.zsentinel.core.messages.facts.BookmarkInfo;
+import io.zsentinel.core.retry.Polling;
 import io.zsentinel.core.values.BookmarkName;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
@@ -17,7 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -27,22 +30,34 @@ import java.util.function.Function;
  */
 public final class ZfsDriver {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
-    private static final int DESTROY_ATTEMPTS = 5;
+    /** Destroys of one snapshot or dataset, the first included, before a lingering or busy one is an error. */
+    static final int DESTROY_ATTEMPTS = 5;
+    /** The pause before the n-th retry of a destroy: 100 ms times n. */
+    static final IntervalFunction DESTROY_PAUSES = retry -> 100L * retry;
     /** The name prefix of the temporary clones {@link #mountSnapshot} creates below a pool's root. */
     public static final String RESTORE_CLONE_PREFIX = "zsentinel-restore-";
 
     private final CommandRunner runner;
     private final ZfsFeatures features;
     private final Duration timeout;
+    private final Retry destroyRetry;
 
     public ZfsDriver(CommandRunner runner, ZfsFeatures features) {
         this(runner, features, DEFAULT_TIMEOUT);
     }
 
     public ZfsDriver(CommandRunner runner, ZfsFeatures features, Duration timeout) {
+        this(runner, features, timeout, DESTROY_PAUSES);
+    }
+
+    /** With the pauses between destroy attempts from {@code destroyPauses} (tests: none). */
+    ZfsDriver(CommandRunner runner, ZfsFeatures features, Duration timeout, IntervalFunction destroyPauses) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.features = Objects.requireNonNull(features, "features");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        // Only a dataset or snapshot still there is destroyed again; a failure that reaches the retry is final
+        // (each destroy decides which failures are worth another attempt).
+        this.destroyRetry = Retry.of("zfs-destroy", Polling.attempts(DESTROY_ATTEMPTS, destroyPauses));
     }
 
     /** Detects the features of {@code runner}'s zfs, probing {@code pool}, and builds a driver on them. */
@@ -154,24 +169,40 @@ public final class ZfsDriver {
 
     /**
      * Destroys the snapshot and checks that it is gone: zfs-fuse's destroy can report success right
-     * after a receive while the snapshot stays, so a lingering snapshot is destroyed again.
-     * A snapshot that does not exist fails with {@link ZfsErrorKind#DATASET_MISSING}.
+     * after a receive while the snapshot stays, so a lingering snapshot is destroyed again, at most
+     * {@value #DESTROY_ATTEMPTS} destroys in all, {@link #DESTROY_PAUSES} apart. A failed destroy is not
+     * retried (one that finds it gone after a reported success is fine); a snapshot that does not exist
+     * fails with {@link ZfsErrorKind#DATASET_MISSING}.
      */
     public void destroySnapshot(SnapshotName name) {
         List<String> destroy = List.of("zfs", "destroy", name.full());
-        run("destroy snapshot", name.full(), destroy);
-        for (int attempt = 1; snapshotExists(name); attempt++) {
-            if (attempt >= DESTROY_ATTEMPTS) {
-                throw new ZfsException("destroy snapshot", name.full(), destroy, 0,
-                        "zfs reported success " + attempt + " times but the snapshot still exists",
-                        ZfsErrorKind.BUSY);
+        int[] attempt = {0};
+        boolean gone = untilGone(name.full(), () -> {
+            CommandResult result = runner.run(destroy, timeout);
+            if (!result.succeeded()) {
+                ZfsException failure = ZfsException.of("destroy snapshot", name.full(), result);
+                if (attempt[0] == 0 || failure.kind() != ZfsErrorKind.DATASET_MISSING) {
+                    throw failure; // gone meanwhile only after a destroy that reported success
+                }
             }
-            pause(attempt);
-            CommandResult again = runner.run(destroy, timeout);
-            if (!again.succeeded() && ZfsErrorKind.classify(again.errorText()) != ZfsErrorKind.DATASET_MISSING) {
-                throw ZfsException.of("destroy snapshot", name.full(), again);
-            }
+            attempt[0]++;
+            return !snapshotExists(name);
+        });
+        if (!gone) {
+            throw new ZfsException("destroy snapshot", name.full(), destroy, 0,
+                    "zfs reported success " + attempt[0] + " times but the snapshot still exists", ZfsErrorKind.BUSY);
         }
+    }
+
+    /** Runs {@code attempt} until it answers gone, under {@link #destroyRetry}; false when it never did. */
+    private boolean untilGone(String subject, BooleanSupplier attempt) {
+        if (Polling.until(destroyRetry, attempt)) {
+            return true;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted while waiting to destroy '" + subject + "' again");
+        }
+        return false;
     }
 
     /** Creates the filesystem and any missing parents ({@code zfs create -p}). */
@@ -194,29 +225,29 @@ public final class ZfsDriver {
     /**
      * Destroys a filesystem without children or snapshots (no {@code -r}: anything below it is
      * refused, not swept away) and checks that it is gone. zfs-fuse reports a just-created clone
-     * busy for a moment, so BUSY is retried a few times. A missing dataset fails with
-     * {@link ZfsErrorKind#DATASET_MISSING}.
+     * busy for a moment, so BUSY is retried, and a dataset still there after a destroy reported success
+     * destroyed again: at most {@value #DESTROY_ATTEMPTS} destroys, {@link #DESTROY_PAUSES} apart. A missing
+     * dataset fails with {@link ZfsErrorKind#DATASET_MISSING}.
      */
     public void destroyDataset(DatasetName name) {
         List<String> destroy = List.of("zfs", "destroy", name.value());
-        for (int attempt = 1; ; attempt++) {
+        int[] attempt = {0};
+        boolean gone = untilGone(name.value(), () -> {
+            attempt[0]++;
             CommandResult result = runner.run(destroy, timeout);
             if (!result.succeeded()) {
                 ZfsException failure = ZfsException.of("destroy dataset", name.value(), result);
-                boolean goneMeanwhile = attempt > 1 && failure.kind() == ZfsErrorKind.DATASET_MISSING;
-                if (!goneMeanwhile && (failure.kind() != ZfsErrorKind.BUSY || attempt >= DESTROY_ATTEMPTS)) {
+                boolean goneMeanwhile = attempt[0] > 1 && failure.kind() == ZfsErrorKind.DATASET_MISSING;
+                if (!goneMeanwhile && (failure.kind() != ZfsErrorKind.BUSY || attempt[0] >= DESTROY_ATTEMPTS)) {
                     throw failure;
                 }
             }
-            if (!datasetExists(name)) {
-                return;
-            }
-            if (attempt >= DESTROY_ATTEMPTS) {
-                throw new ZfsException("destroy dataset", name.value(), destroy, 0,
-                        "zfs reported success but the dataset still exists after " + attempt + " attempts",
-                        ZfsErrorKind.BUSY);
-            }
-            pause(attempt);
+            return !datasetExists(name); // busy and still there: tried again
+        });
+        if (!gone) {
+            throw new ZfsException("destroy dataset", name.value(), destroy, 0,
+                    "zfs reported success but the dataset still exists after " + attempt[0] + " attempts",
+                    ZfsErrorKind.BUSY);
         }
     }
 
@@ -517,15 +548,6 @@ public final class ZfsDriver {
             Files.deleteIfExists(directory);
         } catch (IOException e) {
             // not empty (then not ours to delete) or already gone: nothing to clean up
-        }
-    }
-
-    private static void pause(int attempt) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(100L * attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry a destroy", e);
         }
     }
 }
