@@ -1,5 +1,6 @@
 package io.zsentinel.core.kafka;
 
+import io.zsentinel.core.retry.Polling;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -24,6 +25,7 @@ public final class Topics {
 
     private static final Logger log = LoggerFactory.getLogger(Topics.class);
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]*");
+    private static final long LEADER_POLL_MILLIS = 50;
 
     private final String prefix;
 
@@ -106,32 +108,31 @@ public final class Topics {
         awaitLeaders(admin, names, Duration.ofSeconds(30));
     }
 
+    /**
+     * Asks for the topics' partition leaders every {@value #LEADER_POLL_MILLIS} ms until all have one; a topic not
+     * visible yet (UnknownTopicOrPartition right after creation) counts as not ready. Fails after {@code timeout}.
+     */
     private static void awaitLeaders(Admin admin, List<String> names, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
-                boolean ready = described.values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (ready) {
-                    return;
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                // Not visible yet (UnknownTopicOrPartition right after creation): ask again.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for leaders of " + names, e);
+        if (!Polling.until("topic-leaders", Duration.ofMillis(LEADER_POLL_MILLIS), timeout,
+                () -> leadersElected(admin, names))) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("interrupted while waiting for leaders of " + names);
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics " + names + " have no leader after " + timeout);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for leaders of " + names, e);
-            }
+            throw new IllegalStateException("topics " + names + " have no leader after " + timeout);
+        }
+    }
+
+    private static boolean leadersElected(Admin admin, List<String> names) {
+        try {
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+            return described.values().stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for leaders of " + names, e);
         }
     }
 }

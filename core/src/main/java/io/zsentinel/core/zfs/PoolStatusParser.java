@@ -59,13 +59,25 @@ public final class PoolStatusParser {
                 current.append('\n').append(line.strip());
             } else if (phase.equals("config") && line.startsWith("\t") && !line.isBlank()) {
                 configRows.add(line.substring(1));
+            } else if (phase.equals("config") && !line.isBlank()) {
+                throw new ZfsOutputFormatException("zpool status config", line, "expected a tab-indented vdev row");
             }
         }
         String pool = text(headers, "pool")
                 .orElseThrow(() -> new ZfsOutputFormatException("zpool status", firstLine(stdout), "no \"pool:\" line"));
+        String state = text(headers, "state")
+                .orElseThrow(() -> new ZfsOutputFormatException("zpool status", firstLine(stdout), "no \"state:\" line"));
         String scan = text(headers, "scan").or(() -> text(headers, "scrub")).orElse("");
-        return new PoolStatus(PoolName.of(pool), PoolHealth.parse(text(headers, "state").orElse("")),
-                text(headers, "status"), text(headers, "action"), scan(scan), vdevs(configRows), errors, errorFiles);
+        List<VdevEntry> vdevs = vdevs(configRows);
+        if (vdevs.isEmpty()) {
+            throw new ZfsOutputFormatException("zpool status", firstLine(stdout), "no vdev rows under \"config:\"");
+        }
+        try {
+            return new PoolStatus(PoolName.of(pool), PoolHealth.parse(state), text(headers, "status"),
+                    text(headers, "action"), scan(scan), vdevs, errors, errorFiles);
+        } catch (IllegalArgumentException e) {
+            throw new ZfsOutputFormatException("zpool status", "pool: " + pool + " / scan: " + scan, e);
+        }
     }
 
     static ScanStatus scan(String text) {
@@ -128,7 +140,7 @@ public final class PoolStatusParser {
             String note = row.strip().substring(f[0].length()).strip();
             note = note.startsWith(rawState) ? note.substring(rawState.length()).strip() : note;
             return new VdevEntry(f[0], section, depth, PoolHealth.parse(rawState), rawState, 0, 0, 0, note);
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) {
             throw new ZfsOutputFormatException("zpool status config", row, e);
         }
     }

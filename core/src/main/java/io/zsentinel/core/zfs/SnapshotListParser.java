@@ -41,8 +41,25 @@ public final class SnapshotListParser {
 
     /** {@code zfs get -H -p -o name,property,value guid,createtxg,creation,used,referenced,userrefs}: snapshots only. */
     public static List<SnapshotEntry> parsePropertyTable(String stdout) {
+        return parsePropertyTable(PropertyTable.parse(stdout));
+    }
+
+    /**
+     * The same, of a recursive {@code zfs get ... listed}: the table must hold {@code listed}'s own row (zfs prints
+     * it first), else the output is not that listing (an empty one included) and fails.
+     */
+    public static List<SnapshotEntry> parsePropertyTable(String stdout, String listed) {
+        PropertyTable table = PropertyTable.parse(stdout);
+        if (!table.rows().containsKey(listed)) {
+            throw new ZfsOutputFormatException("zfs get", PropertyTable.lines(stdout).stream().findFirst().orElse(""),
+                    "no properties of " + listed + " itself (" + table.rows().size() + " names read)");
+        }
+        return parsePropertyTable(table);
+    }
+
+    private static List<SnapshotEntry> parsePropertyTable(PropertyTable table) {
         List<SnapshotEntry> entries = new ArrayList<>();
-        for (Map.Entry<String, Map<String, String>> row : PropertyTable.parse(stdout).rows().entrySet()) {
+        for (Map.Entry<String, Map<String, String>> row : table.rows().entrySet()) {
             String name = row.getKey();
             if (name.indexOf('@') < 0) {
                 continue; // zfs-fuse's get has no -t: filesystems come along and are dropped here

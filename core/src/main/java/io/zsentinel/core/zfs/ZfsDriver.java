@@ -1,6 +1,9 @@
 package io.zsentinel.core.zfs;
 
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
 import io.zsentinel.core.messages.facts.BookmarkInfo;
+import io.zsentinel.core.retry.Polling;
 import io.zsentinel.core.values.BookmarkName;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
@@ -17,7 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * zfs and zpool, as typed operations. Every listing is one process for the whole tree, whichever
@@ -26,22 +30,34 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ZfsDriver {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
-    private static final int DESTROY_ATTEMPTS = 5;
+    /** Destroys of one snapshot or dataset, the first included, before a lingering or busy one is an error. */
+    static final int DESTROY_ATTEMPTS = 5;
+    /** The pause before the n-th retry of a destroy: 100 ms times n. */
+    static final IntervalFunction DESTROY_PAUSES = retry -> 100L * retry;
     /** The name prefix of the temporary clones {@link #mountSnapshot} creates below a pool's root. */
     public static final String RESTORE_CLONE_PREFIX = "zsentinel-restore-";
 
     private final CommandRunner runner;
     private final ZfsFeatures features;
     private final Duration timeout;
+    private final Retry destroyRetry;
 
     public ZfsDriver(CommandRunner runner, ZfsFeatures features) {
         this(runner, features, DEFAULT_TIMEOUT);
     }
 
     public ZfsDriver(CommandRunner runner, ZfsFeatures features, Duration timeout) {
+        this(runner, features, timeout, DESTROY_PAUSES);
+    }
+
+    /** With the pauses between destroy attempts from {@code destroyPauses} (tests: none). */
+    ZfsDriver(CommandRunner runner, ZfsFeatures features, Duration timeout, IntervalFunction destroyPauses) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.features = Objects.requireNonNull(features, "features");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        // Only a dataset or snapshot still there is destroyed again; a failure that reaches the retry is final
+        // (each destroy decides which failures are worth another attempt).
+        this.destroyRetry = Retry.of("zfs-destroy", Polling.attempts(DESTROY_ATTEMPTS, destroyPauses));
     }
 
     /** Detects the features of {@code runner}'s zfs, probing {@code pool}, and builds a driver on them. */
@@ -53,17 +69,22 @@ public final class ZfsDriver {
         return features;
     }
 
-    /** Every snapshot at or below {@code root}, ordered by dataset then creation txg. One process. */
+    /**
+     * Every snapshot at or below {@code root}, ordered by dataset then creation txg. One process. Output that cannot
+     * be read fails with {@link ZfsOutputFormatException}: never an empty or partial listing.
+     */
     public List<SnapshotEntry> listSnapshots(DatasetName root) {
         List<SnapshotEntry> entries;
         if (features.parsableList()) {
-            entries = SnapshotListParser.parseList(run("list snapshots of", root.value(), List.of("zfs", "list", "-H",
-                    "-p", "-t", "snapshot", "-o", "name," + SnapshotListParser.properties(features), "-r", root.value()))
-                    .stdout());
+            entries = read("list snapshots of", root.value(), List.of("zfs", "list", "-H", "-p", "-t", "snapshot", "-o",
+                    "name," + SnapshotListParser.properties(features), "-r", root.value()),
+                    out -> below(root, SnapshotListParser.parseList(out), s -> s.name().dataset(), s -> s.name().full()));
         } else {
-            entries = SnapshotListParser.parsePropertyTable(run("list snapshots of", root.value(), List.of("zfs", "get",
-                    "-H", "-p", "-r", "-o", "name,property,value", SnapshotListParser.properties(features), root.value()))
-                    .stdout());
+            // the table lists root's own properties too: output without them is not a listing of root
+            entries = read("list snapshots of", root.value(), List.of("zfs", "get", "-H", "-p", "-r", "-o",
+                    "name,property,value", SnapshotListParser.properties(features), root.value()),
+                    out -> below(root, SnapshotListParser.parsePropertyTable(out, root.value()), s -> s.name().dataset(),
+                            s -> s.name().full()));
         }
         List<SnapshotEntry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparing((SnapshotEntry s) -> s.name().dataset())
@@ -71,15 +92,23 @@ public final class ZfsDriver {
         return sorted;
     }
 
-    /** {@code root} and every filesystem and volume below it. One process. */
+    /** {@code root} and every filesystem and volume below it. One process; a listing without {@code root} is unreadable. */
     public List<DatasetEntry> listDatasets(DatasetName root) {
+        Function<List<DatasetEntry>, List<DatasetEntry>> checked = entries -> {
+            if (entries.stream().noneMatch(d -> d.name().equals(root))) {
+                throw new ZfsOutputFormatException("dataset listing", entries.isEmpty() ? "" : entries.get(0).name().value(),
+                        "the listing does not name " + root + " itself (" + entries.size() + " datasets read)");
+            }
+            return below(root, entries, DatasetEntry::name, d -> d.name().value());
+        };
         if (features.parsableList()) {
-            return DatasetListParser.parseList(run("list datasets of", root.value(), List.of("zfs", "list", "-H", "-p",
-                    "-t", "filesystem,volume", "-o", "name," + DatasetListParser.properties(features), "-r", root.value()))
-                    .stdout(), features.written(), features.snapshotsChanged());
+            return read("list datasets of", root.value(), List.of("zfs", "list", "-H", "-p", "-t", "filesystem,volume",
+                    "-o", "name," + DatasetListParser.properties(features), "-r", root.value()),
+                    out -> checked.apply(DatasetListParser.parseList(out, features.written(), features.snapshotsChanged())));
         }
-        return DatasetListParser.parsePropertyTable(run("list datasets of", root.value(), List.of("zfs", "get", "-H",
-                "-p", "-r", "-o", "name,property,value", DatasetListParser.PROPERTIES, root.value())).stdout());
+        return read("list datasets of", root.value(), List.of("zfs", "get", "-H", "-p", "-r", "-o",
+                "name,property,value", DatasetListParser.PROPERTIES, root.value()),
+                out -> checked.apply(DatasetListParser.parsePropertyTable(out)));
     }
 
     /** Every bookmark at or below {@code root} (one process); none where this zfs has no bookmarks. */
@@ -87,8 +116,9 @@ public final class ZfsDriver {
         if (!features.bookmarks()) {
             return List.of();
         }
-        return BookmarkListParser.parseList(run("list bookmarks of", root.value(), List.of("zfs", "list", "-H", "-p",
-                "-t", "bookmark", "-o", "name," + BookmarkListParser.PROPERTIES, "-r", root.value())).stdout());
+        return read("list bookmarks of", root.value(), List.of("zfs", "list", "-H", "-p",
+                "-t", "bookmark", "-o", "name," + BookmarkListParser.PROPERTIES, "-r", root.value()),
+                out -> below(root, BookmarkListParser.parseList(out), b -> b.name().dataset(), b -> b.name().full()));
     }
 
     /** {@code zfs bookmark snapshot bookmark}: keeps the snapshot's position after it is destroyed. */
@@ -114,11 +144,12 @@ public final class ZfsDriver {
 
     /** One snapshot's entry, by one {@code zfs get}. */
     public SnapshotEntry readSnapshot(SnapshotName name) {
-        List<SnapshotEntry> read = SnapshotListParser.parsePropertyTable(run("read snapshot", name.full(),
-                List.of("zfs", "get", "-H", "-p", "-o", "name,property,value", SnapshotListParser.properties(features),
-                        name.full())).stdout());
-        if (read.size() != 1) {
-            throw new ZfsOutputFormatException("zfs get", name.full(), "expected one snapshot, read " + read.size());
+        List<String> command = List.of("zfs", "get", "-H", "-p", "-o", "name,property,value",
+                SnapshotListParser.properties(features), name.full());
+        List<SnapshotEntry> read = read("read snapshot", name.full(), command, SnapshotListParser::parsePropertyTable);
+        if (read.size() != 1 || !read.get(0).name().equals(name)) {
+            throw new ZfsOutputFormatException("zfs get", read.isEmpty() ? "" : read.get(0).name().full(),
+                    "expected the one snapshot " + name.full() + ", read " + read.size()).of(command, name.full());
         }
         return read.get(0);
     }
@@ -138,24 +169,40 @@ public final class ZfsDriver {
 
     /**
      * Destroys the snapshot and checks that it is gone: zfs-fuse's destroy can report success right
-     * after a receive while the snapshot stays, so a lingering snapshot is destroyed again.
-     * A snapshot that does not exist fails with {@link ZfsErrorKind#DATASET_MISSING}.
+     * after a receive while the snapshot stays, so a lingering snapshot is destroyed again, at most
+     * {@value #DESTROY_ATTEMPTS} destroys in all, {@link #DESTROY_PAUSES} apart. A failed destroy is not
+     * retried (one that finds it gone after a reported success is fine); a snapshot that does not exist
+     * fails with {@link ZfsErrorKind#DATASET_MISSING}.
      */
     public void destroySnapshot(SnapshotName name) {
         List<String> destroy = List.of("zfs", "destroy", name.full());
-        run("destroy snapshot", name.full(), destroy);
-        for (int attempt = 1; snapshotExists(name); attempt++) {
-            if (attempt >= DESTROY_ATTEMPTS) {
-                throw new ZfsException("destroy snapshot", name.full(), destroy, 0,
-                        "zfs reported success " + attempt + " times but the snapshot still exists",
-                        ZfsErrorKind.BUSY);
+        int[] attempt = {0};
+        boolean gone = untilGone(name.full(), () -> {
+            CommandResult result = runner.run(destroy, timeout);
+            if (!result.succeeded()) {
+                ZfsException failure = ZfsException.of("destroy snapshot", name.full(), result);
+                if (attempt[0] == 0 || failure.kind() != ZfsErrorKind.DATASET_MISSING) {
+                    throw failure; // gone meanwhile only after a destroy that reported success
+                }
             }
-            pause(attempt);
-            CommandResult again = runner.run(destroy, timeout);
-            if (!again.succeeded() && ZfsErrorKind.classify(again.errorText()) != ZfsErrorKind.DATASET_MISSING) {
-                throw ZfsException.of("destroy snapshot", name.full(), again);
-            }
+            attempt[0]++;
+            return !snapshotExists(name);
+        });
+        if (!gone) {
+            throw new ZfsException("destroy snapshot", name.full(), destroy, 0,
+                    "zfs reported success " + attempt[0] + " times but the snapshot still exists", ZfsErrorKind.BUSY);
         }
+    }
+
+    /** Runs {@code attempt} until it answers gone, under {@link #destroyRetry}; false when it never did. */
+    private boolean untilGone(String subject, BooleanSupplier attempt) {
+        if (Polling.until(destroyRetry, attempt)) {
+            return true;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted while waiting to destroy '" + subject + "' again");
+        }
+        return false;
     }
 
     /** Creates the filesystem and any missing parents ({@code zfs create -p}). */
@@ -178,29 +225,29 @@ public final class ZfsDriver {
     /**
      * Destroys a filesystem without children or snapshots (no {@code -r}: anything below it is
      * refused, not swept away) and checks that it is gone. zfs-fuse reports a just-created clone
-     * busy for a moment, so BUSY is retried a few times. A missing dataset fails with
-     * {@link ZfsErrorKind#DATASET_MISSING}.
+     * busy for a moment, so BUSY is retried, and a dataset still there after a destroy reported success
+     * destroyed again: at most {@value #DESTROY_ATTEMPTS} destroys, {@link #DESTROY_PAUSES} apart. A missing
+     * dataset fails with {@link ZfsErrorKind#DATASET_MISSING}.
      */
     public void destroyDataset(DatasetName name) {
         List<String> destroy = List.of("zfs", "destroy", name.value());
-        for (int attempt = 1; ; attempt++) {
+        int[] attempt = {0};
+        boolean gone = untilGone(name.value(), () -> {
+            attempt[0]++;
             CommandResult result = runner.run(destroy, timeout);
             if (!result.succeeded()) {
                 ZfsException failure = ZfsException.of("destroy dataset", name.value(), result);
-                boolean goneMeanwhile = attempt > 1 && failure.kind() == ZfsErrorKind.DATASET_MISSING;
-                if (!goneMeanwhile && (failure.kind() != ZfsErrorKind.BUSY || attempt >= DESTROY_ATTEMPTS)) {
+                boolean goneMeanwhile = attempt[0] > 1 && failure.kind() == ZfsErrorKind.DATASET_MISSING;
+                if (!goneMeanwhile && (failure.kind() != ZfsErrorKind.BUSY || attempt[0] >= DESTROY_ATTEMPTS)) {
                     throw failure;
                 }
             }
-            if (!datasetExists(name)) {
-                return;
-            }
-            if (attempt >= DESTROY_ATTEMPTS) {
-                throw new ZfsException("destroy dataset", name.value(), destroy, 0,
-                        "zfs reported success but the dataset still exists after " + attempt + " attempts",
-                        ZfsErrorKind.BUSY);
-            }
-            pause(attempt);
+            return !datasetExists(name); // busy and still there: tried again
+        });
+        if (!gone) {
+            throw new ZfsException("destroy dataset", name.value(), destroy, 0,
+                    "zfs reported success but the dataset still exists after " + attempt[0] + " attempts",
+                    ZfsErrorKind.BUSY);
         }
     }
 
@@ -251,9 +298,18 @@ public final class ZfsDriver {
 
     /** Where the dataset mounts; empty for {@code none}, {@code legacy} and volumes. */
     public Optional<Path> mountpoint(DatasetName dataset) {
-        String value = run("read the mountpoint of", dataset.value(),
-                List.of("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", dataset.value())).stdout().strip();
-        return value.startsWith("/") ? Optional.of(Path.of(value)) : Optional.empty();
+        return read("read the mountpoint of", dataset.value(),
+                List.of("zfs", "get", "-H", "-p", "-o", "value", "mountpoint", dataset.value()), out -> {
+                    String value = out.strip();
+                    if (value.startsWith("/")) {
+                        return Optional.of(Path.of(value));
+                    }
+                    if (value.equals("none") || value.equals("legacy") || value.equals("-")) {
+                        return Optional.<Path>empty();
+                    }
+                    throw new ZfsOutputFormatException("zfs get mountpoint", value,
+                            "expected an absolute path, none, legacy or -");
+                });
     }
 
     /**
@@ -314,12 +370,18 @@ public final class ZfsDriver {
             command.add("-p");
         }
         command.addAll(List.of("-o", PoolListParser.COLUMNS));
-        return PoolListParser.parse(run("list pools", "all pools", command).stdout());
+        return read("list pools", "all pools", command, PoolListParser::parse);
     }
 
+    /** {@code zpool status POOL}; a status of another pool, or without its config, is unreadable. */
     public PoolStatus poolStatus(PoolName pool) {
-        return PoolStatusParser.parse(run("read the status of pool", pool.value(),
-                List.of("zpool", "status", pool.value())).stdout());
+        List<String> command = List.of("zpool", "status", pool.value());
+        PoolStatus status = read("read the status of pool", pool.value(), command, PoolStatusParser::parse);
+        if (!status.pool().equals(pool)) {
+            throw new ZfsOutputFormatException("zpool status", "pool: " + status.pool().value(),
+                    "the status is of another pool").of(command, pool.value());
+        }
+        return status;
     }
 
     /** Starts a scrub; it runs in the background (follow it with {@link #poolStatus}). */
@@ -343,19 +405,21 @@ public final class ZfsDriver {
     public Set<String> holds(SnapshotName snapshot) {
         List<String> command = List.of("zfs", "holds", "-H", snapshot.full());
         requireFeature(features.holdListing(), "list holds", snapshot, command);
-        return HoldsParser.parse(run("list holds on", snapshot.full(), command).stdout());
+        return read("list holds on", snapshot.full(), command, HoldsParser::parse);
     }
 
     /** How many holds a snapshot has (the {@code userrefs} property): works where tags cannot be listed. */
     public long userRefs(SnapshotName snapshot) {
         List<String> command = List.of("zfs", "get", "-H", "-p", "-o", "value", "userrefs", snapshot.full());
         requireFeature(features.userHolds(), "count holds", snapshot, command);
-        String value = run("count holds on", snapshot.full(), command).stdout().strip();
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ZfsOutputFormatException("zfs get userrefs", value, e);
-        }
+        return read("count holds on", snapshot.full(), command, out -> {
+            String value = out.strip();
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new ZfsOutputFormatException("zfs get userrefs", value, e);
+            }
+        });
     }
 
     /**
@@ -420,13 +484,38 @@ public final class ZfsDriver {
     }
 
     private io.zsentinel.core.values.Guid guid(String name) {
-        String value = run("read the guid of", name,
-                List.of("zfs", "get", "-H", "-p", "-o", "value", "guid", name)).stdout().strip();
+        return read("read the guid of", name, List.of("zfs", "get", "-H", "-p", "-o", "value", "guid", name), out -> {
+            String value = out.strip();
+            try {
+                return io.zsentinel.core.values.Guid.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new ZfsOutputFormatException("zfs get guid", value, e);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code command} and reads its output with {@code parser}; output the parser cannot read fails naming the
+     * command and {@code subject}.
+     */
+    private <T> T read(String action, String subject, List<String> command, Function<String, T> parser) {
+        String stdout = run(action, subject, command).stdout();
         try {
-            return io.zsentinel.core.values.Guid.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new ZfsOutputFormatException("zfs get guid", value, e);
+            return parser.apply(stdout);
+        } catch (ZfsOutputFormatException e) {
+            throw e.of(command, subject);
         }
+    }
+
+    /** {@code entries} when every one is at or below {@code root}: a recursive listing names nothing else. */
+    private static <T> List<T> below(DatasetName root, List<T> entries, Function<T, DatasetName> dataset,
+                                     Function<T, String> name) {
+        for (T entry : entries) {
+            if (!root.contains(dataset.apply(entry))) {
+                throw new ZfsOutputFormatException("listing", name.apply(entry), "not at or below " + root);
+            }
+        }
+        return entries;
     }
 
     private CommandResult run(String action, String subject, List<String> command) {
@@ -459,15 +548,6 @@ public final class ZfsDriver {
             Files.deleteIfExists(directory);
         } catch (IOException e) {
             // not empty (then not ours to delete) or already gone: nothing to clean up
-        }
-    }
-
-    private static void pause(int attempt) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(100L * attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry a destroy", e);
         }
     }
 }

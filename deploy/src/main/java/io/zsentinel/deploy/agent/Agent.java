@@ -169,8 +169,10 @@ public final class Agent implements AutoCloseable {
                     log.info("inventory of pool {} on {} readable again", pool, server);
                 }
             } catch (RuntimeException e) {
-                if (!e.getMessage().equals(poolErrors.put(pool, e.getMessage()))) {
-                    log.warn("cannot read the inventory of pool {} on {}: {}", pool, server, e.getMessage());
+                // nothing of the pool is reported: an unread listing must never look like one without snapshots
+                String error = String.valueOf(e.getMessage());
+                if (!error.equals(poolErrors.put(pool, error))) {
+                    log.warn("cannot read the inventory of pool {} on {}, nothing of it reported: {}", pool, server, error);
                 }
             }
         }

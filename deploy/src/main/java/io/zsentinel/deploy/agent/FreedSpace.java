@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.agent;
 
+import io.zsentinel.core.retry.Polling;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.zfs.PoolEntry;
 import io.zsentinel.core.zfs.ZfsDriver;
@@ -38,18 +39,11 @@ final class FreedSpace {
             return;
         }
         long target = allocatedBefore - expectedFree * 9 / 10;
-        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
+        if (Polling.until("freed-space", Duration.ofMillis(POLL_MILLIS), MAX_WAIT, () -> {
             Optional<Long> now = allocated(pool);
-            if (now.isEmpty() || now.get() <= target) {
-                return;
-            }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            return now.isEmpty() || now.get() <= target;
+        }) || Thread.currentThread().isInterrupted()) {
+            return;
         }
         log.warn("pool {}: {} bytes of a destroyed snapshot not visibly freed after {} s; reporting usage anyway",
                 pool, expectedFree, MAX_WAIT.toSeconds());

@@ -10,6 +10,7 @@ import io.zsentinel.core.zfs.PoolStatus;
 import io.zsentinel.core.zfs.VdevEntry;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsException;
+import io.zsentinel.core.zfs.ZfsOutputFormatException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -89,7 +90,7 @@ final class PoolHealthProbe {
                 }
             }
             status = s.status().orElse(s.noKnownDataErrors() ? "" : s.errors());
-        } catch (ZfsException e) {
+        } catch (ZfsException | ZfsOutputFormatException e) {
             status = "zpool status failed: " + e.getMessage();
         }
         return new PoolHealthReported(server, entry.name(), entry.health(), entry.capacityPercent(), entry.size(),

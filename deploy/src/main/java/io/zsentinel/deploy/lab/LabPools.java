@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.lab;
 
+import io.zsentinel.core.retry.Polling;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.zfs.CommandResult;
@@ -79,19 +80,12 @@ final class LabPools {
         if (imported(pool) && ours(pool)) {
             // zfs-fuse answers "pool is busy" while it still frees or unmounts (e.g. right after the
             // previous lab stopped): retry for a while before giving up.
-            CommandResult result = null;
-            for (int attempt = 1; attempt <= 30; attempt++) {
-                result = runner.run(List.of("zpool", "destroy", "-f", pool.value()), TIMEOUT);
-                if (result.succeeded() || !result.errorText().contains("busy")) {
-                    break;
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+            CommandResult[] last = {null};
+            Polling.until("lab-pool-destroy", Duration.ofSeconds(1), Duration.ofSeconds(29), () -> {
+                last[0] = runner.run(List.of("zpool", "destroy", "-f", pool.value()), TIMEOUT);
+                return last[0].succeeded() || !last[0].errorText().contains("busy");
+            });
+            CommandResult result = last[0];
             if (!result.succeeded()) {
                 throw new LabException("zpool destroy -f " + pool + " failed: " + result.errorText().strip()
                         + "; stop whatever uses the pool (a shell in its mountpoint?) and retry --reset");

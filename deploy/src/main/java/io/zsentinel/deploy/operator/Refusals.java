@@ -1,17 +1,20 @@
 package io.zsentinel.deploy.operator;
 
 import io.zsentinel.projections.web.ApiException;
+import io.zsentinel.replication.api.Refusal;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Turns what {@code sendAndWait} throws into the answer the operator reads. The Dataset rules refuse
- * with IllegalStateException (the command conflicts with the dataset's state: 409) or
- * IllegalArgumentException (the command itself is wrong: 400); Axon hands them over as they are on
- * a local bus and wrapped in a CommandExecutionException on a distributed one, so the cause chain is
- * searched. Their message is passed on verbatim: it says what would be destroyed and how to proceed.
+ * Turns what {@code sendAndWait} throws into the answer the operator reads. The rules refuse with a
+ * {@link Refusal}: CONFLICT (the order conflicts with the aggregate's state) is a 409, INVALID (the
+ * order itself is wrong) a 400, with the refusal's reason as the error and its correction in the hint.
+ * Axon hands it over as it is on a local bus and wrapped in a CommandExecutionException on a
+ * distributed one, so the cause chain is searched. An IllegalArgumentException is a value built from
+ * the order that did not validate (400). Anything else, an IllegalStateException included, is no
+ * refusal but a defect: it goes on to the API server, which answers 500 and logs it with an id.
  */
 final class Refusals {
     private Refusals() {
@@ -28,10 +31,11 @@ final class Refusals {
             if (t instanceof AggregateNotFoundException) {
                 return Optional.of(notFound.get());
             }
-            if (t instanceof IllegalStateException) {
-                return Optional.of(new ApiException(409, t.getMessage(), "nothing was ordered; " + hint));
+            if (t instanceof Refusal r) {
+                return Optional.of(new ApiException(r.kind() == Refusal.Kind.CONFLICT ? 409 : 400, r.reason(),
+                        "nothing was ordered; " + r.correction() + "; " + hint));
             }
-            if (t instanceof IllegalArgumentException) {
+            if (t instanceof IllegalArgumentException) { // a value built from the order did not validate
                 return Optional.of(ApiException.badRequest(t.getMessage(), "nothing was ordered; " + hint));
             }
         }

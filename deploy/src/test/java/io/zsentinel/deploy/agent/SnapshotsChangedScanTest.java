@@ -6,6 +6,7 @@ import io.zsentinel.core.zfs.CommandResult;
 import io.zsentinel.core.zfs.CommandRunner;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsFeatures;
+import io.zsentinel.core.zfs.ZfsOutputFormatException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * With OpenZFS 2.2's {@code snapshots_changed} a steady pool costs one zfs call per scan, against a
@@ -27,7 +30,7 @@ class SnapshotsChangedScanTest {
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 
     /** Datasets with a snapshots_changed token the test sets; one snapshot each. */
-    static final class OpenZfs22 implements CommandRunner {
+    static class OpenZfs22 implements CommandRunner {
         final List<List<String>> calls = new ArrayList<>();
         String token = Long.toString(T0.getEpochSecond() - 100);
 
@@ -93,5 +96,22 @@ class SnapshotsChangedScanTest {
                 "a snapshot later in that second would not move a token counted in seconds");
         assertEquals(true, InventoryScanner.allBefore(List.of((second - 1) + "999999999"), listed), "nanoseconds");
         assertEquals(false, InventoryScanner.allBefore(List.of("soon"), listed));
+    }
+
+    @Test
+    void aSnapshotListingThatCannotBeReadFailsTheScanInsteadOfReportingNoSnapshots() {
+        OpenZfs22 zfs = new OpenZfs22() {
+            @Override
+            public CommandResult run(List<String> c, Duration timeout) {
+                CommandResult r = super.run(c, timeout);
+                // the snapshot listing cut short (zfs killed mid-line): never read as "tank/vm1 has none"
+                return c.contains("snapshot") ? new CommandResult(c, 0, "tank/vm1@a\t7\t1", "", false, Duration.ZERO) : r;
+            }
+        };
+        InventoryScanner scanner = new InventoryScanner(new ZfsDriver(zfs, ZfsFeatures.OPENZFS_2_2),
+                Clock.fixed(T0, ZoneOffset.UTC));
+        ZfsOutputFormatException e = assertThrows(ZfsOutputFormatException.class, () -> scanner.scanAll(POOL, true));
+        assertTrue(e.getMessage().contains("about 'tank'") && e.getMessage().contains("tank/vm1@a\\t7\\t1"),
+                e.getMessage());
     }
 }

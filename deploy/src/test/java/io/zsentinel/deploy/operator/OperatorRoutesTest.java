@@ -1,13 +1,21 @@
 package io.zsentinel.deploy.operator;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
 import io.zsentinel.projections.audit.AuditEntry;
 import io.zsentinel.projections.audit.Operation;
+import io.zsentinel.projections.web.ApiServer;
+import io.zsentinel.replication.api.TakeCheckpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +24,8 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.zsentinel.deploy.operator.OperatorApi.A;
 import static io.zsentinel.deploy.operator.OperatorApi.B;
@@ -86,6 +96,69 @@ class OperatorRoutesTest {
         Operation op = fixture.audit.operation(UUID.fromString(json.readTree(ordered.body()).get("commandId").asText()))
                 .orElseThrow();
         assertEquals("roll back to s1, destroying s2, s3", op.description());
+    }
+
+    @Test
+    void aRulesRefusalIsA409Or400WithItsCorrectionInTheHint() throws Exception {
+        HttpResponse<String> conflict = post(VM1_PATH + "/rollback",
+                "{\"snapshot\": \"s1\", \"operator\": \"alice\", \"reason\": \"bad patch\"}");
+        assertEquals(409, conflict.statusCode(), conflict.body());
+        JsonNode refused = json.readTree(conflict.body());
+        assertTrue(refused.get("error").asText().endsWith("would destroy 2 newer snapshot(s): s2, s3"), refused.toString());
+        assertTrue(refused.get("hint").asText().startsWith("nothing was ordered; repeat with --destroy-newer"),
+                refused.toString());
+
+        HttpResponse<String> invalid = post(VM1_PATH + "/checkpoints/s1/release",
+                "{\"operator\": \"alice\", \"reason\": \"cleanup\"}");
+        assertEquals(400, invalid.statusCode(), invalid.body());
+        JsonNode notACheckpoint = json.readTree(invalid.body());
+        assertTrue(notACheckpoint.get("error").asText().endsWith("is not a checkpoint of primary/vm1 on server store-a"),
+                notACheckpoint.toString());
+        assertTrue(notACheckpoint.get("hint").asText().contains("checkpoints: none"), notACheckpoint.toString());
+        assertTrue(fixture.audit.audit(Optional.empty(), 10).isEmpty(), "a refusal orders and audits nothing");
+    }
+
+    @Test
+    void anUnexpectedIllegalStateExceptionInAHandlerIsA500WithAnIdThatTheLogHasOnceWithTheStackTrace() throws Exception {
+        fixture.axon.commandBus().registerHandlerInterceptor((unitOfWork, chain) -> {
+            if (unitOfWork.getMessage().getPayload() instanceof TakeCheckpoint c && c.reason().equals("trip")) {
+                throw new IllegalStateException("a defect, not a refusal");
+            }
+            return chain.proceed();
+        });
+        Logger logger = (Logger) LoggerFactory.getLogger(ApiServer.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        HttpResponse<String> response;
+        try {
+            response = post(VM1_PATH + "/checkpoint", "{\"operator\": \"alice\", \"reason\": \"trip\"}");
+        } finally {
+            logger.detachAppender(log);
+        }
+        assertEquals(500, response.statusCode(), response.body());
+        JsonNode error = json.readTree(response.body());
+        Matcher id = Pattern.compile("error id ([0-9a-f]{8})").matcher(error.get("error").asText());
+        assertTrue(id.find(), error.toString());
+        assertTrue(error.get("hint").asText().contains("error id " + id.group(1)), error.toString());
+        assertTrue(!response.body().contains("a defect"), "the defect's text stays in the log: " + response.body());
+        List<ILoggingEvent> logged = log.list.stream()
+                .filter(e -> e.getFormattedMessage().contains(id.group(1))).toList();
+        assertEquals(1, logged.size(), log.list.toString());
+        assertEquals(Level.ERROR, logged.get(0).getLevel());
+        assertTrue(stackTraceText(logged.get(0).getThrowableProxy()).contains("a defect, not a refusal"),
+                "logged with its stack trace");
+
+        assertEquals(202, post(VM1_PATH + "/checkpoint", "{\"operator\": \"alice\", \"reason\": \"fine\"}")
+                .statusCode(), "the next order goes through");
+    }
+
+    private static String stackTraceText(IThrowableProxy thrown) {
+        StringBuilder text = new StringBuilder();
+        for (IThrowableProxy t = thrown; t != null; t = t.getCause()) {
+            text.append(t.getClassName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return text.toString();
     }
 
     @Test

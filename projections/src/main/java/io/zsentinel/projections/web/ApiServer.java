@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -116,10 +117,17 @@ public final class ApiServer implements AutoCloseable {
         } catch (ApiException e) {
             return encoded(ApiResponse.error(e.status(), e.getMessage(), e.hint()));
         } catch (Exception e) {
-            log.error("{} {} failed", method, exchange.getRequestURI(), e);
-            return encoded(ApiResponse.error(500, "internal error while serving " + rawPath,
-                    "the controller log has the details; retry, and report it if it persists"));
+            // not a refusal: a defect; the id ties the answer to the one log entry with the stack trace
+            String id = errorId();
+            log.error("{} {} failed (error id {})", method, exchange.getRequestURI(), id, e);
+            return encoded(ApiResponse.error(500, "internal error while serving " + rawPath + " (error id " + id + ")",
+                    "the controller log has the details under error id " + id + "; retry, and report it if it persists"));
         }
+    }
+
+    /** A short random id for one internal error: 8 hex digits. */
+    static String errorId() {
+        return String.format("%08x", ThreadLocalRandom.current().nextInt());
     }
 
     private ApiResponse stale(String rawPath, ApiResponse response) {

@@ -9,6 +9,7 @@ import io.zsentinel.replication.api.OperatorActionRecorded;
 import io.zsentinel.replication.api.OperatorCommand;
 import io.zsentinel.replication.api.OrderRestore;
 import io.zsentinel.replication.api.OrderRollback;
+import io.zsentinel.replication.api.Refusal;
 import io.zsentinel.replication.api.ReleaseCheckpoint;
 import io.zsentinel.replication.api.RestoreOrdered;
 import io.zsentinel.replication.api.RollbackOrdered;
@@ -39,14 +40,14 @@ final class OperatorRules {
             SnapshotName name = state.id().dataset().snapshot(SnapshotNaming.CHECKPOINT_PREFIX
                     + SECONDS.format(c.at().truncatedTo(ChronoUnit.SECONDS)));
             if (state.snapshot(name).isPresent() || state.isPending(name)) {
-                throw new IllegalStateException("checkpoint " + name + " was already taken this second; retry in a second");
+                throw Refusal.conflict("checkpoint " + name + " was already taken this second", "retry in a second");
             }
             events.add(audit(state, c, "checkpoint " + name, commandId));
             events.add(new CheckpointOrdered(c.id(), name, commandId, c.at()));
         } else if (command instanceof ReleaseCheckpoint c) {
             if (!state.checkpoints().contains(c.snapshot())) {
-                throw new IllegalArgumentException(c.snapshot() + " is not a checkpoint of " + describe(state)
-                        + "; checkpoints: " + (state.checkpoints().isEmpty() ? "none" : state.checkpoints()));
+                throw Refusal.invalid(c.snapshot() + " is not a checkpoint of " + describe(state),
+                        "checkpoints: " + (state.checkpoints().isEmpty() ? "none" : state.checkpoints()));
             }
             events.add(audit(state, c, "release checkpoint " + c.snapshot(), commandId));
             events.add(new CheckpointReleased(c.id(), c.snapshot(),
@@ -56,16 +57,16 @@ final class OperatorRules {
             List<SnapshotInfo> newer = state.snapshotsOldestFirst().stream()
                     .filter(s -> s.createtxg() > target.createtxg()).toList();
             if (!newer.isEmpty() && !c.destroyNewer()) {
-                throw new IllegalStateException("rolling " + describe(state) + " back to " + c.snapshot()
-                        + " would destroy " + newer.size() + " newer snapshot(s): " + names(newer)
-                        + "; repeat with --destroy-newer to destroy them");
+                throw Refusal.conflict("rolling " + describe(state) + " back to " + c.snapshot()
+                        + " would destroy " + newer.size() + " newer snapshot(s): " + names(newer),
+                        "repeat with --destroy-newer to destroy them");
             }
             List<SnapshotInfo> held = newer.stream()
                     .filter(s -> s.userRefs() > 0 || state.checkpoints().contains(s.name())).toList();
             if (!held.isEmpty()) {
-                throw new IllegalStateException("rolling " + describe(state) + " back to " + c.snapshot()
-                        + " would destroy held or checkpoint snapshot(s) " + names(held)
-                        + "; release them first (zsentinel checkpoint release / zfs release)");
+                throw Refusal.conflict("rolling " + describe(state) + " back to " + c.snapshot()
+                        + " would destroy held or checkpoint snapshot(s) " + names(held),
+                        "release them first (zsentinel checkpoint release / zfs release)");
             }
             events.add(audit(state, c, "rollback to " + c.snapshot()
                     + (newer.isEmpty() ? "" : ", destroying " + names(newer)), commandId));
@@ -83,10 +84,11 @@ final class OperatorRules {
 
     private static SnapshotInfo existing(DatasetState state, SnapshotName name) {
         if (!name.dataset().equals(state.id().dataset())) {
-            throw new IllegalArgumentException(name + " is not a snapshot of " + describe(state));
+            throw Refusal.invalid(name + " is not a snapshot of " + describe(state),
+                    "name a snapshot of this dataset, or its short name");
         }
-        return state.snapshot(name).orElseThrow(() -> new IllegalArgumentException("no snapshot " + name + " on "
-                + describe(state) + "; `zsentinel status` or GET /api/datasets/…/snapshots lists them"));
+        return state.snapshot(name).orElseThrow(() -> Refusal.invalid("no snapshot " + name + " on " + describe(state),
+                "`zsentinel status` or GET /api/datasets/…/snapshots lists them"));
     }
 
     private static OperatorActionRecorded audit(DatasetState state, OperatorCommand c, String action, UUID commandId) {

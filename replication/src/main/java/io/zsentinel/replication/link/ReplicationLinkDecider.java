@@ -1,6 +1,7 @@
 package io.zsentinel.replication.link;
 
 import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.replication.api.Refusal;
 import io.zsentinel.replication.api.link.BaseChanged;
 import io.zsentinel.replication.api.link.CheckStall;
 import io.zsentinel.replication.api.link.CircuitOpened;
@@ -65,8 +66,8 @@ public final class ReplicationLinkDecider {
             return retire(state, c);
         }
         if (!state.established()) {
-            throw new IllegalStateException("replication link " + command.linkId()
-                    + " is not established; establish it first (source, target and interval)");
+            throw Refusal.conflict("replication link " + command.linkId() + " is not established",
+                    "establish it first (source, target and interval)");
         }
         List<LinkEvent> events = new ArrayList<>();
         boolean behind = state.state() != LinkState.IN_SYNC;
@@ -127,8 +128,8 @@ public final class ReplicationLinkDecider {
         } else if (command instanceof SyncNow c) {
             at = c.at();
             if (state.paused()) {
-                throw new IllegalStateException("link " + c.linkId() + " is paused; resume it first (replication resume "
-                        + c.linkId() + ")");
+                throw Refusal.conflict("link " + c.linkId() + " is paused",
+                        "resume it first (replication resume " + c.linkId() + ")");
             }
             refuseWhileDiverged(state);
             if (!state.syncRequested()) {
@@ -137,8 +138,8 @@ public final class ReplicationLinkDecider {
         } else if (command instanceof ResolveDivergence c) {
             at = c.at();
             if (!state.diverged()) {
-                throw new IllegalStateException("link " + c.linkId() + " has not diverged (it is " + state.state().label()
-                        + "); there is nothing to resolve and no target data will be discarded");
+                throw Refusal.conflict("link " + c.linkId() + " has not diverged (it is " + state.state().label() + ")",
+                        "there is nothing to resolve and no target data will be discarded");
             }
             events.add(new DivergenceResolutionOrdered(c.linkId(), state.divergence().commonBase(), c.operator(),
                     c.reason(), c.at()));
@@ -446,9 +447,9 @@ public final class ReplicationLinkDecider {
 
     private static void refuseWhileDiverged(ReplicationLinkState state) {
         if (state.diverged()) {
-            throw new IllegalStateException("link " + state.id() + " has diverged (" + state.divergence().reason()
-                    + "); nothing is sent until an operator resolves it: replication resolve " + state.id()
-                    + " --rollback-target (discards the target's own snapshots and writes)");
+            throw Refusal.conflict("link " + state.id() + " has diverged (" + state.divergence().reason() + ")",
+                    "nothing is sent until an operator resolves it: replication resolve " + state.id()
+                            + " --rollback-target (discards the target's own snapshots and writes)");
         }
     }
 

@@ -10,6 +10,7 @@ import io.zsentinel.replication.api.OperatorActionRecorded;
 import io.zsentinel.replication.api.OrderRestore;
 import io.zsentinel.replication.api.OrderRollback;
 import io.zsentinel.replication.api.PruneForCapacity;
+import io.zsentinel.replication.api.Refusal;
 import io.zsentinel.replication.api.ReleaseCheckpoint;
 import io.zsentinel.replication.api.RestoreOrdered;
 import io.zsentinel.replication.api.RollbackOrdered;
@@ -46,7 +47,7 @@ class DatasetOperatorTest {
         fixture.given(history(3))
                 .when(new OrderRollback(ID, first.name(), false, ALICE, "bad upgrade", day(2, 12)))
                 .expectNoEvents()
-                .expectException(IllegalStateException.class)
+                .expectException(Refusal.class)
                 .expectExceptionMessage(org.hamcrest.Matchers.allOf(
                         org.hamcrest.Matchers.containsString("would destroy 2 newer snapshot(s): "
                                 + daily(1, 2, 0).name().shortName() + ", " + daily(2, 3, 0).name().shortName()),
@@ -96,7 +97,8 @@ class DatasetOperatorTest {
     void releasingSomethingThatIsNotACheckpointIsRefused() {
         fixture.given(history(2))
                 .when(new ReleaseCheckpoint(ID, daily(0, 1, 0).name(), ALICE, "cleanup", day(2, 0)))
-                .expectException(IllegalArgumentException.class);
+                .expectException(Refusal.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("is not a checkpoint of"));
     }
 
     @Test

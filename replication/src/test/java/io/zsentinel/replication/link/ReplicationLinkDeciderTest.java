@@ -2,6 +2,7 @@ package io.zsentinel.replication.link;
 
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.Refusal;
 import io.zsentinel.replication.api.link.BaseChanged;
 import io.zsentinel.replication.api.link.CheckStall;
 import io.zsentinel.replication.api.link.CircuitOpened;
@@ -352,7 +353,8 @@ class ReplicationLinkDeciderTest {
         assertEquals(SnapshotRef.of(A), diverged.commonBase());
         assertEquals(LinkState.DIVERGED, run.state.state());
         assertEquals(List.of(), run.when(plan(at(5000), List.of(A, B), target)), "stopped: no plan, no second alarm");
-        assertThrows(IllegalStateException.class, () -> run.when(new SyncNow(LINK, ALICE, "try", at(5001))));
+        assertEquals(Refusal.Kind.CONFLICT,
+                assertThrows(Refusal.class, () -> run.when(new SyncNow(LINK, ALICE, "try", at(5001)))).kind());
 
         List<LinkEvent> resolved = run.when(new ResolveDivergence(LINK, true, ALICE, "target was mounted by mistake", at(6000)));
         assertEquals(new DivergenceResolutionOrdered(LINK, SnapshotRef.of(A), ALICE, "target was mounted by mistake", at(6000)),
@@ -392,9 +394,11 @@ class ReplicationLinkDeciderTest {
     @Test
     void resolvingALinkThatHasNotDivergedIsRefused() {
         Links.Run run = syncedOnA();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        Refusal e = assertThrows(Refusal.class,
                 () -> run.when(new ResolveDivergence(LINK, true, ALICE, "why not", at(100))));
-        assertTrue(e.getMessage().contains("has not diverged"), e.getMessage());
+        assertEquals(Refusal.Kind.CONFLICT, e.kind());
+        assertTrue(e.reason().contains("has not diverged"), e.reason());
+        assertTrue(e.correction().contains("nothing to resolve"), e.correction());
     }
 
     @Test
@@ -405,7 +409,8 @@ class ReplicationLinkDeciderTest {
                 new LinkStateChanged(LINK, LinkState.IN_SYNC, LinkState.PAUSED, at(100))), paused);
         assertEquals(List.of(), run.when(new PauseLink(LINK, ALICE, "again", at(101))));
         assertEquals(List.of(), run.when(plan(at(5000), List.of(A, B), List.of(A_ON_TARGET))));
-        assertThrows(IllegalStateException.class, () -> run.when(new SyncNow(LINK, ALICE, "now", at(5001))));
+        Refusal refused = assertThrows(Refusal.class, () -> run.when(new SyncNow(LINK, ALICE, "now", at(5001))));
+        assertTrue(refused.correction().startsWith("resume it first"), refused.correction());
         List<LinkEvent> resumed = run.when(new ResumeLink(LINK, ALICE, "done", at(6000)));
         assertEquals(List.of(new LinkResumed(LINK, ALICE, "done", at(6000)),
                 new LinkStateChanged(LINK, LinkState.PAUSED, LinkState.LAGGING, at(6000))), resumed);
@@ -458,7 +463,7 @@ class ReplicationLinkDeciderTest {
 
     @Test
     void commandsOnALinkNeverEstablishedAreRefused() {
-        assertThrows(IllegalStateException.class, () -> new Links.Run().when(plan(T0, List.of(A), List.of())));
+        assertThrows(Refusal.class, () -> new Links.Run().when(plan(T0, List.of(A), List.of())));
     }
 
     @Test
