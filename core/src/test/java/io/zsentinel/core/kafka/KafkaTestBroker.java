@@ -1,5 +1,6 @@
 package io.zsentinel.core.kafka;
 
+import io.zsentinel.deploy.broker.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,0 +1,239 @@
+package io.zsentinel.deploy.agent;
+
+import io.zsentinel.core.kafka.KafkaSettings;
+import io.zsentinel.core.kafka.MessagePublisher;
+import io.zsentinel.core.kafka.TopicConsumerLoop;
+import io.zsentinel.core.kafka.Topics;
+import io.zsentinel.core.messages.CoreMessages;
+import io.zsentinel.core.messages.Envelope;
+import io.zsentinel.core.messages.EnvelopeCodec;
+import io.zsentinel.core.messages.MalformedMessageException;
+import io.zsentinel.core.messages.Message;
+import io.zsentinel.core.messages.agentcommands.AgentCommand;
+import io.zsentinel.core.messages.agentcommands.SnapshotCommand;
+import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.AgentHeartbeat;
+import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.messages.facts.TransferProgressed;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.ZfsBinaries;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.deploy.transfer.TransferExecutor;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent of one storage server: reports heartbeats, pool health and snapshot inventories to
+ * {@code zsentinel.agent-events}, and executes the controller's commands addressed to this server.
+ * It decides nothing: rules live in the controller's aggregates.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    /** A command older than this is stale: the controller has long re-decided, so it is not executed. */
+    static final Duration COMMAND_TTL = Duration.ofMinutes(5);
+
+    private final AgentConfig config;
+    private final ServerId server;
+    private final Topics topics;
+    private final MessagePublisher publisher;
+    private final String bootstrap;
+    private final Clock clock;
+    private final EnvelopeCodec codec = new EnvelopeCodec(CoreMessages.types());
+    private final InventoryScanner scanner;
+    private final PoolHealthProbe poolProbe;
+    private final CommandExecutor executor;
+    private final TransferExecutor transfers;
+    private final ScheduledExecutorService scheduler;
+    /** Last inventory the broker acknowledged, per dataset: only changes are sent again. */
+    private final Map<DatasetName, InventoryScanner.DatasetInventory> published = new HashMap<>();
+    private final Map<PoolName, String> poolErrors = new HashMap<>();
+    /**
+     * Datasets whose snapshots a command is changing, until its fact is out: a scan listing the change in between
+     * must not report it first, or the controller records the snapshot as found (or gone) "outside zsentinel"
+     * rather than taken (destroyed) on that command.
+     */
+    private final Set<DatasetName> changing = ConcurrentHashMap.newKeySet();
+    private TopicConsumerLoop commandLoop;
+
+    public Agent(AgentConfig config, ZfsDriver zfs, MessagePublisher publisher, Clock clock) {
+        this.config = config;
+        this.server = config.server();
+        this.topics = new Topics(config.kafka().prefix());
+        this.publisher = publisher;
+        this.bootstrap = config.kafka().bootstrap();
+        this.clock = clock;
+        this.scanner = new InventoryScanner(zfs, clock);
+        this.poolProbe = new PoolHealthProbe(server, zfs, clock);
+        this.transfers = new TransferExecutor(server, zfs, new ZfsBinaries(config.zfsCommand(), config.zpoolCommand()),
+                config.transferTargets(), config.transfers(), this::publishTransferFact, clock);
+        this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath(), transfers);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent-" + server);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public ServerId server() {
+        return server;
+    }
+
+    /** Told each time one of this agent's transfers has started its {@code zfs send}. */
+    public Agent onStreamStarted(java.util.function.Consumer<io.zsentinel.deploy.transfer.StreamStarted> listener) {
+        transfers.onStreamStarted(listener);
+        return this;
+    }
+
+    public Agent start() {
+        guarded("removal of leftover restore clones", () -> executor.removeLeftoverRestoreClones(
+                poolProbe.importedPoolsNow(config.pools()))).run();
+        Properties consumer = KafkaSettings.soleConsumer(bootstrap, topics.groupId("agent-" + server));
+        // A new agent must not execute commands issued before it first subscribed (e.g. re-take a
+        // snapshot an operator destroyed since); once it has committed offsets it resumes from them.
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        commandLoop = TopicConsumerLoop.builder("agent-commands-" + server)
+                .consumerProperties(consumer)
+                .topics(topics.agentCommands())
+                .handler(this::onCommand)
+                .deadLetter(publisher, topics.deadLetter())
+                .start();
+        scheduler.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), 0, config.heartbeatSeconds(), TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(guarded("scan", () -> scan(false)), 0, config.scanSeconds(), TimeUnit.SECONDS);
+        log.info("agent {} started: watching pools {}, reporting to {}", server, config.pools(), topics.agentEvents());
+        return this;
+    }
+
+    private void onCommand(ConsumerRecord<String, String> record) {
+        if (!server.value().equals(record.key())) {
+            return; // addressed to another server of the cell
+        }
+        Envelope<Message> envelope = codec.decode(record.value());
+        if (!(envelope.payload() instanceof AgentCommand command)) {
+            throw new MalformedMessageException(envelope.type() + " is not an agent command");
+        }
+        if (envelope.occurredAt().plus(COMMAND_TTL).isBefore(clock.instant())) {
+            log.warn("skipped stale {} {} issued at {}", envelope.type(), command.commandId(), envelope.occurredAt());
+            return;
+        }
+        DatasetName dataset = command instanceof SnapshotCommand s ? s.snapshot().dataset() : null;
+        if (dataset != null) {
+            changing.add(dataset);
+        }
+        Optional<AgentFact> fact;
+        try {
+            fact = executor.execute(command);
+            fact.ifPresent(this::publish);
+        } finally {
+            if (dataset != null) {
+                changing.remove(dataset);
+            }
+        }
+        if (fact.isPresent()) {
+            // Report now, not at the next tick, and the pool usage even if unchanged: the controller waits for
+            // a usage report taken after its prune before it prunes again.
+            scheduler.execute(guarded("scan", () -> scan(true)));
+        }
+    }
+
+    private void heartbeat() {
+        publisher.publish(topics.agentEvents(), server.value(),
+                encode(new AgentHeartbeat(server, executor.epoch(), clock.instant())));
+    }
+
+    private void scan(boolean forcePoolReport) {
+        for (AgentFact report : poolProbe.report(config.pools(), forcePoolReport)) {
+            publish(report);
+        }
+        for (PoolName pool : poolProbe.importedPools(config.pools())) {
+            try {
+                scanner.scanAll(pool, forcePoolReport).forEach(this::publishIfChanged);
+                if (poolErrors.remove(pool) != null) {
+                    log.info("inventory of pool {} on {} readable again", pool, server);
+                }
+            } catch (RuntimeException e) {
+                // nothing of the pool is reported: an unread listing must never look like one without snapshots
+                String error = String.valueOf(e.getMessage());
+                if (!error.equals(poolErrors.put(pool, error))) {
+                    log.warn("cannot read the inventory of pool {} on {}, nothing of it reported: {}", pool, server, error);
+                }
+            }
+        }
+    }
+
+    /**
+     * Reports a dataset when its snapshots or bookmarks changed, or its written bytes went from none to some
+     * (or back): only that matters to replication, and a busy dataset's growing count must not cost a report
+     * per scan.
+     */
+    private void publishIfChanged(DatasetName dataset, InventoryScanner.DatasetInventory inventory) {
+        if (changing.contains(dataset)) {
+            return; // reported by the next scan, after the command's own fact (checked after the listing)
+        }
+        InventoryScanner.DatasetInventory seen = inventory.withWrittenAsFlag();
+        if (seen.equals(published.get(dataset))) {
+            return;
+        }
+        publish(new SnapshotInventoryReported(server, dataset, inventory.snapshots(), clock.instant(),
+                inventory.bookmarks(), inventory.writtenBytes()));
+        published.put(dataset, seen);
+    }
+
+    private void publish(AgentFact fact) {
+        publisher.publishAndWait(topics.agentEvents(), server.value(), encode(fact));
+    }
+
+    /** Progress is fire-and-forget (the next one supersedes it); outcomes wait for the broker's ack. */
+    private void publishTransferFact(AgentFact fact) {
+        if (fact instanceof TransferProgressed) {
+            publisher.publish(topics.agentEvents(), server.value(), encode(fact));
+        } else {
+            publish(fact);
+        }
+    }
+
+    private String encode(AgentFact fact) {
+        return codec.encode(codec.wrap(fact, server.value(), clock.instant()));
+    }
+
+    private Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("agent {}: {} failed, will retry: {}", server, what, e.getMessage());
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        if (commandLoop != null) {
+            commandLoop.close();
+        }
+        transfers.close(); // running transfers are killed and report TransferFailed (retriable)
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("agent {} stopped", server);
+    }
+}

@@ -1,0 +1,88 @@
+package io.zsentinel.deploy.agent;
+
+import io.zsentinel.core.config.KafkaConfig;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+
+import io.zsentinel.deploy.transfer.TransferSettings;
+import io.zsentinel.deploy.transfer.TransferTarget;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code zsentinel agent --config agent.yaml}: which server this is, which pools to watch and report,
+ * how often. Example:
+ * <pre>
+ * server: primary
+ * kafka: { bootstrap: "10.0.0.5:9092" }
+ * pools: [ primary ]
+ * heartbeatSeconds: 3
+ * scanSeconds: 2
+ * restoreDirectory: /var/lib/zsentinel/restore   # optional; where RestoreFromSnapshot copies files
+ * targets:                                        # optional; how StartTransfer reaches each target server
+ *   standby: { transport: local }                 # (a server not listed is local)
+ *   offsite: { transport: ssh, host: 10.1.0.7, user: zsentinel, port: 22, identityFile: /etc/zsentinel/id_ed25519 }
+ * transfers: { breakerFailures: 5, breakerOpenSeconds: 60, stallSeconds: 120 }   # optional
+ * </pre>
+ */
+public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
+                          Integer scanSeconds, String zfsCommand, String zpoolCommand, String restoreDirectory,
+                          Map<String, TransferTarget> targets, TransferSettings transfers) {
+    /** Where restored files go when a restore command names no target directory. */
+    public static final String DEFAULT_RESTORE_DIRECTORY = "/var/lib/zsentinel/restore";
+
+    public AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
+                       Integer scanSeconds, String zfsCommand, String zpoolCommand) {
+        this(server, kafka, pools, heartbeatSeconds, scanSeconds, zfsCommand, zpoolCommand, null);
+    }
+
+    public AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
+                       Integer scanSeconds, String zfsCommand, String zpoolCommand, String restoreDirectory) {
+        this(server, kafka, pools, heartbeatSeconds, scanSeconds, zfsCommand, zpoolCommand, restoreDirectory, null, null);
+    }
+
+    public AgentConfig {
+        Objects.requireNonNull(server, "server is required");
+        Objects.requireNonNull(kafka, "kafka is required");
+        if (pools == null || pools.isEmpty()) {
+            throw new IllegalArgumentException("pools: list at least one pool to watch");
+        }
+        pools = List.copyOf(pools);
+        heartbeatSeconds = positive(heartbeatSeconds, 3, "heartbeatSeconds");
+        scanSeconds = positive(scanSeconds, 2, "scanSeconds");
+        zfsCommand = zfsCommand == null ? "zfs" : zfsCommand;
+        zpoolCommand = zpoolCommand == null ? "zpool" : zpoolCommand;
+        restoreDirectory = restoreDirectory == null || restoreDirectory.isBlank() ? DEFAULT_RESTORE_DIRECTORY
+                : restoreDirectory;
+        targets = targets == null ? Map.of() : Map.copyOf(targets);
+        transfers = transfers == null ? TransferSettings.DEFAULTS : transfers;
+        if (!restoreDirectory.startsWith("/")) {
+            throw new IllegalArgumentException("restoreDirectory must be an absolute path, not \"" + restoreDirectory + "\"");
+        }
+    }
+
+    /** Transfer targets by server id; a server not listed is reached locally. */
+    public Map<ServerId, TransferTarget> transferTargets() {
+        Map<ServerId, TransferTarget> byServer = new HashMap<>();
+        targets.forEach((id, target) -> byServer.put(new ServerId(id), target));
+        return byServer;
+    }
+
+    public Path restoreDirectoryPath() {
+        return Path.of(restoreDirectory);
+    }
+
+    private static int positive(Integer value, int fallback, String name) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < 1 || value > 3600) {
+            throw new IllegalArgumentException(name + " must be between 1 and 3600, not " + value);
+        }
+        return value;
+    }
+}

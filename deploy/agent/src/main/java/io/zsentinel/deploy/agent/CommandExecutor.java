@@ -1,0 +1,306 @@
+package io.zsentinel.deploy.agent;
+
+import io.zsentinel.core.messages.agentcommands.AgentCommand;
+import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
+import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
+import io.zsentinel.core.messages.agentcommands.ForgetLink;
+import io.zsentinel.core.messages.agentcommands.ReleaseHold;
+import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
+import io.zsentinel.core.messages.agentcommands.RollbackDataset;
+import io.zsentinel.core.messages.agentcommands.StartTransfer;
+import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
+import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.CommandCompleted;
+import io.zsentinel.core.messages.facts.CommandRejected;
+import io.zsentinel.core.messages.facts.SnapshotCreated;
+import io.zsentinel.core.messages.facts.SnapshotDestroyed;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.zfs.SnapshotEntry;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.core.zfs.ZfsErrorKind;
+import io.zsentinel.core.zfs.ZfsException;
+import io.zsentinel.deploy.transfer.TransferExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Executes controller commands on this server and says what happened as a fact. Commands are
+ * replayed after a crash, so each is idempotent: taking a snapshot that exists, or destroying one
+ * that is gone, reports the outcome instead of failing. A command from an older controller epoch
+ * than one already seen is refused (a deposed controller must not act). Rollback and restore cannot
+ * be made idempotent by looking at zfs (a second rollback would discard writes made since), so the
+ * outcome of recent successful command ids is remembered (in memory, for the life of the process)
+ * and a redelivered command gets the same answer.
+ */
+public final class CommandExecutor {
+    private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+
+    private static final int REMEMBERED_OUTCOMES = 1000;
+
+    private final ServerId server;
+    private final ZfsDriver zfs;
+    private final SnapshotFileRestore restore;
+    private final AtomicLong epoch = new AtomicLong();
+    /** Outcomes of recent commands by id: Kafka delivers at least once. */
+    private final Map<UUID, AgentFact> outcomes = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, AgentFact> eldest) {
+            return size() > REMEMBERED_OUTCOMES;
+        }
+    };
+
+    private final FreedSpace freedSpace;
+    private final TransferExecutor transfers;
+
+    public CommandExecutor(ServerId server, ZfsDriver zfs) {
+        this(server, zfs, Path.of(AgentConfig.DEFAULT_RESTORE_DIRECTORY));
+    }
+
+    public CommandExecutor(ServerId server, ZfsDriver zfs, Path restoreDirectory) {
+        this(server, zfs, restoreDirectory, null);
+    }
+
+    /** {@code transfers}: where StartTransfer goes (it runs asynchronously and reports its own facts); null refuses it. */
+    public CommandExecutor(ServerId server, ZfsDriver zfs, Path restoreDirectory, TransferExecutor transfers) {
+        this.server = server;
+        this.transfers = transfers;
+        this.zfs = zfs;
+        this.restore = new SnapshotFileRestore(zfs, restoreDirectory);
+        this.freedSpace = new FreedSpace(zfs);
+    }
+
+    /** Destroys restore clones a killed agent left in {@code pools}; returns them. Call before taking commands. */
+    public synchronized List<DatasetName> removeLeftoverRestoreClones(List<PoolName> pools) {
+        List<DatasetName> removed = new ArrayList<>();
+        for (PoolName pool : pools) {
+            removed.addAll(restore.removeLeftoverClones(pool));
+        }
+        if (!removed.isEmpty()) {
+            log.warn("destroyed temporary restore clones left by an earlier agent process: {}", removed);
+        }
+        return removed;
+    }
+
+    public long epoch() {
+        return epoch.get();
+    }
+
+    /** The fact to report, or empty for a command addressed to another server. */
+    public synchronized Optional<AgentFact> execute(AgentCommand command) {
+        if (!command.server().equals(server)) {
+            return Optional.empty();
+        }
+        long seen = epoch.accumulateAndGet(command.epoch(), Math::max);
+        if (command.epoch() < seen) {
+            return Optional.of(reject(command, "controller epoch " + command.epoch() + " is older than epoch "
+                    + seen + " already seen; a newer controller is active"));
+        }
+        if (command instanceof StartTransfer c && transfers != null) {
+            // never blocks this thread: the transfer reports progress and outcome itself; a repeated
+            // transferId is answered by the executor without a second stream
+            transfers.start(c);
+            return Optional.empty();
+        }
+        AgentFact remembered = outcomes.get(command.commandId());
+        if (remembered != null) {
+            log.info("command {} was already carried out; reporting the same outcome again", command.commandId());
+            return Optional.of(remembered);
+        }
+        AgentFact outcome = run(command);
+        if (!(outcome instanceof CommandRejected)) {
+            outcomes.put(command.commandId(), outcome); // a refused command changed nothing: trying again is safe
+        }
+        return Optional.of(outcome);
+    }
+
+    private AgentFact run(AgentCommand command) {
+        try {
+            if (command instanceof TakeSnapshot c) {
+                return take(c);
+            }
+            if (command instanceof DestroySnapshot c) {
+                return destroy(c);
+            }
+            if (command instanceof RollbackDataset c) {
+                return rollback(c);
+            }
+            if (command instanceof RestoreFromSnapshot c) {
+                return restore(c);
+            }
+            if (command instanceof HoldSnapshot c) {
+                return hold(c);
+            }
+            if (command instanceof ReleaseHold c) {
+                return release(c);
+            }
+            if (command instanceof ForgetLink c) {
+                int destroyed = transfers == null ? 0 : transfers.forgetLink(c.link(), c.dataset());
+                return completed(c, destroyed == 0 ? "no cursor bookmark of link " + c.link() + " on " + c.dataset()
+                        : destroyed + " cursor bookmark(s) of link " + c.link() + " destroyed on " + c.dataset());
+            }
+            return reject(command, "this agent does not know " + command.getClass().getSimpleName());
+        } catch (ZfsException e) {
+            return reject(command, e.getMessage());
+        } catch (SnapshotFileRestore.RestoreRefused e) {
+            return reject(command, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("command {} failed unexpectedly", command.commandId(), e);
+            return reject(command, command.getClass().getSimpleName() + " failed on " + server + ": " + e
+                    + "; see the agent's log");
+        }
+    }
+
+    private AgentFact take(TakeSnapshot c) {
+        SnapshotEntry entry;
+        try {
+            entry = zfs.createSnapshot(c.snapshot());
+            log.info("took snapshot {} on command {}", c.snapshot(), c.commandId());
+        } catch (ZfsException e) {
+            if (e.kind() != ZfsErrorKind.ALREADY_EXISTS) {
+                throw e;
+            }
+            entry = zfs.readSnapshot(c.snapshot()); // a replayed command: report what is there
+        }
+        return new SnapshotCreated(server, InventoryScanner.toInfo(entry), c.commandId());
+    }
+
+    private AgentFact destroy(DestroySnapshot c) {
+        if (!zfs.snapshotExists(c.snapshot())) {
+            return new SnapshotDestroyed(server, c.snapshot(), c.guid(), c.commandId());
+        }
+        SnapshotEntry entry = zfs.readSnapshot(c.snapshot());
+        if (!entry.guid().equals(c.guid())) {
+            return reject(c, "snapshot " + c.snapshot() + " now has guid " + entry.guid() + ", not " + c.guid()
+                    + " as the controller expected; it is a different snapshot and was left alone");
+        }
+        PoolName pool = c.snapshot().dataset().pool();
+        Optional<Long> allocatedBefore = freedSpace.allocated(pool);
+        zfs.destroySnapshot(c.snapshot());
+        log.info("destroyed snapshot {} (guid {}) on command {}", c.snapshot(), c.guid(), c.commandId());
+        allocatedBefore.ifPresent(before -> freedSpace.await(pool, before, entry.used()));
+        return new SnapshotDestroyed(server, c.snapshot(), c.guid(), c.commandId());
+    }
+
+    /**
+     * Rolls back after reading the dataset's snapshots once: the target must exist, and newer ones
+     * are refused unless {@code destroyNewer}, in which case the detail names what was destroyed.
+     */
+    private AgentFact rollback(RollbackDataset c) {
+        SnapshotName target = c.snapshot();
+        List<SnapshotEntry> snapshots = zfs.listSnapshots(target.dataset()).stream()
+                .filter(s -> s.name().dataset().equals(target.dataset())).toList();
+        SnapshotEntry entry = snapshots.stream().filter(s -> s.name().equals(target)).findFirst().orElse(null);
+        if (entry == null) {
+            return reject(c, "cannot roll back " + target.dataset() + " to " + target + ": the snapshot does not exist on "
+                    + server + "; the dataset was not changed; pick a snapshot from the current inventory");
+        }
+        List<String> newer = snapshots.stream().filter(s -> s.createtxg() > entry.createtxg())
+                .map(s -> "@" + s.name().shortName()).toList();
+        if (!newer.isEmpty() && !c.destroyNewer()) {
+            return reject(c, "cannot roll back " + target.dataset() + " to " + target + ": newer snapshots exist: "
+                    + String.join(", ", newer) + "; the dataset was not changed; use --destroy-newer to destroy them "
+                    + "with the rollback, or roll back to the newest snapshot");
+        }
+        zfs.rollback(target, c.destroyNewer());
+        log.info("rolled back {} to {} on command {}, destroying {}", target.dataset(), target, c.commandId(), newer);
+        return completed(c, "rolled back " + target.dataset() + " to " + target + " (guid " + entry.guid() + "); "
+                + (newer.isEmpty() ? "no newer snapshots existed" : "destroyed newer snapshots: " + String.join(", ", newer)));
+    }
+
+    private AgentFact restore(RestoreFromSnapshot c) {
+        SnapshotFileRestore.Result result = restore.restore(c.snapshot(), c.path(), c.targetDirectory());
+        log.info("restored {} from {} to {} on command {}", c.path(), c.snapshot(), result.destination(), c.commandId());
+        return completed(c, "restored '" + c.path() + "' from " + c.snapshot() + " to " + result.destination() + ": "
+                + result.describe() + "; read " + (result.readInPlace() ? "in place from .zfs/snapshot"
+                : "through a temporary read-only clone, destroyed afterwards") + "; the live dataset was not touched");
+    }
+
+    private AgentFact hold(HoldSnapshot c) {
+        Optional<AgentFact> refused = checkIdentity(c, c.snapshot(), c.guid(), "hold");
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        boolean placed = true;
+        try {
+            zfs.hold(c.tag(), c.snapshot());
+        } catch (ZfsException e) {
+            if (e.kind() != ZfsErrorKind.ALREADY_EXISTS) {
+                throw e;
+            }
+            placed = false; // a replay: the hold is there, which is what was asked
+        }
+        long holds = zfs.readSnapshot(c.snapshot()).userRefs();
+        log.info("hold {} on {} on command {} ({})", c.tag(), c.snapshot(), c.commandId(), placed ? "placed" : "already held");
+        return completed(c, (placed ? "placed hold '" : "hold '") + c.tag() + (placed ? "' on " : "' was already on ")
+                + c.snapshot() + " (guid " + c.guid() + "); it now has " + holds + (holds == 1 ? " hold" : " holds"));
+    }
+
+    private AgentFact release(ReleaseHold c) {
+        if (!zfs.snapshotExists(c.snapshot())) {
+            return completed(c, "snapshot " + c.snapshot() + " no longer exists, so it holds nothing; nothing released");
+        }
+        Optional<AgentFact> refused = checkIdentity(c, c.snapshot(), c.guid(), "release a hold on");
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        boolean released = true;
+        try {
+            zfs.release(c.tag(), c.snapshot());
+        } catch (ZfsException e) {
+            if (e.kind() != ZfsErrorKind.NO_SUCH_HOLD) {
+                throw e;
+            }
+            released = false; // a replay, or never held: the hold is absent, which is what was asked
+        }
+        long holds = zfs.readSnapshot(c.snapshot()).userRefs();
+        log.info("release {} from {} on command {} ({})", c.tag(), c.snapshot(), c.commandId(),
+                released ? "released" : "was not held");
+        return completed(c, (released ? "released hold '" : "hold '") + c.tag() + (released ? "' from " : "' was not on ")
+                + c.snapshot() + " (guid " + c.guid() + "); it now has " + holds + (holds == 1 ? " hold" : " holds"));
+    }
+
+    /** Identity is the guid: a snapshot re-created under the same name is another snapshot. */
+    private Optional<AgentFact> checkIdentity(AgentCommand c, SnapshotName snapshot, Guid guid, String action) {
+        SnapshotEntry entry;
+        try {
+            entry = zfs.readSnapshot(snapshot);
+        } catch (ZfsException e) {
+            if (e.kind() != ZfsErrorKind.DATASET_MISSING) {
+                throw e;
+            }
+            return Optional.of(reject(c, "cannot " + action + " " + snapshot + ": it does not exist on " + server
+                    + "; the inventory will show the current snapshots, decide again from them"));
+        }
+        if (!entry.guid().equals(guid)) {
+            return Optional.of(reject(c, "cannot " + action + " " + snapshot + ": it now has guid " + entry.guid()
+                    + ", not " + guid + " as the controller expected; it is a different snapshot and was left alone"));
+        }
+        return Optional.empty();
+    }
+
+    private CommandCompleted completed(AgentCommand c, String detail) {
+        return new CommandCompleted(server, c.commandId(), c.getClass().getSimpleName(), detail, datasetOf(c));
+    }
+
+    private CommandRejected reject(AgentCommand c, String reason) {
+        log.warn("rejected {} {} on {}: {}", c.getClass().getSimpleName(), c.commandId(), server, reason);
+        return new CommandRejected(server, c.commandId(), c.getClass().getSimpleName(), reason, datasetOf(c));
+    }
+
+    private static io.zsentinel.core.values.DatasetName datasetOf(AgentCommand c) {
+        return c instanceof io.zsentinel.core.messages.agentcommands.SnapshotCommand s ? s.snapshot().dataset() : null;
+    }
+}

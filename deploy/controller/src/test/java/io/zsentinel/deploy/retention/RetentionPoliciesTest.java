@@ -1,0 +1,66 @@
+package io.zsentinel.deploy.retention;
+
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.config.ConfigFiles;
+import io.zsentinel.deploy.config.ControllerConfig;
+import io.zsentinel.projections.inventory.DatasetSummary;
+import io.zsentinel.replication.retention.RetentionPolicy;
+import io.zsentinel.replication.retention.SnapshotClass;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Copies of replication links are replicas: their link's keep, else their source's policy; never a rule's own. */
+class RetentionPoliciesTest {
+    static final ServerId PRIMARY = ServerId.of("primary"), STANDBY = ServerId.of("standby"),
+            OFFSITE = ServerId.of("offsite");
+    static final String YAML = """
+            kafka: { bootstrap: "127.0.0.1:9092" }
+            retention:
+              policies:
+                - { match: "tank/vm*", keep: { daily: 7 } }
+                - { match: "**", keep: { hourly: 24 } }
+            replication:
+              links:
+                - { match: "tank/vm*", targetServer: standby, targetRoot: standby }
+                - { match: "tank/vm*", targetServer: offsite, targetRoot: dr, keep: { daily: 30, monthly: 12 } }
+            """;
+
+    static RetentionPolicies policies() {
+        ControllerConfig c = ConfigFiles.parse(YAML, "controller.yaml", ControllerConfig.class);
+        return new RetentionPolicies(c.retention(), c.replication());
+    }
+
+    static DatasetSummary summary(ServerId server, String dataset) {
+        return new DatasetSummary(server, DatasetName.of(dataset), 0, null, null, null);
+    }
+
+    @Test
+    void theOffsiteCopyKeepsWhatItsLinkSaysAndTakesNothing() {
+        RetentionPolicy p = policies().forDataset(OFFSITE, DatasetName.of("dr/vm1")).orElseThrow();
+        assertTrue(p.receiveOnly());
+        assertEquals(30, p.keep(SnapshotClass.DAILY));
+        assertEquals(12, p.keep(SnapshotClass.MONTHLY));
+        assertEquals(0, p.keep(SnapshotClass.HOURLY), "the ** rule is not applied to a copy");
+    }
+
+    @Test
+    void theStandbyCopyMirrorsItsSourcesPolicyOnceTheSourceIsKnown() {
+        RetentionPolicies policies = policies();
+        assertEquals(Optional.empty(), policies.forDataset(STANDBY, DatasetName.of("standby/vm1")),
+                "source unknown yet: no policy rather than the ** rule's (which would take snapshots there)");
+        policies.refresh(List.of(summary(PRIMARY, "tank/vm1"), summary(STANDBY, "standby/vm1")));
+        RetentionPolicy p = policies.forDataset(STANDBY, DatasetName.of("standby/vm1")).orElseThrow();
+        assertTrue(p.receiveOnly());
+        assertEquals(7, p.keep(SnapshotClass.DAILY));
+        RetentionPolicy source = policies.forDataset(PRIMARY, DatasetName.of("tank/vm1")).orElseThrow();
+        assertTrue(!source.receiveOnly() && source.keep(SnapshotClass.DAILY) == 7);
+        assertEquals(24, policies.forDataset(STANDBY, DatasetName.of("other/x")).orElseThrow().keep(SnapshotClass.HOURLY),
+                "a dataset outside every link's target root keeps its own rule");
+    }
+}
