@@ -1,0 +1,89 @@
+package io.zsentinel.deploy.replication;
+
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.ProtectSnapshot;
+import io.zsentinel.replication.api.ProtectionKind;
+import io.zsentinel.replication.api.ReleaseProtection;
+import io.zsentinel.replication.api.link.BaseChanged;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.LinkRetired;
+import io.zsentinel.replication.api.link.SnapshotRef;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A link's new base is protected before its old one is released, each link for itself; a retired link lets go. */
+class BaseProtectionTest {
+    static final DatasetId SOURCE = new DatasetId(ServerId.of("primary"), DatasetName.of("tank/vm1"));
+    static final LinkId STANDBY = new LinkId(SOURCE, new DatasetId(ServerId.of("standby"), DatasetName.of("backup/vm1")));
+    static final LinkId OFFSITE = new LinkId(SOURCE, new DatasetId(ServerId.of("offsite"), DatasetName.of("backup/vm1")));
+    static final Instant AT = Instant.parse("2026-11-25T10:00:00Z");
+
+    final List<Object> sent = new ArrayList<>();
+    /** Commands the gateway refuses, as the aggregate would (e.g. a snapshot destroyed meanwhile). */
+    final List<Object> refused = new ArrayList<>();
+    final BaseProtection protection = new BaseProtection((CommandGateway) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[]{CommandGateway.class}, (proxy, method, args) -> {
+                if (method.getName().equals("sendAndWait") && args.length == 1) {
+                    if (refused.contains(args[0])) {
+                        throw new IllegalStateException("refused " + args[0]);
+                    }
+                    sent.add(args[0]);
+                    return null;
+                }
+                throw new UnsupportedOperationException(method.getName());
+            }));
+
+    static SnapshotRef base(long guid) {
+        return new SnapshotRef(SOURCE.dataset().snapshot("zsentinel_hourly_" + guid), new Guid(guid), AT);
+    }
+
+    @Test
+    void theNewBaseIsProtectedBeforeTheOldOneIsReleasedForThatLinkOnly() {
+        protection.on(new BaseChanged(STANDBY, SOURCE, new Guid(1), base(2), AT));
+        assertEquals(List.of(
+                new ProtectSnapshot(SOURCE, new Guid(2), STANDBY.toString(), ProtectionKind.BASE),
+                new ReleaseProtection(SOURCE, new Guid(1), STANDBY.toString())), sent);
+    }
+
+    @Test
+    void aLinksFirstBaseIsOnlyProtected() {
+        protection.on(new BaseChanged(OFFSITE, SOURCE, null, base(2), AT));
+        assertEquals(List.of(new ProtectSnapshot(SOURCE, new Guid(2), OFFSITE.toString(), ProtectionKind.BASE)), sent);
+    }
+
+    @Test
+    void theSameBaseAgainIsNotReleased() {
+        protection.on(new BaseChanged(STANDBY, SOURCE, new Guid(2), base(2), AT));
+        assertEquals(List.of(new ProtectSnapshot(SOURCE, new Guid(2), STANDBY.toString(), ProtectionKind.BASE)), sent,
+                "releasing it would leave the link without a protected base");
+    }
+
+    @Test
+    void aRefusedProtectionDoesNotStopTheHandler() {
+        refused.add(new ProtectSnapshot(SOURCE, new Guid(2), STANDBY.toString(), ProtectionKind.BASE));
+        protection.on(new BaseChanged(STANDBY, SOURCE, null, base(2), AT)); // does not throw: the event is not retried forever
+        assertEquals(List.of(), sent);
+    }
+
+    @Test
+    void aRetiredLinkReleasesItsOwnBase() {
+        protection.on(new LinkRetired(OFFSITE, SOURCE, new Guid(5), "rule removed", AT));
+        assertEquals(List.of(new ReleaseProtection(SOURCE, new Guid(5), OFFSITE.toString())), sent);
+    }
+
+    @Test
+    void aRetiredLinkWithoutBaseReleasesNothing() {
+        protection.on(new LinkRetired(OFFSITE, SOURCE, null, "rule removed", AT));
+        assertEquals(List.of(), sent);
+    }
+}
