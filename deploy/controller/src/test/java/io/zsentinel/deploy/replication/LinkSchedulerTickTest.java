@@ -1,0 +1,158 @@
+package io.zsentinel.deploy.replication;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.deploy.config.LinkRule;
+import io.zsentinel.deploy.config.ReplicationConfig;
+import io.zsentinel.projections.inventory.SnapshotInventoryView;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.DatasetRegistered;
+import io.zsentinel.replication.api.SnapshotRecorded;
+import io.zsentinel.replication.api.link.CheckStall;
+import io.zsentinel.replication.api.link.EstablishLink;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.LinkPolicy;
+import io.zsentinel.replication.api.link.PlanReplication;
+import io.zsentinel.replication.api.link.RetireLink;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/** The scheduler's rules: establish a link once, plan and check it every tick, retire what no rule makes any more. */
+class LinkSchedulerTickTest {
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    static final DatasetId SOURCE = new DatasetId(ServerId.of("primary"), DatasetName.of("primary/vm1"));
+    static final DatasetId TARGET = new DatasetId(ServerId.of("standby"), DatasetName.of("standby/vm1"));
+    static final LinkId LINK = new LinkId(SOURCE, TARGET);
+    static final LinkId GONE = new LinkId(SOURCE, new DatasetId(ServerId.of("offsite"), DatasetName.of("dr/vm1")));
+    static final EstablishLink ESTABLISH = new EstablishLink(SOURCE, TARGET.server(), TARGET.dataset(), Duration.ofMinutes(1),
+            LinkPolicy.defaults(), T0);
+
+    final List<Object> sent = new ArrayList<>();
+    final List<LinkId> known = new ArrayList<>();
+    boolean refusePlans;
+    final SnapshotInventoryView view = new SnapshotInventoryView();
+    final LinkScheduler scheduler = new LinkScheduler(
+            new ReplicationConfig(null, List.of(new LinkRule("primary/vm*", "primary", "standby", "standby", "1m", null))),
+            view, new ReportedInventory(), () -> List.copyOf(known), gateway(), Clock.fixed(T0, ZoneOffset.UTC));
+
+    CommandGateway gateway() {
+        return (CommandGateway) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{CommandGateway.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("sendAndWait") && args.length == 1) {
+                        if (refusePlans && args[0] instanceof PlanReplication) {
+                            throw new IllegalStateException("link aggregate unavailable");
+                        }
+                        sent.add(args[0]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    static SnapshotInfo snap(String name, long guid) {
+        return new SnapshotInfo(SOURCE.dataset().snapshot(name), new Guid(guid), guid, T0, 1, 1);
+    }
+
+    void inView(SnapshotInfo... snapshots) {
+        view.on(new DatasetRegistered(SOURCE, T0), T0);
+        for (SnapshotInfo s : snapshots) {
+            view.on(new SnapshotRecorded(SOURCE, s, null, T0), T0);
+        }
+    }
+
+    List<Object> tick() {
+        sent.clear();
+        scheduler.tick();
+        return List.copyOf(sent);
+    }
+
+    static List<String> types(List<Object> commands) {
+        return commands.stream().map(c -> c.getClass().getSimpleName()).toList();
+    }
+
+    @Test
+    void aLinkIsEstablishedOnceThenPlannedAndCheckedForAStallEveryTick() {
+        SnapshotInfo s1 = snap("s1", 1);
+        inView(s1);
+        List<Object> first = tick();
+        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(first));
+        assertEquals(ESTABLISH, first.get(0));
+        PlanReplication plan = (PlanReplication) first.get(1);
+        assertEquals(LINK, plan.linkId());
+        assertEquals(List.of(s1), plan.sourceSnapshots());
+        assertEquals(List.of(), plan.targetSnapshots(), "nothing known of the target yet");
+        assertEquals(T0, plan.now());
+        assertEquals(new CheckStall(LINK, T0), first.get(2));
+
+        assertEquals(List.of("PlanReplication", "CheckStall"), types(tick()), "established already");
+    }
+
+    @Test
+    void aDatasetNoRuleMatchesHasNoLink() {
+        view.on(new DatasetRegistered(new DatasetId(ServerId.of("primary"), DatasetName.of("scratch/tmp")), T0), T0);
+        view.on(new DatasetRegistered(TARGET, T0), T0);
+        assertEquals(List.of(), tick());
+    }
+
+    @Test
+    void aFailedPlanEstablishesTheLinkAgainAtTheNextTick() {
+        inView(snap("s1", 1));
+        refusePlans = true;
+        assertEquals(List.of(ESTABLISH), tick(), "no stall check after a failed plan");
+        refusePlans = false;
+        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(tick()));
+    }
+
+    @Test
+    void aKnownLinkNoRuleMakesAnyMoreIsRetiredAndAConfiguredOneIsNot() {
+        known.add(LINK);
+        known.add(GONE);
+        // the inventory is still empty: retiring goes by the configuration alone
+        assertEquals(List.of(new RetireLink(GONE, "no rule of the replication configuration makes this link", T0)), tick());
+    }
+
+    @Test
+    void aSnapshotJustRecordedIsPlannedAtOnceEvenBeforeTheViewShowsIt() {
+        SnapshotInfo s1 = snap("s1", 1), s2 = snap("s2", 2);
+        inView(s1);
+        scheduler.snapshotRecorded(SOURCE, s2);
+        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(sent));
+        assertEquals(List.of(s1, s2), ((PlanReplication) sent.get(1)).sourceSnapshots());
+
+        sent.clear();
+        scheduler.snapshotRecorded(SOURCE, s1);
+        assertEquals(List.of(s1), assertInstanceOf(PlanReplication.class, sent.get(0)).sourceSnapshots(),
+                "already in the view: not added twice");
+
+        sent.clear();
+        scheduler.snapshotRecorded(TARGET, snap("s9", 9));
+        assertEquals(List.of(), sent, "not the source of any link");
+    }
+
+    @Test
+    void theTriggerPlansOnlyOnceTheSchedulerIsStarted() {
+        inView(snap("s1", 1));
+        ReplicationTrigger trigger = new ReplicationTrigger();
+        SnapshotInfo s2 = snap("s2", 2);
+        trigger.on(new SnapshotRecorded(SOURCE, s2, null, T0));
+        assertEquals(List.of(), sent, "not started: the ticker catches up alone");
+
+        trigger.startWith(scheduler);
+        trigger.on(new SnapshotRecorded(SOURCE, s2, null, T0));
+        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(sent));
+        assertEquals(List.of(snap("s1", 1), s2), ((PlanReplication) sent.get(1)).sourceSnapshots());
+    }
+}
