@@ -1,0 +1,130 @@
+package io.zsentinel.deploy.controller;
+
+import io.zsentinel.core.messages.CoreMessages;
+import io.zsentinel.core.messages.EnvelopeCodec;
+import io.zsentinel.core.messages.MalformedMessageException;
+import io.zsentinel.core.messages.Message;
+import io.zsentinel.core.messages.facts.AgentHeartbeat;
+import io.zsentinel.core.messages.facts.CommandCompleted;
+import io.zsentinel.core.messages.facts.CommandRejected;
+import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.RecordHeartbeat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A fact's commands are sent and awaited; an aggregate's refusal as invalid dead-letters the fact with the reason,
+ * a dataset never recorded is ignored, anything else propagates so the fact is retried.
+ */
+class AgentEventHandlerTest {
+    static final ServerId PRIMARY = ServerId.of("primary");
+    static final Instant AT = Instant.parse("2026-11-25T10:00:00Z");
+    static final EnvelopeCodec CODEC = new EnvelopeCodec(CoreMessages.types());
+
+    final List<Object> sent = new ArrayList<>();
+    /** What the gateway throws instead of accepting, when set. */
+    RuntimeException failure;
+    final AgentEventHandler handler = new AgentEventHandler(CODEC, new FactRouter(new NoLiveFacts()),
+            (CommandGateway) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{CommandGateway.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("sendAndWait") && args.length == 1) {
+                            if (failure != null) {
+                                throw failure;
+                            }
+                            sent.add(args[0]);
+                            return null;
+                        }
+                        throw new UnsupportedOperationException(method.getName());
+                    }));
+
+    static ConsumerRecord<String, String> record(String key, Message fact) {
+        return new ConsumerRecord<>("zsentinel.agent-events", 0, 0, key, CODEC.encode(CODEC.wrap(fact, key, AT)));
+    }
+
+    static ConsumerRecord<String, String> outcome() {
+        return record("primary", new CommandCompleted(PRIMARY, UUID.randomUUID(), "HoldSnapshot", "held",
+                DatasetName.of("tank/vm1")));
+    }
+
+    @Test
+    void aFactsCommandIsSentAndAwaited() {
+        handler.handle(record("primary", new AgentHeartbeat(PRIMARY, 3, AT)));
+        assertEquals(List.of(new RecordHeartbeat(PRIMARY, 3, AT)), sent);
+    }
+
+    @Test
+    void aFactUnderAnotherServersKeySendsNothing() {
+        assertThrows(MalformedMessageException.class, () -> handler.handle(record("standby",
+                new AgentHeartbeat(PRIMARY, 3, AT))));
+        assertEquals(List.of(), sent);
+    }
+
+    @Test
+    void anOutcomeForADatasetNeverRecordedIsIgnored() {
+        failure = new AggregateNotFoundException("primary:tank/vm1", "no such dataset");
+        assertDoesNotThrow(() -> handler.handle(outcome()), "nothing to update, nothing to retry");
+    }
+
+    @Test
+    void anAggregateRefusingTheCommandAsInvalidDeadLettersTheFactWithTheReason() {
+        failure = new CommandExecutionException("refused", new IllegalArgumentException("guid 7 is not a snapshot of tank/vm1"));
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> handler.handle(outcome()));
+        assertTrue(e.getMessage().contains("RecordCommandOutcome refused: guid 7 is not a snapshot of tank/vm1"),
+                e.getMessage());
+
+        failure = new IllegalArgumentException("at is before the dataset was registered");
+        e = assertThrows(MalformedMessageException.class, () -> handler.handle(outcome()));
+        assertTrue(e.getMessage().contains("at is before the dataset was registered"), e.getMessage());
+    }
+
+    @Test
+    void anyOtherFailurePropagatesSoTheFactIsRetried() {
+        failure = new CommandExecutionException("store down", new IllegalStateException("connection refused"));
+        assertSame(failure, assertThrows(CommandExecutionException.class, () -> handler.handle(outcome())));
+
+        failure = new IllegalStateException("timed out");
+        assertSame(failure, assertThrows(IllegalStateException.class, () -> handler.handle(outcome())));
+    }
+
+    /** The live facts are not this test's concern. */
+    static final class NoLiveFacts implements LiveFacts {
+        @Override
+        public void heartbeat(ServerId server, Instant at) {
+        }
+
+        @Override
+        public void poolReported(PoolHealthReported report) {
+        }
+
+        @Override
+        public void snapshotDestroyed(ServerId server, Guid guid) {
+        }
+
+        @Override
+        public void commandRejected(CommandRejected rejected) {
+        }
+
+        @Override
+        public void inventoryReported(SnapshotInventoryReported report) {
+        }
+    }
+}
