@@ -13,6 +13,7 @@ import io.zsentinel.replication.api.EvaluateRetention;
 import io.zsentinel.replication.api.OperatorActionRecorded;
 import io.zsentinel.replication.api.OperatorCommand;
 import io.zsentinel.replication.api.ProtectSnapshot;
+import io.zsentinel.replication.api.ProtectionKind;
 import io.zsentinel.replication.api.ProtectionReleased;
 import io.zsentinel.replication.api.PruneDecision;
 import io.zsentinel.replication.api.PruneForCapacity;
@@ -81,6 +82,16 @@ public final class DatasetDecider {
             if (state.holders(c.guid()).get(c.holder()) != c.kind()) {
                 events.add(new SnapshotProtected(c.id(), state.snapshot(c.guid()).get().name(), c.guid(), c.holder(),
                         c.kind()));
+            }
+            if (c.kind() == ProtectionKind.BASE) {
+                // a link has one base: its previous one is released here, after the new one is protected and never
+                // before (a base that cannot be protected, gone from the source, leaves the previous one held)
+                state.protections().forEach((guid, holders) -> {
+                    if (!guid.equals(c.guid()) && holders.get(c.holder()) == ProtectionKind.BASE) {
+                        events.add(new ProtectionReleased(c.id(), state.snapshot(guid).map(SnapshotInfo::name).orElse(null),
+                                guid, c.holder()));
+                    }
+                });
             }
         } else if (command instanceof ReleaseProtection c) {
             if (state.holders(c.guid()).containsKey(c.holder())) {

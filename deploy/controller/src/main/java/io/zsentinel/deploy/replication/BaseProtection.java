@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A link's new common base is protected on the source dataset before the old one is released, so
- * there is no moment in which the link has no protected base. Each link is its own holder, so links
- * to different targets never release each other's base.
+ * A link's new common base is protected on the source dataset; the Dataset releases the link's previous base
+ * in the same step (a link holds one base), so there is no moment in which the link has no protected base, and
+ * a new base that cannot be protected (gone from the source) leaves the previous one held. Each link is its own
+ * holder, so links to different targets never release each other's base.
  */
 @DisallowReplay
 public final class BaseProtection {
@@ -32,11 +33,9 @@ public final class BaseProtection {
         try {
             commands.sendAndWait(new ProtectSnapshot(e.source(), e.newBase().guid(), e.holder(), ProtectionKind.BASE));
         } catch (RuntimeException refused) {
-            // The source no longer has it (destroyed meanwhile): nothing to protect; the link re-plans.
-            log.warn("could not protect base {} of link {}: {}", e.newBase().name(), e.linkId(), refused.getMessage());
-        }
-        if (e.oldBase() != null && !e.oldBase().equals(e.newBase().guid())) {
-            commands.sendAndWait(new ReleaseProtection(e.source(), e.oldBase(), e.holder()));
+            // The source no longer has it (destroyed meanwhile): the previous base stays held; the link re-plans.
+            log.warn("could not protect base {} of link {}: {}; its previous base stays protected", e.newBase().name(),
+                    e.linkId(), refused.getMessage());
         }
     }
 

@@ -47,12 +47,18 @@ class BaseProtectionTest {
         return new SnapshotRef(SOURCE.dataset().snapshot("zsentinel_hourly_" + guid), new Guid(guid), AT);
     }
 
+    /** The old base is released by the Dataset in the same step (DatasetAggregateTest), never by a second command. */
     @Test
-    void theNewBaseIsProtectedBeforeTheOldOneIsReleasedForThatLinkOnly() {
+    void theNewBaseIsProtectedForThatLinkAndNothingIsReleasedBesideIt() {
         protection.on(new BaseChanged(STANDBY, SOURCE, new Guid(1), base(2), AT));
-        assertEquals(List.of(
-                new ProtectSnapshot(SOURCE, new Guid(2), STANDBY.toString(), ProtectionKind.BASE),
-                new ReleaseProtection(SOURCE, new Guid(1), STANDBY.toString())), sent);
+        assertEquals(List.of(new ProtectSnapshot(SOURCE, new Guid(2), STANDBY.toString(), ProtectionKind.BASE)), sent);
+    }
+
+    @Test
+    void aNewBaseThatCannotBeProtectedLeavesTheOldOneHeld() {
+        refused.add(new ProtectSnapshot(SOURCE, new Guid(2), STANDBY.toString(), ProtectionKind.BASE));
+        protection.on(new BaseChanged(STANDBY, SOURCE, new Guid(1), base(2), AT));
+        assertEquals(List.of(), sent, "no release: the old base may be the last snapshot both sides share");
     }
 
     @Test
