@@ -25,7 +25,7 @@
 # Maven inside writes target/ directories into the shared tree. Run Maven from a separate
 # git worktree so the VM's build does not race a host build in the same tree:
 #   git worktree add ../wt-vm HEAD && cd ../wt-vm
-#   scripts/openzfs-vm.sh run ./mvnw -o -q -B -pl core test -Dtest=ZfsDriverIntegrationTest \
+#   scripts/openzfs-vm.sh run ./mvnw -o -q -B -pl core verify -Dit.test=ZfsDriverIT -Dtest=none \
 #       -Dsurefire.failIfNoSpecifiedTests=false
 # (-o needs every plugin and dependency already in the host's ~/.m2: run the same Maven command
 # once on the host, or `./mvnw -q dependency:go-offline`, before.)
@@ -55,7 +55,7 @@
 # Timings seen on a 2-core Debian 12 sandbox (TCG, PVM host): `build` 5.5-7 min from scratch
 # (debootstrap 0.5 min, kernel + JDK 1-1.5 min, zfs-dkms module 3.5-5 min, initramfs + image
 # 0.5 min), instant when cached; `run` of a zfs smoke command ~20 s in all (boot ~10 s); the
-# core ZfsDriverIntegrationTest through `./mvnw -o` ~4.5 min (~2.5 min with core already
+# core ZfsDriverIT through `./mvnw -o` ~4.5 min (~2.5 min with core already
 # compiled). Hardware KVM should be much faster.
 set -euo pipefail
 

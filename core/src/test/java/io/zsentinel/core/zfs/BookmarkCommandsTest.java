@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Bookmarks and {@code written}, OpenZFS only: argument lists and parsing against listings in OpenZFS'
  * documented {@code -H -p} format (no OpenZFS host here; zfs-fuse has neither, which is checked for real
- * by the feature detection in {@link ZfsDriverIntegrationTest}).
+ * by the feature detection in {@link ZfsDriverIT}).
  */
 class BookmarkCommandsTest {
     static final SnapshotName SNAP = SnapshotName.parse("tank/vm1@auto-1");

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The driver against real zfs-fuse pools on files. */
-class ZfsDriverIntegrationTest {
+class ZfsDriverIT {
     @TempDir
     static Path tempDir;
 

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * while newer snapshots exist and accepted with destroyNewer; a file deleted live restored from a
  * snapshot byte for byte without touching the live data; a checkpoint taken, held and audited.
  */
-class OperatorEndToEndTest {
+class OperatorEndToEndIT {
     private static final ObjectMapper JSON = Json.newMapper();
 
     @TempDir

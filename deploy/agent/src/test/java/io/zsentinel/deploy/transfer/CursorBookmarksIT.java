@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * played by a small in-memory stand-in: there is no OpenZFS host here, and zfs-fuse has no bookmarks
  * (where the cursor is a no-op, asserted below and by every replication test on zfs-fuse).
  */
-class CursorBookmarksTest {
+class CursorBookmarksIT {
     static final String STANDBY = "primary:tank/vm1->standby:backup/vm1";
     static final String OFFSITE = "primary:tank/vm1->offsite:dr/vm1";
     static final SnapshotName S1 = SnapshotName.parse("tank/vm1@auto-1"), S2 = SnapshotName.parse("tank/vm1@auto-2");

@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * interleaving is forced on a real pool: {@code zfs snapshot} returns only once a scan has listed it and
  * the next scan has begun.
  */
-class AgentFactOrderTest {
+class AgentFactOrderIT {
     @TempDir
     Path dir;
     private ZfsTestPools pools;

@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * With OpenZFS 2.2's {@code snapshots_changed} a steady pool costs one zfs call per scan, against a
  * stand-in that answers as OpenZFS' {@code zfs list -H -p} documents (no OpenZFS 2.2 here; the VM's 2.1
- * lacks the property, and zfs-fuse too, where every scan lists everything: InventoryCostTest).
+ * lacks the property, and zfs-fuse too, where every scan lists everything: InventoryCostIT).
  */
-class SnapshotsChangedScanTest {
+class SnapshotsChangedScanIT {
     static final PoolName POOL = PoolName.of("tank");
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 

@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The transfer executor streaming between two real zfs-fuse pools (local transport), and its refusals. */
-class TransferExecutorZfsTest {
+class TransferExecutorZfsIT {
     private static final ServerId SOURCE = new ServerId("primary");
     private static final ServerId STANDBY = new ServerId("standby");
     private static final ServerId OFFSITE = new ServerId("offsite");
@@ -328,9 +328,9 @@ class TransferExecutorZfsTest {
 
         List<SnapshotInfo> partialView = zfs.listSnapshots(source).stream()
                 .filter(s -> s.name().dataset().equals(source) && !s.name().shortName().equals("s2"))
-                .map(TransferExecutorZfsTest::info).toList();
+                .map(TransferExecutorZfsIT::info).toList();
         List<SnapshotInfo> onTarget = zfs.listSnapshots(target).stream()
-                .filter(s -> s.name().dataset().equals(target)).map(TransferExecutorZfsTest::info).toList();
+                .filter(s -> s.name().dataset().equals(target)).map(TransferExecutorZfsIT::info).toList();
         Incremental plan = assertInstanceOf(Incremental.class,
                 ReplicationPlanner.plan(partialView, onTarget, ReplicationPlanner.Options.defaults()));
         completed(executor.start(order(plan.from().name(), plan.to().name(), plan.intermediates(), target, 0)));

@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rollback, restore, hold and release through the executor, on real zfs-fuse pools. */
-class CommandExecutorZfsTest {
+class CommandExecutorZfsIT {
     private static final ServerId SERVER = new ServerId("primary");
     private static final long EPOCH = 1;
 
@@ -376,7 +376,7 @@ class CommandExecutorZfsTest {
         DatasetName clone = DatasetName.of(pool.value()).child(ZfsDriver.RESTORE_CLONE_PREFIX + "inflight");
         zfs.clone(snap, clone, tempDir.resolve("inflight"));
         try {
-            Map<DatasetName, List<SnapshotInfo>> inventory = InventoryCostTest.snapshots(new InventoryScanner(zfs).scanAll(pool));
+            Map<DatasetName, List<SnapshotInfo>> inventory = InventoryCostIT.snapshots(new InventoryScanner(zfs).scanAll(pool));
             assertEquals(1, inventory.get(ds).get(0).userRefs());
             assertFalse(inventory.containsKey(clone), "a restore's temporary clone is not inventory");
         } finally {

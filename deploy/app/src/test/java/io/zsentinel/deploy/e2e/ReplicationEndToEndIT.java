@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the hold moves with it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReplicationEndToEndTest {
+class ReplicationEndToEndIT {
     private static final ObjectMapper JSON = Json.newMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * PostgreSQL, one agent and the controller. A snapshot taken with the {@code zfs} command must
  * appear in the REST API, with the guid zfs itself reports.
  */
-class SnapshotToRestEndToEndTest {
+class SnapshotToRestEndToEndIT {
     private static final ObjectMapper JSON = Json.newMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

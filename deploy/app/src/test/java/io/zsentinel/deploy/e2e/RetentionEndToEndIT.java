@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * snapshots one by one until usage is back under the threshold — skipping the held one, the
  * foreign one and the newest.
  */
-class RetentionEndToEndTest {
+class RetentionEndToEndIT {
     private static final ObjectMapper JSON = Json.newMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int FILE_MB = 32;

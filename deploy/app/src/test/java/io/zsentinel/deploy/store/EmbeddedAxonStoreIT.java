@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 /** The event-store contract on the embedded PostgreSQL, started once for the class. */
-class EmbeddedAxonStoreTest extends AbstractAxonStoreTest {
+class EmbeddedAxonStoreIT extends AbstractAxonStoreTest {
 
     @TempDir
     static Path lab;

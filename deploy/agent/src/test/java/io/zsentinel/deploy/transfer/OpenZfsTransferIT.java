@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ({@code scripts/openzfs-vm.sh}), not by the default suite on zfs-fuse.
  */
 @Tag("openzfs")
-class OpenZfsTransferTest {
+class OpenZfsTransferIT {
     private static final ServerId SOURCE = new ServerId("primary");
     private static final ServerId STANDBY = new ServerId("standby");
     private static final Duration WAIT = Duration.ofSeconds(120);

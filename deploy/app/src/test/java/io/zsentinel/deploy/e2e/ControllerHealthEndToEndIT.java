@@ -56,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * record does not stop it, and {@code /health} is 200 only when it is ready (views at the store's head,
  * the consumer of agent facts caught up, store and broker reachable).
  */
-class ControllerHealthEndToEndTest {
+class ControllerHealthEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final EnvelopeCodec CODEC = new EnvelopeCodec(CoreMessages.types());

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class EmbeddedPostgresStoreTest {
+class EmbeddedPostgresStoreIT {
 
     @TempDir
     Path lab;

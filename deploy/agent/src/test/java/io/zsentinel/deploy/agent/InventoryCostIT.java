@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * 300 snapshots is two zfs calls (one recursive listing of datasets, one of snapshots), not one
  * per dataset or per snapshot; the controller's planning itself runs no zfs at all.
  */
-class InventoryCostTest {
+class InventoryCostIT {
     @TempDir
     Path dir;
 

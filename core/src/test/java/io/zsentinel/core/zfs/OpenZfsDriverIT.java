@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * zfs-fuse) and run inside an OpenZFS VM by {@code scripts/openzfs-vm.sh} (see README, Testing).
  */
 @Tag("openzfs")
-class OpenZfsDriverTest {
+class OpenZfsDriverIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir

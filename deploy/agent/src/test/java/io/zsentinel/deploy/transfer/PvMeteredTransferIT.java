@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The default transfer on zfs-fuse with pv installed (scripts/prepare-machine.sh installs it): send → pv →
  * receive, kernel pipes all the way, with counted progress, a limit, and a cancel that stops the stream.
  */
-class PvMeteredTransferTest {
+class PvMeteredTransferIT {
     private static final ServerId SOURCE = new ServerId("primary");
     private static final ServerId STANDBY = new ServerId("standby");
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -53,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * loaded in headless Chromium; the rendered rows must carry each state, its lag and what to do.
  * {@code -Ddashboard.screenshot=/tmp/dash.png} also saves a picture of it.
  */
-class DashboardInBrowserTest {
+class DashboardInBrowserIT {
     private static final Instant NOW = T0.plusSeconds(600);
     private static final long BASE_TXG = 100;
     private static final long NEWER_TXG = 400;

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The offsite copy keeps fewer hourly snapshots than its source (its link's own {@code keep}), takes none
  * of its own, and keeps its newest (the link's base): real zfs-fuse pools, Kafka, PostgreSQL.
  */
-class ReplicaRetentionEndToEndTest {
+class ReplicaRetentionEndToEndIT {
     private static final String[] HOURLY = {"zsentinel_hourly_2026-11-20T01:00:00Z", "zsentinel_hourly_2026-11-20T02:00:00Z",
             "zsentinel_hourly_2026-11-20T03:00:00Z", "zsentinel_hourly_2026-11-20T04:00:00Z"};
 

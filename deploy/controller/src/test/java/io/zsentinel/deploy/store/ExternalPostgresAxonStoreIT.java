@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The event-store contract on an external PostgreSQL (Debian's in CI): runs only when
  * {@code ZSENTINEL_TEST_PG_URL} (plus {@code ZSENTINEL_TEST_PG_USER}/{@code _PASSWORD}) is set.
  */
-class ExternalPostgresAxonStoreTest extends AbstractAxonStoreTest {
+class ExternalPostgresAxonStoreIT extends AbstractAxonStoreTest {
 
     static HikariDataSource dataSource;
 

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * status), and past {@code maxHeldForReplicas} the oldest go anyway, the reason naming the target and the
  * base it resends from; the base stays. Real zfs-fuse pools, Kafka, PostgreSQL.
  */
-class HeldForReplicaEndToEndTest {
+class HeldForReplicaEndToEndIT {
     private static final ObjectMapper JSON = Json.newMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Frequent snapshots of past slots (the controller's own frequent one, once a day, is the newest slot). */
