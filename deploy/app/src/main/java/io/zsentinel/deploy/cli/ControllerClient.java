@@ -3,6 +3,8 @@ package io.zsentinel.deploy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +20,19 @@ import java.util.regex.Pattern;
 
 /** The controller's REST API as the CLI uses it: JSON in, JSON out, the status code kept. */
 final class ControllerClient {
+    static final String DEFAULT_URL = "http://127.0.0.1:8080";
+
+    /** {@code --url}: the controller a command asks (inherited by a subcommand, as checkpoint's release). */
+    static final class Url {
+        @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL", defaultValue = DEFAULT_URL,
+                description = "the controller's API (default: ${DEFAULT-VALUE})")
+        String url;
+
+        ControllerClient client() {
+            return new ControllerClient(url);
+        }
+    }
+
     /** A request the controller could not be asked: the message says where and what to do. */
     static final class Unreachable extends Exception {
         Unreachable(String message) {

@@ -1,200 +1,156 @@
 package io.zsentinel.deploy.cli;
 
-import io.zsentinel.core.kafka.MessagePublisher;
-import io.zsentinel.core.zfs.ProcessCommandRunner;
-import io.zsentinel.core.zfs.ZfsBinaries;
-import io.zsentinel.core.zfs.ZfsDriver;
-import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.bench.ReplicationBench;
-import io.zsentinel.deploy.agent.AgentConfig;
 import io.zsentinel.core.config.ConfigException;
-import io.zsentinel.core.config.ConfigFiles;
-import io.zsentinel.deploy.config.ControllerConfig;
-import io.zsentinel.deploy.controller.ControllerApp;
-import io.zsentinel.deploy.embedded.EmbeddedPostgresStore;
-import io.zsentinel.deploy.lab.Lab;
 import io.zsentinel.deploy.lab.LabException;
-import io.zsentinel.deploy.lab.LabLock;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneId;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Deque;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.util.Properties;
 
 /**
- * {@code zsentinel lab | controller | agent | status | checkpoint | rollback | restore | audit | replication | help}.
+ * {@code zsentinel <command>}: the commands, their options and their usage text are the picocli annotations of the
+ * command classes. Exit codes: 0 done, 1 refused or failed, 2 the command line (or a configuration file) is wrong.
  * Errors are one clear message, never a stack trace.
  */
-public final class Main {
-    private static final String USAGE = """
-            usage: zsentinel <command> [options]
-              lab [--dir DIR] [--reset] [--port N] [--kafka-port N] [--install]
-                                 three zfs-fuse pools, Kafka, PostgreSQL, agents, controller and dashboard
-              controller --config controller.yaml
-              agent --config agent.yaml
-              status [--url http://127.0.0.1:8080] [--full]
-                                 servers, datasets and replication links as the controller sees them
-                                 (times in your zone: TZ; --full prints long notes whole)
-              bench replication [--size-mib 1024] [--rounds 3] [--dir DIR] [--report docs/benchmarks.md]
-                                 raw zfs send|receive vs. zsentinel's transfer executor on two zfs-fuse pools
-            """ + OperatorCli.USAGE + ReplicationCli.USAGE;
+@Command(name = "zsentinel", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class, usageHelpAutoWidth = true,
+        description = "Keeps ZFS storage safe: agents report, the controller decides, operators order and follow.",
+        subcommands = {LabCommand.class, ControllerCommand.class, AgentCommand.class, StatusCommand.class,
+                BenchCommand.class, OperatorCommands.Checkpoint.class, OperatorCommands.Rollback.class,
+                OperatorCommands.Restore.class, OperatorCommands.Audit.class, ReplicationCli.class,
+                Main.Completion.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    static final int USAGE_ERROR = 2;
 
-    private Main() {
-    }
+    @Spec
+    private CommandSpec spec;
 
     public static void main(String[] args) {
         System.setProperty("axoniq.update-checker.disabled", "true");
-        try {
-            System.exit(run(args));
-        } catch (ConfigException | LabException | UsageException | IllegalArgumentException e) {
-            System.err.println("zsentinel: " + e.getMessage());
-            System.exit(2);
-        } catch (Exception e) {
-            System.err.println("zsentinel: " + e);
-            System.exit(1);
+        System.exit(run(args));
+    }
+
+    /** Runs one command line with the process's own terminal; the exit code. */
+    static int run(String[] args) {
+        return commandLine(Terminal.standard()).execute(args);
+    }
+
+    /** Every command, each made with {@code terminal} when it takes one. */
+    static CommandLine commandLine(Terminal terminal) {
+        CommandLine commandLine = new CommandLine(new Main(), new WithTerminal(terminal));
+        Arguments.register(commandLine);
+        return commandLine
+                .setExpandAtFiles(false) // "@name" is a word (a snapshot, a path), never a file of arguments
+                .setOut(writer(terminal.out()))
+                .setErr(writer(terminal.err()))
+                .setParameterExceptionHandler(Main::usageError)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, terminal.err()));
+    }
+
+    /** {@code zsentinel} alone: what it can do. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The message naming the wrong word, what the command takes, and where to read more. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("zsentinel: " + message(e));
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.print(command.getHelp().fullSynopsis());
+        err.println("(" + command.getCommandSpec().qualifiedName() + " --help says more)");
+        err.flush();
+        return USAGE_ERROR;
+    }
+
+    private static String message(ParameterException e) {
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
+                && !e.getCommandLine().getSubcommands().isEmpty()) {
+            String word = unmatched.getUnmatched().get(0);
+            if (!word.startsWith("-")) {
+                CommandSpec command = e.getCommandLine().getCommandSpec();
+                return "unknown " + (command.parent() == null ? "" : command.name() + " ") + "command \"" + word + "\"";
+            }
+        }
+        return e.getMessage();
+    }
+
+    /** What went wrong while a command ran: a wrong input is a usage error (2), anything else a failure (1). */
+    private static int failed(Exception e, PrintStream err) {
+        if (e instanceof ConfigException || e instanceof LabException || e instanceof UsageException
+                || e instanceof IllegalArgumentException) {
+            err.println("zsentinel: " + e.getMessage());
+            return USAGE_ERROR;
+        }
+        err.println("zsentinel: " + e);
+        return 1;
+    }
+
+    private static PrintWriter writer(PrintStream stream) {
+        return new PrintWriter(stream, true);
+    }
+
+    /** {@code zsentinel --version}: the Maven project's version, written into a resource when the jar is built. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"zsentinel " + of()};
+        }
+
+        static String of() {
+            Properties properties = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new IllegalStateException("version.properties is missing from the class path: build with Maven");
+                }
+                properties.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return properties.getProperty("version");
         }
     }
 
-    static int run(String[] args) throws Exception {
-        Options options = new Options(args.length == 0 ? new String[0] : Arrays.copyOfRange(args, 1, args.length));
-        String command = args.length == 0 ? "help" : args[0];
-        if (options.help() && !command.equals("help")) {
-            System.out.print(usageOf(command));
-            return 0;
+    @Command(name = "completion", description = "Prints a bash completion script for zsentinel.",
+            footer = {"", "Load it with: source <(zsentinel completion)",
+                    "or for good: zsentinel completion > /etc/bash_completion.d/zsentinel"})
+    static final class Completion implements Runnable {
+        @Spec
+        private CommandSpec spec;
+
+        @Override
+        public void run() {
+            CommandLine root = spec.root().commandLine();
+            root.getOut().print(AutoComplete.bash(root.getCommandName(), root));
+            root.getOut().flush();
         }
-        switch (command) {
-            case "lab" -> {
-                Lab.Options lab = new Lab.Options(Path.of(options.value("--dir", ".lab")), options.flag("--reset"),
-                        options.intValue("--port", 8080), options.intValue("--kafka-port", 9092));
-                options.flag("--install"); // handled by the launcher script before Java starts
-                options.requireAllUsed();
-                try {
-                    runUntilInterrupted(() -> {
-                        Lab running = Lab.start(lab);
-                        System.out.println("zsentinel lab is running. Dashboard and API: " + running.dashboard()
-                                + "\n  try: zfs snapshot primary/vm1@manual-1; curl -s " + running.dashboard()
-                                + "api/datasets/primary%2Fvm1/snapshots\n  Ctrl-C stops the lab.");
-                        return running;
-                    });
-                } catch (LabLock.AlreadyRunning e) {
-                    System.out.println("zsentinel: " + e.getMessage());
-                    return 0; // nothing failed: the lab the operator asked for is running
+    }
+
+    /** Makes the command classes that take a {@link Terminal} with this one; the others as picocli does. */
+    private record WithTerminal(Terminal terminal) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            for (Constructor<?> constructor : type.getDeclaredConstructors()) {
+                if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == Terminal.class) {
+                    constructor.setAccessible(true);
+                    return type.cast(constructor.newInstance(terminal));
                 }
             }
-            case "controller" -> {
-                ControllerConfig config = ConfigFiles.read(Path.of(options.required("--config")), ControllerConfig.class);
-                options.requireAllUsed();
-                runUntilInterrupted(() -> {
-                    ControllerApp app = ControllerApp.start(config, EmbeddedPostgresStore::start, Clock.systemUTC());
-                    System.out.println("zsentinel controller: API on http://" + config.http().host() + ":" + app.httpPort() + "/");
-                    return app;
-                });
-            }
-            case "agent" -> {
-                AgentConfig config = ConfigFiles.read(Path.of(options.required("--config")), AgentConfig.class);
-                options.requireAllUsed();
-                runUntilInterrupted(() -> {
-                    ProcessCommandRunner runner = new ProcessCommandRunner(new ZfsBinaries(config.zfsCommand(), config.zpoolCommand()));
-                    MessagePublisher publisher = MessagePublisher.create(config.kafka().bootstrap());
-                    Agent agent = new Agent(config, ZfsDriver.detect(runner, config.pools().get(0)), publisher,
-                            Clock.systemUTC()).start();
-                    return () -> {
-                        agent.close();
-                        publisher.close();
-                    };
-                });
-            }
-            case "status" -> {
-                String url = options.value("--url", "http://127.0.0.1:8080");
-                boolean full = options.flag("--full");
-                options.requireAllUsed();
-                return StatusCommand.print(url, System.out, ZoneId.systemDefault(), full);
-            }
-            case "bench" -> {
-                ReplicationBench.Options bench = new ReplicationBench.Options(options.intValue("--size-mib", 1024),
-                        options.intValue("--rounds", 3), Path.of(options.value("--dir", "/var/tmp/zsentinel-bench")),
-                        Path.of(options.value("--report", "docs/benchmarks.md")));
-                String what = options.positionals(1, 1, "zsentinel bench replication [options]").get(0);
-                if (!what.equals("replication")) {
-                    throw new UsageException("bench: the only benchmark is \"replication\", not \"" + what + "\"");
-                }
-                options.requireAllUsed();
-                return new ReplicationBench(bench, System.out).run();
-            }
-            case "checkpoint", "rollback", "restore", "audit" -> {
-                return OperatorCli.standard().run(command, options);
-            }
-            case "replication" -> {
-                return ReplicationCli.standard().run(options);
-            }
-            case "help", "--help", "-h" -> {
-                List<String> about = options.help() ? List.of() : options.positionals(0, 1, "zsentinel help [command]");
-                System.out.print(about.isEmpty() ? USAGE : usageOf(about.get(0)));
-            }
-            default -> throw new UsageException("unknown command \"" + command + "\"\n" + USAGE);
+            return CommandLine.defaultFactory().create(type);
         }
-        return 0;
-    }
-
-    /**
-     * The part of {@link #USAGE} about {@code command}: its lines (a line starting with the command) and the
-     * lines indented under them; an unknown command is refused with the whole usage.
-     */
-    static String usageOf(String command) {
-        StringBuilder own = new StringBuilder();
-        boolean in = false;
-        for (String line : USAGE.lines().toList()) {
-            boolean commandLine = line.startsWith("  ") && !line.startsWith("   ");
-            if (commandLine) {
-                in = line.substring(2).split("[ |]", 2)[0].equals(command);
-            } else if (line.contains("operator commands also take")) {
-                in = false; // ORDER_OPTIONS, added below to the commands they belong to
-            }
-            if (in && (commandLine || line.startsWith("    "))) {
-                own.append(commandLine ? "  zsentinel " + line.substring(2) : line).append('\n');
-            }
-            in &= !line.isBlank();
-        }
-        if (own.isEmpty()) {
-            throw new UsageException("unknown command \"" + command + "\"\n" + USAGE);
-        }
-        boolean ordersSomething = Set.of("checkpoint", "rollback", "restore").contains(command);
-        return "usage:\n" + own + (ordersSomething ? OperatorCli.ORDER_OPTIONS : "");
-    }
-
-    @FunctionalInterface
-    interface Starter {
-        AutoCloseable start() throws Exception;
-    }
-
-    /** Starts, then waits for Ctrl-C (SIGINT/SIGTERM) and stops everything before the JVM exits. */
-    private static void runUntilInterrupted(Starter starter) throws Exception {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Deque<AutoCloseable> running = new ArrayDeque<>();
-        Thread hook = new Thread(() -> {
-            AutoCloseable r = running.peek();
-            if (r != null) {
-                System.out.println("zsentinel: stopping ...");
-                try {
-                    r.close();
-                } catch (Exception e) {
-                    System.err.println("zsentinel: while stopping: " + e);
-                }
-            }
-            stopped.countDown();
-        }, "zsentinel-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            running.push(starter.start());
-        } catch (Exception e) {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            throw e;
-        }
-        stopped.await();
     }
 }

@@ -6,129 +6,71 @@ import io.zsentinel.core.values.InvalidNameException;
 import io.zsentinel.core.values.SnapshotName;
 
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * {@code zsentinel checkpoint | rollback | restore | audit}: posts the operator's command to the
- * controller, prints what was ordered, then follows the operation until the agent reports.
+ * controller, prints what was ordered, then follows the operation until the agent reports. The command
+ * line is read by {@link OperatorCommands}.
  * Exit codes: 0 done, 1 refused / failed / not done in time, 2 the command line is wrong.
  */
 final class OperatorCli {
-    static final String COMMANDS = """
-              checkpoint <dataset|server> --reason R [--server S]
-                                 a checkpoint snapshot (kept until released) of a dataset, or of every dataset of a server
-              checkpoint release <dataset>@<snapshot> --reason R
-              rollback <dataset>@<snapshot> --reason R [--destroy-newer] [--server S]
-                                 refused while newer snapshots exist, unless --destroy-newer
-              restore <dataset>@<snapshot> <path> --reason R [--to DIR] [--server S]
-                                 copies path out of the snapshot (to the agent's restore directory, or DIR)
-              audit [--dataset D] [--limit N] [--url U]
-                                 who ordered what, why, and how it went (times in your zone: TZ)
-            """;
-    /** What checkpoint, rollback and restore take besides their own options. */
-    static final String ORDER_OPTIONS = """
-                operator commands also take: [--operator O (default $USER@host)] [--url U]
-                                             [--wait SECONDS (default 60) | --no-wait]
-            """;
-    static final String USAGE = COMMANDS + ORDER_OPTIONS;
     static final Duration POLL = Duration.ofMillis(500);
-    private static final String DEFAULT_URL = "http://127.0.0.1:8080";
-
-    /** Waits between polls; a test makes something happen instead. */
-    @FunctionalInterface
-    interface Pause {
-        void pause(Duration duration) throws InterruptedException;
-    }
 
     private final PrintStream out;
     private final PrintStream err;
-    private final Supplier<String> defaultOperator;
-    private final Pause pause;
+    private final Terminal.Pause pause;
     private final ZoneId zone;
 
-    /** {@code zone}: the operator's, in which times are shown. */
-    OperatorCli(PrintStream out, PrintStream err, Supplier<String> defaultOperator, Pause pause, ZoneId zone) {
-        this.out = out;
-        this.err = err;
-        this.defaultOperator = defaultOperator;
-        this.pause = pause;
-        this.zone = zone;
+    OperatorCli(Terminal terminal) {
+        this.out = terminal.out();
+        this.err = terminal.err();
+        this.pause = terminal.pause();
+        this.zone = terminal.zone();
     }
 
-    static OperatorCli standard() {
-        return new OperatorCli(System.out, System.err, OperatorCli::userAtHost, d -> Thread.sleep(d.toMillis()),
-                ZoneId.systemDefault());
+    /** What every ordering command sends: where, the request's common fields, and how long to follow it (0: not). */
+    record Order(ControllerClient api, Map<String, Object> body, int waitSeconds) {
     }
 
-    int run(String command, Options options) throws InterruptedException {
+    /** Calls the controller; a controller that cannot be asked is a failure (1), said on stderr. */
+    @FunctionalInterface
+    private interface Call {
+        int run() throws ControllerClient.Unreachable, InterruptedException;
+    }
+
+    private int calling(Call call) throws InterruptedException {
         try {
-            return switch (command) {
-                case "checkpoint" -> checkpoint(options);
-                case "rollback" -> rollback(options);
-                case "restore" -> restore(options);
-                case "audit" -> audit(options);
-                default -> throw new IllegalArgumentException("not an operator command: " + command);
-            };
+            return call.run();
         } catch (ControllerClient.Unreachable e) {
             err.println("zsentinel: " + e.getMessage());
             return 1;
         }
     }
 
-    /** What every operator command reads before its positional arguments. */
-    private record Order(ControllerClient api, Map<String, Object> body, int waitSeconds) {
-    }
-
-    private Order order(Options options) {
-        ControllerClient api = new ControllerClient(options.value("--url", DEFAULT_URL));
-        String reason = options.value("--reason", null);
-        if (reason == null || reason.isBlank()) {
-            throw new UsageException("--reason is required: the audit log records why");
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("operator", options.value("--operator", defaultOperator.get()));
-        body.put("reason", reason);
-        Optional.ofNullable(options.value("--server", null)).ifPresent(s -> body.put("server", s));
-        int wait = options.intValue("--wait", 60);
-        if (wait < 0) {
-            throw new UsageException("--wait must not be negative");
-        }
-        return new Order(api, body, options.flag("--no-wait") ? 0 : wait);
-    }
-
-    private int checkpoint(Options options) throws ControllerClient.Unreachable, InterruptedException {
-        Order order = order(options);
-        List<String> words = options.positionals(1, 2,
-                "zsentinel checkpoint <dataset|server> --reason R | checkpoint release <dataset>@<snapshot> --reason R");
-        options.requireAllUsed();
-        if (words.get(0).equals("release")) {
-            if (words.size() != 2) {
-                throw new UsageException("usage: zsentinel checkpoint release <dataset>@<snapshot> --reason R");
+    /** {@code target}: a dataset, or a server (then every dataset of it), as the controller knows them. */
+    int checkpoint(Order order, String target) throws InterruptedException {
+        return calling(() -> {
+            if (isServer(order, target)) {
+                order.body().remove("server");
+                return follow(order, order.api().post("/api/servers/" + ControllerClient.segment(target) + "/checkpoint",
+                        order.body()));
             }
-            return release(order, snapshot(words.get(1)));
-        }
-        if (words.size() != 1) {
-            throw new UsageException("too many arguments " + words + "; usage: zsentinel checkpoint <dataset|server>");
-        }
-        String target = words.get(0);
-        if (isServer(order, target)) {
-            order.body().remove("server");
-            return follow(order, order.api().post("/api/servers/" + ControllerClient.segment(target) + "/checkpoint",
-                    order.body()));
-        }
-        return follow(order, order.api().post("/api/datasets/" + ControllerClient.segment(dataset(target).value())
-                + "/checkpoint", order.body()));
+            return follow(order, order.api().post("/api/datasets/" + ControllerClient.segment(dataset(target).value())
+                    + "/checkpoint", order.body()));
+        });
     }
 
-    private int release(Order order, SnapshotName snapshot) throws ControllerClient.Unreachable, InterruptedException {
+    int release(Order order, SnapshotName snapshot) throws InterruptedException {
+        return calling(() -> released(order, snapshot));
+    }
+
+    private int released(Order order, SnapshotName snapshot) throws ControllerClient.Unreachable, InterruptedException {
         ControllerClient.Answer answer = order.api().post("/api/datasets/" + ControllerClient.segment(snapshot.dataset().value())
                 + "/checkpoints/" + ControllerClient.segment(snapshot.shortName()) + "/release", order.body());
         if (!answer.ok()) {
@@ -139,38 +81,27 @@ final class OperatorCli {
         return 0;
     }
 
-    private int rollback(Options options) throws ControllerClient.Unreachable, InterruptedException {
-        Order order = order(options);
-        boolean destroyNewer = options.flag("--destroy-newer");
-        List<String> words = options.positionals(1, 1, "zsentinel rollback <dataset>@<snapshot> --reason R [--destroy-newer]");
-        options.requireAllUsed();
-        SnapshotName snapshot = snapshot(words.get(0));
+    int rollback(Order order, SnapshotName snapshot, boolean destroyNewer) throws InterruptedException {
         order.body().put("snapshot", snapshot.full());
         order.body().put("destroyNewer", destroyNewer);
-        return follow(order, order.api().post("/api/datasets/" + ControllerClient.segment(snapshot.dataset().value())
-                + "/rollback", order.body()));
+        return calling(() -> follow(order, order.api().post("/api/datasets/"
+                + ControllerClient.segment(snapshot.dataset().value()) + "/rollback", order.body())));
     }
 
-    private int restore(Options options) throws ControllerClient.Unreachable, InterruptedException {
-        Order order = order(options);
-        String to = options.value("--to", null);
-        List<String> words = options.positionals(2, 2, "zsentinel restore <dataset>@<snapshot> <path> --reason R [--to DIR]");
-        options.requireAllUsed();
-        SnapshotName snapshot = snapshot(words.get(0));
+    int restore(Order order, SnapshotName snapshot, String path, Optional<String> to) throws InterruptedException {
         order.body().put("snapshot", snapshot.full());
-        order.body().put("path", words.get(1));
-        if (to != null) {
-            order.body().put("to", to);
-        }
-        return follow(order, order.api().post("/api/datasets/" + ControllerClient.segment(snapshot.dataset().value())
-                + "/restore", order.body()));
+        order.body().put("path", path);
+        to.ifPresent(dir -> order.body().put("to", dir));
+        return calling(() -> follow(order, order.api().post("/api/datasets/"
+                + ControllerClient.segment(snapshot.dataset().value()) + "/restore", order.body())));
     }
 
-    private int audit(Options options) throws ControllerClient.Unreachable, InterruptedException {
-        ControllerClient api = new ControllerClient(options.value("--url", DEFAULT_URL));
-        Optional<String> dataset = Optional.ofNullable(options.value("--dataset", null)).map(d -> dataset(d).value());
-        int limit = options.intValue("--limit", 50);
-        options.requireAllUsed();
+    int audit(ControllerClient api, Optional<DatasetName> of, int limit) throws InterruptedException {
+        return calling(() -> audited(api, of.map(DatasetName::value), limit));
+    }
+
+    private int audited(ControllerClient api, Optional<String> dataset, int limit)
+            throws ControllerClient.Unreachable, InterruptedException {
         String query = "?limit=" + limit + dataset.map(d -> "&dataset=" + ControllerClient.segment(d)).orElse("");
         ControllerClient.Answer audit = api.get("/api/audit" + query);
         if (!audit.ok()) {
@@ -296,33 +227,11 @@ final class OperatorCli {
         return server;
     }
 
-    private static SnapshotName snapshot(String text) {
-        if (text.indexOf('@') < 0) {
-            throw new UsageException("\"" + text + "\" is no snapshot: give <dataset>@<snapshot>, e.g. primary/vm1@daily-1");
-        }
-        try {
-            return SnapshotName.parse(text);
-        } catch (InvalidNameException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
-
     private static DatasetName dataset(String text) {
         try {
             return new DatasetName(text);
         } catch (InvalidNameException e) {
             throw new UsageException(e.getMessage());
         }
-    }
-
-    static String userAtHost() {
-        String user = Optional.ofNullable(System.getenv("USER")).orElse(System.getProperty("user.name", "unknown"));
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
-        }
-        return user + "@" + host;
     }
 }

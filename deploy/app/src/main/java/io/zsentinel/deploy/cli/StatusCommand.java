@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
 import io.zsentinel.projections.web.ApiServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -14,10 +17,25 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /** {@code zsentinel status}: the fleet, its datasets and replication links as tables, read from the controller's API. */
-final class StatusCommand {
-    private StatusCommand() {
+@Command(name = "status", description = "Servers, datasets and replication links as the controller sees them (times in your zone: TZ).")
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    ControllerClient.Url controller;
+    @Option(names = "--full", description = "print long notes (why a link fails) whole rather than shortened")
+    boolean full;
+
+    private final Terminal terminal;
+
+    StatusCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return print(controller.url, terminal.out(), terminal.zone(), full);
     }
 
     /** Times in {@code zone}; {@code full}: long notes whole (wrapped) rather than shortened. */

@@ -28,7 +28,6 @@ import static io.zsentinel.deploy.operator.OperatorApi.A;
 import static io.zsentinel.deploy.operator.OperatorApi.VM1;
 import static io.zsentinel.deploy.operator.OperatorApi.VM2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The operator commands of the CLI against the real API on a real Axon configuration. */
@@ -38,7 +37,7 @@ class OperatorCliTest {
     private final AtomicInteger pauses = new AtomicInteger();
     private OperatorApi fixture;
     /** What "the agent" does while the CLI waits: nothing, unless a test says so. */
-    private OperatorCli.Pause agent = d -> pauses.incrementAndGet();
+    private Terminal.Pause agent = d -> pauses.incrementAndGet();
 
     @BeforeEach
     void start() throws Exception {
@@ -142,13 +141,41 @@ class OperatorCliTest {
     }
 
     @Test
-    void usageErrorsAreThrownForExitCodeTwo() {
-        assertThrows(UsageException.class, () -> run("rollback", "primary/vm1@s1"));
-        assertThrows(UsageException.class, () -> run("rollback", "primary/vm1", "--reason", "r"));
-        assertThrows(UsageException.class, () -> run("rollback", "primary/vm1@s1", "--reason", "r", "--force"));
-        assertThrows(UsageException.class, () -> run("restore", "primary/vm1@s1", "--reason", "r"));
-        assertThrows(UsageException.class, () -> run("checkpoint", "vm;reboot", "--reason", "r"));
-        assertThrows(UsageException.class, () -> run("checkpoint", "release", "--reason", "r"));
+    void usageErrorsExitWithTwoNamingTheWrongArgumentAndOrderNothing() throws Exception {
+        assertUsageError("Missing required option: '--reason=R'", "rollback", "primary/vm1@s1");
+        assertUsageError("Invalid value for positional parameter at index 0 (<dataset>@<snapshot>): \"primary/vm1\" is no"
+                + " snapshot: give <dataset>@<snapshot>, e.g. primary/vm1@daily-1", "rollback", "primary/vm1", "--reason", "r");
+        assertUsageError("Unknown option: '--force'", "rollback", "primary/vm1@s1", "--reason", "r", "--force");
+        assertUsageError("Missing required parameter: '<path>'", "restore", "primary/vm1@s1", "--reason", "r");
+        assertUsageError("Invalid value for positional parameter at index 0 (<dataset|server>): invalid dataset name \"vm;reboot\"",
+                "checkpoint", "vm;reboot", "--reason", "r");
+        assertUsageError("Missing required parameter: '<dataset|server>'", "checkpoint", "--reason", "r");
+        assertUsageError("Missing required parameter: '<dataset>@<snapshot>'", "checkpoint", "release", "--reason", "r");
+        assertUsageError("Missing required option: '--reason=R'", "checkpoint", "release", "primary/vm1@s1");
+        assertUsageError("Invalid value for option '--reason': it is blank", "checkpoint", "primary/vm1", "--reason", " ");
+        assertUsageError("Invalid value for option '--server': invalid server id \"a b\"", "checkpoint", "primary/vm1",
+                "--reason", "r", "--server", "a b");
+        assertUsageError("--wait must not be negative", "rollback", "primary/vm1@s1", "--reason", "r", "--wait", "-1");
+        assertUsageError("Invalid value for option '--wait': 'soon' is not an int", "rollback", "primary/vm1@s1",
+                "--reason", "r", "--wait", "soon");
+        assertUsageError("Invalid value for option '--dataset': invalid dataset name \"primary//vm1\"", "audit",
+                "--dataset", "primary//vm1");
+        assertTrue(fixture.audit.audit(Optional.empty(), 10).isEmpty(), "nothing was ordered");
+    }
+
+    @Test
+    void aCheckpointReleaseTakesTheOrderOptionsBeforeOrAfterTheWordRelease() throws Exception {
+        // s1 is no checkpoint: the controller refuses (1), which it does only once the command line was read whole
+        assertEquals(1, run("checkpoint", "release", "primary/vm1@s1", "--reason", "done"), err());
+        assertEquals(1, run("checkpoint", "--reason", "done", "release", "primary/vm1@s1"), err());
+        assertEquals(2, err().lines().filter(l -> l.startsWith("zsentinel: refused (HTTP 400): primary/vm1@s1 is not a checkpoint")).count(), err());
+    }
+
+    private void assertUsageError(String message, String... args) throws Exception {
+        err.reset();
+        assertEquals(2, run(args[0], java.util.Arrays.copyOfRange(args, 1, args.length)), err());
+        assertTrue(err().startsWith("zsentinel: " + message), err());
+        assertTrue(err().contains("zsentinel " + args[0]) && err().contains("--help says more"), err());
     }
 
     /** The agent reports that the newest operation failed. */
@@ -158,14 +185,15 @@ class OperatorCliTest {
                 op.commandId(), "RestoreFromSnapshot", false, reason, OperatorApi.T0.plusSeconds(9000)));
     }
 
-    private int run(String command, String... args) throws Exception {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--url";
-        all[args.length + 1] = fixture.url();
-        return new OperatorCli(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), () -> "tester@host", d -> agent.pause(d), ZoneOffset.UTC)
-                .run(command, new Options(all));
+    private int run(String command, String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--url";
+        all[args.length + 2] = fixture.url();
+        return Main.commandLine(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> "tester@host", d -> agent.pause(d), ZoneOffset.UTC))
+                .execute(all);
     }
 
     private String out() {

@@ -17,7 +17,6 @@ import java.util.List;
 
 import static io.zsentinel.deploy.operator.LinkApi.LINK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code zsentinel replication ...} and the links table of {@code zsentinel status}, against the real API. */
@@ -73,25 +72,35 @@ class ReplicationCliTest {
     @Test
     void resolveWithoutTheFlagIsRefusedSayingWhatItDiscards() throws Exception {
         fixture.diverge();
-        UsageException e = assertThrows(UsageException.class, () -> run("resolve", ID, "--reason", "r"));
-        assertTrue(e.getMessage().contains("discards the target's own snapshots"), e.getMessage());
-        assertTrue(e.getMessage().contains("--rollback-target"), e.getMessage());
+        assertEquals(2, run("resolve", ID, "--reason", "r"));
+        assertTrue(err().contains("discards the target's own snapshots"), err());
+        assertTrue(err().contains("zsentinel replication resolve '" + ID + "' --rollback-target --reason R"), err());
         assertEquals(LinkState.DIVERGED, fixture.links.link(LINK).orElseThrow().linkState());
 
         assertEquals(0, run("resolve", ID, "--rollback-target", "--reason", "mounted by mistake"), err());
+        assertTrue(out().contains("resolution ordered for " + ID + ": the next transfer rolls the target back"), out());
         assertTrue(fixture.links.link(LINK).orElseThrow().diverged() == null);
     }
 
     @Test
-    void theCommandLineIsCheckedBeforeAnythingIsSent() {
-        assertTrue(assertThrows(UsageException.class, () -> run("pause", ID)).getMessage().contains("--reason"));
-        assertTrue(assertThrows(UsageException.class, () -> run("pause", "store-a:primary/vm1", "--reason", "r"))
-                .getMessage().contains("quote it"));
-        assertTrue(assertThrows(UsageException.class, () -> run("stop", ID, "--reason", "r"))
-                .getMessage().contains("unknown replication command"));
-        assertTrue(assertThrows(UsageException.class, () -> run("pause", ID, "--rollback-target", "--reason", "r"))
-                .getMessage().contains("resolve only"));
-        assertThrows(UsageException.class, () -> run("pause", "--reason", "r"));
+    void theCommandLineIsCheckedBeforeAnythingIsSent() throws Exception {
+        LinkState before = fixture.links.link(LINK).orElseThrow().linkState();
+        assertUsageError("Missing required option: '--reason=R'", "pause", ID);
+        assertUsageError("Invalid value for positional parameter at index 0 (<link>): invalid link id \"store-a:primary/vm1\"",
+                "pause", "store-a:primary/vm1", "--reason", "r");
+        assertTrue(err().contains("(quote it in a shell: '>' redirects)"), err());
+        assertUsageError("unknown replication command \"stop\"", "stop", ID, "--reason", "r");
+        assertUsageError("Unknown option: '--rollback-target'", "pause", ID, "--rollback-target", "--reason", "r");
+        assertUsageError("Missing required parameter: '<link>'", "pause", "--reason", "r");
+        assertUsageError("Invalid value for option '--reason': it is blank", "pause", ID, "--reason", "");
+        assertEquals(before, fixture.links.link(LINK).orElseThrow().linkState(), "nothing was sent");
+        assertTrue(fixture.links.link(LINK).orElseThrow().paused() == null, "nothing was sent");
+    }
+
+    private void assertUsageError(String message, String... args) throws Exception {
+        err.reset();
+        assertEquals(2, run(args), err());
+        assertTrue(err().startsWith("zsentinel: " + message), err());
     }
 
     @Test
@@ -155,11 +164,12 @@ class ReplicationCliTest {
         return status.toString(StandardCharsets.UTF_8);
     }
 
-    private int run(String... args) throws Exception {
-        Options options = new Options(java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                java.util.stream.Stream.of("--url", fixture.url())).toArray(String[]::new));
-        return new ReplicationCli(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), () -> "tester@host").run(options);
+    private int run(String... args) {
+        String[] all = java.util.stream.Stream.of(new String[]{"replication"}, args, new String[]{"--url", fixture.url()})
+                .flatMap(java.util.Arrays::stream).toArray(String[]::new);
+        return Main.commandLine(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> "tester@host", d -> { }, ZoneId.of("UTC")))
+                .execute(all);
     }
 
     private String out() {
