@@ -166,7 +166,7 @@ public final class TransferExecutor implements AutoCloseable {
             TargetTransport transport = new TargetTransport(target, binaries);
             TransferRun run = new TransferRun(c, server, source, binaries, transport,
                     () -> targetDriver(c.targetServer(), transport, c), settings, clock, retry, mbufferInstalled,
-                    pvInstalled, progress, received, () -> streamStarts.accept(new StreamStarted(c.transferId(), c.to(),
+                    pvInstalled, progress, System::nanoTime, received, () -> streamStarts.accept(new StreamStarted(c.transferId(), c.to(),
                     c.targetServer(), receivedAt, clock.instant())));
             handle = new TransferHandle(c.transferId(), run);
             byId.put(c.transferId(), handle);
@@ -264,8 +264,7 @@ public final class TransferExecutor implements AutoCloseable {
                 continue;
             }
             run.sample();
-            if (run.idleNanos() > settings.stall().toNanos()) {
-                run.cancel("stalled: no byte moved for " + settings.stall().toSeconds() + " s");
+            if (run.stalled(settings.stall())) {
                 continue;
             }
             if (!run.progressKnown()) {
