@@ -183,6 +183,11 @@ final class TransferRun {
         return monitor.streaming();
     }
 
+    /** The link's stall timeout, sent with the order. */
+    Duration stallTimeout() {
+        return command.policy().stallTimeout();
+    }
+
     /** The stall watchdog's look: cancels the transfer (and returns true) when no byte moved for {@code stall}. */
     boolean stalled(Duration stall) {
         return monitor.stalled(stall, progressKnown(), pipeline::sendAlive, this::cancel);
