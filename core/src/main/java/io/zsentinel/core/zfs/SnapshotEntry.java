@@ -1,5 +1,6 @@
 package io.zsentinel.core.zfs;
 
+import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.SnapshotName;
 
@@ -19,6 +20,11 @@ public record SnapshotEntry(SnapshotName name, Guid guid, long createtxg, Instan
         if (userRefs < 0) {
             throw new IllegalArgumentException("userrefs " + userRefs + " is negative");
         }
+    }
+
+    /** As the agent reports it. */
+    public SnapshotInfo info() {
+        return new SnapshotInfo(name, guid, createtxg, creation, used, referenced, userRefs);
     }
 
     /** True while someone holds it: zfs then refuses to destroy it. */

@@ -55,6 +55,12 @@ import java.util.UUID;
 public final class ReplicationLinkDecider {
     /** The least time between two stored progress events of one transfer. */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    /**
+     * The agent's watchdog sees the bytes and kills a transfer stalled for the policy's stall timeout (and
+     * reports it); the link hears of progress only every {@link #PROGRESS_EVERY}, a moment later, so it
+     * declares a stall itself (an agent gone silent) only this much after that, never before the agent.
+     */
+    static final Duration STALL_GRACE = PROGRESS_EVERY.multipliedBy(3);
     private ReplicationLinkDecider() {
     }
 
@@ -110,7 +116,7 @@ public final class ReplicationLinkDecider {
         } else if (command instanceof CheckStall c) {
             at = c.now();
             Transfer t = state.inFlight();
-            if (t != null && !c.now().isBefore(t.lastProgressAt().plus(state.policy().stallTimeout()))) {
+            if (t != null && !c.now().isBefore(t.lastProgressAt().plus(state.policy().stallTimeout()).plus(STALL_GRACE))) {
                 events.add(new TransferStalled(c.linkId(), t.id(), t.bytes(), t.lastProgressAt(), c.now()));
                 fail(state, t, "stalled: no progress for " + Duration.between(t.lastProgressAt(), c.now())
                         + " after " + t.bytes() + " bytes", null, c.now(), events);
@@ -380,7 +386,7 @@ public final class ReplicationLinkDecider {
         }
         int attempt = state.failures().consecutive() + 1;
         events.add(new ReplicationScheduled(c.linkId(), transferId(state, from, to, attempt), from, to, intermediates,
-                token, rollbackTarget, attempt, c.now(), fromBookmark));
+                token, rollbackTarget, attempt, c.now(), fromBookmark, state.policy().transfer()));
     }
 
     /**

@@ -2,13 +2,13 @@ package io.zsentinel.replication.link;
 
 import io.zsentinel.core.messages.facts.BookmarkInfo;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.messages.facts.SnapshotLineage;
 import io.zsentinel.core.values.Guid;
 
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Planning apart from doing (zrepl's {@code replication/logic/diff}): a pure function from the two
@@ -18,8 +18,7 @@ import java.util.stream.Collectors;
  */
 public final class ReplicationPlanner {
     /** Oldest first; snapshots of one txg (taken in the same sync) by creation time, then name, so every plan agrees. */
-    private static final Comparator<SnapshotInfo> BY_TXG = Comparator.comparingLong(SnapshotInfo::createtxg)
-            .thenComparing(SnapshotInfo::created).thenComparing(s -> s.name().full());
+    private static final Comparator<SnapshotInfo> BY_TXG = SnapshotLineage.OLDEST_FIRST;
 
     /**
      * {@code targetWritten}: the target's {@code written} property is above 0, i.e. it changed since its
@@ -108,11 +107,10 @@ public final class ReplicationPlanner {
 
     /** The newest snapshot (by source createtxg) whose guid also exists on the target; the source's copy. */
     public static Optional<SnapshotInfo> commonBase(List<SnapshotInfo> source, List<SnapshotInfo> target) {
-        Set<Guid> onTarget = guids(target);
-        return source.stream().filter(s -> onTarget.contains(s.guid())).max(BY_TXG);
+        return SnapshotLineage.commonBase(source, target);
     }
 
     private static Set<Guid> guids(List<SnapshotInfo> snapshots) {
-        return snapshots.stream().map(SnapshotInfo::guid).collect(Collectors.toSet());
+        return SnapshotLineage.guids(snapshots);
     }
 }

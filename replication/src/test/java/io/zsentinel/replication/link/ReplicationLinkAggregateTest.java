@@ -52,7 +52,8 @@ class ReplicationLinkAggregateTest {
     /** The full send of A, attempt 1. */
     static final UUID FULL_A = ReplicationLinkDecider.transferId(ESTABLISHED, null, SnapshotRef.of(A), 1);
     static final ReplicationScheduled SCHEDULED_A =
-            new ReplicationScheduled(LINK, FULL_A, null, SnapshotRef.of(A), false, null, false, 1, at(0));
+            new ReplicationScheduled(LINK, FULL_A, null, SnapshotRef.of(A), false, null, false, 1, at(0), false,
+                    Links.POLICY.transfer());
     static final LinkStateChanged STARTED = new LinkStateChanged(LINK, LinkState.LAGGING, LinkState.TRANSFERRING, at(0));
     static final ReplicationSucceeded SUCCEEDED_A = new ReplicationSucceeded(LINK, FULL_A, SnapshotRef.of(A), 0, at(60));
     static final BaseChanged BASE_A = new BaseChanged(LINK, SOURCE, null, SnapshotRef.of(A), at(60));

@@ -1,5 +1,6 @@
 package io.zsentinel.replication.link;
 
+import io.zsentinel.core.messages.agentcommands.TransferPolicy;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.Refusal;
@@ -112,6 +113,8 @@ class ReplicationLinkDeciderTest {
         assertEquals(1, s.attempt());
         assertNull(s.resumeToken());
         assertTrue(!s.rollbackTarget());
+        assertEquals(new TransferPolicy(Duration.ofMinutes(5), 3, Duration.ofMinutes(20)), s.policy(),
+                "the agent applies the link's stall timeout and breaker (Links.POLICY)");
         assertEquals(new LinkStateChanged(LINK, LinkState.LAGGING, LinkState.TRANSFERRING, at(0)), events.get(1));
     }
 
@@ -271,12 +274,13 @@ class ReplicationLinkDeciderTest {
         Links.Run run = transferringAtoC();
         var id = run.state.inFlight().id();
         run.when(new RecordTransferProgress(LINK, id, 4096, at(1000)));
-        assertEquals(List.of(), run.when(new CheckStall(LINK, at(1000 + 299))), "5 minutes not yet over");
-        List<LinkEvent> events = run.when(new CheckStall(LINK, at(1000 + 300)));
-        assertEquals(new TransferStalled(LINK, id, 4096, at(1000), at(1300)), events.get(0));
+        assertEquals(List.of(), run.when(new CheckStall(LINK, at(1000 + 300 + 29))),
+                "5 minutes and the grace in which the agent's watchdog reports the stall itself not yet over");
+        List<LinkEvent> events = run.when(new CheckStall(LINK, at(1000 + 330)));
+        assertEquals(new TransferStalled(LINK, id, 4096, at(1000), at(1330)), events.get(0));
         ReplicationFailed failed = only(ReplicationFailed.class, events);
         assertTrue(failed.reason().startsWith("stalled"), failed.reason());
-        assertEquals(List.of(), run.when(new RecordTransferProgress(LINK, id, 8192, at(1301))), "the stalled transfer is over");
+        assertEquals(List.of(), run.when(new RecordTransferProgress(LINK, id, 8192, at(1331))), "the stalled transfer is over");
         ReplicationScheduled retry = only(ReplicationScheduled.class,
                 run.when(plan(failed.retryAt(), List.of(A, B, C), List.of(A_ON_TARGET))));
         assertEquals(2, retry.attempt());

@@ -16,12 +16,22 @@ import java.util.UUID;
  * Never a forced receive, except with {@code rollbackTarget}, which only an operator's resolution of a
  * diverged link sets. {@code link} is the controller's name for the replication link, echoed in the
  * transfer facts so it knows which link they are about. {@code fromBookmark}: {@code from} names a bookmark
- * ({@code dataset#shortName}, OpenZFS), not a snapshot: the stream is {@code -i} from it.
+ * ({@code dataset#shortName}, OpenZFS), not a snapshot: the stream is {@code -i} from it. {@code policy}: the
+ * link's stall timeout and circuit breaker, which the agent applies ({@link TransferPolicy#DEFAULTS} when absent,
+ * as in an order from a controller that did not send it).
  */
 public record StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
                             SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
                             String resumeToken, long bandwidthLimitBytesPerSecond, boolean rollbackTarget,
-                            String link, boolean fromBookmark) implements SnapshotCommand {
+                            String link, boolean fromBookmark, TransferPolicy policy) implements SnapshotCommand {
+    public StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
+                         SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
+                         String resumeToken, long bandwidthLimitBytesPerSecond, boolean rollbackTarget, String link,
+                         boolean fromBookmark) {
+        this(commandId, server, epoch, transferId, from, to, intermediates, targetServer, targetDataset, resumeToken,
+                bandwidthLimitBytesPerSecond, rollbackTarget, link, fromBookmark, null);
+    }
+
     public StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
                          SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
                          String resumeToken, long bandwidthLimitBytesPerSecond, boolean rollbackTarget, String link) {
@@ -38,6 +48,7 @@ public record StartTransfer(UUID commandId, ServerId server, long epoch, UUID tr
 
     public StartTransfer {
         link = link == null ? "" : link;
+        policy = policy == null ? TransferPolicy.DEFAULTS : policy;
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(transferId, "transferId");

@@ -26,7 +26,7 @@ import java.util.Objects;
  * targets:                                        # optional; how StartTransfer reaches each target server
  *   standby: { transport: local }                 # (a server not listed is local)
  *   offsite: { transport: ssh, host: 10.1.0.7, user: zsentinel, port: 22, identityFile: /etc/zsentinel/id_ed25519 }
- * transfers: { breakerFailures: 5, breakerOpenSeconds: 60, stallSeconds: 120 }   # optional
+ * transfers: { progressSeconds: 1, bufferKib: 1024, pipe: auto }   # optional; stall and breaker are the link's
  * </pre>
  */
 public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,

@@ -174,7 +174,7 @@ public final class CommandExecutor {
             }
             entry = zfs.readSnapshot(c.snapshot()); // a replayed command: report what is there
         }
-        return new SnapshotCreated(server, InventoryScanner.toInfo(entry), c.commandId());
+        return new SnapshotCreated(server, entry.info(), c.commandId());
     }
 
     private AgentFact destroy(DestroySnapshot c) {

@@ -124,7 +124,7 @@ public final class InventoryScanner {
         written.keySet().forEach(dataset -> snapshots.put(dataset, new ArrayList<>()));
         for (SnapshotEntry s : zfs.listSnapshots(root)) {
             if (!ZfsDriver.isRestoreClone(s.name().dataset())) {
-                snapshots.computeIfAbsent(s.name().dataset(), d -> new ArrayList<>()).add(toInfo(s));
+                snapshots.computeIfAbsent(s.name().dataset(), d -> new ArrayList<>()).add(s.info());
             }
         }
         for (BookmarkInfo b : zfs.listBookmarks(root)) {
@@ -138,10 +138,5 @@ public final class InventoryScanner {
             inventory.put(dataset, new DatasetInventory(list, marks, written.get(dataset)));
         });
         return inventory;
-    }
-
-    static SnapshotInfo toInfo(SnapshotEntry s) {
-        return new SnapshotInfo(s.name(), s.guid(), s.createtxg(), s.creation(), s.used(), s.referenced(),
-                s.userRefs());
     }
 }

@@ -3,8 +3,11 @@ package io.zsentinel.deploy.transfer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Drains a process's stderr (or unused stdout) on its own thread so the child never blocks on a full
@@ -19,6 +22,7 @@ final class StreamCapture {
     });
 
     private final StringBuilder kept = new StringBuilder();
+    private final CountDownLatch ended = new CountDownLatch(1);
     private volatile boolean done;
 
     private StreamCapture() {
@@ -44,6 +48,7 @@ final class StreamCapture {
             // the process was killed: what it said so far is what there is
         } finally {
             done = true;
+            ended.countDown();
         }
     }
 
@@ -51,6 +56,19 @@ final class StreamCapture {
         synchronized (kept) {
             return kept.toString();
         }
+    }
+
+    /**
+     * What the process said, once its stream has ended (its exit does not mean this thread has read it all yet),
+     * waiting at most {@code wait}: a descendant may keep the stream open.
+     */
+    String textAtEnd(Duration wait) {
+        try {
+            ended.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return text();
     }
 
     boolean done() {

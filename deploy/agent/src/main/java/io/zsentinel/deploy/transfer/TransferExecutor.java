@@ -47,7 +47,8 @@ import java.util.function.Consumer;
  * repeated order is answered from the running or finished transfer, never with a second stream). Facts
  * go to {@code facts}: TransferProgressed every {@code progressSeconds} while bytes flow (none for a piped
  * transfer whose bytes cannot be read on this host, see {@link SendProgress}), then
- * TransferCompleted (with the guid the target reports) or TransferFailed.
+ * TransferCompleted (with the guid the target reports) or TransferFailed. The stall timeout and the
+ * target's circuit breaker are the link's, as each order carries them ({@link StartTransfer#policy()}).
  */
 public final class TransferExecutor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransferExecutor.class);
@@ -116,7 +117,7 @@ public final class TransferExecutor implements AutoCloseable {
         this.settings = settings;
         this.facts = facts;
         this.clock = clock;
-        this.breakers = new TargetBreakers(settings, clock);
+        this.breakers = new TargetBreakers(clock);
         this.retry = Retry.of("zfs-" + server, RetryConfig.custom()
                 .maxAttempts(3)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
@@ -154,7 +155,7 @@ public final class TransferExecutor implements AutoCloseable {
                     : Optional.ofNullable(runningByTarget.get(key(c)))
                     .map(other -> "transfer " + other + " to " + c.targetServer() + ":" + c.targetDataset()
                             + " is still running; one transfer per target dataset at a time")
-                    .or(() -> breakers.refusal(c.targetServer()));
+                    .or(() -> breakers.refusal(c.targetServer(), c.policy()));
             if (refused.isPresent()) {
                 TransferFailed fact = new TransferFailed(server, c.transferId(), c.to(), refused.get(), null, true, 0,
                         clock.instant(), c.link());
@@ -166,7 +167,7 @@ public final class TransferExecutor implements AutoCloseable {
             TargetTransport transport = new TargetTransport(target, binaries);
             TransferRun run = new TransferRun(c, server, source, binaries, transport,
                     () -> targetDriver(c.targetServer(), transport, c), settings, clock, retry, mbufferInstalled,
-                    pvInstalled, progress, received, () -> streamStarts.accept(new StreamStarted(c.transferId(), c.to(),
+                    pvInstalled, progress, System::nanoTime, received, () -> streamStarts.accept(new StreamStarted(c.transferId(), c.to(),
                     c.targetServer(), receivedAt, clock.instant())));
             handle = new TransferHandle(c.transferId(), run);
             byId.put(c.transferId(), handle);
@@ -189,11 +190,11 @@ public final class TransferExecutor implements AutoCloseable {
         }
         long took = System.nanoTime() - began;
         if (outcome.targetFault()) {
-            breakers.failed(c.targetServer(), took, String.valueOf(outcome.fact()));
+            breakers.failed(c.targetServer(), c.policy(), took, String.valueOf(outcome.fact()));
         } else if (handle.run().cancelReason() != null) {
-            breakers.released(c.targetServer());
+            breakers.released(c.targetServer(), c.policy());
         } else {
-            breakers.succeeded(c.targetServer(), took);
+            breakers.succeeded(c.targetServer(), c.policy(), took);
         }
         if (outcome.fact() instanceof TransferCompleted done) {
             cursors.advance(c.link(), c.to(), done.snapshotGuid());
@@ -264,8 +265,7 @@ public final class TransferExecutor implements AutoCloseable {
                 continue;
             }
             run.sample();
-            if (run.idleNanos() > settings.stall().toNanos()) {
-                run.cancel("stalled: no byte moved for " + settings.stall().toSeconds() + " s");
+            if (run.stalled(run.stallTimeout())) {
                 continue;
             }
             if (!run.progressKnown()) {

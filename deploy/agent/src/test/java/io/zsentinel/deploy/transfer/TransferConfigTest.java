@@ -7,6 +7,7 @@ import io.zsentinel.core.config.ConfigException;
 import io.zsentinel.core.config.ConfigFiles;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +23,17 @@ class TransferConfigTest {
             targets:
               standby: { transport: local }
               offsite: { transport: ssh, host: 10.1.0.7, user: zsentinel, port: 2222, identityFile: /etc/zs/id, mbuffer: true }
-            transfers: { breakerFailures: 4, breakerOpenSeconds: 30 }
+            transfers: { progressSeconds: 4, bufferKib: 512 }
             """;
+
+    @Test
+    void theStallTimeoutAndTheBreakerAreTheLinksAndRefusedInAgentYamlWithWhereTheyWent() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFiles.parse(
+                YAML.replace("bufferKib: 512", "stallSeconds: 300, breakerFailures: 4"), "agent.yaml", AgentConfig.class));
+        assertTrue(e.getMessage().contains("breakerFailures, stallSeconds: no longer set on the agent"), e.getMessage());
+        assertTrue(e.getMessage().contains("come from the controller with every transfer"), e.getMessage());
+        assertTrue(e.getMessage().contains("remove them from transfers:"), e.getMessage());
+    }
 
     @Test
     void targetsAreReadPerServerAndUnlistedServersAreLocal() {
@@ -33,12 +43,12 @@ class TransferConfigTest {
         assertEquals(2222, offsite.port());
         assertTrue(offsite.mbuffer());
         assertEquals(TransferTarget.Transport.LOCAL, config.transferTargets().get(new ServerId("standby")).transport());
-        assertEquals(4, config.transfers().breakerFailures());
-        assertEquals(120, config.transfers().stallSeconds());
+        assertEquals(Duration.ofSeconds(4), config.transfers().progressInterval());
+        assertEquals(512 * 1024, config.transfers().bufferBytes());
         assertEquals(TransferSettings.Pipe.AUTO, config.transfers().pipeMode());
-        assertEquals(TransferSettings.Pipe.NEVER, ConfigFiles.parse(YAML.replace("breakerOpenSeconds: 30", "pipe: never"),
+        assertEquals(TransferSettings.Pipe.NEVER, ConfigFiles.parse(YAML.replace("bufferKib: 512", "pipe: never"),
                 "agent.yaml", AgentConfig.class).transfers().pipeMode());
-        assertThrows(ConfigException.class, () -> ConfigFiles.parse(YAML.replace("breakerOpenSeconds: 30", "pipe: sometimes"),
+        assertThrows(ConfigException.class, () -> ConfigFiles.parse(YAML.replace("bufferKib: 512", "pipe: sometimes"),
                 "agent.yaml", AgentConfig.class));
         AgentConfig minimal = ConfigFiles.parse("server: a\nkafka: { bootstrap: \"x:1\" }\npools: [ a ]\n", "a.yaml",
                 AgentConfig.class);

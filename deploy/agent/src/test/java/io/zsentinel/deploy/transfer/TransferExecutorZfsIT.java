@@ -1,6 +1,7 @@
 package io.zsentinel.deploy.transfer;
 
 import io.zsentinel.core.messages.agentcommands.StartTransfer;
+import io.zsentinel.core.messages.agentcommands.TransferPolicy;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.TransferCompleted;
@@ -85,7 +86,7 @@ class TransferExecutorZfsIT {
         // transfer without a limit runs as a kernel pipeline here too (zfs-fuse: with unknown progress)
         executor = new TransferExecutor(SOURCE, zfs, ZfsBinaries.defaults(),
                 Map.of(OFFSITE, TransferTarget.ssh("127.0.0.1", "root", 1, null)),
-                TransferSettings.DEFAULTS.withBreaker(3, 60).withPipe(TransferSettings.Pipe.ALWAYS), facts::add,
+                TransferSettings.DEFAULTS.withPipe(TransferSettings.Pipe.ALWAYS), facts::add,
                 Clock.systemUTC());
     }
 
@@ -387,6 +388,7 @@ class TransferExecutorZfsIT {
         TransferFailed failed = assertInstanceOf(TransferFailed.class, refused.outcome().join());
         assertTrue(failed.retriable());
         assertTrue(failed.reason().startsWith("circuit open for target offsite since "), failed.reason());
+        assertTrue(failed.reason().contains("(3 consecutive failures)"), "the link's breaker: " + failed.reason());
         assertTrue(failed.reason().contains("next attempt at"), failed.reason());
         // other targets are not affected
         completed(executor.start(order(null, source.snapshot("s1"), false, DatasetName.of(dst.value()).child("cb"), 0)));
@@ -398,10 +400,11 @@ class TransferExecutorZfsIT {
                 null, limit);
     }
 
+    /** An order of a link whose circuit opens after 3 consecutive failures. */
     private static StartTransfer order(SnapshotName from, SnapshotName to, boolean intermediates, ServerId targetServer,
                                        DatasetName target) {
         return new StartTransfer(UUID.randomUUID(), SOURCE, 1, UUID.randomUUID(), from, to, intermediates, targetServer,
-                target, null, 0);
+                target, null, 0, false, "", false, new TransferPolicy(Duration.ofSeconds(120), 3, Duration.ofSeconds(60)));
     }
 
     private long completions(UUID transferId) {

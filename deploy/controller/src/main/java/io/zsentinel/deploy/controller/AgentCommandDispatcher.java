@@ -119,7 +119,7 @@ public final class AgentCommandDispatcher {
         send(new StartTransfer(e.transferId(), link.source().server(), epoch, e.transferId(),
                 e.from() == null ? null : e.from().name(), e.to().name(), e.intermediates(), link.target().server(),
                 link.target().dataset(), e.resumeToken(), bandwidthLimit.applyAsLong(link), e.rollbackTarget(),
-                link.toString(), e.fromBookmark()), m);
+                link.toString(), e.fromBookmark(), e.policy()), m);
     }
 
     /** A link that left the configuration: its cursor bookmarks go (its hold goes with the base's release). */

@@ -12,6 +12,7 @@ import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
 import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
+import io.zsentinel.core.messages.agentcommands.TransferPolicy;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
@@ -36,6 +37,7 @@ import io.zsentinel.replication.retention.SnapshotClass;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,17 +170,21 @@ class AgentCommandDispatcherTest {
     }
 
     @Test
-    void aScheduledReplicationStartsATransferOnTheSourceWithTheLinksLimitAndName() {
+    void aScheduledReplicationStartsATransferOnTheSourceWithTheLinksLimitNameAndPolicy() {
         UUID transfer = UUID.fromString("00000000-0000-0000-0000-000000000077");
         SnapshotRef from = new SnapshotRef(SOURCE.dataset().snapshot("zsentinel_hourly_1"), new Guid(1), AT);
         SnapshotRef to = new SnapshotRef(HOURLY, new Guid(42), AT);
+        TransferPolicy policy = new TransferPolicy(Duration.ofMinutes(7), 3, Duration.ofMinutes(2));
         assertEquals(new StartTransfer(transfer, ServerId.of("primary"), 7, transfer, from.name(), HOURLY, true,
-                        ServerId.of("standby"), DatasetName.of("backup/vm1"), "token", 1_000_000, true, LINK.toString(), false),
-                only(new ReplicationScheduled(LINK, transfer, from, to, true, "token", true, 2, AT, false)));
+                        ServerId.of("standby"), DatasetName.of("backup/vm1"), "token", 1_000_000, true, LINK.toString(), false,
+                        policy),
+                only(new ReplicationScheduled(LINK, transfer, from, to, true, "token", true, 2, AT, false, policy)));
+        StartTransfer full = assertInstanceOf(StartTransfer.class,
+                only(new ReplicationScheduled(LINK, transfer, null, to, false, null, false, 1, AT, false)));
         assertEquals(new StartTransfer(transfer, ServerId.of("primary"), 7, transfer, null, HOURLY, false,
                         ServerId.of("standby"), DatasetName.of("backup/vm1"), null, 1_000_000, false, LINK.toString(), false),
-                only(new ReplicationScheduled(LINK, transfer, null, to, false, null, false, 1, AT, false)),
-                "a full send has no from");
+                full, "a full send has no from");
+        assertEquals(TransferPolicy.DEFAULTS, full.policy(), "an event stored before links sent their policy");
     }
 
     @Test
