@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * that a report is newer than its last prune, which only the arrival time tells reliably.
  */
 public final class PoolUsage implements PoolUsageSource {
-
     private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Report> latest = new ConcurrentHashMap<>();
