@@ -3,9 +3,10 @@ package io.zsentinel.failover.architecture;
 import io.zsentinel.core.architecture.DeciderLayering;
 import org.junit.jupiter.api.Test;
 
+/** Every package of failover but its aggregates is plain Java, free of the runtime and of the modules above it. */
 class LayeringTest {
     @Test
-    void decidersAreFrameworkFree() {
+    void everythingButTheAggregatesIsFrameworkFree() {
         DeciderLayering.check("io.zsentinel.failover");
     }
 }

@@ -16,7 +16,6 @@ import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.replication.api.CheckpointOrdered;
 import io.zsentinel.replication.api.CheckpointReleased;
-import io.zsentinel.replication.api.ProtectionKind;
 import io.zsentinel.replication.api.ProtectionReleased;
 import io.zsentinel.replication.api.RestoreOrdered;
 import io.zsentinel.replication.api.RollbackOrdered;
@@ -27,7 +26,7 @@ import io.zsentinel.replication.api.SnapshotScheduled;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkRetired;
 import io.zsentinel.replication.api.link.ReplicationScheduled;
-import io.zsentinel.replication.retention.SnapshotNaming;
+import io.zsentinel.replication.dataset.ZfsHolds;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
@@ -47,7 +46,6 @@ import java.util.function.ToLongFunction;
 @DisallowReplay
 public final class AgentCommandDispatcher {
     public static final String PROCESSOR = "agent-command-dispatcher";
-    static final String CHECKPOINT_HOLD = "zsentinel:checkpoint";
     private static final Logger log = LoggerFactory.getLogger(AgentCommandDispatcher.class);
 
     private final MessageTypes types = CoreMessages.types();
@@ -82,34 +80,29 @@ public final class AgentCommandDispatcher {
         send(new TakeSnapshot(e.commandId(), e.id().server(), epoch, e.snapshot()), m);
     }
 
-    /** A checkpoint is held in ZFS too (where holds exist), so not even a manual {@code zfs destroy} removes it. */
+    /** A checkpoint is held in ZFS too (where holds exist); which snapshots and tags: {@link ZfsHolds}. */
     @EventHandler
     public void on(SnapshotRecorded e, EventMessage<?> m) {
-        if (e.commandId() != null && e.snapshot().name().shortName().startsWith(SnapshotNaming.CHECKPOINT_PREFIX)) {
-            send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch, e.snapshot().name(), e.snapshot().guid(),
-                    CHECKPOINT_HOLD), m);
-        }
+        ZfsHolds.checkpointHold(e).ifPresent(tag -> send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch,
+                e.snapshot().name(), e.snapshot().guid(), tag), m));
     }
 
     @EventHandler
     public void on(CheckpointReleased e, EventMessage<?> m) {
-        if (e.guid() != null) {
-            send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch, e.snapshot(), e.guid(), CHECKPOINT_HOLD), m);
-        }
+        ZfsHolds.checkpointRelease(e).ifPresent(tag -> send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch,
+                e.snapshot(), e.guid(), tag), m));
     }
 
     @EventHandler
     public void on(SnapshotProtected e, EventMessage<?> m) {
-        if (e.kind() == ProtectionKind.BASE) {
-            send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch, e.name(), e.guid(), baseTag(e.holder())), m);
-        }
+        ZfsHolds.baseHold(e).ifPresent(tag -> send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch, e.name(),
+                e.guid(), tag), m));
     }
 
     @EventHandler
     public void on(ProtectionReleased e, EventMessage<?> m) {
-        if (e.name() != null) {
-            send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch, e.name(), e.guid(), baseTag(e.holder())), m);
-        }
+        ZfsHolds.baseRelease(e).ifPresent(tag -> send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch,
+                e.name(), e.guid(), tag), m));
     }
 
     /** The source server's agent streams the snapshots to the target; the link's name comes back in its facts. */
@@ -137,19 +130,6 @@ public final class AgentCommandDispatcher {
     @EventHandler
     public void on(RestoreOrdered e, EventMessage<?> m) {
         send(new RestoreFromSnapshot(e.commandId(), e.id().server(), epoch, e.snapshot(), e.path(), e.targetDirectory()), m);
-    }
-
-    /** Each holder (link) has its own tag, so links never release each other's base. */
-    static String baseTag(String holder) {
-        // A link id ("primary:tank/vm1->offsite:backup/vm1") is too long and too rich for a hold tag:
-        // a stable digest of it is unique per link and fits.
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(holder.getBytes(StandardCharsets.UTF_8));
-            return "zsentinel:base:" + java.util.HexFormat.of().formatHex(digest, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 
     private void send(AgentCommand command, EventMessage<?> cause) {

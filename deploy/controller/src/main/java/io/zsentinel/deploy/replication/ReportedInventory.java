@@ -5,6 +5,7 @@ import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.schedule.AgentReports;
 
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.stream.Collectors;
  * last saw it written to since its newest snapshot. Not events: the next scan reports them again, and a stale
  * "written" is judged by the link itself. Empty for a dataset not reported since the controller started.
  */
-public final class ReportedInventory {
+public final class ReportedInventory implements AgentReports {
     private record Report(List<SnapshotInfo> snapshots, List<BookmarkInfo> bookmarks, Instant writtenSeenAt,
                           Instant reportedAt) {
     }

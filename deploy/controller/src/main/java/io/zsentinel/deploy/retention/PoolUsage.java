@@ -4,6 +4,7 @@ import io.zsentinel.core.messages.facts.PoolHealthReported;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.replication.schedule.PoolUsageSource;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -17,11 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * reports arrive every few seconds and only changes become events; capacity pruning needs to know
  * that a report is newer than its last prune, which only the arrival time tells reliably.
  */
-public final class PoolUsage {
-    /** {@code sequence} orders reports and destroy facts as the controller received them. */
-    public record Report(ServerId server, PoolName pool, int capacityPercent, Instant receivedAt, long sequence) {
-    }
-
+public final class PoolUsage implements PoolUsageSource {
     private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Report> latest = new ConcurrentHashMap<>();
@@ -46,6 +43,7 @@ public final class PoolUsage {
      * True once the snapshot's destroy fact arrived and, after it, a usage report of its pool: that
      * report shows the pool without the snapshot (one server's facts are handled in order).
      */
+    @Override
     public boolean reportedAfterDestroy(ServerId server, PoolName pool, Guid guid) {
         Long destroyedAt = destroyed.get(server + "/" + guid);
         Report report = latest.get(server + "/" + pool);
@@ -61,20 +59,24 @@ public final class PoolUsage {
     }
 
     /** The current position in the order of arrival, to compare later facts with. */
+    @Override
     public long position() {
         return sequence.get();
     }
 
     /** True when a destroy on {@code pool} was refused after {@code position}. */
+    @Override
     public boolean destroyRefusedSince(ServerId server, PoolName pool, long position) {
         return refusedDestroys.getOrDefault(server + "/" + pool, 0L) > position;
     }
 
     /** Forgets a destroy once it has been acted on (keeps the map small). */
+    @Override
     public void forget(ServerId server, Guid guid) {
         destroyed.remove(server + "/" + guid);
     }
 
+    @Override
     public List<Report> reports() {
         return List.copyOf(latest.values());
     }

@@ -6,9 +6,9 @@ import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.config.PolicyRule;
 import io.zsentinel.deploy.config.ReplicationConfig;
 import io.zsentinel.deploy.config.RetentionConfig;
-import io.zsentinel.projections.inventory.DatasetSummary;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.retention.RetentionPolicy;
+import io.zsentinel.replication.schedule.PolicyConfiguration;
 
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * not applied to it (it would take snapshots there and make the link diverge). A replica whose rule has
  * no {@code keep} and whose source is not known yet (see {@link #refresh}) has no policy meanwhile.
  */
-public final class RetentionPolicies {
+public final class RetentionPolicies implements PolicyConfiguration {
     private record Rule(PolicyRule rule, RetentionPolicy policy) {
     }
 
@@ -40,9 +40,9 @@ public final class RetentionPolicies {
     }
 
     /** Learns which source each copy has, for copies that take their source's policy; once per tick. */
-    void refresh(List<DatasetSummary> datasets) {
+    void refresh(List<DatasetId> datasets) {
         Map<DatasetId, RetentionPolicy> next = new HashMap<>();
-        for (DatasetSummary d : datasets) {
+        for (DatasetId d : datasets) {
             for (LinkRule link : links) {
                 link.linkFor(d.server(), d.dataset()).ifPresent(l -> ownPolicy(d.server(), d.dataset())
                         .ifPresent(p -> next.putIfAbsent(l.target(), p.withReceiveOnly(true))));
@@ -59,6 +59,11 @@ public final class RetentionPolicies {
             }
         }
         return ownPolicy(server, dataset);
+    }
+
+    @Override
+    public Optional<RetentionPolicy> policyFor(DatasetId dataset) {
+        return forDataset(dataset.server(), dataset.dataset());
     }
 
     private Optional<RetentionPolicy> ownPolicy(ServerId server, DatasetName dataset) {

@@ -1,15 +1,13 @@
 package io.zsentinel.deploy.retention;
 
-import io.zsentinel.core.values.DatasetName;
-import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.RetentionConfig;
-import io.zsentinel.projections.inventory.DatasetSummary;
-import io.zsentinel.projections.inventory.SnapshotInventoryView;
-import io.zsentinel.replication.api.AssignRetentionPolicy;
-import io.zsentinel.replication.api.DatasetId;
-import io.zsentinel.replication.api.EvaluateRetention;
-import io.zsentinel.replication.retention.RetentionPolicy;
 import io.zsentinel.deploy.controller.Ticker;
+import io.zsentinel.deploy.controller.ViewInventory;
+import io.zsentinel.projections.inventory.SnapshotInventoryView;
+import io.zsentinel.replication.api.DatasetCommand;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.schedule.ReplicationInventory;
+import io.zsentinel.replication.schedule.RetentionSchedule;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,24 +17,23 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
- * The controller's clock for retention: every tick it gives each known dataset its configured policy
- * (only when it changed) and asks it to evaluate what is due and what expired, then lets the
- * {@link CapacityWatcher} look at pool usage. The decisions are the aggregates'; this only ticks.
+ * The controller's clock for retention: every tick it sends what the {@link RetentionSchedule} orders for
+ * each known dataset (its configured policy when it changed, an evaluation of what is due and what expired),
+ * then lets the {@link CapacityWatcher} look at pool usage. The decisions are the schedule's and the
+ * aggregates'; this only ticks, reads the clock and sends.
  */
 public final class RetentionScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetentionScheduler.class);
 
     private final RetentionConfig config;
     private final RetentionPolicies policies;
-    private final SnapshotInventoryView inventory;
+    private final ReplicationInventory inventory;
+    private final RetentionSchedule schedule;
     private final CommandGateway commands;
     private final CapacityWatcher capacity;
     private final Clock clock;
-    private final Map<DatasetId, Optional<RetentionPolicy>> assigned = new HashMap<>();
     private final Map<DatasetId, String> failing = new HashMap<>();
     private final Ticker ticker = new Ticker("retention-ticker");
 
@@ -45,7 +42,8 @@ public final class RetentionScheduler implements AutoCloseable {
                               CommandGateway commands, CapacityWatcher capacity, Clock clock) {
         this.config = config;
         this.policies = policies;
-        this.inventory = inventory;
+        this.inventory = new ViewInventory(inventory);
+        this.schedule = new RetentionSchedule(policies);
         this.commands = commands;
         this.capacity = capacity;
         this.clock = clock;
@@ -60,18 +58,14 @@ public final class RetentionScheduler implements AutoCloseable {
     /** One evaluation of every dataset and every pool; public so tests drive time themselves. */
     public synchronized void tick() {
         Instant now = clock.instant();
-        List<DatasetSummary> datasets = inventory.datasets();
+        List<DatasetId> datasets = inventory.datasets();
         policies.refresh(datasets);
-        for (DatasetSummary d : datasets) {
-            DatasetId id = new DatasetId(d.server(), d.dataset());
-            Optional<RetentionPolicy> policy = policyFor(d.server(), d.dataset());
+        for (DatasetId id : datasets) {
+            List<DatasetCommand> orders = schedule.orders(id, now);
             try {
-                if (!Objects.equals(assigned.get(id), policy)) {
-                    commands.sendAndWait(new AssignRetentionPolicy(id, policy.orElse(null), now));
-                    assigned.put(id, policy);
-                }
-                if (policy.isPresent()) {
-                    commands.sendAndWait(new EvaluateRetention(id, now));
+                for (DatasetCommand order : orders) {
+                    commands.sendAndWait(order);
+                    schedule.accepted(order);
                 }
                 if (failing.remove(id) != null) {
                     log.info("retention of {} works again", id);
@@ -83,10 +77,6 @@ public final class RetentionScheduler implements AutoCloseable {
             }
         }
         capacity.tick(now);
-    }
-
-    Optional<RetentionPolicy> policyFor(ServerId server, DatasetName dataset) {
-        return policies.forDataset(server, dataset);
     }
 
     @Override

@@ -33,6 +33,7 @@ import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkRetired;
 import io.zsentinel.replication.api.link.ReplicationScheduled;
 import io.zsentinel.replication.api.link.SnapshotRef;
+import io.zsentinel.replication.dataset.ZfsHolds;
 import io.zsentinel.replication.retention.SnapshotClass;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.junit.jupiter.api.Test;
@@ -130,7 +131,7 @@ class AgentCommandDispatcherTest {
         HoldSnapshot hold = assertInstanceOf(HoldSnapshot.class, only(new SnapshotRecorded(SOURCE,
                 new SnapshotInfo(CHECKPOINT, new Guid(9), 3, AT, 1, 1), COMMAND, AT)));
         assertEquals(new HoldSnapshot(hold.commandId(), ServerId.of("primary"), 7, CHECKPOINT, new Guid(9),
-                AgentCommandDispatcher.CHECKPOINT_HOLD), hold);
+                ZfsHolds.CHECKPOINT), hold);
         assertNotEquals(COMMAND, hold.commandId(), "the hold is a command of its own, not the snapshot's");
 
         assertEquals(List.of(), dispatch(new SnapshotRecorded(SOURCE, new SnapshotInfo(CHECKPOINT, new Guid(9), 3, AT, 1, 1),
@@ -143,7 +144,7 @@ class AgentCommandDispatcherTest {
     void aReleasedCheckpointLosesItsHoldOnlyWhenItsGuidIsKnown() {
         ReleaseHold release = assertInstanceOf(ReleaseHold.class, only(new CheckpointReleased(SOURCE, CHECKPOINT, new Guid(9), AT)));
         assertEquals(new ReleaseHold(release.commandId(), ServerId.of("primary"), 7, CHECKPOINT, new Guid(9),
-                AgentCommandDispatcher.CHECKPOINT_HOLD), release);
+                ZfsHolds.CHECKPOINT), release);
         assertEquals(List.of(), dispatch(new CheckpointReleased(SOURCE, CHECKPOINT, null, AT)),
                 "never taken: nothing to release");
     }
@@ -152,9 +153,9 @@ class AgentCommandDispatcherTest {
     void aProtectedBaseIsHeldUnderItsLinksOwnTagAndReleasedUnderTheSame() {
         HoldSnapshot hold = assertInstanceOf(HoldSnapshot.class, only(new SnapshotProtected(SOURCE, HOURLY, new Guid(42),
                 LINK.toString(), ProtectionKind.BASE)));
-        String tag = AgentCommandDispatcher.baseTag(LINK.toString());
+        String tag = ZfsHolds.baseTag(LINK.toString());
         assertEquals(new HoldSnapshot(hold.commandId(), ServerId.of("primary"), 7, HOURLY, new Guid(42), tag), hold);
-        assertNotEquals(tag, AgentCommandDispatcher.baseTag(new LinkId(SOURCE,
+        assertNotEquals(tag, ZfsHolds.baseTag(new LinkId(SOURCE,
                 new DatasetId(ServerId.of("offsite"), DatasetName.of("backup/vm1"))).toString()), "one tag per link");
 
         ReleaseHold release = assertInstanceOf(ReleaseHold.class, only(new ProtectionReleased(SOURCE, HOURLY, new Guid(42),

@@ -15,6 +15,7 @@ import io.zsentinel.replication.api.DatasetRegistered;
 import io.zsentinel.replication.api.PruneDecision;
 import io.zsentinel.replication.api.PruneForCapacity;
 import io.zsentinel.replication.api.SnapshotRecorded;
+import io.zsentinel.replication.schedule.CapacitySchedule;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +79,7 @@ class CapacityWatcherTest {
         watcher.tick(T0);
         usage.destroyRefused(SERVER, POOL); // e.g. held after the inventory the prune was chosen from
         watcher.tick(T0.plusSeconds(5));
-        assertEquals(2, offers.size(), "offered again without waiting " + CapacityWatcher.GIVE_UP_AFTER);
+        assertEquals(2, offers.size(), "offered again without waiting " + CapacitySchedule.GIVE_UP_AFTER);
     }
 
     @Test

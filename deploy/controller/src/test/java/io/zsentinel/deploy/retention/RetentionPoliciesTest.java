@@ -4,7 +4,7 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.config.ConfigFiles;
 import io.zsentinel.deploy.config.ControllerConfig;
-import io.zsentinel.projections.inventory.DatasetSummary;
+import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.retention.RetentionPolicy;
 import io.zsentinel.replication.retention.SnapshotClass;
 import org.junit.jupiter.api.Test;
@@ -36,8 +36,8 @@ class RetentionPoliciesTest {
         return new RetentionPolicies(c.retention(), c.replication());
     }
 
-    static DatasetSummary summary(ServerId server, String dataset) {
-        return new DatasetSummary(server, DatasetName.of(dataset), 0, null, null, null);
+    static DatasetId dataset(ServerId server, String dataset) {
+        return new DatasetId(server, DatasetName.of(dataset));
     }
 
     @Test
@@ -54,7 +54,7 @@ class RetentionPoliciesTest {
         RetentionPolicies policies = policies();
         assertEquals(Optional.empty(), policies.forDataset(STANDBY, DatasetName.of("standby/vm1")),
                 "source unknown yet: no policy rather than the ** rule's (which would take snapshots there)");
-        policies.refresh(List.of(summary(PRIMARY, "tank/vm1"), summary(STANDBY, "standby/vm1")));
+        policies.refresh(List.of(dataset(PRIMARY, "tank/vm1"), dataset(STANDBY, "standby/vm1")));
         RetentionPolicy p = policies.forDataset(STANDBY, DatasetName.of("standby/vm1")).orElseThrow();
         assertTrue(p.receiveOnly());
         assertEquals(7, p.keep(SnapshotClass.DAILY));

@@ -1,0 +1,47 @@
+package io.zsentinel.deploy.controller;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.projections.inventory.DatasetSummary;
+import io.zsentinel.projections.inventory.SnapshotInventoryView;
+import io.zsentinel.projections.inventory.SnapshotRow;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.schedule.ReplicationInventory;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The schedules' inventory port over the projection's {@link SnapshotInventoryView}. */
+public final class ViewInventory implements ReplicationInventory {
+    private final SnapshotInventoryView view;
+
+    public ViewInventory(SnapshotInventoryView view) {
+        this.view = view;
+    }
+
+    @Override
+    public List<DatasetId> datasets() {
+        return ids(view.datasets());
+    }
+
+    @Override
+    public List<DatasetId> datasets(ServerId server) {
+        return ids(view.datasets(Optional.of(server)));
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots(DatasetId dataset) {
+        return view.snapshots(dataset.dataset(), Optional.of(dataset.server())).stream().map(ViewInventory::info).toList();
+    }
+
+    private static List<DatasetId> ids(List<DatasetSummary> datasets) {
+        return datasets.stream().map(d -> new DatasetId(d.server(), d.dataset())).toList();
+    }
+
+    private static SnapshotInfo info(SnapshotRow s) {
+        return new SnapshotInfo(SnapshotName.parse(s.name()), Guid.parse(s.guid()), s.createtxg(), s.created(),
+                s.usedBytes(), s.referencedBytes());
+    }
+}

@@ -1,0 +1,123 @@
+package io.zsentinel.replication.schedule;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.link.CheckStall;
+import io.zsentinel.replication.api.link.EstablishLink;
+import io.zsentinel.replication.api.link.LinkCommand;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.LinkPolicy;
+import io.zsentinel.replication.api.link.PlanReplication;
+import io.zsentinel.replication.api.link.RetireLink;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the controller's replication ticker orders, as rules: each configured link of a known dataset is
+ * established once (again after a failure), shown both sides' inventories to plan its next transfer and
+ * checked for a stalled transfer; a link the store knows that no rule makes any more is retired. The
+ * transfer decisions themselves are the ReplicationLink aggregate's. Time is passed in; not thread-safe
+ * (the runtime calls it from one tick at a time).
+ */
+public final class LinkSchedule {
+    static final String RETIRE_REASON = "no rule of the replication configuration makes this link";
+
+    private final LinkConfiguration configuration;
+    private final ReplicationInventory inventory;
+    private final AgentReports reports;
+    private final Set<LinkId> established = new HashSet<>();
+
+    public LinkSchedule(LinkConfiguration configuration, ReplicationInventory inventory, AgentReports reports) {
+        this.configuration = configuration;
+        this.inventory = inventory;
+        this.reports = reports;
+    }
+
+    /** The links to plan at a tick: each configured link of every dataset the inventory shows, in its order. */
+    public List<ConfiguredLink> linksToPlan() {
+        List<ConfiguredLink> links = new ArrayList<>();
+        for (DatasetId dataset : inventory.datasets()) {
+            links.addAll(configuration.linksFrom(dataset));
+        }
+        return links;
+    }
+
+    /** The links of {@code source}, to plan at once when it records a snapshot. */
+    public List<ConfiguredLink> linksFrom(DatasetId source) {
+        return configuration.linksFrom(source);
+    }
+
+    /**
+     * The commands for {@code link} now, to send in order and stop at the first that fails (then
+     * {@link #failed}): {@link EstablishLink} unless established already, then {@link PlanReplication} and
+     * {@link CheckStall} — or neither while the source's view is behind what the target holds. {@code
+     * justRecorded} (may be null): a snapshot just recorded on the source, added if the view lacks it yet.
+     */
+    public List<LinkCommand> orders(ConfiguredLink configured, Instant now, SnapshotInfo justRecorded) {
+        LinkId link = configured.link();
+        List<LinkCommand> orders = new ArrayList<>();
+        if (established.add(link)) {
+            orders.add(new EstablishLink(link.source(), link.target().server(), link.target().dataset(),
+                    configured.interval(), LinkPolicy.defaults(), now));
+        }
+        List<SnapshotInfo> source = new ArrayList<>(inventory.snapshots(link.source()));
+        if (justRecorded != null && source.stream().noneMatch(s -> s.guid().equals(justRecorded.guid()))) {
+            source.add(justRecorded);
+        }
+        // the target as its agent last reported it: the view follows the store a moment later, and a plan
+        // on an inventory without the snapshot just received would start from the previous base
+        List<SnapshotInfo> target = reports.snapshots(link.target()).orElseGet(() -> inventory.snapshots(link.target()));
+        if (sourceViewBehind(link, source, target)) {
+            return orders; // planned at the next tick, once the view has caught up
+        }
+        orders.add(new PlanReplication(link, source, target, reports.writtenSeenAt(link.target()), now,
+                reports.bookmarks(link.source()), reports.reportedAt(link.target())));
+        orders.add(new CheckStall(link, now));
+        return orders;
+    }
+
+    /** One of the link's orders failed: it is established again (idempotent) with the next orders. */
+    public void failed(LinkId link) {
+        established.remove(link);
+    }
+
+    /**
+     * The links the store knows ({@code known}) that no rule makes any more (rule removed, or its target
+     * changed): judged by the configuration alone, never by the inventory (which may still be loading).
+     */
+    public List<RetireLink> retirements(List<LinkId> known, Instant now) {
+        List<RetireLink> retire = new ArrayList<>();
+        for (LinkId link : known) {
+            boolean configured = configuration.linksFrom(link.source()).stream()
+                    .anyMatch(c -> c.link().equals(link));
+            if (!configured) {
+                retire.add(new RetireLink(link, RETIRE_REASON, now));
+            }
+        }
+        return retire;
+    }
+
+    /** The link was retired: configured again later, it is established again. */
+    public void retired(LinkId link) {
+        established.remove(link);
+    }
+
+    /**
+     * The target holds a snapshot that the source's view lacks but its agent's latest report has: the view
+     * is behind the agent (it follows the store a moment later), and a plan on it would call that snapshot
+     * the target's own and the link diverged. Bounded: the view catches up, or the source's next report
+     * (after a destroy) no longer lists it.
+     */
+    private boolean sourceViewBehind(LinkId link, List<SnapshotInfo> source, List<SnapshotInfo> target) {
+        Set<Guid> inView = new HashSet<>();
+        source.forEach(s -> inView.add(s.guid()));
+        Set<Guid> reportedBySource = new HashSet<>();
+        reports.snapshots(link.source()).orElse(List.of()).forEach(s -> reportedBySource.add(s.guid()));
+        return target.stream().anyMatch(t -> !inView.contains(t.guid()) && reportedBySource.contains(t.guid()));
+    }
+}

@@ -1,0 +1,22 @@
+package io.zsentinel.replication.schedule;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.replication.api.DatasetId;
+
+import java.util.List;
+
+/**
+ * The port through which the schedules read the datasets and snapshots the store knows (the controller's
+ * inventory view, a moment behind the store).
+ */
+public interface ReplicationInventory {
+    /** Every known dataset, in the view's order. */
+    List<DatasetId> datasets();
+
+    /** The known datasets on {@code server}, in the view's order. */
+    List<DatasetId> datasets(ServerId server);
+
+    /** The dataset's snapshots, oldest (lowest createtxg) first; empty when it has none or is unknown. */
+    List<SnapshotInfo> snapshots(DatasetId dataset);
+}

@@ -1,0 +1,73 @@
+package io.zsentinel.replication.schedule;
+
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.replication.api.AssignRetentionPolicy;
+import io.zsentinel.replication.api.DatasetCommand;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.EvaluateRetention;
+import io.zsentinel.replication.retention.RetentionPolicy;
+import io.zsentinel.replication.retention.SnapshotClass;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The retention ticker's rules on plain inputs: a policy is assigned when it changed, evaluated while there is one. */
+class RetentionScheduleTest {
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z"), T1 = T0.plusSeconds(60);
+    static final DatasetId VM1 = new DatasetId(ServerId.of("primary"), DatasetName.of("tank/vm1"));
+    static final RetentionPolicy WEEK = RetentionPolicy.defaults().withOnlyKeep(Map.of(SnapshotClass.DAILY, 7));
+    static final RetentionPolicy MONTH = RetentionPolicy.defaults().withOnlyKeep(Map.of(SnapshotClass.DAILY, 30));
+
+    final Map<DatasetId, RetentionPolicy> configured = new HashMap<>();
+    final RetentionSchedule schedule = new RetentionSchedule(id -> Optional.ofNullable(configured.get(id)));
+
+    /** The orders, all accepted. */
+    List<DatasetCommand> tick(Instant now) {
+        List<DatasetCommand> orders = schedule.orders(VM1, now);
+        orders.forEach(schedule::accepted);
+        return orders;
+    }
+
+    @Test
+    void aPolicyIsAssignedOnceThenEvaluatedEveryTickAtTheGivenTime() {
+        configured.put(VM1, WEEK);
+        assertEquals(List.of(new AssignRetentionPolicy(VM1, WEEK, T0), new EvaluateRetention(VM1, T0)), tick(T0));
+        assertEquals(List.of(new EvaluateRetention(VM1, T1)), tick(T1));
+    }
+
+    @Test
+    void aChangedPolicyIsAssignedAgain() {
+        configured.put(VM1, WEEK);
+        tick(T0);
+        configured.put(VM1, MONTH);
+        assertEquals(List.of(new AssignRetentionPolicy(VM1, MONTH, T1), new EvaluateRetention(VM1, T1)), tick(T1));
+    }
+
+    @Test
+    void noPolicyIsToldOnceAndNeverEvaluated() {
+        assertEquals(List.of(new AssignRetentionPolicy(VM1, null, T0)), tick(T0));
+        assertEquals(List.of(), tick(T1));
+
+        configured.put(VM1, WEEK);
+        tick(T1);
+        configured.remove(VM1);
+        assertEquals(List.of(new AssignRetentionPolicy(VM1, null, T1)), tick(T1), "a policy taken away is a change");
+    }
+
+    @Test
+    void anAssignmentNotAcceptedIsOrderedAgain() {
+        configured.put(VM1, WEEK);
+        schedule.orders(VM1, T0); // refused: nothing reported back
+        assertEquals(List.of(new AssignRetentionPolicy(VM1, WEEK, T1), new EvaluateRetention(VM1, T1)), tick(T1));
+
+        schedule.accepted(new EvaluateRetention(VM1, T1)); // an evaluation changes nothing of what is assigned
+        assertEquals(List.of(new EvaluateRetention(VM1, T1)), schedule.orders(VM1, T1));
+    }
+}
