@@ -1,5 +1,6 @@
 package io.zsentinel.projections.inventory;
 
+import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.replication.api.DatasetId;
@@ -118,6 +119,11 @@ public class SnapshotInventoryView {
     public boolean knows(DatasetName dataset, Optional<ServerId> server) {
         return read(() -> datasets.keySet().stream().anyMatch(id -> id.dataset().equals(dataset)
                 && (server.isEmpty() || server.get().equals(id.server()))));
+    }
+
+    /** The dataset's snapshots as recorded, ordered by createtxg; empty when it is not known. */
+    public List<SnapshotInfo> snapshots(DatasetId id) {
+        return read(() -> Optional.ofNullable(datasets.get(id)).map(DatasetInventory::snapshots).orElse(List.of()));
     }
 
     public Optional<DatasetSummary> dataset(DatasetId id) {

@@ -1,6 +1,6 @@
 package io.zsentinel.projections.link;
 
-import io.zsentinel.projections.inventory.DatasetSummary;
+import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.api.link.LinkEvent;
 import io.zsentinel.replication.api.link.LinkId;
@@ -27,8 +27,8 @@ import java.util.UUID;
 /**
  * Replication links for the API, the dashboard, the metrics and the controller, rebuilt in memory
  * from the event store on every start. An event is applied once per link by its aggregate sequence
- * number, so redeliveries and replayed segments change nothing. Lag needs the source's newest
- * snapshot: from the inventory view when given one, else the link is assumed behind since its base.
+ * number, so redeliveries and replayed segments change nothing. Lag needs the source's snapshots:
+ * from the inventory view when given one, else the link is assumed behind since its base.
  */
 @ProcessingGroup(ReplicationLinkView.PROCESSING_GROUP)
 public class ReplicationLinkView {
@@ -76,7 +76,7 @@ public class ReplicationLinkView {
     public synchronized List<LinkRow> links() {
         Instant now = clock.instant();
         List<LinkRow> rows = new ArrayList<>(links.size());
-        links.values().stream().filter(r -> !r.retired()).forEach(r -> rows.add(r.row(now, newestSource(r.id()))));
+        links.values().stream().filter(r -> !r.retired()).forEach(r -> rows.add(r.row(now, sourceSnapshots(r.id()))));
         return rows;
     }
 
@@ -87,7 +87,7 @@ public class ReplicationLinkView {
 
     public synchronized Optional<LinkRow> link(LinkId id) {
         LinkRecord r = links.get(id);
-        return r == null ? Optional.empty() : Optional.of(r.row(clock.instant(), newestSource(id)));
+        return r == null ? Optional.empty() : Optional.of(r.row(clock.instant(), sourceSnapshots(id)));
     }
 
     /**
@@ -100,10 +100,7 @@ public class ReplicationLinkView {
     }
 
     /** The inventory view has its own lock and never calls back here, so no lock-order cycle. */
-    private Instant newestSource(LinkId id) {
-        if (inventory == null) {
-            return null;
-        }
-        return inventory.dataset(id.source()).map(DatasetSummary::newestCreated).orElse(null);
+    private List<SnapshotInfo> sourceSnapshots(LinkId id) {
+        return inventory == null ? List.of() : inventory.snapshots(id.source());
     }
 }

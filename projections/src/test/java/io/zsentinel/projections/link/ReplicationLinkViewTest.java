@@ -1,6 +1,9 @@
 package io.zsentinel.projections.link;
 
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.Guid;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
+import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkPolicy;
 import io.zsentinel.replication.api.link.LinkState;
@@ -123,6 +126,25 @@ class ReplicationLinkViewTest {
         clock.set(T0.plusSeconds(600));
         assertEquals(0L, withInventory.link(LINK).orElseThrow().lagSeconds());
         inventory.on(recorded(A_VM1, "s2", 300, false), T0);
+        assertEquals(540L, withInventory.link(LINK).orElseThrow().lagSeconds());
+    }
+
+    /** Before, the view compared creation times only: a snapshot taken in the base's second looked replicated. */
+    @Test
+    void aSourceSnapshotNewerThanTheBaseByCreatetxgInTheSameSecondIsBehind() {
+        SnapshotInventoryView inventory = new SnapshotInventoryView();
+        ReplicationLinkView withInventory = new ReplicationLinkView(clock, inventory);
+        firstTransfer();
+        history.feed(withInventory, 0);
+        SnapshotInfo base = snapshot(A_VM1.dataset(), "s1", 1); // the link's base: guid 1001, created T0+60 s
+        inventory.on(registered(A_VM1), T0);
+        inventory.on(new SnapshotRecorded(A_VM1, base, null, T0), T0);
+        clock.set(T0.plusSeconds(600));
+        assertEquals(0L, withInventory.link(LINK).orElseThrow().lagSeconds());
+
+        SnapshotInfo sameSecond = new SnapshotInfo(A_VM1.dataset().snapshot("checkpoint"), new Guid(5555),
+                base.createtxg() + 1, base.created(), 0, 0);
+        inventory.on(new SnapshotRecorded(A_VM1, sameSecond, null, T0), T0);
         assertEquals(540L, withInventory.link(LINK).orElseThrow().lagSeconds());
     }
 

@@ -451,17 +451,6 @@ class ReplicationLinkDeciderTest {
     }
 
     @Test
-    void lagIsTheNewestSourceSnapshotAgainstTheBase() {
-        Links.Run run = syncedOnA();
-        ReplicationLag lag = ReplicationLinkDecider.lag(run.state, List.of(A, B, C), at(100));
-        assertEquals(Duration.between(A.created(), C.created()), lag.time());
-        assertEquals(Duration.between(A.created(), at(100)), lag.sinceBase());
-        assertEquals(B.usedBytes() + C.usedBytes(), lag.bytes());
-        assertEquals(Duration.ZERO, ReplicationLinkDecider.lag(run.state, A, at(100)).time());
-        assertTrue(!ReplicationLinkDecider.lag(new Links.Run().given(established()).state, C, at(100)).hasBase());
-    }
-
-    @Test
     void commandsOnALinkNeverEstablishedAreRefused() {
         assertThrows(Refusal.class, () -> new Links.Run().when(plan(T0, List.of(A), List.of())));
     }
