@@ -126,10 +126,6 @@ public class SnapshotInventoryView {
         return read(() -> Optional.ofNullable(datasets.get(id)).map(DatasetInventory::snapshots).orElse(List.of()));
     }
 
-    public Optional<DatasetSummary> dataset(DatasetId id) {
-        return read(() -> Optional.ofNullable(datasets.get(id)).map(DatasetInventory::summary));
-    }
-
     /** The retention policy last assigned to the dataset; empty when none (or not known). */
     public Optional<RetentionPolicy> policy(DatasetId id) {
         return read(() -> Optional.ofNullable(datasets.get(id)).flatMap(DatasetInventory::policy));

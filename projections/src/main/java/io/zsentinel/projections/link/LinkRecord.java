@@ -153,10 +153,6 @@ final class LinkRecord {
         return id;
     }
 
-    SnapshotRef base() {
-        return base;
-    }
-
     /** Taken out of the configuration (and not configured again since): no longer shown. */
     boolean retired() {
         return retired;

@@ -98,8 +98,6 @@ class ReplicationLinkViewTest {
         assertEquals(T0.plusSeconds(60), r.transfer().startedAt());
         assertEquals(1000, r.transfer().bytes());
         assertEquals(100L, r.transfer().bytesPerSecond());
-        assertEquals(Optional.of(LINK), view.transferLink(t));
-        assertEquals(Optional.empty(), view.transferLink(UUID.randomUUID()));
     }
 
     @Test
@@ -255,7 +253,7 @@ class ReplicationLinkViewTest {
 
     @Test
     void redeliveredEventsChangeNothing() {
-        UUID t = firstTransfer();
+        firstTransfer();
         history.decide(new PauseLink(LINK, ALICE, "maintenance", T0.plusSeconds(300)));
         history.feed(view, 0);
         clock.set(T0.plusSeconds(600));
@@ -263,35 +261,15 @@ class ReplicationLinkViewTest {
         history.feed(view, 0); // the whole history again
         history.stored().forEach(s -> view.on(s.event(), s.sequence())); // and each event once more
         assertEquals(once, view.link(LINK).orElseThrow());
-        assertEquals(Optional.of(LINK), view.transferLink(t));
     }
 
     @Test
     void aResetForgetsEverythingAndAReplayRebuildsIt() {
-        UUID t = firstTransfer();
+        firstTransfer();
         LinkRow before = row();
         view.reset();
         assertTrue(view.links().isEmpty());
-        assertEquals(Optional.empty(), view.transferLink(t));
         history.feed(view, 0);
         assertEquals(before, view.link(LINK).orElseThrow());
-    }
-
-    @Test
-    void onlyTheNewestTransfersOfALinkAreRouted() {
-        LinkHistory history = LinkHistory.established(new LinkPolicy(Duration.ofSeconds(10), 2.0,
-                Duration.ofMinutes(10), Duration.ofMinutes(5), 100, Duration.ofMinutes(30)));
-        UUID first = history.plan(1, List.of(), T0.plusSeconds(60));
-        Instant at = T0.plusSeconds(61);
-        history.decide(new RecordTransferFailed(LINK, first, "x", null, at));
-        UUID last = first;
-        for (int i = 0; i < ReplicationLinkView.TRANSFERS_KEPT; i++) {
-            at = at.plus(Duration.ofMinutes(11));
-            last = history.plan(1, List.of(), at);
-            history.decide(new RecordTransferFailed(LINK, last, "x", null, at.plusSeconds(1)));
-        }
-        history.feed(view, 0);
-        assertEquals(Optional.empty(), view.transferLink(first));
-        assertEquals(Optional.of(LINK), view.transferLink(last));
     }
 }

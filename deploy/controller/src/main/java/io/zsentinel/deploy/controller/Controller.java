@@ -226,10 +226,6 @@ public final class Controller implements AutoCloseable {
         return axon.commandGateway();
     }
 
-    public Topics topics() {
-        return topics;
-    }
-
     /** The consumer loop of agent facts, for health and metrics. */
     public ConsumerLoopStatus agentEventsStatus() {
         return agentEvents.status();
