@@ -18,10 +18,6 @@ public record Operation(UUID commandId, ServerId server, DatasetName dataset, St
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
 
-    public boolean settled() {
-        return !status.equals(ORDERED);
-    }
-
     Operation orderedBy(String operator) {
         return new Operation(commandId, server, dataset, kind, snapshot, description, orderedAt, operator, status,
                 detail, settledAt);

@@ -5,12 +5,13 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.ServerRegistered;
+import io.zsentinel.failover.detect.FailureDetector;
+import io.zsentinel.failover.detect.Verdict;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +19,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Servers and their pools (event sourced) plus liveness from heartbeats, which the controller
- * passes in directly because heartbeats never reach the event store. A reset clears only the event
- * sourced part: a replay must not make every server look unheard-of.
+ * Servers and their pools (event sourced) plus each server's liveness as the {@link FailureDetector}
+ * judges it, which heartbeats reach directly: they never reach the event store. A reset clears only
+ * the event sourced part, and the detector keeps its heartbeats, so a replay does not make every
+ * server look unheard-of.
  */
 @ProcessingGroup(FleetView.PROCESSING_GROUP)
 public class FleetView {
@@ -34,17 +34,13 @@ public class FleetView {
     }
 
     private final Clock clock;
-    private final Duration silenceTimeout;
+    private final FailureDetector detector;
     private final Map<ServerId, Instant> registered = new TreeMap<>();
     private final Map<ServerId, Map<PoolName, Pool>> pools = new TreeMap<>();
-    private final Map<ServerId, Instant> heartbeats = new ConcurrentHashMap<>();
 
-    public FleetView(Clock clock, Duration silenceTimeout) {
+    public FleetView(Clock clock, FailureDetector detector) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (silenceTimeout.isNegative() || silenceTimeout.isZero()) {
-            throw new IllegalArgumentException("silence timeout must be positive, got " + silenceTimeout);
-        }
-        this.silenceTimeout = silenceTimeout;
+        this.detector = Objects.requireNonNull(detector, "detector");
     }
 
     @EventHandler
@@ -71,35 +67,21 @@ public class FleetView {
         pools.clear();
     }
 
-    /** A redelivered or delayed heartbeat must not move liveness backwards: keep the newest. */
-    public void heartbeat(ServerId server, Instant at) {
-        heartbeats.merge(server, at, (a, b) -> b.isAfter(a) ? b : a);
-    }
-
     /** Every server that registered or was heard, ordered by id. */
     public synchronized List<ServerRow> servers() {
-        TreeSet<ServerId> ids = new TreeSet<>(registered.keySet());
-        ids.addAll(heartbeats.keySet());
         Instant now = clock.instant();
-        List<ServerRow> rows = new ArrayList<>(ids.size());
-        for (ServerId id : ids) {
-            rows.add(row(id, now));
-        }
+        Map<ServerId, Verdict> verdicts = detector.verdicts(now);
+        registered.keySet().forEach(id -> verdicts.computeIfAbsent(id, unheard -> detector.verdict(unheard, now)));
+        List<ServerRow> rows = new ArrayList<>(verdicts.size());
+        verdicts.values().forEach(v -> rows.add(row(v)));
         return rows;
     }
 
-    public synchronized Optional<ServerRow> server(ServerId id) {
-        boolean known = registered.containsKey(id) || heartbeats.containsKey(id);
-        return known ? Optional.of(row(id, clock.instant())) : Optional.empty();
-    }
-
-    private ServerRow row(ServerId id, Instant now) {
-        Instant last = heartbeats.get(id);
-        Long seconds = last == null ? null : Math.max(0, Duration.between(last, now).toSeconds());
-        Liveness status = last == null ? Liveness.UNKNOWN
-                : Duration.between(last, now).compareTo(silenceTimeout) <= 0 ? Liveness.UP : Liveness.SILENT;
+    private ServerRow row(Verdict verdict) {
+        ServerId id = verdict.server();
+        Long seconds = verdict.silence() == null ? null : Math.max(0, verdict.silence().toSeconds());
         List<PoolRow> poolRows = pools.getOrDefault(id, Map.of()).values().stream().map(FleetView::poolRow).toList();
-        return new ServerRow(id, status, last, seconds, registered.get(id), poolRows);
+        return new ServerRow(id, verdict.liveness(), verdict.lastHeartbeat(), seconds, registered.get(id), poolRows);
     }
 
     private static PoolRow poolRow(Pool p) {

@@ -1,6 +1,7 @@
 package io.zsentinel.projections.fleet;
 
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.detect.Liveness;
 
 import java.time.Instant;
 import java.util.List;

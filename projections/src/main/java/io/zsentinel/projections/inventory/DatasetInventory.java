@@ -66,6 +66,10 @@ final class DatasetInventory {
                 newest == null ? null : newest.info.created(), registeredAt);
     }
 
+    List<SnapshotInfo> snapshots() {
+        return byGuid.values().stream().sorted(BY_TXG).map(Entry::info).toList();
+    }
+
     List<SnapshotRow> rows() {
         return byGuid.values().stream().sorted(BY_TXG).map(this::row).toList();
     }

@@ -4,7 +4,6 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * One dataset on one server. {@code newestSnapshot}/{@code newestCreated} are null without snapshots,
@@ -12,8 +11,4 @@ import java.util.Optional;
  */
 public record DatasetSummary(ServerId server, DatasetName dataset, int snapshotCount, String newestSnapshot,
                              Instant newestCreated, Instant registeredAt) {
-
-    public Optional<String> newest() {
-        return Optional.ofNullable(newestSnapshot);
-    }
 }

@@ -1,5 +1,6 @@
 package io.zsentinel.projections.inventory;
 
+import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.replication.api.DatasetId;
@@ -120,8 +121,9 @@ public class SnapshotInventoryView {
                 && (server.isEmpty() || server.get().equals(id.server()))));
     }
 
-    public Optional<DatasetSummary> dataset(DatasetId id) {
-        return read(() -> Optional.ofNullable(datasets.get(id)).map(DatasetInventory::summary));
+    /** The dataset's snapshots as recorded, ordered by createtxg; empty when it is not known. */
+    public List<SnapshotInfo> snapshots(DatasetId id) {
+        return read(() -> Optional.ofNullable(datasets.get(id)).map(DatasetInventory::snapshots).orElse(List.of()));
     }
 
     /** The retention policy last assigned to the dataset; empty when none (or not known). */

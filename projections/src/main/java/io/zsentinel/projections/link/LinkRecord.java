@@ -1,5 +1,6 @@
 package io.zsentinel.projections.link;
 
+import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.link.BaseChanged;
 import io.zsentinel.replication.api.link.CircuitOpened;
@@ -22,9 +23,11 @@ import io.zsentinel.replication.api.link.TargetCaughtUp;
 import io.zsentinel.replication.api.link.TargetDiverged;
 import io.zsentinel.replication.api.link.TransferProgressRecorded;
 import io.zsentinel.replication.api.link.TransferStalled;
+import io.zsentinel.replication.link.ReplicationLag;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -150,20 +153,16 @@ final class LinkRecord {
         return id;
     }
 
-    SnapshotRef base() {
-        return base;
-    }
-
-    /** {@code newestSource}: creation of the source's newest snapshot, null when unknown. */
     /** Taken out of the configuration (and not configured again since): no longer shown. */
     boolean retired() {
         return retired;
     }
 
-    LinkRow row(Instant now, Instant newestSource) {
+    /** {@code source}: the source's snapshots, empty when not known. */
+    LinkRow row(Instant now, List<SnapshotInfo> source) {
         LinkRow.Base baseRow = base == null ? null
                 : new LinkRow.Base(base.name().full(), base.guid().decimal(), base.created());
-        Long lag = LinkLag.seconds(base, newestSource, now);
+        Long lag = ReplicationLag.of(base, source, now).map(Duration::toSeconds).orElse(null);
         Long age = lastSuccessAt == null ? null : Math.max(0, Duration.between(lastSuccessAt, now).toSeconds());
         Instant circuit = circuitOpenUntil != null && now.isBefore(circuitOpenUntil) ? circuitOpenUntil : null;
         return new LinkRow(id, endpoint(id.source()), endpoint(id.target()), state, interval.toSeconds(), baseRow,

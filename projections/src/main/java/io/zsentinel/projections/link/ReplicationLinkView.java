@@ -1,10 +1,9 @@
 package io.zsentinel.projections.link;
 
-import io.zsentinel.projections.inventory.DatasetSummary;
+import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.api.link.LinkEvent;
 import io.zsentinel.replication.api.link.LinkId;
-import io.zsentinel.replication.api.link.ReplicationScheduled;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -12,35 +11,27 @@ import org.axonframework.eventhandling.SequenceNumber;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Replication links for the API, the dashboard, the metrics and the controller, rebuilt in memory
  * from the event store on every start. An event is applied once per link by its aggregate sequence
- * number, so redeliveries and replayed segments change nothing. Lag needs the source's newest
- * snapshot: from the inventory view when given one, else the link is assumed behind since its base.
+ * number, so redeliveries and replayed segments change nothing. Lag needs the source's snapshots:
+ * from the inventory view when given one, else the link is assumed behind since its base.
  */
 @ProcessingGroup(ReplicationLinkView.PROCESSING_GROUP)
 public class ReplicationLinkView {
     public static final String PROCESSING_GROUP = "replication-links";
-    /** Per link, the newest transfers whose facts are still routed; older ones the link ignores anyway. */
-    static final int TRANSFERS_KEPT = 8;
 
     private final Clock clock;
     private final SnapshotInventoryView inventory;
     private final Map<LinkId, LinkRecord> links = new TreeMap<>(Comparator.comparing(LinkId::toString));
-    private final Map<UUID, LinkId> transfers = new HashMap<>();
-    private final Map<LinkId, Deque<UUID>> recent = new HashMap<>();
 
     public ReplicationLinkView(Clock clock) {
         this(clock, null);
@@ -55,28 +46,19 @@ public class ReplicationLinkView {
     /** Every link event; only events from the store (with a sequence number) reach it through Axon. */
     @EventHandler
     public synchronized void on(LinkEvent event, @SequenceNumber Long sequence) {
-        LinkRecord link = links.computeIfAbsent(event.linkId(), LinkRecord::new);
-        if (link.apply(event, sequence) && event instanceof ReplicationScheduled e) {
-            transfers.put(e.transferId(), e.linkId());
-            recent.computeIfAbsent(e.linkId(), l -> new ArrayDeque<>()).addLast(e.transferId());
-            if (recent.get(e.linkId()).size() > TRANSFERS_KEPT) {
-                transfers.remove(recent.get(e.linkId()).removeFirst());
-            }
-        }
+        links.computeIfAbsent(event.linkId(), LinkRecord::new).apply(event, sequence);
     }
 
     @ResetHandler
     public synchronized void reset() {
         links.clear();
-        transfers.clear();
-        recent.clear();
     }
 
     /** Ordered by link id; links taken out of the configuration are not shown. */
     public synchronized List<LinkRow> links() {
         Instant now = clock.instant();
         List<LinkRow> rows = new ArrayList<>(links.size());
-        links.values().stream().filter(r -> !r.retired()).forEach(r -> rows.add(r.row(now, newestSource(r.id()))));
+        links.values().stream().filter(r -> !r.retired()).forEach(r -> rows.add(r.row(now, sourceSnapshots(r.id()))));
         return rows;
     }
 
@@ -87,23 +69,11 @@ public class ReplicationLinkView {
 
     public synchronized Optional<LinkRow> link(LinkId id) {
         LinkRecord r = links.get(id);
-        return r == null ? Optional.empty() : Optional.of(r.row(clock.instant(), newestSource(id)));
-    }
-
-    /**
-     * The link a transfer belongs to, for routing an agent's TransferProgressed/Completed/Failed
-     * (which name only the transfer). The newest {@value #TRANSFERS_KEPT} transfers of each link are
-     * known, so a late report of a recent one still reaches its link (which ignores it).
-     */
-    public synchronized Optional<LinkId> transferLink(UUID transferId) {
-        return Optional.ofNullable(transfers.get(transferId));
+        return r == null ? Optional.empty() : Optional.of(r.row(clock.instant(), sourceSnapshots(id)));
     }
 
     /** The inventory view has its own lock and never calls back here, so no lock-order cycle. */
-    private Instant newestSource(LinkId id) {
-        if (inventory == null) {
-            return null;
-        }
-        return inventory.dataset(id.source()).map(DatasetSummary::newestCreated).orElse(null);
+    private List<SnapshotInfo> sourceSnapshots(LinkId id) {
+        return inventory == null ? List.of() : inventory.snapshots(id.source());
     }
 }

@@ -1,7 +1,7 @@
 package io.zsentinel.projections.metrics;
 
+import io.zsentinel.failover.detect.Liveness;
 import io.zsentinel.projections.fleet.FleetView;
-import io.zsentinel.projections.fleet.Liveness;
 import io.zsentinel.projections.fleet.PoolRow;
 import io.zsentinel.projections.fleet.ServerRow;
 import io.zsentinel.projections.inventory.DatasetSummary;

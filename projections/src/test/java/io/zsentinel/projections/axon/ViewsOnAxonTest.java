@@ -2,6 +2,8 @@ package io.zsentinel.projections.axon;
 
 import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.failover.api.ServerRegistered;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.inventory.SnapshotRow;
@@ -36,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The views behind real pooled streaming processors, registered the way the controller does it. */
 class ViewsOnAxonTest {
     private final SnapshotInventoryView inventory = new SnapshotInventoryView();
-    private final FleetView fleet = new FleetView(Clock.systemUTC(), Duration.ofSeconds(15));
+    private final FleetView fleet = new FleetView(Clock.systemUTC(), new FailureDetector(DetectorSettings.DEFAULTS));
     private Configuration axon;
 
     @BeforeAll

@@ -4,10 +4,12 @@ import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.ServerRegistered;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
+import io.zsentinel.failover.detect.Liveness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -38,31 +40,37 @@ class FleetViewTest {
             return now;
         }
     };
-    private final FleetView fleet = new FleetView(clock, Duration.ofSeconds(15));
+    private final FailureDetector detector = new FailureDetector(DetectorSettings.DEFAULTS);
+    private final FleetView fleet = new FleetView(clock, detector);
 
     @Test
-    void livenessFollowsTheNewestHeartbeat() {
+    void showsTheDetectorsVerdictAtTheClocksTime() {
         fleet.on(new ServerRegistered(A, T0));
         assertEquals(Liveness.UNKNOWN, fleet.servers().get(0).status());
         assertNull(fleet.servers().get(0).secondsSinceHeartbeat());
 
-        fleet.heartbeat(A, now.minusSeconds(3));
-        fleet.heartbeat(A, now.minusSeconds(40)); // late redelivery: ignored
+        detector.heartbeat(A, now.minusSeconds(3));
         ServerRow row = fleet.servers().get(0);
         assertEquals(Liveness.UP, row.status());
+        assertEquals(now.minusSeconds(3), row.lastHeartbeat());
         assertEquals(3L, row.secondsSinceHeartbeat());
         assertEquals(T0, row.registeredAt());
 
-        now = now.plusSeconds(12);
-        assertEquals(Liveness.UP, fleet.servers().get(0).status(), "15 s exactly is still up");
-        now = now.plusSeconds(1);
+        now = now.plusSeconds(13);
         assertEquals(Liveness.SILENT, fleet.servers().get(0).status());
         assertEquals(16L, fleet.servers().get(0).secondsSinceHeartbeat());
     }
 
     @Test
+    void aHeartbeatFromAheadOfTheControllersClockIsZeroSecondsOld() {
+        detector.heartbeat(A, now.plusSeconds(2));
+        assertEquals(0L, fleet.servers().get(0).secondsSinceHeartbeat());
+        assertEquals(Liveness.UP, fleet.servers().get(0).status());
+    }
+
+    @Test
     void aHeardButUnregisteredServerIsListed() {
-        fleet.heartbeat(B, now);
+        detector.heartbeat(B, now);
         fleet.on(new ServerRegistered(A, T0));
 
         List<ServerRow> rows = fleet.servers();
@@ -91,7 +99,7 @@ class FleetViewTest {
         Object[] history = {new ServerRegistered(A, T0), pool(A, "primary", PoolHealth.ONLINE, 40, T0),
                 pool(A, "primary", PoolHealth.FAULTED, 40, T0.plusSeconds(5))};
         applyAll(history);
-        fleet.heartbeat(A, now);
+        detector.heartbeat(A, now);
         List<ServerRow> before = fleet.servers();
 
         applyAll(history);

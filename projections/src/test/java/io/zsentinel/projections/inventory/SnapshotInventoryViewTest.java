@@ -1,6 +1,7 @@
 package io.zsentinel.projections.inventory;
 
 import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.projections.Events;
 import io.zsentinel.replication.api.DatasetRegistered;
@@ -109,6 +110,10 @@ class SnapshotInventoryViewTest {
         assertEquals("kept-forever", rows.get(0).shortName());
         assertEquals(10, rows.get(0).createtxg());
         assertTrue(rows.get(0).takenByZsentinel());
+        // by dataset id, as the link view reads a source's snapshots for the lag: renamed, by createtxg
+        assertEquals(List.of("primary/vm1@kept-forever", "primary/vm1@b"),
+                view.snapshots(A_VM1).stream().map(s -> s.name().full()).toList());
+        assertEquals(new Guid(Events.guidFor(A_VM1, 10)), view.snapshots(A_VM1).get(0).guid());
     }
 
     @Test
@@ -147,8 +152,8 @@ class SnapshotInventoryViewTest {
         assertTrue(view.knows(VM1, Optional.empty()));
         assertFalse(view.knows(VM1, Optional.of(B)));
         assertFalse(view.knows(DatasetName.of("primary/vm2"), Optional.empty()));
-        assertTrue(view.dataset(A_VM1).isPresent());
-        assertTrue(view.dataset(B_VM1).isEmpty());
+        assertEquals(List.of(), view.snapshots(A_VM1), "known, without snapshots");
+        assertEquals(List.of(), view.snapshots(B_VM1), "not known");
     }
 
     @Test

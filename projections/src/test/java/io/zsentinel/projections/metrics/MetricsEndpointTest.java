@@ -3,6 +3,8 @@ package io.zsentinel.projections.metrics;
 import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.ServerRegistered;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.link.ReplicationLinkView;
@@ -63,11 +65,12 @@ class MetricsEndpointTest {
         links.on(new ReplicationFailed(ok, t2, "boom", null, 1, T0.plusSeconds(1010), T0.plusSeconds(1000)), seq++);
         links.on(new LinkStateChanged(ok, LinkState.TRANSFERRING, LinkState.FAILING, T0.plusSeconds(1000)), seq);
 
-        FleetView fleet = new FleetView(NOW, Duration.ofSeconds(15));
+        FailureDetector detector = new FailureDetector(DetectorSettings.DEFAULTS);
+        FleetView fleet = new FleetView(NOW, detector);
         fleet.on(new ServerRegistered(A, T0));
         fleet.on(pool(A, "primary", PoolHealth.DEGRADED, 81, T0));
-        fleet.heartbeat(A, T0.plusSeconds(3595));
-        fleet.heartbeat(B, T0);
+        detector.heartbeat(A, T0.plusSeconds(3595));
+        detector.heartbeat(B, T0);
         SnapshotInventoryView inventory = new SnapshotInventoryView();
         inventory.on(registered(A_VM1), T0);
         inventory.on(recorded(A_VM1, "s1", 1, false), T0);
@@ -136,7 +139,7 @@ class MetricsEndpointTest {
         ReplicationLinkView links = new ReplicationLinkView(NOW);
         links.on(new ReplicationLinkEstablished(link, link.source(), link.target(), Duration.ofMinutes(15),
                 LinkPolicy.defaults(), T0), 0L);
-        String text = new MetricsEndpoint(links, new FleetView(NOW, Duration.ofSeconds(15)), new SnapshotInventoryView())
+        String text = new MetricsEndpoint(links, new FleetView(NOW, new FailureDetector(DetectorSettings.DEFAULTS)), new SnapshotInventoryView())
                 .text();
         String l = "{link=\"store-a:primary/vm1->store-c:dr/vm1\",source=\"store-a:primary/vm1\",target=\"store-c:dr/vm1\"}";
         assertContains(text, "zsentinel_replication_last_success_timestamp_seconds" + l + " NaN\n");

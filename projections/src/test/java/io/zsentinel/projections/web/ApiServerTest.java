@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
 import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.failover.api.ServerRegistered;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import org.junit.jupiter.api.AfterEach;
@@ -52,10 +54,11 @@ class ApiServerTest {
         inventory.on(registered(B_VM1), T0);
         inventory.on(recorded(B_VM1, "daily-1", 15, false), T0);
 
-        FleetView fleet = new FleetView(Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC), Duration.ofSeconds(15));
+        FailureDetector detector = new FailureDetector(DetectorSettings.DEFAULTS);
+        FleetView fleet = new FleetView(Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC), detector);
         fleet.on(new ServerRegistered(A, T0));
         fleet.on(pool(A, "primary", PoolHealth.ONLINE, 37, T0));
-        fleet.heartbeat(A, T0.plusSeconds(55));
+        detector.heartbeat(A, T0.plusSeconds(55));
 
         HealthEndpoint health = new HealthEndpoint()
                 .add("eventStore", () -> HealthCheck.Result.up("42 events"))

@@ -3,6 +3,8 @@ package io.zsentinel.projections.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -21,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.UUID;
 
 import static io.zsentinel.projections.Events.A_VM1;
@@ -45,7 +46,7 @@ class AuditRoutesTest {
         audit.on(new CheckpointOrdered(A_VM1, VM1.snapshot("x"), C1, T0));
         audit.on(new OperatorActionRecorded(new DatasetId(B, DatasetName.of("other/ds")), new Operator("bob"), "release y", "done", UUID.randomUUID(), T0.plusSeconds(1)));
         Routes routes = ZsentinelApi.routes(new SnapshotInventoryView(),
-                new FleetView(Clock.systemUTC(), Duration.ofSeconds(15)), audit, new HealthEndpoint());
+                new FleetView(Clock.systemUTC(), new FailureDetector(DetectorSettings.DEFAULTS)), audit, new HealthEndpoint());
         api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2);
     }
 

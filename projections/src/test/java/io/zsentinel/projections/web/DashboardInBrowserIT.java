@@ -2,6 +2,8 @@ package io.zsentinel.projections.web;
 
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.Events;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
@@ -68,7 +70,7 @@ class DashboardInBrowserIT {
         SnapshotInventoryView inventory = new SnapshotInventoryView();
         ReplicationLinkView links = new ReplicationLinkView(clock, inventory);
         new LinkStates(links, inventory).fill();
-        Routes routes = ZsentinelApi.routes(inventory, new FleetView(clock, Duration.ofSeconds(15)), new AuditView(),
+        Routes routes = ZsentinelApi.routes(inventory, new FleetView(clock, new FailureDetector(DetectorSettings.DEFAULTS)), new AuditView(),
                 links, new HealthEndpoint());
         api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2);
         String screenshot = System.getProperty("dashboard.screenshot");

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -66,7 +68,7 @@ class ReplicationRoutesTest {
         links.on(new LinkPaused(LINK, new Operator("alice@ops"), "maintenance", T0.plusSeconds(30)), seq++);
         links.on(new LinkStateChanged(LINK, LinkState.IN_SYNC, LinkState.PAUSED, T0.plusSeconds(30)), seq);
         SnapshotInventoryView inventory = new SnapshotInventoryView();
-        Routes routes = ZsentinelApi.routes(inventory, new FleetView(clock, Duration.ofSeconds(15)), new AuditView(),
+        Routes routes = ZsentinelApi.routes(inventory, new FleetView(clock, new FailureDetector(DetectorSettings.DEFAULTS)), new AuditView(),
                 links, new HealthEndpoint());
         api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2);
     }

@@ -6,6 +6,8 @@ import io.zsentinel.core.messages.Json;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -86,7 +88,7 @@ class RetentionHeldBackRoutesTest {
         links.on(new ReplicationSucceeded(LINK, UUID.nameUUIDFromBytes(new byte[] {1}),
                 new SnapshotRef(base.name(), base.guid(), base.created()), 100, slot(2)), 1L);
         api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), ZsentinelApi.routes(inventory,
-                new FleetView(clock, Duration.ofSeconds(15)), new AuditView(), links, new HealthEndpoint()), 2);
+                new FleetView(clock, new FailureDetector(DetectorSettings.DEFAULTS)), new AuditView(), links, new HealthEndpoint()), 2);
     }
 
     @AfterEach

@@ -56,10 +56,6 @@ public record DatasetState(DatasetId id, boolean registered, Map<Guid, SnapshotI
         return snapshots.values().stream().sorted(Comparator.comparingLong(SnapshotInfo::createtxg)).toList();
     }
 
-    public Optional<SnapshotInfo> newest() {
-        return snapshots.values().stream().max(Comparator.comparingLong(SnapshotInfo::createtxg));
-    }
-
     public boolean isPending(SnapshotName subject) {
         return pending.values().stream().anyMatch(p -> p.subject().equals(subject));
     }

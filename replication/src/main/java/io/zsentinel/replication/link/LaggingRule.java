@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * When a link that is not transferring is <b>lagging</b> rather than in sync: its target has lacked a source
@@ -32,17 +31,13 @@ final class LaggingRule {
     /**
      * Whether the target, whose newest common snapshot is {@code base}, has lacked one of the {@code source}
      * snapshots for longer than {@code interval} plus {@link #allowance}. The wait starts at the creation of the
-     * oldest source snapshot newer than the base (by createtxg; by creation time when the base is only a
-     * bookmark on the source now).
+     * oldest source snapshot the target lacks ({@link ReplicationLag#lacking}).
      */
     static boolean lagging(SnapshotRef base, List<SnapshotInfo> source, Duration interval, Instant now) {
         if (base == null) {
             return true;
         }
-        OptionalLong baseTxg = source.stream().filter(s -> s.guid().equals(base.guid()))
-                .mapToLong(SnapshotInfo::createtxg).findFirst();
-        Optional<Instant> lackingSince = source.stream()
-                .filter(s -> baseTxg.isPresent() ? s.createtxg() > baseTxg.getAsLong() : s.created().isAfter(base.created()))
+        Optional<Instant> lackingSince = ReplicationLag.lacking(base, source).stream()
                 .map(SnapshotInfo::created).min(Comparator.naturalOrder());
         return lackingSince.isPresent()
                 && Duration.between(lackingSince.get(), now).compareTo(interval.plus(allowance(interval))) > 0;

@@ -221,31 +221,6 @@ public final class ReplicationLinkDecider {
         return now.isBefore(state.failures().retryAt()) ? TargetCircuit.OPEN : TargetCircuit.HALF_OPEN;
     }
 
-    /** The lag against the source's newest snapshot; bytes unknown (-1). */
-    public static ReplicationLag lag(ReplicationLinkState state, SnapshotInfo newestSource, Instant now) {
-        SnapshotRef base = state.base();
-        if (base == null) {
-            return new ReplicationLag(null, null, null, -1);
-        }
-        Instant newest = newestSource == null || newestSource.created().isBefore(base.created())
-                ? base.created() : newestSource.created();
-        return new ReplicationLag(base, Duration.between(base.created(), newest), Duration.between(base.created(), now), -1);
-    }
-
-    /** The lag against the source's inventory, with the bytes lower bound. */
-    public static ReplicationLag lag(ReplicationLinkState state, List<SnapshotInfo> source, Instant now) {
-        SnapshotInfo newest = source.stream().max(Comparator.comparingLong(SnapshotInfo::createtxg)).orElse(null);
-        ReplicationLag byTime = lag(state, newest, now);
-        if (!byTime.hasBase()) {
-            return byTime;
-        }
-        long baseTxg = source.stream().filter(s -> s.guid().equals(state.base().guid()))
-                .mapToLong(SnapshotInfo::createtxg).findFirst().orElse(Long.MIN_VALUE);
-        long bytes = baseTxg == Long.MIN_VALUE ? -1
-                : source.stream().filter(s -> s.createtxg() > baseTxg).mapToLong(SnapshotInfo::usedBytes).sum();
-        return new ReplicationLag(byTime.base(), byTime.time(), byTime.sinceBase(), bytes);
-    }
-
     /** Deterministic, so that re-deciding the same transfer yields the same id the agent already knows. */
     public static UUID transferId(ReplicationLinkState state, SnapshotRef from, SnapshotRef to, int attempt) {
         String key = state.id() + "|" + (from == null ? "full" : from.guid()) + "|" + to.guid() + "|" + attempt;

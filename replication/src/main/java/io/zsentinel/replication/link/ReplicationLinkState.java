@@ -67,11 +67,6 @@ public record ReplicationLinkState(LinkId id, Duration interval, LinkPolicy poli
         return id.target();
     }
 
-    /** How long the link has been failing (zero when it is not): what "failing for an hour" is read from. */
-    public Duration failingFor(Instant now) {
-        return failures.since() == null ? Duration.ZERO : Duration.between(failures.since(), now);
-    }
-
     ReplicationLinkState established(Duration newInterval, LinkPolicy newPolicy) {
         return new ReplicationLinkState(id, newInterval, newPolicy, LinkState.INITIAL, base, inFlight, lastSuccessAt,
                 failures, paused, divergence, rollbackConsented, syncRequested, retired);

@@ -101,11 +101,6 @@ public final class HeldForReplicas {
                 .values().stream().sorted(Retention.OLDEST_FIRST).toList();
     }
 
-    /** The links that have not received {@code snapshot}: their base is older. */
-    public static List<Hold> awaiting(List<Hold> holds, RetainedSnapshot snapshot) {
-        return holds.stream().filter(h -> h.base().createtxg() < snapshot.createtxg()).toList();
-    }
-
     /**
      * When each expired snapshot expired: the slot of the snapshot that pushed it past its class's
      * count (the keep-th newer one of its class), or its own slot when its class is switched off.

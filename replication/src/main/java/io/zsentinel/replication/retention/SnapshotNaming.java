@@ -55,9 +55,4 @@ public final class SnapshotNaming {
             return Optional.empty();
         }
     }
-
-    /** True for a name zsentinel gives its own snapshots. */
-    public static boolean isZsentinel(String shortName) {
-        return parse(shortName).isPresent();
-    }
 }

@@ -108,7 +108,7 @@ class ReplicationLinkDeciderTest {
         assertEquals(LinkState.LAGGING, run.state.state());
         List<LinkEvent> events = run.when(plan(at(0), List.of(A, B), List.of()));
         ReplicationScheduled s = only(ReplicationScheduled.class, events);
-        assertTrue(s.full());
+        assertNull(s.from(), "a full send");
         assertEquals(SnapshotRef.of(B), s.to());
         assertEquals(1, s.attempt());
         assertNull(s.resumeToken());
@@ -239,10 +239,9 @@ class ReplicationLinkDeciderTest {
         }
         assertEquals(LinkState.FAILING, run.state.state());
         assertEquals(firstFailure, run.state.failures().since());
-        assertEquals(Duration.ofHours(1), run.state.failingFor(firstFailure.plus(Duration.ofHours(1))));
         run.when(new RecordTransferCompleted(LINK, run.state.inFlight().id(), C.guid(), now.plusSeconds(5)));
         assertEquals(LinkState.IN_SYNC, run.state.state());
-        assertEquals(Duration.ZERO, run.state.failingFor(now.plusSeconds(3600)));
+        assertNull(run.state.failures().since());
         assertEquals(0, run.state.failures().consecutive());
     }
 
@@ -392,7 +391,7 @@ class ReplicationLinkDeciderTest {
         run.when(new ResolveDivergence(LINK, true, ALICE, "source was rebuilt", at(2100)));
         ReplicationScheduled forced = only(ReplicationScheduled.class,
                 run.when(plan(at(2110), List.of(src("a", 101, 3), src("b", 102, 4)), List.of(A_ON_TARGET))));
-        assertTrue(forced.full() && forced.rollbackTarget(), "a full receive -F, by the operator's consent only");
+        assertTrue(forced.from() == null && forced.rollbackTarget(), "a full receive -F, by the operator's consent only");
     }
 
     @Test
@@ -452,17 +451,6 @@ class ReplicationLinkDeciderTest {
         LinkId standby = new LinkId(SOURCE, DatasetId.parse("standby:tank/vm1"));
         assertNotEquals(new BaseChanged(LINK, SOURCE, null, SnapshotRef.of(A), T0).holder(),
                 new BaseChanged(standby, SOURCE, null, SnapshotRef.of(A), T0).holder());
-    }
-
-    @Test
-    void lagIsTheNewestSourceSnapshotAgainstTheBase() {
-        Links.Run run = syncedOnA();
-        ReplicationLag lag = ReplicationLinkDecider.lag(run.state, List.of(A, B, C), at(100));
-        assertEquals(Duration.between(A.created(), C.created()), lag.time());
-        assertEquals(Duration.between(A.created(), at(100)), lag.sinceBase());
-        assertEquals(B.usedBytes() + C.usedBytes(), lag.bytes());
-        assertEquals(Duration.ZERO, ReplicationLinkDecider.lag(run.state, A, at(100)).time());
-        assertTrue(!ReplicationLinkDecider.lag(new Links.Run().given(established()).state, C, at(100)).hasBase());
     }
 
     @Test

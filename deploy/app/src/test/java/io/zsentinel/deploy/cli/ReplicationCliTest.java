@@ -132,7 +132,7 @@ class ReplicationCliTest {
     @Test
     void statusShowsARefusedReceiveOnceShortenedAndWholeWithFull() throws Exception {
         Instant heard = LinkApi.T0.plusSeconds(3600).plusNanos(123_456_789);
-        fixture.fleet.heartbeat(ServerId.of("store-a"), heard);
+        fixture.detector.heartbeat(ServerId.of("store-a"), heard);
         String zfsError = "cannot receive incremental stream: destination backup/vm1 has been modified since most recent"
                 + " snapshot " + "(a very long explanation from zfs) ".repeat(16) + "END-OF-REASON";
         fixture.refuseReceive(zfsError);

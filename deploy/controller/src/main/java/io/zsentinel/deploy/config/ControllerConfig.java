@@ -1,6 +1,7 @@
 package io.zsentinel.deploy.config;
 
 import io.zsentinel.core.config.KafkaConfig;
+import io.zsentinel.failover.detect.DetectorSettings;
 
 import java.util.Objects;
 
@@ -28,7 +29,8 @@ public record ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig 
         Objects.requireNonNull(kafka, "kafka is required");
         store = store == null ? new StoreConfig(null, null, null, null) : store;
         http = http == null ? new HttpConfig(null, null) : http;
-        heartbeatTimeoutSeconds = heartbeatTimeoutSeconds == null ? 15 : heartbeatTimeoutSeconds;
+        heartbeatTimeoutSeconds = heartbeatTimeoutSeconds == null
+                ? (int) DetectorSettings.DEFAULTS.heartbeatTimeout().toSeconds() : heartbeatTimeoutSeconds;
         retention = retention == null ? RetentionConfig.none() : retention;
         replication = replication == null ? ReplicationConfig.none() : replication;
     }

@@ -24,6 +24,8 @@ import io.zsentinel.deploy.retention.RetentionPolicies;
 import io.zsentinel.deploy.retention.PoolUsage;
 import io.zsentinel.deploy.retention.RetentionScheduler;
 import io.zsentinel.deploy.store.AxonStore;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.failover.server.StorageServerAggregate;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
@@ -85,7 +87,9 @@ public final class Controller implements AutoCloseable {
         this.admin = Admin.create(KafkaSettings.admin(bootstrap));
         topics.createAll(admin);
         this.publisher = MessagePublisher.create(bootstrap);
-        this.fleet = new FleetView(clock, Duration.ofSeconds(config.heartbeatTimeoutSeconds()));
+        FailureDetector detector = new FailureDetector(
+                new DetectorSettings(Duration.ofSeconds(config.heartbeatTimeoutSeconds())));
+        this.fleet = new FleetView(clock, detector);
         this.links = new ReplicationLinkView(clock, inventory);
 
         DomainEventPublisher domainPublisher = new DomainEventPublisher(DomainTypes.all(),
@@ -149,7 +153,7 @@ public final class Controller implements AutoCloseable {
                 new FactRouter(new LiveFacts() {
                     @Override
                     public void heartbeat(ServerId server, Instant at) {
-                        fleet.heartbeat(server, at);
+                        detector.heartbeat(server, at);
                     }
 
                     @Override
@@ -220,10 +224,6 @@ public final class Controller implements AutoCloseable {
 
     public org.axonframework.commandhandling.gateway.CommandGateway commandGateway() {
         return axon.commandGateway();
-    }
-
-    public Topics topics() {
-        return topics;
     }
 
     /** The consumer loop of agent facts, for health and metrics. */

@@ -9,7 +9,6 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.PostgresTokenTableFactory;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
-import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
@@ -200,29 +199,12 @@ public final class AxonStore {
                         .registerDefaultErrorHandler(c -> PropagatingErrorHandler.instance()));
     }
 
-    /** An event store outside any Configurer; the caller must {@code shutDown()} it. */
-    public EmbeddedEventStore newEventStore() {
-        return EmbeddedEventStore.builder().storageEngine(storageEngine).build();
-    }
-
     public JdbcTransactions transactions() {
         return transactions;
     }
 
-    public Serializer eventSerializer() {
-        return serializer;
-    }
-
     public JdbcEventStorageEngine storageEngine() {
         return storageEngine;
-    }
-
-    public JdbcTokenStore tokenStore() {
-        return tokenStore;
-    }
-
-    public JdbcSagaStore sagaStore() {
-        return sagaStore;
     }
 
     /** Replaces Axon's usage-property chain: the update checker, if registered at all, stays off. */

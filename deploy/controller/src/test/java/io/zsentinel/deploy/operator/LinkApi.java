@@ -5,6 +5,8 @@ import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -53,7 +55,8 @@ public final class LinkApi implements AutoCloseable {
 
     public final OperatorApi.SteppingClock clock = new OperatorApi.SteppingClock(T0.plusSeconds(3600));
     public final ReplicationLinkView links = new ReplicationLinkView(clock);
-    public final FleetView fleet = new FleetView(clock, Duration.ofSeconds(15));
+    public final FailureDetector detector = new FailureDetector(DetectorSettings.DEFAULTS);
+    public final FleetView fleet = new FleetView(clock, detector);
     public final Configuration axon;
     public final ApiServer api;
 

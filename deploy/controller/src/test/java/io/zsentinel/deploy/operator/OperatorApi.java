@@ -5,6 +5,8 @@ import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.detect.DetectorSettings;
+import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -24,7 +26,6 @@ import org.axonframework.serialization.json.JacksonSerializer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -64,7 +65,7 @@ public final class OperatorApi implements AutoCloseable {
                         .registerEventHandler(c -> inventory)
                         .registerEventHandler(c -> audit))
                 .start();
-        Routes routes = ZsentinelApi.routes(inventory, new FleetView(clock, Duration.ofSeconds(15)), audit,
+        Routes routes = ZsentinelApi.routes(inventory, new FleetView(clock, new FailureDetector(DetectorSettings.DEFAULTS)), audit,
                 new HealthEndpoint());
         new OperatorRoutes(axon.commandGateway(), clock, inventory).addTo(routes);
         api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2);

@@ -28,8 +28,4 @@ public record ReplicationScheduled(LinkId linkId, UUID transferId, SnapshotRef f
                                 String resumeToken, boolean rollbackTarget, int attempt, Instant at) {
         this(linkId, transferId, from, to, intermediates, resumeToken, rollbackTarget, attempt, at, false);
     }
-
-    public boolean full() {
-        return from == null;
-    }
 }
