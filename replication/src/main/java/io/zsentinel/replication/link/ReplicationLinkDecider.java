@@ -213,14 +213,6 @@ public final class ReplicationLinkDecider {
         throw new IllegalArgumentException("unknown replication link event " + event.getClass().getName());
     }
 
-    /** The circuit to the link's target at {@code now}. */
-    public static TargetCircuit circuit(ReplicationLinkState state, Instant now) {
-        if (state.failures().consecutive() < state.policy().breakerThreshold()) {
-            return TargetCircuit.CLOSED;
-        }
-        return now.isBefore(state.failures().retryAt()) ? TargetCircuit.OPEN : TargetCircuit.HALF_OPEN;
-    }
-
     /** Deterministic, so that re-deciding the same transfer yields the same id the agent already knows. */
     public static UUID transferId(ReplicationLinkState state, SnapshotRef from, SnapshotRef to, int attempt) {
         String key = state.id() + "|" + (from == null ? "full" : from.guid()) + "|" + to.guid() + "|" + attempt;

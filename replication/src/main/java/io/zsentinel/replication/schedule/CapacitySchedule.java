@@ -5,6 +5,7 @@ import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.PruneForCapacity;
+import io.zsentinel.replication.retention.CapacityPruning;
 import io.zsentinel.replication.retention.RetentionPolicy;
 import io.zsentinel.replication.retention.SnapshotNaming;
 
@@ -144,7 +145,7 @@ public final class CapacitySchedule {
         return inventory.datasets(report.server()).stream()
                 .filter(d -> d.dataset().pool().equals(report.pool()))
                 .filter(d -> policies.policyFor(d)
-                        .filter(p -> report.capacityPercent() > p.usageThresholdPercent()).isPresent())
+                        .filter(p -> CapacityPruning.isOverThreshold(p, report.capacityPercent())).isPresent())
                 .toList();
     }
 
