@@ -1,47 +1,31 @@
 package io.zsentinel.projections.metrics;
 
 import io.zsentinel.core.kafka.ConsumerLoopStatus;
-import io.zsentinel.core.messages.facts.SnapshotInfo;
-import io.zsentinel.core.values.DatasetName;
-import io.zsentinel.core.values.Guid;
+import io.zsentinel.projections.HeldBack;
 import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.failover.api.ServerRegistered;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.link.ReplicationLinkView;
 import io.zsentinel.projections.link.RetentionHolds;
-import io.zsentinel.replication.api.DatasetId;
-import io.zsentinel.replication.api.RetentionPolicyChanged;
-import io.zsentinel.replication.api.SnapshotRecorded;
-import io.zsentinel.replication.api.link.LinkId;
-import io.zsentinel.replication.api.link.LinkPolicy;
-import io.zsentinel.replication.api.link.ReplicationLinkEstablished;
-import io.zsentinel.replication.api.link.ReplicationSucceeded;
-import io.zsentinel.replication.api.link.SnapshotRef;
 import io.zsentinel.replication.retention.RetentionPolicy;
 import io.zsentinel.replication.retention.SnapshotClass;
-import io.zsentinel.replication.retention.SnapshotNaming;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.zsentinel.projections.Events.A;
-import static io.zsentinel.projections.Events.A_VM1;
-import static io.zsentinel.projections.Events.B;
 import static io.zsentinel.projections.Events.T0;
 import static io.zsentinel.projections.Events.pool;
-import static io.zsentinel.projections.Events.registered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -73,7 +57,6 @@ class MetricNamesTest {
             Map.entry("zsentinel_consumer_outage", "gauge [loop]"),
             Map.entry("zsentinel_consumer_dead_lettered_total", "counter [loop]"));
 
-    private static final LinkId LINK = new LinkId(A_VM1, new DatasetId(B, DatasetName.of("backup/vm1")));
     private static final Pattern TYPE = Pattern.compile("^# TYPE (\\S+) (\\S+)$", Pattern.MULTILINE);
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? \\S+$", Pattern.MULTILINE);
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"(?:[^\"\\\\]|\\\\.)*\"");
@@ -113,21 +96,12 @@ class MetricNamesTest {
 
     /** A link holding back three expired snapshots, a server with a pool, a dataset, a consumer loop. */
     static String scrape() {
-        Instant now = slot(9);
-        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        SnapshotInventoryView inventory = new SnapshotInventoryView();
-        inventory.on(registered(A_VM1), T0);
-        inventory.on(new RetentionPolicyChanged(A_VM1, RetentionPolicy.defaults()
-                .withOnlyKeep(Map.of(SnapshotClass.FREQUENTLY, 3)).withMaxHeldForReplicas(40), T0), T0);
-        for (long txg = 1; txg <= 8; txg++) {
-            inventory.on(new SnapshotRecorded(A_VM1, frequent(txg), null, slot(txg)), slot(txg));
-        }
-        ReplicationLinkView links = new ReplicationLinkView(clock, inventory);
-        SnapshotInfo base = frequent(2);
-        links.on(new ReplicationLinkEstablished(LINK, LINK.source(), LINK.target(), Duration.ofMinutes(1),
-                LinkPolicy.defaults(), T0), 0L);
-        links.on(new ReplicationSucceeded(LINK, UUID.nameUUIDFromBytes(new byte[] {1}),
-                new SnapshotRef(base.name(), base.guid(), base.created()), 100, slot(2)), 1L);
+        HeldBack fixture = HeldBack.under(RetentionPolicy.defaults()
+                .withOnlyKeep(Map.of(SnapshotClass.FREQUENTLY, 3)).withMaxHeldForReplicas(40));
+        Clock clock = fixture.clock();
+        Instant now = clock.instant();
+        SnapshotInventoryView inventory = fixture.inventory();
+        ReplicationLinkView links = fixture.links();
         FleetView fleet = new FleetView(clock, Duration.ofSeconds(15));
         fleet.on(new ServerRegistered(A, T0));
         fleet.on(pool(A, "primary", PoolHealth.ONLINE, 42, T0));
@@ -137,14 +111,5 @@ class MetricNamesTest {
         return new MetricsEndpoint(links, fleet, inventory, new RetentionHolds(inventory, links))
                 .also(new ConsumerLoopMetrics(() -> List.of(loop), clock, Duration.ofSeconds(60)))
                 .text();
-    }
-
-    private static SnapshotInfo frequent(long txg) {
-        return new SnapshotInfo(A_VM1.dataset().snapshot(SnapshotNaming.name(SnapshotClass.FREQUENTLY, slot(txg))),
-                new Guid(100 + txg), txg, slot(txg), txg * 1000, txg * 4000);
-    }
-
-    private static Instant slot(long txg) {
-        return T0.plus(Duration.ofMinutes(15 * txg));
     }
 }
