@@ -31,6 +31,11 @@ public final class MessagePublisher implements AutoCloseable {
         return new MessagePublisher(KafkaSettings.producer(bootstrapServers));
     }
 
+    /** Hands the Kafka producer to {@code observer}, e.g. a metrics binder that reads its {@code metrics()}. */
+    public void observeClient(java.util.function.Consumer<? super Producer<?, ?>> observer) {
+        observer.accept(producer);
+    }
+
     /** Completes when the record is acknowledged by all in-sync replicas, exceptionally if it never is. */
     public CompletableFuture<RecordMetadata> publish(String topic, String key, String json) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();

@@ -125,6 +125,14 @@ public final class TopicConsumerLoop implements AutoCloseable {
                 consecutiveFailures, deadLettered, outage, failing);
     }
 
+    /**
+     * Hands the loop's Kafka consumer to {@code observer}, e.g. a metrics binder that only reads its
+     * {@code metrics()}; the consumer belongs to the loop's thread: never poll, seek or commit on it.
+     */
+    public void observeClient(java.util.function.Consumer<? super Consumer<?, ?>> observer) {
+        observer.accept(consumer);
+    }
+
     private void run() {
         try {
             consumer.subscribe(topics, new Assignment());

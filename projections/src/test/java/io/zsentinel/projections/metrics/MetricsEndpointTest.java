@@ -28,8 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static io.zsentinel.projections.Events.A;
@@ -39,9 +40,11 @@ import static io.zsentinel.projections.Events.T0;
 import static io.zsentinel.projections.Events.pool;
 import static io.zsentinel.projections.Events.recorded;
 import static io.zsentinel.projections.Events.registered;
+import static io.zsentinel.projections.metrics.Exposition.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The exposition for a small fixture, line for line. */
+/** The exposition for a small fixture, sample for sample (labels in any order, numbers as the registry writes them). */
 class MetricsEndpointTest {
     private static final Clock NOW = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
 
@@ -75,62 +78,49 @@ class MetricsEndpointTest {
         inventory.on(registered(A_VM1), T0);
         inventory.on(recorded(A_VM1, "s1", 1, false), T0);
 
-        String l = "{link=\"store-a:primary/vm1->store-b:backup/vm1\",source=\"store-a:primary/vm1\",target=\"store-b:backup/vm1\"";
-        String expected = String.join("\n",
-                "# HELP zsentinel_replication_last_success_timestamp_seconds When the link's last transfer succeeded (NaN: never).",
-                "# TYPE zsentinel_replication_last_success_timestamp_seconds gauge",
-                "zsentinel_replication_last_success_timestamp_seconds" + l + "} 1740823220",
-                "# HELP zsentinel_replication_lag_seconds Age of the common base while the source has newer snapshots: "
-                        + "data a failover would lose (NaN: nothing replicated yet).",
-                "# TYPE zsentinel_replication_lag_seconds gauge",
-                "zsentinel_replication_lag_seconds" + l + "} 3598",
-                "# HELP zsentinel_replication_state 1 for the link's current state, 0 for the others.",
-                "# TYPE zsentinel_replication_state gauge",
-                "zsentinel_replication_state" + l + ",state=\"in-sync\"} 0",
-                "zsentinel_replication_state" + l + ",state=\"lagging\"} 0",
-                "zsentinel_replication_state" + l + ",state=\"transferring\"} 0",
-                "zsentinel_replication_state" + l + ",state=\"failing\"} 1",
-                "zsentinel_replication_state" + l + ",state=\"diverged\"} 0",
-                "zsentinel_replication_state" + l + ",state=\"paused\"} 0",
-                "# HELP zsentinel_replication_consecutive_failures Failed transfers since the last success.",
-                "# TYPE zsentinel_replication_consecutive_failures gauge",
-                "zsentinel_replication_consecutive_failures" + l + "} 1",
-                "# HELP zsentinel_replication_failing_since_timestamp_seconds When the first of the consecutive "
-                        + "failures happened (NaN: not failing).",
-                "# TYPE zsentinel_replication_failing_since_timestamp_seconds gauge",
-                "zsentinel_replication_failing_since_timestamp_seconds" + l + "} 1740824200",
-                "# HELP zsentinel_server_up 1 while the server's heartbeats arrive in time, else 0.",
-                "# TYPE zsentinel_server_up gauge",
-                "zsentinel_server_up{server=\"store-a\"} 1",
-                "zsentinel_server_up{server=\"store-b\"} 0",
-                "# HELP zsentinel_pool_capacity_percent How full the pool is, as zpool reports it.",
-                "# TYPE zsentinel_pool_capacity_percent gauge",
-                "zsentinel_pool_capacity_percent{server=\"store-a\",pool=\"primary\"} 81",
-                "# HELP zsentinel_pool_healthy 1 while the pool is ONLINE, else 0.",
-                "# TYPE zsentinel_pool_healthy gauge",
-                "zsentinel_pool_healthy{server=\"store-a\",pool=\"primary\"} 0",
-                "# HELP zsentinel_dataset_snapshots Snapshots of the dataset on the server.",
-                "# TYPE zsentinel_dataset_snapshots gauge",
-                "zsentinel_dataset_snapshots{server=\"store-a\",dataset=\"primary/vm1\"} 1",
-                "# HELP zsentinel_retention_held_snapshots Expired snapshots of the dataset kept because the link's"
-                        + " target has not received them.",
-                "# TYPE zsentinel_retention_held_snapshots gauge",
-                "# HELP zsentinel_retention_held_bytes Bytes used by the snapshots the link holds back (each"
-                        + " snapshot's own, unshared blocks).",
-                "# TYPE zsentinel_retention_held_bytes gauge",
-                "# HELP zsentinel_retention_held_since_timestamp_seconds When the link began holding back the"
-                        + " dataset's retention.",
-                "# TYPE zsentinel_retention_held_since_timestamp_seconds gauge",
-                "# HELP zsentinel_retention_held_limit_snapshots maxHeldForReplicas of the dataset's policy: past it"
-                        + " the oldest held snapshots are pruned anyway.",
-                "# TYPE zsentinel_retention_held_limit_snapshots gauge",
-                "");
+        String[] l = {"link", "store-a:primary/vm1->store-b:backup/vm1", "source", "store-a:primary/vm1",
+                "target", "store-b:backup/vm1"};
+        Map<String, Double> expected = new TreeMap<>();
+        expected.put(series("zsentinel_replication_last_success_timestamp_seconds", l), 1740823220.0);
+        expected.put(series("zsentinel_replication_lag_seconds", l), 3598.0);
+        for (LinkState state : LinkState.values()) {
+            expected.put(series("zsentinel_replication_state", with(l, "state", state.label())),
+                    state == LinkState.FAILING ? 1.0 : 0.0);
+        }
+        expected.put(series("zsentinel_replication_consecutive_failures", l), 1.0);
+        expected.put(series("zsentinel_replication_failing_since_timestamp_seconds", l), 1740824200.0);
+        expected.put(series("zsentinel_server_up", "server", "store-a"), 1.0);
+        expected.put(series("zsentinel_server_up", "server", "store-b"), 0.0);
+        expected.put(series("zsentinel_pool_capacity_percent", "server", "store-a", "pool", "primary"), 81.0);
+        expected.put(series("zsentinel_pool_healthy", "server", "store-a", "pool", "primary"), 0.0);
+        expected.put(series("zsentinel_dataset_snapshots", "server", "store-a", "dataset", "primary/vm1"), 1.0);
         MetricsEndpoint metrics = new MetricsEndpoint(links, fleet, inventory);
-        assertEquals(expected, metrics.text());
+        Exposition text = Exposition.parse(metrics.text());
+        assertEquals(expected, text.samples());
+        assertEquals("When the link's last transfer succeeded (NaN: never).",
+                text.help().get("zsentinel_replication_last_success_timestamp_seconds"));
+        assertEquals("Age of the common base while the source has newer snapshots: data a failover would lose "
+                + "(NaN: nothing replicated yet).", text.help().get("zsentinel_replication_lag_seconds"));
+        assertEquals("1 while the server's heartbeats arrive in time, else 0.", text.help().get("zsentinel_server_up"));
+        assertEquals("How full the pool is, as zpool reports it.", text.help().get("zsentinel_pool_capacity_percent"));
+        text.types().values().forEach(type -> assertEquals("gauge", type));
 
         ApiResponse response = metrics.handle(new ApiRequest("GET", "/metrics", Map.of(), Map.of()));
         assertEquals("text/plain; version=0.0.4; charset=utf-8", response.contentType());
-        assertEquals(expected, new String((byte[]) response.body(), StandardCharsets.UTF_8));
+        assertEquals(expected, Exposition.parse(new String((byte[]) response.body(), StandardCharsets.UTF_8)).samples());
+    }
+
+    @Test
+    void aSeriesGoesWithItsRow() {
+        FleetView fleet = new FleetView(NOW, new FailureDetector(DetectorSettings.DEFAULTS));
+        fleet.on(new ServerRegistered(A, T0));
+        fleet.on(pool(A, "primary", PoolHealth.ONLINE, 10, T0));
+        MetricsEndpoint metrics = new MetricsEndpoint(new ReplicationLinkView(NOW), fleet, new SnapshotInventoryView());
+        assertEquals(10.0, Exposition.parse(metrics.text()).value("zsentinel_pool_capacity_percent",
+                "server", "store-a", "pool", "primary"));
+        fleet.on(pool(A, "primary", PoolHealth.ONLINE, 55, T0.plusSeconds(1)));
+        assertEquals(55.0, Exposition.parse(metrics.text()).value("zsentinel_pool_capacity_percent",
+                "server", "store-a", "pool", "primary"), "a scrape reads the view as it is now");
     }
 
     @Test
@@ -139,38 +129,26 @@ class MetricsEndpointTest {
         ReplicationLinkView links = new ReplicationLinkView(NOW);
         links.on(new ReplicationLinkEstablished(link, link.source(), link.target(), Duration.ofMinutes(15),
                 LinkPolicy.defaults(), T0), 0L);
-        String text = new MetricsEndpoint(links, new FleetView(NOW, new FailureDetector(DetectorSettings.DEFAULTS)), new SnapshotInventoryView())
-                .text();
-        String l = "{link=\"store-a:primary/vm1->store-c:dr/vm1\",source=\"store-a:primary/vm1\",target=\"store-c:dr/vm1\"}";
-        assertContains(text, "zsentinel_replication_last_success_timestamp_seconds" + l + " NaN\n");
-        assertContains(text, "zsentinel_replication_lag_seconds" + l + " NaN\n");
-        assertContains(text, "zsentinel_replication_failing_since_timestamp_seconds" + l + " NaN\n");
-        assertContains(text, "zsentinel_replication_consecutive_failures" + l + " 0\n");
-        assertContains(text, "# TYPE zsentinel_server_up gauge\n# HELP zsentinel_pool_capacity_percent");
+        Exposition text = Exposition.parse(new MetricsEndpoint(links, new FleetView(NOW, new FailureDetector(DetectorSettings.DEFAULTS)),
+                new SnapshotInventoryView()).text());
+        String[] l = {"link", "store-a:primary/vm1->store-c:dr/vm1", "source", "store-a:primary/vm1",
+                "target", "store-c:dr/vm1"};
+        assertTrue(Double.isNaN(text.value("zsentinel_replication_last_success_timestamp_seconds", l)));
+        assertTrue(Double.isNaN(text.value("zsentinel_replication_lag_seconds", l)));
+        assertTrue(Double.isNaN(text.value("zsentinel_replication_failing_since_timestamp_seconds", l)));
+        assertEquals(0.0, text.value("zsentinel_replication_consecutive_failures", l));
     }
 
     @Test
-    void labelValuesEscapeBackslashQuoteAndNewline() {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("reason", "say \"no\"\\ then\nstop");
-        String text = new PrometheusText().gauge("x", "help with \\ and\nnewline").sample("x", labels, 0.25).toString();
-        assertEquals("# HELP x help with \\\\ and\\nnewline\n# TYPE x gauge\n"
-                + "x{reason=\"say \\\"no\\\"\\\\ then\\nstop\"} 0.25\n", text);
+    void secondsKeepTheirMillisecondsAndNeverIsNaN() {
+        assertEquals(1740823200.5, MetricsEndpoint.seconds(T0.plusMillis(500)));
+        assertTrue(Double.isNaN(MetricsEndpoint.seconds(null)));
     }
 
-    @Test
-    void numbersAreWrittenAsThePrometheusParserReadsThem() {
-        assertEquals("NaN", PrometheusText.number(Double.NaN));
-        assertEquals("+Inf", PrometheusText.number(Double.POSITIVE_INFINITY));
-        assertEquals("-Inf", PrometheusText.number(Double.NEGATIVE_INFINITY));
-        assertEquals("1740823200", PrometheusText.number(1740823200.0));
-        assertEquals("1740823200.5", PrometheusText.number(PrometheusText.seconds(T0.plusMillis(500))));
-        assertEquals("-3", PrometheusText.number(-3));
-    }
-
-    private static void assertContains(String text, String part) {
-        if (!text.contains(part)) {
-            throw new AssertionError("expected\n" + part + "\nin\n" + text);
-        }
+    private static String[] with(String[] labels, String name, String value) {
+        String[] more = Arrays.copyOf(labels, labels.length + 2);
+        more[labels.length] = name;
+        more[labels.length + 1] = value;
+        return more;
     }
 }

@@ -11,6 +11,7 @@ import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.link.ReplicationLinkView;
+import io.zsentinel.projections.metrics.Exposition;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.Operator;
 import io.zsentinel.replication.api.link.LinkId;
@@ -116,8 +117,9 @@ class ReplicationRoutesTest {
         HttpResponse<String> response = get("/metrics");
         assertEquals(200, response.statusCode());
         assertEquals("text/plain; version=0.0.4; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
-        assertTrue(response.body().contains("zsentinel_replication_state{link=\"store-a:primary/vm1->store-b:backup/vm1\","
-                + "source=\"store-a:primary/vm1\",target=\"store-b:backup/vm1\",state=\"paused\"} 1\n"), response.body());
+        assertEquals(1.0, Exposition.parse(response.body()).value("zsentinel_replication_state",
+                "link", "store-a:primary/vm1->store-b:backup/vm1", "source", "store-a:primary/vm1",
+                "target", "store-b:backup/vm1", "state", "paused"), response.body());
     }
 
     @Test

@@ -3,26 +3,13 @@ package io.zsentinel.projections.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
-import io.zsentinel.core.messages.facts.SnapshotInfo;
-import io.zsentinel.core.values.DatasetName;
-import io.zsentinel.core.values.Guid;
 import io.zsentinel.failover.detect.DetectorSettings;
 import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.audit.AuditView;
+import io.zsentinel.projections.HeldBack;
 import io.zsentinel.projections.fleet.FleetView;
-import io.zsentinel.projections.inventory.SnapshotInventoryView;
-import io.zsentinel.projections.link.ReplicationLinkView;
-import io.zsentinel.replication.api.DatasetId;
-import io.zsentinel.replication.api.RetentionPolicyChanged;
-import io.zsentinel.replication.api.SnapshotRecorded;
+import io.zsentinel.projections.metrics.Exposition;
 import io.zsentinel.replication.api.link.LinkId;
-import io.zsentinel.replication.api.link.LinkPolicy;
-import io.zsentinel.replication.api.link.ReplicationLinkEstablished;
-import io.zsentinel.replication.api.link.ReplicationSucceeded;
-import io.zsentinel.replication.api.link.SnapshotRef;
-import io.zsentinel.replication.retention.RetentionPolicy;
-import io.zsentinel.replication.retention.SnapshotClass;
-import io.zsentinel.replication.retention.SnapshotNaming;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,17 +21,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Map;
-import java.util.UUID;
 
-import static io.zsentinel.projections.Events.A_VM1;
-import static io.zsentinel.projections.Events.B;
-import static io.zsentinel.projections.Events.T0;
-import static io.zsentinel.projections.Events.registered;
+import static io.zsentinel.projections.HeldBack.frequent;
+import static io.zsentinel.projections.HeldBack.slot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,42 +33,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * snapshots newer than its base are kept for it, and the datasets and links answers and /metrics say so.
  */
 class RetentionHeldBackRoutesTest {
-    private static final LinkId LINK = new LinkId(A_VM1, new DatasetId(B, DatasetName.of("backup/vm1")));
-    private static final RetentionPolicy KEEP_3 = RetentionPolicy.defaults()
-            .withOnlyKeep(Map.of(SnapshotClass.FREQUENTLY, 3)).withMaxHeldForReplicas(40).withMaxHeldForReplicasDays(14);
+    private static final LinkId LINK = HeldBack.LINK;
 
     private final ObjectMapper json = Json.newMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private ApiServer api;
 
-    /** Frequent snapshot number {@code txg} (1..8): slot T0 + 15 min × txg, guid 100 + txg, txg × 1000 bytes used. */
-    private static SnapshotInfo frequent(long txg) {
-        Instant slot = slot(txg);
-        return new SnapshotInfo(A_VM1.dataset().snapshot(SnapshotNaming.name(SnapshotClass.FREQUENTLY, slot)),
-                new Guid(100 + txg), txg, slot, txg * 1000, txg * 4000);
-    }
-
-    private static Instant slot(long txg) {
-        return T0.plus(Duration.ofMinutes(15 * txg));
-    }
-
     @BeforeEach
     void start() throws Exception {
-        Clock clock = Clock.fixed(slot(9), ZoneOffset.UTC);
-        SnapshotInventoryView inventory = new SnapshotInventoryView();
-        inventory.on(registered(A_VM1), T0);
-        inventory.on(new RetentionPolicyChanged(A_VM1, KEEP_3, T0), T0);
-        for (long txg = 1; txg <= 8; txg++) {
-            inventory.on(new SnapshotRecorded(A_VM1, frequent(txg), null, slot(txg)), slot(txg));
-        }
-        ReplicationLinkView links = new ReplicationLinkView(clock, inventory);
-        SnapshotInfo base = frequent(2);
-        links.on(new ReplicationLinkEstablished(LINK, LINK.source(), LINK.target(), Duration.ofMinutes(1),
-                LinkPolicy.defaults(), T0), 0L);
-        links.on(new ReplicationSucceeded(LINK, UUID.nameUUIDFromBytes(new byte[] {1}),
-                new SnapshotRef(base.name(), base.guid(), base.created()), 100, slot(2)), 1L);
-        api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), ZsentinelApi.routes(inventory,
-                new FleetView(clock, new FailureDetector(DetectorSettings.DEFAULTS)), new AuditView(), links, new HealthEndpoint()), 2);
+        HeldBack fixture = HeldBack.under(HeldBack.keep3());
+        api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), ZsentinelApi.routes(fixture.inventory(),
+                new FleetView(fixture.clock(), new FailureDetector(DetectorSettings.DEFAULTS)), new AuditView(), fixture.links(),
+                new HealthEndpoint()), 2);
     }
 
     @AfterEach
@@ -118,13 +74,12 @@ class RetentionHeldBackRoutesTest {
 
     @Test
     void metricsCarryTheHeldSnapshotsBytesAndSince() throws Exception {
-        String text = get("/metrics").body();
-        String labels = "{server=\"store-a\",dataset=\"primary/vm1\",link=\"" + LINK + "\"}";
-        assertTrue(text.contains("zsentinel_retention_held_snapshots" + labels + " 3\n"), text);
-        assertTrue(text.contains("zsentinel_retention_held_bytes" + labels + " 12000\n"), text);
-        assertTrue(text.contains("zsentinel_retention_held_since_timestamp_seconds" + labels + " "
-                + slot(6).getEpochSecond() + "\n"), text);
-        assertTrue(text.contains("zsentinel_retention_held_limit_snapshots" + labels + " 40\n"), text);
+        Exposition text = Exposition.parse(get("/metrics").body());
+        String[] labels = {"server", "store-a", "dataset", "primary/vm1", "link", LINK.toString()};
+        assertEquals(3.0, text.value("zsentinel_retention_held_snapshots", labels));
+        assertEquals(12000.0, text.value("zsentinel_retention_held_bytes", labels));
+        assertEquals(slot(6).getEpochSecond(), text.value("zsentinel_retention_held_since_timestamp_seconds", labels));
+        assertEquals(40.0, text.value("zsentinel_retention_held_limit_snapshots", labels));
     }
 
     /** #3, #4 and #5 expired (only #6..#8 are kept) but the target has only #2. */

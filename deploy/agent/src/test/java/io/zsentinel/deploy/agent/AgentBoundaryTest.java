@@ -19,7 +19,7 @@ class AgentBoundaryTest {
 
     @Test
     void servesNoHttpAndOpensNoDatabase() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("com.sun.net.httpserver..", "java.sql..",
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("com.sun.net.httpserver..", "org.eclipse.jetty..", "java.sql..",
                         "javax.sql..")
                 .check(agent);
     }

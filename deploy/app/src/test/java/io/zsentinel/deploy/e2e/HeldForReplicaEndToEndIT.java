@@ -115,8 +115,9 @@ class HeldForReplicaEndToEndIT {
         assertEquals(source + "@" + base, held.path("base").asText());
         assertEquals(3, linkAnswer().path("retentionHeldBack").path("snapshots").asInt(), linkAnswer().toString());
         String metrics = get("/metrics").body();
-        assertTrue(metrics.contains("zsentinel_retention_held_snapshots{server=\"" + src + "\",dataset=\"" + source
-                + "\",link=\"" + link + "\"} 3\n"), metrics);
+        // Micrometer's Prometheus registry: labels in name order, numbers as Java writes doubles
+        assertTrue(metrics.contains("zsentinel_retention_held_snapshots{dataset=\"" + source + "\",link=\"" + link
+                + "\",server=\"" + src + "\"} 3.0\n"), metrics);
         String status = StatusCommandAccess.print("http://127.0.0.1:" + fleet.controller.httpPort());
         assertTrue(status.contains("RETENTION HELD BACK") && status.contains("held back by link " + link)
                 && status.contains(": 3 snapshots, "), status);

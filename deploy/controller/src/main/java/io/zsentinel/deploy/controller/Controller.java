@@ -34,6 +34,7 @@ import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.replication.dataset.DatasetAggregate;
 import io.zsentinel.replication.link.ReplicationLinkAggregate;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.AggregateConfigurer;
@@ -77,16 +78,20 @@ public final class Controller implements AutoCloseable {
     private final RetentionScheduler retention;
     private final LinkScheduler replication;
     private final ReportedInventory reported;
+    private final ControllerMetrics metrics;
     /** The controller epoch carried by every agent command; a lease that raises it is future work. */
     static final long EPOCH = 1;
 
-    private Controller(ControllerConfig config, DataSource dataSource, Clock clock) {
+    private Controller(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters) {
+        this.metrics = new ControllerMetrics(meters);
         this.bootstrap = config.kafka().bootstrap();
         this.dataSource = dataSource;
         this.topics = new Topics(config.kafka().prefix());
         this.admin = Admin.create(KafkaSettings.admin(bootstrap));
         topics.createAll(admin);
         this.publisher = MessagePublisher.create(bootstrap);
+        metrics.admin(admin);
+        publisher.observeClient(metrics::producer);
         FailureDetector detector = new FailureDetector(
                 new DetectorSettings(Duration.ofSeconds(config.heartbeatTimeoutSeconds())));
         this.fleet = new FleetView(clock, detector);
@@ -99,7 +104,7 @@ public final class Controller implements AutoCloseable {
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L));
         AxonStore store = AxonStore.create(dataSource);
-        this.axon = store.configure(AxonStore.newConfigurer())
+        this.axon = metrics.axon(store.configure(AxonStore.newConfigurer()))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(DatasetAggregate.class)
                         .configureCache(c -> new WeakReferenceCache()))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(StorageServerAggregate.class)
@@ -144,6 +149,7 @@ public final class Controller implements AutoCloseable {
                 .buildConfiguration();
         // The views live in memory, so their tokens do too: every start rebuilds them from the store.
         axon.start();
+        metrics.processors(axon);
         this.views = new ViewProgress(axon, List.of(SnapshotInventoryView.PROCESSING_GROUP, FleetView.PROCESSING_GROUP,
                 AuditView.PROCESSING_GROUP, ReplicationLinkView.PROCESSING_GROUP));
 
@@ -188,6 +194,7 @@ public final class Controller implements AutoCloseable {
                 .outageProbe(this::outage)
                 .clock(clock)
                 .start();
+        agentEvents.observeClient(metrics::consumer);
         this.replication = new LinkScheduler(config.replication(), inventory, reported,
                 links::linkIds, axon.commandGateway(), clock).start();
         trigger.startWith(replication);
@@ -197,8 +204,9 @@ public final class Controller implements AutoCloseable {
         log.info("controller started: consuming {}, publishing {}", topics.agentEvents(), topics.domainEvents());
     }
 
-    public static Controller start(ControllerConfig config, DataSource dataSource, Clock clock) {
-        return new Controller(config, dataSource, clock);
+    /** {@code meters}: where the Kafka clients' and Axon's metrics go (the registry {@code /metrics} scrapes). */
+    public static Controller start(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters) {
+        return new Controller(config, dataSource, clock, meters);
     }
 
     public SnapshotInventoryView inventory() {
@@ -270,6 +278,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         retention.close();
         replication.close();
+        metrics.close();
         agentEvents.close();
         axon.shutdown();
         publisher.close();

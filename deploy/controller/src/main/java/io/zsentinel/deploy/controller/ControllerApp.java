@@ -1,5 +1,7 @@
 package io.zsentinel.deploy.controller;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.zsentinel.core.kafka.ConsumerLoopStatus;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.store.DataSources;
@@ -74,7 +76,9 @@ public final class ControllerApp implements AutoCloseable {
     }
 
     private void startOn(ControllerConfig config, DataSource dataSource, Clock clock) {
-        Controller controller = Controller.start(config, dataSource, clock);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        parts.push(ControllerMetrics.jvm(meters));
+        Controller controller = Controller.start(config, dataSource, clock, meters);
         parts.push(controller);
         // Ready means: the store and the broker answer, every view has applied what the store holds and
         // the consumer of agent facts is assigned, polling and caught up (README "What /health means").
@@ -88,7 +92,8 @@ public final class ControllerApp implements AutoCloseable {
                 .add("agentEvents", () -> consumerCheck(controller.agentEventsStatus(), clock));
         RetentionHolds holds = new RetentionHolds(controller.inventory(), controller.links(),
                 controller.reported()::usedBytes);
-        MetricsEndpoint metrics = new MetricsEndpoint(controller.links(), controller.fleet(), controller.inventory(), holds)
+        MetricsEndpoint metrics = new MetricsEndpoint(controller.links(), controller.fleet(), controller.inventory(), holds,
+                meters)
                 .also(new ConsumerLoopMetrics(() -> List.of(controller.agentEventsStatus()), clock, STUCK_AFTER));
         try {
             Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(),
