@@ -34,6 +34,24 @@ public final class KafkaSettings {
         return p;
     }
 
+    /**
+     * As {@link #producer(String)} for a caller that sends a whole batch and then waits for every ack
+     * (the domain-event publisher): five requests in flight per broker (idempotence keeps each partition
+     * in order up to five), larger batches and a longer linger. A record the broker never accepts
+     * (KAFKA-15591) fails its future within {@code delivery.timeout.ms}; the caller then sends the
+     * batch again instead of losing it.
+     */
+    public static Properties batchingProducer(String bootstrapServers) {
+        Properties p = producer(bootstrapServers);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        // A batch stuck on one record is given up (and sent again) after 30 s rather than the default 2 min.
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        return p;
+    }
+
     /** Offsets are committed by the loop only after handling (at-least-once); a new group reads from the start. */
     public static Properties consumer(String bootstrapServers, String groupId) {
         Properties p = new Properties();
