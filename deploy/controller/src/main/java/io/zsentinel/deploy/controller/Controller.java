@@ -102,7 +102,8 @@ public final class Controller implements AutoCloseable {
         this.links = new ReplicationLinkView(clock, inventory);
 
         DomainEventPublisher domainPublisher = DomainEventPublisher.batched(DomainTypes.all(),
-                (key, json) -> domainEvents.publish(topics.domainEvents(), key, json));
+                DomainEventPublisher.AsyncSink.of((key, json) -> domainEvents.publish(topics.domainEvents(), key, json),
+                        domainEvents::flush));
         ReplicationTrigger trigger = new ReplicationTrigger();
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,

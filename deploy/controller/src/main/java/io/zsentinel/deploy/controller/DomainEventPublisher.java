@@ -28,7 +28,7 @@ import java.util.concurrent.ExecutionException;
  * <p>
  * {@link #batched batched}: the processor hands over up to {@link #BATCH_SIZE} events in one unit of
  * work; each is sent at once without waiting, and before the unit of work commits (the processor's token
- * update is in the same transaction) every send of the batch must be acknowledged. One that is not fails
+ * update is in the same transaction) the sink is flushed and every send of the batch must be acknowledged. One that is not fails
  * the batch: the transaction rolls back, the token stays before the batch and the processor sends the
  * whole batch again under the same message ids. Outside a unit of work an event is acknowledged before
  * {@link #on} returns.
@@ -45,10 +45,29 @@ public final class DomainEventPublisher {
         void sendAndWait(String key, String json);
     }
 
-    /** Sends one record without waiting: completes when the broker acknowledged it, exceptionally if it never will. */
+    /** Sends records without waiting for the broker. */
     @FunctionalInterface
     public interface AsyncSink {
+        /** Completes when the broker acknowledged the record, exceptionally if it never will. */
         CompletableFuture<?> send(String key, String json);
+
+        /** Sends at once what is held back for batching (linger); called once a batch, before its acks are awaited. */
+        default void flush() {
+        }
+
+        static AsyncSink of(AsyncSink send, Runnable flush) {
+            return new AsyncSink() {
+                @Override
+                public CompletableFuture<?> send(String key, String json) {
+                    return send.send(key, json);
+                }
+
+                @Override
+                public void flush() {
+                    flush.run();
+                }
+            };
+        }
     }
 
     private final MessageTypes types;
@@ -93,14 +112,14 @@ public final class DomainEventPublisher {
         } else {
             Acks single = new Acks();
             single.add(ack);
-            single.await();
+            single.await(sink);
         }
     }
 
     private Acks acksOf(UnitOfWork<?> unitOfWork) {
         return unitOfWork.getOrComputeResource(acksResource, k -> {
             Acks acks = new Acks();
-            unitOfWork.onPrepareCommit(u -> acks.await());
+            unitOfWork.onPrepareCommit(u -> acks.await(sink));
             return acks;
         });
     }
@@ -122,8 +141,9 @@ public final class DomainEventPublisher {
         }
 
         /** Returns when every send was acknowledged; throws once all have completed if any was not. */
-        void await() {
+        void await(AsyncSink sink) {
             try {
+                sink.flush();
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
