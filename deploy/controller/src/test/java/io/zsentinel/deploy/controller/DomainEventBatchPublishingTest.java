@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.awaitility.Awaitility.await;
@@ -43,6 +44,7 @@ class DomainEventBatchPublishingTest {
             new StringSerializer());
     final MessagePublisher kafka = new MessagePublisher(producer);
     final InMemoryTokenStore tokens = new InMemoryTokenStore();
+    final AtomicInteger flushes = new AtomicInteger();
     Configuration axon;
 
     @AfterEach
@@ -57,7 +59,7 @@ class DomainEventBatchPublishingTest {
 
     void start(List<EventMessage<?>> events) {
         DomainEventPublisher publisher = DomainEventPublisher.batched(DomainTypes.all(),
-                (key, json) -> kafka.publish(TOPIC, key, json));
+                DomainEventPublisher.AsyncSink.of((key, json) -> kafka.publish(TOPIC, key, json), flushes::incrementAndGet));
         axon = AxonStore.newConfigurer()
                 .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine())
                 .eventProcessing(ep -> ep
@@ -132,11 +134,14 @@ class DomainEventBatchPublishingTest {
         for (int i = 0; i < EVENTS - 1; i++) {
             producer.completeNext();
         }
+        await("what the producer held back flushed before the acks are awaited").atMost(Duration.ofSeconds(30))
+                .until(() -> flushes.get() == 1);
         assertEquals(-1, storedPosition(), "one ack is still missing");
 
         producer.completeNext();
         await("the token after the last ack").atMost(Duration.ofSeconds(30))
                 .until(() -> storedPosition() == EVENTS - 1);
         assertEquals(EVENTS, sent());
+        assertEquals(1, flushes.get(), "one flush per batch");
     }
 }
