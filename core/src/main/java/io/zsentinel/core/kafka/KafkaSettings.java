@@ -34,6 +34,23 @@ public final class KafkaSettings {
         return p;
     }
 
+    /**
+     * As {@link #producer(String)} for a caller that sends a whole batch, flushes and then waits for every
+     * ack (the domain-event publisher): larger batches and a longer linger, so a batch of events goes out
+     * in a few large requests. Still one request in flight: with five, the in-process broker rejected a
+     * retried first batch as out of order (KAFKA-15591) in the benchmark, and the publisher stalled for the
+     * delivery timeout before sending its batch again (docs/benchmarks.md, issue 10).
+     */
+    public static Properties batchingProducer(String bootstrapServers) {
+        Properties p = producer(bootstrapServers);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "50");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1024 * 1024));
+        // A batch stuck on one record is given up (and sent again) after 30 s rather than the default 2 min.
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        return p;
+    }
+
     /** Offsets are committed by the loop only after handling (at-least-once); a new group reads from the start. */
     public static Properties consumer(String bootstrapServers, String groupId) {
         Properties p = new Properties();

@@ -66,6 +66,11 @@ public final class MessagePublisher implements AutoCloseable {
         }
     }
 
+    /** Sends what the producer holds back for batching (linger) and returns once every record sent so far completed. */
+    public void flush() {
+        producer.flush();
+    }
+
     @Override
     public void close() {
         // Bounded, so a dead broker cannot hang shutdown; unsent records fail their futures.

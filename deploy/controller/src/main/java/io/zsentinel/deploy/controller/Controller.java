@@ -67,6 +67,8 @@ public final class Controller implements AutoCloseable {
     private final String bootstrap;
     private final DataSource dataSource;
     private final MessagePublisher publisher;
+    /** The domain-event publisher's own producer: whole batches in flight (the others send one at a time). */
+    private final MessagePublisher domainEvents;
     private final Admin admin;
     private final SnapshotInventoryView inventory = new SnapshotInventoryView();
     private final AuditView audit = new AuditView();
@@ -92,13 +94,16 @@ public final class Controller implements AutoCloseable {
         this.publisher = MessagePublisher.create(bootstrap);
         metrics.admin(admin);
         publisher.observeClient(metrics::producer);
+        this.domainEvents = new MessagePublisher(KafkaSettings.batchingProducer(bootstrap));
+        domainEvents.observeClient(metrics::producer);
         FailureDetector detector = new FailureDetector(
                 new DetectorSettings(Duration.ofSeconds(config.heartbeatTimeoutSeconds())));
         this.fleet = new FleetView(clock, detector);
         this.links = new ReplicationLinkView(clock, inventory);
 
-        DomainEventPublisher domainPublisher = new DomainEventPublisher(DomainTypes.all(),
-                (key, json) -> publisher.publishAndWait(topics.domainEvents(), key, json));
+        DomainEventPublisher domainPublisher = DomainEventPublisher.batched(DomainTypes.all(),
+                DomainEventPublisher.AsyncSink.of((key, json) -> domainEvents.publish(topics.domainEvents(), key, json),
+                        domainEvents::flush));
         ReplicationTrigger trigger = new ReplicationTrigger();
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
@@ -113,7 +118,7 @@ public final class Controller implements AutoCloseable {
                         .configureCache(c -> new WeakReferenceCache()))
                 .eventProcessing(ep -> ep
                         .registerTrackingEventProcessor(DomainEventPublisher.PROCESSOR, Configuration::eventStore,
-                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
+                                c -> DomainEventPublisher.processorConfiguration())
                         .assignHandlerInstancesMatching(DomainEventPublisher.PROCESSOR, h -> h == domainPublisher)
                         .registerEventHandler(c -> domainPublisher)
                         .registerTrackingEventProcessor(AgentCommandDispatcher.PROCESSOR, Configuration::eventStore,
@@ -281,6 +286,7 @@ public final class Controller implements AutoCloseable {
         metrics.close();
         agentEvents.close();
         axon.shutdown();
+        domainEvents.close();
         publisher.close();
         admin.close();
         log.info("controller stopped");
