@@ -238,7 +238,9 @@ public final class TopicConsumerLoop implements AutoCloseable {
             return false; // close() stopped the lanes: the rest is delivered again to the next start
         }
         synchronized (this) {
-            if (failureStreak > 0) {
+            if (endOutage(where(batch.iterator().next()))) {
+                failureStreak = 0; // the end of the outage is logged: no "recovered after" line as well
+            } else if (failureStreak > 0) {
                 log.info("Consumer loop {} recovered after {} failed attempt(s)", name, failureStreak);
                 failureStreak = 0;
             }
@@ -308,9 +310,6 @@ public final class TopicConsumerLoop implements AutoCloseable {
             if (where.equals(failingRecord)) {
                 failingRecord = null;
                 failingAttempts = 0;
-            }
-            if (endOutage(record)) {
-                failureStreak = 0; // the end of the outage is logged: no "recovered after" line as well
             }
         }
     }
@@ -388,7 +387,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
             }
             outage = down.get();
         } else {
-            endOutage(record);
+            endOutage(where(record));
             String where = where(record);
             if (!where.equals(failingRecord)) {
                 failingRecord = where;
@@ -427,13 +426,17 @@ public final class TopicConsumerLoop implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** True when an outage ended (and was logged). Called with the loop's lock held. */
-    private boolean endOutage(ConsumerRecord<String, String> record) {
+    /**
+     * True when an outage ended (and was logged): a whole batch went through, or a failure that is no outage came.
+     * Not at a single record: with several lanes, a record that needs no store can pass while another lane waits.
+     * Called with the loop's lock held.
+     */
+    private boolean endOutage(String at) {
         if (outageSince == null) {
             return false;
         }
         log.info("Consumer loop {} no longer waits for {}: it answered after {} s; carrying on at {}", name, outage,
-                Duration.between(outageSince, clock.instant()).toSeconds(), where(record));
+                Duration.between(outageSince, clock.instant()).toSeconds(), at);
         outageSince = null;
         outage = null;
         return true;
