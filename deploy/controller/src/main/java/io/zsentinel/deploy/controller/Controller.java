@@ -92,6 +92,12 @@ public final class Controller implements AutoCloseable {
      * own. {@link #BEFORE_ISSUE_10}: one lane, every command sent, one consumer for all (for benchmarks).
      */
     public record Ingest(int lanes, boolean skipNoOps, boolean livenessPath) {
+        public Ingest {
+            if (lanes < 1 || lanes > 64) {
+                throw new IllegalArgumentException("the consumer of agent facts needs 1 to 64 lanes, not " + lanes);
+            }
+        }
+
         public static final Ingest DEFAULT = new Ingest(INGEST_LANES, true, true);
         public static final Ingest BEFORE_ISSUE_10 = new Ingest(1, false, false);
     }
@@ -215,12 +221,11 @@ public final class Controller implements AutoCloseable {
                 .clock(clock)
                 .start();
         // Heartbeats and pool conditions on a group of their own: never queued behind a burst of inventories.
-        LivenessHandler liveHandler = new LivenessHandler(codec, CoreMessages.types(), new AgentEventHandler(codec,
-                new FactRouter(live, FactRouter.Path.LIVENESS), axon.commandGateway(), applied));
         this.liveness = !ingest.livenessPath() ? null : TopicConsumerLoop.builder("controller-liveness")
                 .consumerProperties(KafkaSettings.soleConsumer(bootstrap, topics.groupId("controller-liveness")))
                 .topics(topics.agentEvents())
-                .handler(liveHandler::handle)
+                .handler(new LivenessHandler(codec, CoreMessages.types(), new AgentEventHandler(codec,
+                        new FactRouter(live, FactRouter.Path.LIVENESS), axon.commandGateway(), applied))::handle)
                 .deadLetter(publisher, topics.deadLetter())
                 .maxAttempts(config.kafka().maxAttempts())
                 .outageProbe(this::outage)
