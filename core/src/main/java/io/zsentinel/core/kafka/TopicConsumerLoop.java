@@ -48,7 +48,8 @@ import java.util.function.Supplier;
 /**
  * Polls topics on its own thread and hands every record to a {@link RecordHandler}, at least once.
  * <ul>
- * <li>Offsets are committed only after the whole polled batch was handled.</li>
+ * <li>Offsets are committed only after the whole polled batch was handled (or, when close() stops it midway,
+ *     up to each partition's first record not handled).</li>
  * <li>With {@link Builder#lanes(int) lanes} &gt; 1 the batch is shared among that many threads by record key
  *     ({@link KeyLanes}): one key's records are handled in order on one lane, other keys' beside them.</li>
  * <li>{@link MalformedMessageException}: the record is published to the dead-letter topic (waiting for
