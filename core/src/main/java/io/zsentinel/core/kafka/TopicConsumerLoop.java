@@ -22,7 +22,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +34,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -38,7 +48,10 @@ import java.util.function.Supplier;
 /**
  * Polls topics on its own thread and hands every record to a {@link RecordHandler}, at least once.
  * <ul>
- * <li>Offsets are committed only after the whole polled batch was handled.</li>
+ * <li>Offsets are committed only after the whole polled batch was handled (or, when close() stops it midway,
+ *     up to each partition's first record not handled).</li>
+ * <li>With {@link Builder#lanes(int) lanes} &gt; 1 the batch is shared among that many threads by record key
+ *     ({@link KeyLanes}): one key's records are handled in order on one lane, other keys' beside them.</li>
  * <li>{@link MalformedMessageException}: the record is published to the dead-letter topic (waiting for
  *     the ack) and counts as handled, so one bad message cannot block a partition (DESIGN rule 6). The
  *     dead letter always fits the broker's limit ({@link DeadLetter}).</li>
@@ -67,6 +80,9 @@ public final class TopicConsumerLoop implements AutoCloseable {
     private final Clock clock;
     private final int maxAttempts;
     private final Supplier<Optional<String>> outageProbe;
+    private final int lanes;
+    /** Runs the lanes of a batch when there are several; null with one lane (the loop's thread handles it). */
+    private final ExecutorService laneThreads;
     private final Thread thread;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -87,7 +103,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
     private volatile Long lag;
     private volatile boolean caughtUp;
     private volatile int consecutiveFailures;
-    private volatile long deadLettered;
+    private final AtomicLong deadLettered = new AtomicLong();
     private volatile String outage;
     private volatile String failing;
 
@@ -103,7 +119,18 @@ public final class TopicConsumerLoop implements AutoCloseable {
         this.clock = b.clock;
         this.maxAttempts = b.maxAttempts;
         this.outageProbe = b.outageProbe;
+        this.lanes = b.lanes;
+        this.laneThreads = lanes == 1 ? null : Executors.newFixedThreadPool(lanes, laneThreadFactory(name));
         this.thread = new Thread(this::run, name);
+    }
+
+    private static java.util.concurrent.ThreadFactory laneThreadFactory(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread t = new Thread(task, name + "-lane-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public static Builder builder(String name) {
@@ -122,7 +149,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
     /** A consistent-enough picture for health and metrics; each field is current, together they may be a moment apart. */
     public ConsumerLoopStatus status() {
         return new ConsumerLoopStatus(name, isRunning(), assignedPartitions, lastProgressAt, lag, caughtUp,
-                consecutiveFailures, deadLettered, outage, failing);
+                consecutiveFailures, deadLettered.get(), outage, failing);
     }
 
     /**
@@ -170,48 +197,105 @@ public final class TopicConsumerLoop implements AutoCloseable {
             log.error("Consumer loop {} on {} died", name, topics, e);
         } finally {
             running = false;
+            if (laneThreads != null) {
+                laneThreads.shutdown();
+            }
             closeConsumer();
         }
     }
 
-    /** True when the whole batch was handled (and its offsets committed); false when it was rewound. */
+    /**
+     * True when the whole batch was handled (and its offsets committed); false when it was rewound, or cut short
+     * by close() (then what was handled in order is committed). With several lanes, each key's records are handled
+     * in order on one lane while the lanes run side by side; a failed lane stops at its failing record.
+     */
     private boolean processBatch(ConsumerRecords<byte[], byte[]> batch) {
-        // Next offset to handle per partition: starts at the batch's first record, moves past each handled one.
-        Map<TopicPartition, Long> next = new LinkedHashMap<>();
-        for (TopicPartition tp : batch.partitions()) {
-            next.put(tp, batch.records(tp).get(0).offset());
+        List<List<ConsumerRecord<byte[], byte[]>>> split = KeyLanes.split(batch, lanes);
+        List<LaneResult> results;
+        if (split.size() == 1) {
+            results = List.of(runLane(split.get(0)));
+        } else {
+            List<CompletableFuture<LaneResult>> running = split.stream()
+                    .map(lane -> CompletableFuture.supplyAsync(() -> runLane(lane), laneThreads))
+                    .toList();
+            results = running.stream().map(CompletableFuture::join).toList();
         }
-        for (TopicPartition tp : batch.partitions()) {
-            for (ConsumerRecord<byte[], byte[]> raw : batch.records(tp)) {
-                ConsumerRecord<String, String> record = decoded(raw);
-                try {
-                    handleOne(record, raw.value());
-                } catch (Exception e) {
-                    rewind(next);
-                    onFailure(record, e);
-                    return false;
-                }
-                next.put(tp, record.offset() + 1);
-                progressed();
+        Set<ConsumerRecord<byte[], byte[]>> handled = Collections.newSetFromMap(new IdentityHashMap<>());
+        LaneResult failed = null;
+        for (LaneResult result : results) {
+            handled.addAll(result.handled());
+            if (result.error() != null && (failed == null || BATCH_ORDER.compare(result.failed(), failed.failed()) < 0)) {
+                failed = result;
             }
         }
+        Map<TopicPartition, Long> next = KeyLanes.resumeAt(batch, handled);
+        if (failed != null) {
+            rewind(next);
+            onFailure(failed.failed(), failed.error());
+            return false;
+        }
         commit(next);
-        if (failureStreak > 0) {
-            log.info("Consumer loop {} recovered after {} failed attempt(s)", name, failureStreak);
-            failureStreak = 0;
+        if (!KeyLanes.all(batch, handled)) {
+            return false; // close() stopped the lanes: the rest is delivered again to the next start
+        }
+        synchronized (this) {
+            if (endOutage(where(batch.iterator().next()))) {
+                failureStreak = 0; // the end of the outage is logged: no "recovered after" line as well
+            } else if (failureStreak > 0) {
+                log.info("Consumer loop {} recovered after {} failed attempt(s)", name, failureStreak);
+                failureStreak = 0;
+            }
         }
         consecutiveFailures = 0;
         failing = null;
         return true;
     }
 
+    /** Which failure of a batch counts (the others are retried with it): the first in partition, then offset order. */
+    private static final Comparator<ConsumerRecord<String, String>> BATCH_ORDER =
+            Comparator.<ConsumerRecord<String, String>, String>comparing(ConsumerRecord::topic)
+                    .thenComparingInt(ConsumerRecord::partition)
+                    .thenComparingLong(ConsumerRecord::offset);
+
+    /** What one lane did: the records it handled, in order, and the record it stopped at with the error (null: none). */
+    private record LaneResult(List<ConsumerRecord<byte[], byte[]>> handled, ConsumerRecord<String, String> failed,
+                              Exception error) {
+    }
+
+    /** Handles the lane's records in order; stops at the first failure, or when close() was called. */
+    private LaneResult runLane(List<ConsumerRecord<byte[], byte[]>> lane) {
+        List<ConsumerRecord<byte[], byte[]>> handled = new ArrayList<>(lane.size());
+        for (ConsumerRecord<byte[], byte[]> raw : lane) {
+            if (!running) {
+                break;
+            }
+            ConsumerRecord<String, String> record = decoded(raw);
+            try {
+                handleOne(record, raw.value());
+            } catch (Exception e) {
+                return new LaneResult(handled, record, e);
+            }
+            handled.add(raw);
+            progressed();
+        }
+        return new LaneResult(handled, null, null);
+    }
+
     /** Handles the record, or dead-letters it: malformed, or failed {@code maxAttempts} times outside an outage. */
     private void handleOne(ConsumerRecord<String, String> record, byte[] rawValue) throws Exception {
         String where = where(record);
-        if (where.equals(failingRecord) && failingAttempts >= maxAttempts) {
-            deadLetter(record, rawValue, "failed " + failingAttempts + " times; last error: " + failingError);
-            failingRecord = null;
-            failingAttempts = 0;
+        String exhausted = null;
+        synchronized (this) {
+            if (where.equals(failingRecord) && failingAttempts >= maxAttempts) {
+                exhausted = "failed " + failingAttempts + " times; last error: " + failingError;
+            }
+        }
+        if (exhausted != null) {
+            deadLetter(record, rawValue, exhausted);
+            synchronized (this) {
+                failingRecord = null;
+                failingAttempts = 0;
+            }
             return;
         }
         try {
@@ -223,12 +307,11 @@ public final class TopicConsumerLoop implements AutoCloseable {
             }
             deadLetter(record, rawValue, malformed.reason());
         }
-        if (where.equals(failingRecord)) {
-            failingRecord = null;
-            failingAttempts = 0;
-        }
-        if (endOutage(record)) {
-            failureStreak = 0; // the end of the outage is logged: no "recovered after" line as well
+        synchronized (this) {
+            if (where.equals(failingRecord)) {
+                failingRecord = null;
+                failingAttempts = 0;
+            }
         }
     }
 
@@ -240,7 +323,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new DeadLetterFailed(e);
         }
-        deadLettered++;
+        deadLettered.incrementAndGet();
         log.warn("Consumer loop {} dead-lettered {} ({} bytes) to {}: {}", name, where(record),
                 rawValue == null ? 0 : rawValue.length, deadLetterTopic, reason);
     }
@@ -283,6 +366,13 @@ public final class TopicConsumerLoop implements AutoCloseable {
 
     /** Nothing was committed: an outage waits, any other failure counts as one of the record's attempts. */
     private void onFailure(ConsumerRecord<String, String> record, Exception e) {
+        synchronized (this) {
+            countFailure(record, e);
+        }
+        pause(backoff.delay(consecutiveFailures));
+    }
+
+    private void countFailure(ConsumerRecord<String, String> record, Exception e) {
         failureStreak++;
         consecutiveFailures = failureStreak;
         Optional<String> down = e instanceof DeadLetterFailed
@@ -298,7 +388,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
             }
             outage = down.get();
         } else {
-            endOutage(record);
+            endOutage(where(record));
             String where = where(record);
             if (!where.equals(failingRecord)) {
                 failingRecord = where;
@@ -315,7 +405,6 @@ public final class TopicConsumerLoop implements AutoCloseable {
                         where, e.toString());
             }
         }
-        pause(backoff.delay(failureStreak));
     }
 
     /** The outage behind a failure: the probe's answer, or without a probe a retriable cause. */
@@ -338,13 +427,17 @@ public final class TopicConsumerLoop implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** True when an outage ended (and was logged). */
-    private boolean endOutage(ConsumerRecord<String, String> record) {
+    /**
+     * True when an outage ended (and was logged): a whole batch went through, or a failure that is no outage came.
+     * Not at a single record: with several lanes, a record that needs no store can pass while another lane waits.
+     * Called with the loop's lock held.
+     */
+    private boolean endOutage(String at) {
         if (outageSince == null) {
             return false;
         }
         log.info("Consumer loop {} no longer waits for {}: it answered after {} s; carrying on at {}", name, outage,
-                Duration.between(outageSince, clock.instant()).toSeconds(), where(record));
+                Duration.between(outageSince, clock.instant()).toSeconds(), at);
         outageSince = null;
         outage = null;
         return true;
@@ -461,6 +554,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Supplier<Optional<String>> outageProbe;
+        private int lanes = 1;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -529,6 +623,18 @@ public final class TopicConsumerLoop implements AutoCloseable {
          */
         public Builder outageProbe(Supplier<Optional<String>> probe) {
             this.outageProbe = probe;
+            return this;
+        }
+
+        /**
+         * Threads that handle a polled batch side by side (default 1: the loop's own thread). Every record of one
+         * key goes to the same lane, in order; the handler must be safe to call from several threads at once.
+         */
+        public Builder lanes(int lanes) {
+            if (lanes < 1 || lanes > 64) {
+                throw new IllegalArgumentException("lanes must be 1 to 64, not " + lanes);
+            }
+            this.lanes = lanes;
             return this;
         }
 

@@ -95,6 +95,81 @@ class TopicConsumerLoopIT {
         });
     }
 
+    /**
+     * Issue 10, ordering under parallel ingestion: servers in a shuffled order, each server's records in order,
+     * some failing once. With 4 lanes a record is only ever handled after every earlier record of its server.
+     */
+    @Test
+    void withLanesEachServersRecordsAreHandledInOrderWhateverTheServersOrder(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 3);
+        java.util.Random random = new java.util.Random(10);
+        Map<String, Integer> toSend = new java.util.LinkedHashMap<>();
+        for (int s = 0; s < 24; s++) {
+            toSend.put("server-" + s, 5 + random.nextInt(20));
+        }
+        Map<String, Integer> sent = new java.util.HashMap<>();
+        int n = 0;
+        while (!toSend.isEmpty()) {
+            List<String> open = new ArrayList<>(toSend.keySet());
+            String key = open.get(random.nextInt(open.size()));
+            publisher.publish(topics.agentEvents(), key, Integer.toString(sent.merge(key, 1, Integer::sum) - 1));
+            n++;
+            if (toSend.merge(key, -1, Integer::sum) == 0) {
+                toSend.remove(key);
+            }
+        }
+        Map<String, Integer> handledUpTo = new ConcurrentHashMap<>();
+        Queue<String> outOfOrder = new ConcurrentLinkedQueue<>();
+        java.util.Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+        java.util.Set<String> done = ConcurrentHashMap.newKeySet();
+        start(builder(topics, "lanes-order", r -> {
+            int seq = Integer.parseInt(r.value());
+            if (seq % 6 == 4 && failedOnce.add(r.key() + "@" + seq)) {
+                throw new java.io.IOException("transient (simulated) on " + r.key() + " " + seq);
+            }
+            int before = handledUpTo.getOrDefault(r.key(), -1);
+            if (seq > before + 1) {
+                outOfOrder.add(r.key() + ": " + seq + " after " + before);
+            }
+            handledUpTo.merge(r.key(), seq, Math::max);
+            done.add(r.key() + "@" + seq);
+        }).lanes(4));
+
+        int total = n;
+        await().atMost(Duration.ofSeconds(120)).until(() -> done.size() >= total);
+        assertEquals(List.of(), new ArrayList<>(outOfOrder), "a record handled before an earlier one of its server");
+        sent.forEach((key, count) -> assertEquals(count - 1, handledUpTo.get(key), "last record of " + key));
+    }
+
+    /** Issue 10: a server whose fact takes long does not hold up the others (one loop thread would). */
+    @Test
+    void withLanesABusyServerDoesNotHoldUpTheOthers(TestInfo info) {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);
+        int lanes = 4;
+        int busyLane = KeyLanes.laneOf("busy".getBytes(java.nio.charset.StandardCharsets.UTF_8), lanes);
+        List<String> others = new ArrayList<>();
+        for (int s = 0; others.size() < 10; s++) {
+            if (KeyLanes.laneOf(("server-" + s).getBytes(java.nio.charset.StandardCharsets.UTF_8), lanes) != busyLane) {
+                others.add("server-" + s);
+            }
+        }
+        publisher.publishAndWait(topics.agentEvents(), "busy", "slow");
+        others.forEach(key -> publisher.publish(topics.agentEvents(), key, "quick").join());
+        java.util.concurrent.CountDownLatch othersDone = new java.util.concurrent.CountDownLatch(others.size());
+        Queue<String> busyOutcome = new ConcurrentLinkedQueue<>();
+        start(builder(topics, "lanes-busy", r -> {
+            if (r.key().equals("busy")) {
+                // all records are published before the loop starts, so they come in one batch, busy first
+                busyOutcome.add(othersDone.await(30, java.util.concurrent.TimeUnit.SECONDS) ? "others went on" : "held them up");
+            } else {
+                othersDone.countDown();
+            }
+        }).lanes(lanes));
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> !busyOutcome.isEmpty());
+        assertEquals(List.of("others went on"), new ArrayList<>(busyOutcome));
+    }
+
     @Test
     void malformedRecordIsDeadLetteredAndTheRestIsHandled(TestInfo info) throws Exception {
         Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 1);

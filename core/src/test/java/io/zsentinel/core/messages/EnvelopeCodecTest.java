@@ -57,6 +57,17 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void theTypeIsReadWithoutTheRestWhereverItStandsAndNothingElseCounts() {
+        assertEquals(java.util.Optional.of("SnapshotInventoryReported"),
+                codec.typeOf(codec.encode(codec.wrap(inventory(), "primary", at))));
+        assertEquals(java.util.Optional.of("AgentHeartbeat"),
+                codec.typeOf("{\"payload\":{\"type\":\"nested\",\"a\":[1,{\"type\":\"x\"}]},\"type\":\"AgentHeartbeat\"}"));
+        for (String notOne : java.util.Arrays.asList(null, "", "garbage", "[1,2]", "{\"type\":7}", "{\"other\":1}", "{\"type\":")) {
+            assertEquals(java.util.Optional.empty(), codec.typeOf(notOne), String.valueOf(notOne));
+        }
+    }
+
+    @Test
     void hostileDatasetNameIsNamedInTheReason() {
         String json = codec.encode(codec.wrap(inventory(), "primary", at)).replace("primary/vm1", "primary/vm1;rm -rf");
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> codec.decode(json));

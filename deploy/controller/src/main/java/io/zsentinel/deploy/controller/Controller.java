@@ -76,15 +76,37 @@ public final class Controller implements AutoCloseable {
     private final FleetView fleet;
     private final Configuration axon;
     private final TopicConsumerLoop agentEvents;
+    private final TopicConsumerLoop liveness;
     private final ViewProgress views;
     private final RetentionScheduler retention;
     private final LinkScheduler replication;
     private final ReportedInventory reported;
     private final ControllerMetrics metrics;
+    /**
+     * Lanes of the consumer of agent facts: servers' facts handled side by side, each server's in order. Each lane
+     * holds a store connection while its command runs (the pool has {@link io.zsentinel.deploy.store.DataSources#DEFAULT_POOL_SIZE}).
+     */
+    static final int INGEST_LANES = 4;
+
+    /**
+     * How agent facts are read: {@code lanes} of the ordered path (servers side by side, each in order), commands
+     * that would change nothing skipped ({@link AppliedFacts}), heartbeats and pool reports on a consumer of their
+     * own. {@link #BEFORE_ISSUE_10}: one lane, every command sent, one consumer for all (for benchmarks).
+     */
+    public record Ingest(int lanes, boolean skipNoOps, boolean livenessPath) {
+        public Ingest {
+            if (lanes < 1 || lanes > 64) {
+                throw new IllegalArgumentException("the consumer of agent facts needs 1 to 64 lanes, not " + lanes);
+            }
+        }
+
+        public static final Ingest DEFAULT = new Ingest(INGEST_LANES, true, true);
+        public static final Ingest BEFORE_ISSUE_10 = new Ingest(1, false, false);
+    }
     /** The controller epoch carried by every agent command; a lease that raises it is future work. */
     static final long EPOCH = 1;
 
-    private Controller(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters) {
+    private Controller(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters, Ingest ingest) {
         this.metrics = new ControllerMetrics(meters);
         this.bootstrap = config.kafka().bootstrap();
         this.dataSource = dataSource;
@@ -160,58 +182,83 @@ public final class Controller implements AutoCloseable {
 
         PoolUsage usage = new PoolUsage(clock);
         this.reported = new ReportedInventory();
-        AgentEventHandler handler = new AgentEventHandler(new EnvelopeCodec(CoreMessages.types()),
-                new FactRouter(new LiveFacts() {
-                    @Override
-                    public void heartbeat(ServerId server, Instant at) {
-                        detector.heartbeat(server, at);
-                    }
+        LiveFacts live = new LiveFacts() {
+            @Override
+            public void heartbeat(ServerId server, Instant at) {
+                detector.heartbeat(server, at);
+            }
 
-                    @Override
-                    public void poolReported(PoolHealthReported report) {
-                        usage.accept(report);
-                    }
+            @Override
+            public void poolReported(PoolHealthReported report) {
+                usage.accept(report);
+            }
 
-                    @Override
-                    public void snapshotDestroyed(ServerId server, Guid guid) {
-                        usage.destroyed(server, guid);
-                    }
+            @Override
+            public void snapshotDestroyed(ServerId server, Guid guid) {
+                usage.destroyed(server, guid);
+            }
 
-                    @Override
-                    public void commandRejected(CommandRejected rejected) {
-                        if (rejected.commandType().equals(DestroySnapshot.class.getSimpleName())
-                                && rejected.dataset() != null) {
-                            usage.destroyRefused(rejected.server(), rejected.dataset().pool());
-                        }
-                    }
+            @Override
+            public void commandRejected(CommandRejected rejected) {
+                if (rejected.commandType().equals(DestroySnapshot.class.getSimpleName())
+                        && rejected.dataset() != null) {
+                    usage.destroyRefused(rejected.server(), rejected.dataset().pool());
+                }
+            }
 
-                    @Override
-                    public void inventoryReported(SnapshotInventoryReported report) {
-                        reported.reported(report);
-                    }
-                }), axon.commandGateway());
+            @Override
+            public void inventoryReported(SnapshotInventoryReported report) {
+                reported.reported(report);
+            }
+        };
+        EnvelopeCodec codec = new EnvelopeCodec(CoreMessages.types());
+        AppliedFacts applied = new AppliedFacts(ingest.skipNoOps());
+        AgentEventHandler handler = new AgentEventHandler(codec, new FactRouter(live,
+                ingest.livenessPath() ? FactRouter.Path.ORDERED : FactRouter.Path.ALL), axon.commandGateway(), applied);
         this.agentEvents = TopicConsumerLoop.builder("controller-agent-events")
                 .consumerProperties(KafkaSettings.soleConsumer(bootstrap, topics.groupId("controller")))
                 .topics(topics.agentEvents())
                 .handler(handler::handle)
+                .lanes(ingest.lanes())
+                .deadLetter(publisher, topics.deadLetter())
+                .maxAttempts(config.kafka().maxAttempts())
+                .outageProbe(this::outage)
+                .clock(clock)
+                .start();
+        // Heartbeats and pool conditions on a group of their own: never queued behind a burst of inventories.
+        this.liveness = !ingest.livenessPath() ? null : TopicConsumerLoop.builder("controller-liveness")
+                .consumerProperties(KafkaSettings.soleConsumer(bootstrap, topics.groupId("controller-liveness")))
+                .topics(topics.agentEvents())
+                .handler(new LivenessHandler(codec, CoreMessages.types(), new AgentEventHandler(codec,
+                        new FactRouter(live, FactRouter.Path.LIVENESS), axon.commandGateway(), applied))::handle)
                 .deadLetter(publisher, topics.deadLetter())
                 .maxAttempts(config.kafka().maxAttempts())
                 .outageProbe(this::outage)
                 .clock(clock)
                 .start();
         agentEvents.observeClient(metrics::consumer);
+        if (liveness != null) {
+            liveness.observeClient(metrics::consumer);
+        }
         this.replication = new LinkScheduler(config.replication(), inventory, reported,
                 links::linkIds, axon.commandGateway(), clock).start();
         trigger.startWith(replication);
         RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication());
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),
                 new CapacityWatcher(policies, inventory, usage, axon.commandGateway()), clock).start();
-        log.info("controller started: consuming {}, publishing {}", topics.agentEvents(), topics.domainEvents());
+        log.info("controller started: consuming {} ({}), publishing {}", topics.agentEvents(), ingest,
+                topics.domainEvents());
     }
 
     /** {@code meters}: where the Kafka clients' and Axon's metrics go (the registry {@code /metrics} scrapes). */
     public static Controller start(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters) {
-        return new Controller(config, dataSource, clock, meters);
+        return start(config, dataSource, clock, meters, Ingest.DEFAULT);
+    }
+
+    /** As {@link #start(ControllerConfig, DataSource, Clock, MeterRegistry)}, reading agent facts as {@code ingest} says. */
+    public static Controller start(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters,
+                                   Ingest ingest) {
+        return new Controller(config, dataSource, clock, meters, ingest);
     }
 
     public SnapshotInventoryView inventory() {
@@ -242,6 +289,11 @@ public final class Controller implements AutoCloseable {
     /** The consumer loop of agent facts, for health and metrics. */
     public ConsumerLoopStatus agentEventsStatus() {
         return agentEvents.status();
+    }
+
+    /** The consumer loop of heartbeats and pool conditions (its own group on the agent-facts topic), if it has one. */
+    public Optional<ConsumerLoopStatus> livenessStatus() {
+        return Optional.ofNullable(liveness).map(TopicConsumerLoop::status);
     }
 
     /** Up when every view behind REST has applied every event in the store. */
@@ -285,6 +337,9 @@ public final class Controller implements AutoCloseable {
         replication.close();
         metrics.close();
         agentEvents.close();
+        if (liveness != null) {
+            liveness.close();
+        }
         axon.shutdown();
         domainEvents.close();
         publisher.close();

@@ -93,12 +93,15 @@ public final class ControllerApp implements AutoCloseable {
                 // the other way round, a fact applied between the two checks made /health 200 before its event
                 // reached the views (seen once, ControllerHealthEndToEndIT under load).
                 .add("agentEvents", () -> consumerCheck(controller.agentEventsStatus(), clock))
+                .add("liveness", () -> controller.livenessStatus().map(status -> consumerCheck(status, clock))
+                        .orElseGet(() -> HealthCheck.Result.up("read with the other agent facts")))
                 .add("views", controller::viewsCheck);
         RetentionHolds holds = new RetentionHolds(controller.inventory(), controller.links(),
                 controller.reported()::usedBytes);
         MetricsEndpoint metrics = new MetricsEndpoint(controller.links(), controller.fleet(), controller.inventory(), holds,
                 meters)
-                .also(new ConsumerLoopMetrics(() -> List.of(controller.agentEventsStatus()), clock, STUCK_AFTER));
+                .also(new ConsumerLoopMetrics(() -> java.util.stream.Stream.concat(java.util.stream.Stream.of(controller.agentEventsStatus()),
+                        controller.livenessStatus().stream()).toList(), clock, STUCK_AFTER));
         try {
             Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(),
                     controller.links(), health, holds, metrics);

@@ -35,14 +35,35 @@ import java.util.List;
 /**
  * Turns agent facts into aggregate commands. A fact whose Kafka key is not the server it speaks for
  * is refused as malformed: a misrouted or forged fact must not change another server's state.
+ * The controller reads agent facts on two paths ({@link Path}): liveness (heartbeats, pool conditions)
+ * must never wait behind a burst of inventories.
  */
 public final class FactRouter {
     private static final Logger log = LoggerFactory.getLogger(FactRouter.class);
 
+    /** Which of a fact's effects a consumer of agent facts takes on. */
+    public enum Path {
+        /** Every effect of every fact (one consumer for all). */
+        ALL,
+        /**
+         * Every fact but liveness: a heartbeat changes nothing here and a pool report only feeds the pool usage,
+         * which needs it in order with the server's destroy facts.
+         */
+        ORDERED,
+        /** Only liveness: heartbeats (failure detector, registration) and pool conditions; nothing else. */
+        LIVENESS
+    }
+
     private final LiveFacts live;
+    private final Path path;
 
     public FactRouter(LiveFacts live) {
+        this(live, Path.ALL);
+    }
+
+    public FactRouter(LiveFacts live, Path path) {
         this.live = live;
+        this.path = path;
     }
 
     /** The aggregate commands for one fact, in order; empty when the fact only feeds liveness or logs. */
@@ -55,8 +76,22 @@ public final class FactRouter {
                     + " arrived under key " + key);
         }
         if (fact instanceof AgentHeartbeat h) {
+            if (path == Path.ORDERED) {
+                return List.of();
+            }
             live.heartbeat(h.server(), h.at());
             return List.of(new RecordHeartbeat(h.server(), h.epoch(), h.at()));
+        }
+        if (fact instanceof PoolHealthReported p) {
+            if (path != Path.LIVENESS) {
+                live.poolReported(p);
+            }
+            return path == Path.ORDERED ? List.of() : List.of(new RecordPoolHealth(p.server(), new PoolCondition(p.pool(),
+                    p.health(), p.capacityPercent(), p.sizeBytes(), p.readErrors(), p.writeErrors(), p.checksumErrors(),
+                    p.at())));
+        }
+        if (path == Path.LIVENESS) {
+            return List.of();
         }
         if (fact instanceof SnapshotInventoryReported r) {
             live.inventoryReported(r);
@@ -71,11 +106,6 @@ public final class FactRouter {
             live.snapshotDestroyed(d.server(), d.guid());
             return List.of(new RecordSnapshotGone(new DatasetId(d.server(), d.snapshot().dataset()), d.snapshot(),
                     d.guid(), d.commandId(), envelope.occurredAt(), envelope.messageId()));
-        }
-        if (fact instanceof PoolHealthReported p) {
-            live.poolReported(p);
-            return List.of(new RecordPoolHealth(p.server(), new PoolCondition(p.pool(), p.health(),
-                    p.capacityPercent(), p.sizeBytes(), p.readErrors(), p.writeErrors(), p.checksumErrors(), p.at())));
         }
         if (fact instanceof TransferProgressed t) {
             return link(t.link()).<List<Object>>map(l -> List.of(new RecordTransferProgress(l, t.transferId(), t.bytes(),

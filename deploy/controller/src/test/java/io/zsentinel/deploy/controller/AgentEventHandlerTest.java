@@ -12,7 +12,11 @@ import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.PoolHealth;
+import io.zsentinel.core.values.PoolName;
 import io.zsentinel.failover.api.RecordHeartbeat;
+import io.zsentinel.replication.api.ReconcileInventory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -103,6 +107,65 @@ class AgentEventHandlerTest {
 
         failure = new IllegalStateException("timed out");
         assertSame(failure, assertThrows(IllegalStateException.class, () -> handler.handle(outcome())));
+    }
+
+    static SnapshotInfo snap(String name, long guid, long userRefs) {
+        return new SnapshotInfo(DatasetName.of("tank/vm1").snapshot(name), new Guid(guid), guid, AT, 100 + guid, 1, userRefs);
+    }
+
+    ConsumerRecord<String, String> inventory(Instant at, SnapshotInfo... snapshots) {
+        return record("primary", new SnapshotInventoryReported(PRIMARY, DatasetName.of("tank/vm1"), List.of(snapshots), at));
+    }
+
+    long sent(Class<?> type) {
+        return sent.stream().filter(type::isInstance).count();
+    }
+
+    /** Issue 10: a fact that changes nothing costs no command, so no transaction and no database write. */
+    @Test
+    void anInventoryListingWhatTheLastAppliedOneListedIsNotSentAgain() {
+        handler.handle(inventory(AT, snap("a", 1, 0), snap("b", 2, 0)));
+        // a later report, other order, other sizes: reconciling compares guid, name and holds only
+        handler.handle(inventory(AT.plusSeconds(60), new SnapshotInfo(snap("b", 2, 0).name(), new Guid(2), 2, AT, 999, 5, 0),
+                snap("a", 1, 0)));
+        assertEquals(1, sent(ReconcileInventory.class));
+
+        handler.handle(inventory(AT.plusSeconds(120), snap("a", 1, 0), snap("b", 2, 1)));
+        handler.handle(inventory(AT.plusSeconds(180), snap("a", 1, 0), snap("renamed", 2, 1)));
+        handler.handle(inventory(AT.plusSeconds(240), snap("a", 1, 0)));
+        assertEquals(4, sent(ReconcileInventory.class), "a hold, a rename and a snapshot gone are changes");
+    }
+
+    @Test
+    void afterAnotherFactAboutTheDatasetOrAFailedSendTheSameInventoryIsSentAgain() {
+        handler.handle(inventory(AT, snap("a", 1, 0)));
+        handler.handle(record("primary", new io.zsentinel.core.messages.facts.SnapshotCreated(PRIMARY, snap("b", 2, 0),
+                UUID.randomUUID())));
+        handler.handle(inventory(AT.plusSeconds(60), snap("a", 1, 0)));
+        assertEquals(2, sent(ReconcileInventory.class), "the snapshot recorded in between is gone from it");
+
+        failure = new IllegalStateException("store down");
+        assertThrows(IllegalStateException.class, () -> handler.handle(inventory(AT.plusSeconds(120), snap("a", 1, 0),
+                snap("c", 3, 0))));
+        failure = null;
+        handler.handle(inventory(AT.plusSeconds(180), snap("a", 1, 0)));
+        assertEquals(3, sent(ReconcileInventory.class), "what a failed command left is not known");
+    }
+
+    @Test
+    void aHeartbeatOfARegisteredServerAndAnUnchangedPoolConditionAreNotSent() {
+        handler.handle(record("primary", new AgentHeartbeat(PRIMARY, 3, AT)));
+        handler.handle(record("primary", new AgentHeartbeat(PRIMARY, 3, AT.plusSeconds(5))));
+        assertEquals(1, sent(RecordHeartbeat.class));
+
+        PoolHealthReported healthy = new PoolHealthReported(PRIMARY, PoolName.of("tank"), PoolHealth.ONLINE, 40,
+                1000, 400, 0, 0, 0, "", AT);
+        handler.handle(record("primary", healthy));
+        handler.handle(record("primary", new PoolHealthReported(PRIMARY, PoolName.of("tank"), PoolHealth.ONLINE, 40,
+                1000, 400, 0, 0, 0, "", AT.plusSeconds(30))));
+        handler.handle(record("primary", new PoolHealthReported(PRIMARY, PoolName.of("tank"), PoolHealth.DEGRADED, 40,
+                1000, 400, 0, 0, 0, "a disk faulted", AT.plusSeconds(60))));
+        assertEquals(2, sent(io.zsentinel.failover.api.RecordPoolHealth.class), "only the change is sent");
     }
 
     /** The live facts are not this test's concern. */

@@ -58,7 +58,7 @@ class FactRouterTest {
 
     /** What the router told the live facts, in order. */
     final List<Object> seen = new ArrayList<>();
-    final FactRouter router = new FactRouter(new LiveFacts() {
+    final LiveFacts live = new LiveFacts() {
         @Override
         public void heartbeat(ServerId server, Instant at) {
             seen.add(List.of("heartbeat", server, at));
@@ -83,7 +83,8 @@ class FactRouterTest {
         public void inventoryReported(SnapshotInventoryReported report) {
             seen.add(report);
         }
-    });
+    };
+    final FactRouter router = new FactRouter(live);
 
     static Envelope<Message> envelope(Message payload) {
         return new Envelope<>(MESSAGE, payload.getClass().getSimpleName(), 1, OCCURRED, "primary", payload);
@@ -127,6 +128,38 @@ class FactRouterTest {
         assertEquals(List.of(new RecordPoolHealth(PRIMARY, new PoolCondition(PoolName.of("tank"), PoolHealth.DEGRADED,
                 81, 1000, 1, 2, 3, AT))), route(report));
         assertEquals(List.of(report), seen);
+    }
+
+    /** Issue 10: liveness has a path of its own; the ordered path leaves it alone but keeps usage in order. */
+    @Test
+    void theOrderedPathLeavesHeartbeatsToTheLivenessPathAndOnlyFeedsPoolUsageInOrder() {
+        FactRouter ordered = new FactRouter(live, FactRouter.Path.ORDERED);
+        PoolHealthReported report = new PoolHealthReported(PRIMARY, PoolName.of("tank"), PoolHealth.DEGRADED, 81,
+                1000, 810, 1, 2, 3, "one disk faulted", AT);
+        assertEquals(List.of(), ordered.commandsFor("primary", envelope(new AgentHeartbeat(PRIMARY, 4, AT))));
+        assertEquals(List.of(), ordered.commandsFor("primary", envelope(report)));
+        assertEquals(List.of(report), seen, "the pool usage needs the report in order with destroy facts");
+        SnapshotInventoryReported inventory = new SnapshotInventoryReported(PRIMARY, VM1, List.of(SNAP), AT);
+        assertEquals(List.of(new ReconcileInventory(VM1_ID, List.of(SNAP), AT, MESSAGE)),
+                ordered.commandsFor("primary", envelope(inventory)));
+        assertThrows(MalformedMessageException.class, () -> ordered.commandsFor("standby",
+                envelope(new AgentHeartbeat(PRIMARY, 4, AT))), "a forged heartbeat is still dead-lettered once");
+    }
+
+    @Test
+    void theLivenessPathTakesHeartbeatsAndPoolConditionsAndNothingElse() {
+        FactRouter liveness = new FactRouter(live, FactRouter.Path.LIVENESS);
+        PoolHealthReported report = new PoolHealthReported(PRIMARY, PoolName.of("tank"), PoolHealth.DEGRADED, 81,
+                1000, 810, 1, 2, 3, "one disk faulted", AT);
+        assertEquals(List.of(new RecordHeartbeat(PRIMARY, 4, AT)),
+                liveness.commandsFor("primary", envelope(new AgentHeartbeat(PRIMARY, 4, AT))));
+        assertEquals(List.of(new RecordPoolHealth(PRIMARY, new PoolCondition(PoolName.of("tank"), PoolHealth.DEGRADED,
+                81, 1000, 1, 2, 3, AT))), liveness.commandsFor("primary", envelope(report)));
+        assertEquals(List.of(), liveness.commandsFor("primary",
+                envelope(new SnapshotInventoryReported(PRIMARY, VM1, List.of(SNAP), AT))));
+        assertEquals(List.of(), liveness.commandsFor("primary",
+                envelope(new SnapshotDestroyed(PRIMARY, SNAP.name(), new Guid(11), COMMAND))));
+        assertEquals(List.of(List.of("heartbeat", PRIMARY, AT)), seen, "pool usage and destroys are the ordered path's");
     }
 
     @Test
