@@ -107,7 +107,8 @@ public final class Controller implements AutoCloseable {
                 .configureAggregate(Aggregates.cachedAndSnapshotted(DatasetAggregate.class,
                         Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
                 .configureAggregate(Aggregates.cached(StorageServerAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
-                .configureAggregate(Aggregates.cached(ReplicationLinkAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
+                .configureAggregate(Aggregates.cachedAndSnapshotted(ReplicationLinkAggregate.class,
+                        Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
                 .eventProcessing(ep -> ep
                         .registerTrackingEventProcessor(DomainEventPublisher.PROCESSOR, Configuration::eventStore,
                                 c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())

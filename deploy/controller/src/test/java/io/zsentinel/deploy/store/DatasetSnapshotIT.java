@@ -37,7 +37,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Dataset aggregates snapshotted in PostgreSQL's {@code snapshot_event_entry}: a snapshot is taken
@@ -56,10 +55,7 @@ class DatasetSnapshotIT {
 
     @BeforeAll
     static void connect() {
-        String url = System.getenv("ZSENTINEL_TEST_PG_URL");
-        assumeTrue(url != null && !url.isBlank(), "ZSENTINEL_TEST_PG_URL not set");
-        dataSource = DataSources.pooled(url, System.getenv("ZSENTINEL_TEST_PG_USER"),
-                System.getenv("ZSENTINEL_TEST_PG_PASSWORD"));
+        dataSource = ExternalPostgres.connectOrSkip();
     }
 
     @AfterAll
