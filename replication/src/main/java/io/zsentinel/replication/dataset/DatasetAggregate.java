@@ -1,5 +1,8 @@
 package io.zsentinel.replication.dataset;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.zsentinel.replication.api.AssignRetentionPolicy;
 import io.zsentinel.replication.api.DatasetCommand;
 import io.zsentinel.replication.api.DatasetEvent;
@@ -22,15 +25,29 @@ import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
 
 /**
  * The Axon shell around {@link DatasetDecider}: load state, decide, apply. No rules live here.
  * Facts may create the aggregate (first sighting); operator and retention commands need it to exist.
+ * <p>
+ * Events fold into a {@link DatasetEvolution} in place (linear in the history); a command decides on
+ * its frozen {@link DatasetState}. Axon's snapshots of this aggregate are its JSON ({@code id} and
+ * {@code state}); {@link #SNAPSHOT_REVISION} names their shape: bump it whenever the JSON of
+ * {@link DatasetState} changes, so that snapshots of another shape are ignored (a full replay) and
+ * never read half-right.
  */
+@Revision(DatasetAggregate.SNAPSHOT_REVISION)
+@JsonAutoDetect(fieldVisibility = Visibility.NONE, getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE, creatorVisibility = Visibility.NONE)
 public class DatasetAggregate {
+    /** The shape of this aggregate's snapshots. */
+    public static final String SNAPSHOT_REVISION = "1";
+
     @AggregateIdentifier
+    @JsonProperty("id")
     private String id;
-    private DatasetState state;
+    private DatasetEvolution state;
 
     protected DatasetAggregate() {
         // for Axon
@@ -66,7 +83,7 @@ public class DatasetAggregate {
 
     @CommandHandler
     public PruneDecision handle(PruneForCapacity command) {
-        DatasetDecider.CapacityOutcome outcome = DatasetDecider.pruneForCapacity(state, command);
+        DatasetDecider.CapacityOutcome outcome = DatasetDecider.pruneForCapacity(state(), command);
         outcome.events().forEach(AggregateLifecycle::apply);
         return outcome.decision();
     }
@@ -109,14 +126,26 @@ public class DatasetAggregate {
     @EventSourcingHandler
     public void on(DatasetEvent event) {
         if (state == null) {
-            state = DatasetState.initial(event.id());
+            state = new DatasetEvolution(DatasetState.initial(event.id()));
             id = event.id().toString();
         }
-        state = DatasetDecider.evolve(state, event);
+        state.apply(event);
+    }
+
+    /** The state so far (for snapshots and tests); immutable. */
+    @JsonProperty("state")
+    public DatasetState state() {
+        return state == null ? null : state.state();
+    }
+
+    /** From a snapshot. */
+    @JsonProperty("state")
+    private void restore(DatasetState snapshot) {
+        state = snapshot == null ? null : new DatasetEvolution(snapshot);
     }
 
     private void decideAndApply(DatasetCommand command) {
-        DatasetState current = state != null ? state : DatasetState.initial(command.id());
+        DatasetState current = state != null ? state.state() : DatasetState.initial(command.id());
         DatasetDecider.decide(current, command).forEach(AggregateLifecycle::apply);
     }
 }

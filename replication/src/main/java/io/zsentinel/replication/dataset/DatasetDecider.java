@@ -4,13 +4,10 @@ import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.replication.api.AgentCommandFailed;
 import io.zsentinel.replication.api.AgentCommandSucceeded;
 import io.zsentinel.replication.api.AssignRetentionPolicy;
-import io.zsentinel.replication.api.CheckpointOrdered;
-import io.zsentinel.replication.api.CheckpointReleased;
 import io.zsentinel.replication.api.DatasetCommand;
 import io.zsentinel.replication.api.DatasetEvent;
 import io.zsentinel.replication.api.DatasetRegistered;
 import io.zsentinel.replication.api.EvaluateRetention;
-import io.zsentinel.replication.api.OperatorActionRecorded;
 import io.zsentinel.replication.api.OperatorCommand;
 import io.zsentinel.replication.api.ProtectSnapshot;
 import io.zsentinel.replication.api.ProtectionKind;
@@ -22,17 +19,9 @@ import io.zsentinel.replication.api.RecordCommandOutcome;
 import io.zsentinel.replication.api.RecordSnapshotGone;
 import io.zsentinel.replication.api.RecordSnapshotTaken;
 import io.zsentinel.replication.api.ReleaseProtection;
-import io.zsentinel.replication.api.RestoreOrdered;
 import io.zsentinel.replication.api.RetentionPolicyChanged;
-import io.zsentinel.replication.api.RollbackOrdered;
-import io.zsentinel.replication.api.SnapshotHoldsChanged;
 import io.zsentinel.replication.api.SnapshotProtected;
-import io.zsentinel.replication.api.SnapshotPruned;
-import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.SnapshotRemoved;
-import io.zsentinel.replication.api.SnapshotRenamed;
-import io.zsentinel.replication.api.SnapshotScheduled;
-import io.zsentinel.replication.retention.SnapshotNaming;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -121,78 +110,16 @@ public final class DatasetDecider {
         return new CapacityOutcome(decision, events);
     }
 
+    /** One event: a new state; {@code state} is unchanged. */
     public static DatasetState evolve(DatasetState state, DatasetEvent event) {
-        if (event instanceof DatasetRegistered) {
-            return state.registeredNow();
-        }
-        if (event instanceof SnapshotRecorded e) {
-            DatasetState next = state.with(e.snapshot()).observedAt(e.observedAt()).settledBy(e.snapshot().name(), null);
-            return SnapshotNaming.parse(e.snapshot().name().shortName())
-                    .map(slot -> next.slotTaken(slot.klass(), slot.slot())).orElse(next);
-        }
-        if (event instanceof SnapshotRenamed e) {
-            return state.snapshot(e.guid())
-                    .map(s -> state.with(new SnapshotInfo(e.to(), s.guid(), s.createtxg(), s.created(),
-                            s.usedBytes(), s.referencedBytes(), s.userRefs())))
-                    .orElse(state)
-                    .observedAt(e.observedAt());
-        }
-        if (event instanceof SnapshotHoldsChanged e) {
-            return state.snapshot(e.guid())
-                    .map(s -> state.with(new SnapshotInfo(s.name(), s.guid(), s.createtxg(), s.created(),
-                            s.usedBytes(), s.referencedBytes(), e.userRefs())))
-                    .orElse(state)
-                    .observedAt(e.observedAt());
-        }
-        if (event instanceof SnapshotRemoved e) {
-            return state.without(e.guid()).observedAt(e.at()).settledBy(null, e.guid());
-        }
-        if (event instanceof RetentionPolicyChanged e) {
-            return state.withPolicy(e.policy());
-        }
-        if (event instanceof SnapshotScheduled e) {
-            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.TAKE, e.name(), null, e.at()));
-        }
-        if (event instanceof SnapshotPruned e) {
-            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.DESTROY, e.name(), e.guid(), e.at()));
-        }
-        if (event instanceof CheckpointOrdered e) {
-            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.TAKE, e.snapshot(), null, e.at()))
-                    .checkpoint(e.snapshot(), true);
-        }
-        if (event instanceof CheckpointReleased e) {
-            return state.checkpoint(e.snapshot(), false);
-        }
-        if (event instanceof RollbackOrdered e) {
-            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.ROLLBACK, e.snapshot(), null, e.at()));
-        }
-        if (event instanceof RestoreOrdered e) {
-            return state.ordered(e.commandId(), new PendingCommand(PendingCommand.RESTORE, e.snapshot(), null, e.at()));
-        }
-        if (event instanceof AgentCommandSucceeded e) {
-            return state.settled(e.commandId());
-        }
-        if (event instanceof AgentCommandFailed e) {
-            PendingCommand failed = state.pending().get(e.commandId());
-            if (failed != null && failed.type().equals(PendingCommand.TAKE) && state.checkpoints().contains(failed.subject())) {
-                // A checkpoint that could not be taken protects nothing; the operator decides whether to retry.
-                return state.settled(e.commandId()).checkpoint(failed.subject(), false);
-            }
-            if (failed != null && (failed.type().equals(PendingCommand.TAKE) || failed.type().equals(PendingCommand.DESTROY))) {
-                return state; // scheduled work: stays pending, so it is retried after RETRY_AFTER, not at every tick
-            }
-            return state.settled(e.commandId());
-        }
-        if (event instanceof SnapshotProtected e) {
-            return state.protect(e.guid(), e.holder(), e.kind());
-        }
-        if (event instanceof ProtectionReleased e) {
-            return state.protect(e.guid(), e.holder(), null);
-        }
-        if (event instanceof OperatorActionRecorded) {
-            return state;
-        }
-        throw new IllegalArgumentException("unknown dataset event " + event.getClass().getName());
+        return new DatasetEvolution(state).apply(event).state();
+    }
+
+    /** A history, folded in place ({@link DatasetEvolution}): linear in its length; {@code state} is unchanged. */
+    public static DatasetState evolve(DatasetState state, Iterable<? extends DatasetEvent> events) {
+        DatasetEvolution evolution = new DatasetEvolution(state);
+        events.forEach(evolution::apply);
+        return evolution.state();
     }
 
     private static Instant observedAt(DatasetCommand command) {

@@ -1,5 +1,8 @@
 package io.zsentinel.replication.link;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.zsentinel.replication.api.link.CheckStall;
 import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkCommand;
@@ -19,15 +22,29 @@ import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
 
 /**
  * The Axon shell around {@link ReplicationLinkDecider}: load state, decide, apply. No rules live here.
  * EstablishLink creates the link if missing (a redelivered EstablishLink is a no-op, not an error);
  * every other command needs the link to exist.
+ * <p>
+ * Axon's snapshots of this aggregate are its JSON ({@code id} and {@code state});
+ * {@link #SNAPSHOT_REVISION} names their shape: bump it whenever the JSON of
+ * {@link ReplicationLinkState} changes, so that snapshots of another shape are ignored (a full
+ * replay) and never read half-right.
  */
+@Revision(ReplicationLinkAggregate.SNAPSHOT_REVISION)
+@JsonAutoDetect(fieldVisibility = Visibility.NONE, getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE, creatorVisibility = Visibility.NONE)
 public class ReplicationLinkAggregate {
+    /** The shape of this aggregate's snapshots. */
+    public static final String SNAPSHOT_REVISION = "1";
+
     @AggregateIdentifier
+    @JsonProperty("id")
     private String id;
+    @JsonProperty("state")
     private ReplicationLinkState state;
 
     protected ReplicationLinkAggregate() {
@@ -97,6 +114,11 @@ public class ReplicationLinkAggregate {
             id = event.linkId().toString();
         }
         state = ReplicationLinkDecider.evolve(state, event);
+    }
+
+    /** The state so far (for snapshots and tests). */
+    public ReplicationLinkState state() {
+        return state;
     }
 
     private void decideAndApply(LinkCommand command) {

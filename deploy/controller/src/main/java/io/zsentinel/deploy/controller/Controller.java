@@ -23,6 +23,7 @@ import io.zsentinel.deploy.retention.CapacityWatcher;
 import io.zsentinel.deploy.retention.RetentionPolicies;
 import io.zsentinel.deploy.retention.PoolUsage;
 import io.zsentinel.deploy.retention.RetentionScheduler;
+import io.zsentinel.deploy.store.Aggregates;
 import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.detect.DetectorSettings;
 import io.zsentinel.failover.detect.FailureDetector;
@@ -36,8 +37,6 @@ import io.zsentinel.replication.dataset.DatasetAggregate;
 import io.zsentinel.replication.link.ReplicationLinkAggregate;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.axonframework.common.caching.WeakReferenceCache;
-import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
@@ -132,12 +131,11 @@ public final class Controller implements AutoCloseable {
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L));
         AxonStore store = AxonStore.create(dataSource);
         this.axon = metrics.axon(store.configure(AxonStore.newConfigurer()))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(DatasetAggregate.class)
-                        .configureCache(c -> new WeakReferenceCache()))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(StorageServerAggregate.class)
-                        .configureCache(c -> new WeakReferenceCache()))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(ReplicationLinkAggregate.class)
-                        .configureCache(c -> new WeakReferenceCache()))
+                .configureAggregate(Aggregates.cachedAndSnapshotted(DatasetAggregate.class,
+                        Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
+                .configureAggregate(Aggregates.cached(StorageServerAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
+                .configureAggregate(Aggregates.cachedAndSnapshotted(ReplicationLinkAggregate.class,
+                        Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
                 .eventProcessing(ep -> ep
                         .registerTrackingEventProcessor(DomainEventPublisher.PROCESSOR, Configuration::eventStore,
                                 c -> DomainEventPublisher.processorConfiguration())

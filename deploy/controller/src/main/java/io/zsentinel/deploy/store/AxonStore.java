@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.messages.Json;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
@@ -12,6 +13,7 @@ import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
+import org.axonframework.eventsourcing.snapshotting.SnapshotFilter;
 import org.axonframework.modelling.saga.repository.SagaStore;
 import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
@@ -25,6 +27,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -74,18 +77,20 @@ public final class AxonStore {
     private final JdbcEventStorageEngine storageEngine;
     private final JdbcTokenStore tokenStore;
     private final JdbcSagaStore sagaStore;
+    /** The aggregates' snapshot filters (their {@code @Revision}s), known once a configuration is built. */
+    private volatile SnapshotFilter snapshotFilter = SnapshotFilter.allowAll();
 
     private AxonStore(DataSource dataSource) {
         this.transactions = new JdbcTransactions(dataSource);
         this.serializer = serializer();
-        this.storageEngine = JdbcEventStorageEngine.builder()
+        this.storageEngine = new SnapshotSafeEngine(transactions, JdbcEventStorageEngine.builder()
+                .snapshotFilter(data -> snapshotFilter.allow(data))
                 .connectionProvider(transactions)
                 .transactionManager(transactions)
                 .schema(EVENT_SCHEMA)
                 .dataType(byte[].class) // matches the bytea payload column
                 .eventSerializer(serializer)
-                .snapshotSerializer(serializer)
-                .build();
+                .snapshotSerializer(serializer));
         this.tokenStore = JdbcTokenStore.builder()
                 .connectionProvider(transactions)
                 .schema(TOKEN_SCHEMA)
@@ -189,7 +194,10 @@ public final class AxonStore {
                 .configureEventSerializer(c -> serializer)
                 .configureMessageSerializer(c -> serializer)
                 .configureTransactionManager(c -> transactions)
-                .configureEmbeddedEventStore(c -> storageEngine)
+                .configureEmbeddedEventStore(c -> {
+                    snapshotFilter = c.snapshotFilter();
+                    return storageEngine;
+                })
                 .registerComponent(TokenStore.class, c -> tokenStore)
                 .registerComponent(SagaStore.class, c -> sagaStore)
                 .eventProcessing(ep -> ep
@@ -205,6 +213,45 @@ public final class AxonStore {
 
     public JdbcEventStorageEngine storageEngine() {
         return storageEngine;
+    }
+
+    /**
+     * Reads a snapshot's payload while Axon can still fall back: Axon deserializes lazily, after its
+     * "cannot read the snapshot, replay the whole stream" guard, so a snapshot it cannot read would
+     * fail every command to its aggregate instead. Deserialized here, a failure is logged by Axon and
+     * the aggregate is rebuilt from its events. The replacement snapshot, taken at the same sequence
+     * number when no event came since, replaces the skipped one instead of colliding with it.
+     */
+    static final class SnapshotSafeEngine extends JdbcEventStorageEngine {
+        private final JdbcTransactions transactions;
+
+        SnapshotSafeEngine(JdbcTransactions transactions, JdbcEventStorageEngine.Builder builder) {
+            super(builder);
+            this.transactions = transactions;
+        }
+
+        @Override
+        public Optional<DomainEventMessage<?>> readSnapshot(String aggregateIdentifier) {
+            Optional<DomainEventMessage<?>> snapshot = super.readSnapshot(aggregateIdentifier);
+            snapshot.ifPresent(DomainEventMessage::getPayload);
+            return snapshot;
+        }
+
+        @Override
+        protected void storeSnapshot(DomainEventMessage<?> snapshot, Serializer serializer) {
+            try (Connection c = transactions.getConnection();
+                 PreparedStatement delete = c.prepareStatement("delete from " + EVENT_SCHEMA.snapshotTable()
+                         + " where " + EVENT_SCHEMA.aggregateIdentifierColumn() + " = ? and "
+                         + EVENT_SCHEMA.sequenceNumberColumn() + " = ?")) {
+                delete.setString(1, snapshot.getAggregateIdentifier());
+                delete.setLong(2, snapshot.getSequenceNumber());
+                delete.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot replace the snapshot of " + snapshot.getAggregateIdentifier()
+                        + " at sequence " + snapshot.getSequenceNumber(), e);
+            }
+            super.storeSnapshot(snapshot, serializer);
+        }
     }
 
     /** Replaces Axon's usage-property chain: the update checker, if registered at all, stays off. */
