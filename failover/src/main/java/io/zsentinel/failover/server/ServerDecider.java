@@ -1,5 +1,6 @@
 package io.zsentinel.failover.server;
 
+import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
@@ -25,7 +26,13 @@ public final class ServerDecider {
             events.add(new ServerRegistered(command.server(), at(command)));
         }
         if (command instanceof RecordPoolHealth c) {
-            if (c.condition().differsFrom(state.pools().get(c.condition().pool()))) {
+            PoolCondition known = state.pools().get(c.condition().pool());
+            if (known != null && c.condition().at().isBefore(known.at())) {
+                // Observed before the condition already recorded: a redelivered or replayed report (the liveness
+                // consumer reads the topic from its start once) must not record yesterday's DEGRADED again.
+                return events;
+            }
+            if (c.condition().differsFrom(known)) {
                 events.add(new PoolHealthChanged(c.server(), c.condition()));
             }
         } else if (!(command instanceof RecordHeartbeat)) {

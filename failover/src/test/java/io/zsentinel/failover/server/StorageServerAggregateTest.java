@@ -49,4 +49,17 @@ class StorageServerAggregateTest {
                 .when(new RecordPoolHealth(S, degraded))
                 .expectEvents(new PoolHealthChanged(S, degraded));
     }
+
+    @Test
+    void aReportObservedBeforeTheRecordedConditionIsIgnored() {
+        PoolCondition degraded = pool(PoolHealth.DEGRADED, 40, T0);
+        PoolCondition online = pool(PoolHealth.ONLINE, 40, T0.plusSeconds(60));
+        // replayed in order from the topic's start: yesterday's DEGRADED, then the repair, already recorded
+        fixture.given(new ServerRegistered(S, T0), new PoolHealthChanged(S, degraded), new PoolHealthChanged(S, online))
+                .when(new RecordPoolHealth(S, degraded))
+                .expectNoEvents();
+        fixture.given(new ServerRegistered(S, T0), new PoolHealthChanged(S, online))
+                .when(new RecordPoolHealth(S, pool(PoolHealth.DEGRADED, 40, T0.plusSeconds(61))))
+                .expectEvents(new PoolHealthChanged(S, pool(PoolHealth.DEGRADED, 40, T0.plusSeconds(61))));
+    }
 }
