@@ -56,7 +56,7 @@ class FleetBenchIT {
         assertTrue(figure(rows, "domain events republished").contains("(all "), rows.toString());
         assertTrue(figure(rows, "heartbeat delay under a burst of 20").endsWith(" s**"), rows.toString());
         assertTrue(figure(rows, "a command on a dataset with 30 snapshots").contains("(HTTP 202)"), rows.toString());
-        assertTrue(figure(rows, "first replication pass").contains("for 12 links"), rows.toString());
+        assertTrue(figure(rows, "first replication pass").contains(", 12 links (6 datasets × 2 targets)"), rows.toString());
         try (Stream<Path> left = Files.list(dir.resolve("work"))) {
             assertEquals(List.of(), left.toList(), "the broker's and the store's files are removed");
         }
