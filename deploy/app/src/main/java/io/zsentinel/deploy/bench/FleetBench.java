@@ -366,6 +366,30 @@ public final class FleetBench {
             publish(began, eventsBefore, publishedBefore, events + eventsBefore);
         }
         awaitHealthy(controller);
+        if (chosen(Phase.INGEST)) {
+            unchanged(fleet);
+        }
+    }
+
+    /**
+     * The fleet's inventories once more, unchanged (as every agent reports them again when it restarts), produced
+     * while the controller runs: a fact that changes nothing should cost no database write.
+     */
+    private void unchanged(List<AgentFact> fleet) {
+        List<ProducerRecord<String, String>> again = fleet.stream().filter(SnapshotInventoryReported.class::isInstance)
+                .map(this::record).toList();
+        long eventsBefore = storedEvents();
+        long began = System.nanoTime();
+        produce(again);
+        double produced = seconds(System.nanoTime() - began);
+        Applied applied = awaitApplied("unchanged", again.size());
+        double took = seconds(applied.doneAt() - began);
+        long events = storedEvents() - eventsBefore;
+        row(Phase.INGEST, "the same inventories again, unchanged",
+                String.format(Locale.ROOT, "**%.0f facts/s** (%d facts in %.1f s), %d events stored", again.size() / took,
+                        again.size(), took, events),
+                String.format(Locale.ROOT, "produced (in %.1f s) while the controller runs, from the first send until the "
+                        + "commits reached the end; events: rows added to domain_event_entry", produced));
     }
 
     /** Sends every record, waits for the acks and checks the topic grew by as many (a lost fact would skew all). */

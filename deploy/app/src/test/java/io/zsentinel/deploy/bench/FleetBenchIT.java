@@ -53,6 +53,7 @@ class FleetBenchIT {
         }
         // each row measured the fleet it was given: 2 servers × (3 datasets + a heartbeat + a pool report)
         assertTrue(figure(rows, "agent facts applied").contains("(10 facts in "), rows.toString());
+        assertTrue(figure(rows, "the same inventories again").contains("(6 facts in "), rows.toString());
         assertTrue(figure(rows, "domain events republished").contains("(all "), rows.toString());
         assertTrue(figure(rows, "heartbeat delay under a burst of 20").endsWith(" s**"), rows.toString());
         assertTrue(figure(rows, "a command on a dataset with 30 snapshots").contains("(HTTP 202)"), rows.toString());
