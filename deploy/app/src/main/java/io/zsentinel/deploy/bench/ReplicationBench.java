@@ -203,7 +203,8 @@ public final class ReplicationBench {
         return nanos / 1e9;
     }
 
-    private static String letters(int n) {
+    /** {@code n} random lower-case letters: a run's names of its own. */
+    static String letters(int n) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < n; i++) {
             s.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));

@@ -1,13 +1,17 @@
 package io.zsentinel.deploy.cli;
 
+import io.zsentinel.deploy.bench.FleetBench;
 import io.zsentinel.deploy.bench.ReplicationBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Benchmarks on zfs-fuse pools.", subcommands = BenchCommand.Replication.class)
+@Command(name = "bench", description = "Benchmarks: replication on zfs-fuse pools, the controller under a synthetic fleet.",
+        subcommands = {BenchCommand.Replication.class, BenchCommand.Fleet.class})
 final class BenchCommand {
 
     @Command(name = "replication", description = "Raw zfs send|receive vs. zsentinel's transfer executor on two zfs-fuse pools.")
@@ -30,6 +34,65 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             return new ReplicationBench(new ReplicationBench.Options(sizeMib, rounds, dir, report), terminal.out()).run();
+        }
+    }
+
+    @Command(name = "fleet", description = {
+            "The real controller (embedded PostgreSQL or --jdbc-url, in-process Kafka) fed synthetic agent facts: "
+                    + "N servers × M datasets × K snapshots.",
+            "Phases (--only, comma-separated): ingest (facts/s and events/s end to end), publish (domain events on "
+                    + "Kafka), liveness (a heartbeat's delay in a burst), memory (heap after GC, RSS), rebuild (views "
+                    + "at restart), load (a command on a long history, cache cold), plan (one replication pass over "
+                    + "every dataset × 2 targets). What a chosen phase needs (the fleet's facts, a restart) runs "
+                    + "unreported."})
+    static final class Fleet implements Callable<Integer> {
+        @Option(names = "--servers", paramLabel = "N", defaultValue = "100", description = "storage servers (default: ${DEFAULT-VALUE})")
+        int servers;
+        @Option(names = "--datasets", paramLabel = "M", defaultValue = "100", description = "datasets per server (default: ${DEFAULT-VALUE})")
+        int datasets;
+        @Option(names = "--snapshots", paramLabel = "K", defaultValue = "10", description = "snapshots per dataset (default: ${DEFAULT-VALUE})")
+        int snapshots;
+        @Option(names = "--burst", paramLabel = "N", defaultValue = "10000", description = "snapshot facts in the liveness burst (default: ${DEFAULT-VALUE})")
+        int burst;
+        @Option(names = "--history", paramLabel = "S", split = ",", defaultValue = "1000,10000",
+                description = "history sizes (snapshots) of the datasets the load phase commands (default: ${DEFAULT-VALUE})")
+        List<Integer> histories;
+        @Option(names = "--only", paramLabel = "PHASE", split = ",", description = "run and report only these phases (default: all)")
+        List<String> only;
+        @Option(names = "--jdbc-url", paramLabel = "URL", description = "an empty PostgreSQL database instead of the embedded one")
+        String jdbcUrl;
+        @Option(names = "--db-user", paramLabel = "USER", defaultValue = "postgres", description = "user for --jdbc-url (default: ${DEFAULT-VALUE})")
+        String user;
+        @Option(names = "--db-password", paramLabel = "PASSWORD", defaultValue = "", description = "password for --jdbc-url")
+        String password;
+        @Option(names = "--publish-wait", paramLabel = "SECONDS", defaultValue = "120",
+                description = "how long to wait for the domain events to reach Kafka after ingestion (default: ${DEFAULT-VALUE})")
+        long publishWaitSeconds;
+        @Option(names = "--plan-wait", paramLabel = "SECONDS", defaultValue = "300",
+                description = "how long to wait for the first replication pass to plan every link (default: ${DEFAULT-VALUE})")
+        long planWaitSeconds;
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
+                description = "the longest any wait may take before the bench gives up (default: ${DEFAULT-VALUE})")
+        long timeoutSeconds;
+        @Option(names = "--label", paramLabel = "TEXT", defaultValue = "this run", description = "the column's title in the report (default: ${DEFAULT-VALUE})")
+        String label;
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/var/tmp/zsentinel-bench", description = "where the broker's and the embedded store's files go, removed afterwards (default: ${DEFAULT-VALUE})")
+        Path dir;
+        @Option(names = "--report", paramLabel = "FILE", defaultValue = "docs/benchmarks.md", description = "the report the results are added to (default: ${DEFAULT-VALUE})")
+        Path report;
+
+        private final Terminal terminal;
+
+        Fleet(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            return new FleetBench(new FleetBench.Options(servers, datasets, snapshots, burst, histories,
+                    FleetBench.Phase.parse(only), jdbcUrl, user, password, dir, report, label,
+                    Duration.ofSeconds(publishWaitSeconds), Duration.ofSeconds(planWaitSeconds),
+                    Duration.ofSeconds(timeoutSeconds)), terminal.out()).run();
         }
     }
 }
