@@ -59,6 +59,19 @@ class ReplicationLinkViewTest {
     }
 
     @Test
+    void aLinksVersionChangesWithEachOfItsEventsAppliedAndNotWithARedelivery() {
+        assertEquals(-1, view.version(LINK), "not known");
+        history.feed(view, 0);
+        long established = view.version(LINK);
+        history.feed(view, 0);
+        assertEquals(established, view.version(LINK), "a redelivered event is not applied again");
+        int before = history.size();
+        firstTransfer();
+        history.feed(view, before);
+        assertTrue(view.version(LINK) != established, "a transfer ran");
+    }
+
+    @Test
     void aRetiredLinkIsNoLongerShownUntilItIsConfiguredAgain() {
         firstTransfer();
         history.decide(new RetireLink(LINK, "rule removed", T0.plusSeconds(200)));
