@@ -1,5 +1,6 @@
 package io.zsentinel.projections.link;
 
+import io.zsentinel.core.ManualClock;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -41,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The link view fed with the events the real decider emits. */
 class ReplicationLinkViewTest {
-    private final LinkHistory.TestClock clock = new LinkHistory.TestClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final ReplicationLinkView view = new ReplicationLinkView(clock);
     private final LinkHistory history = LinkHistory.established(LinkPolicy.defaults());
 
