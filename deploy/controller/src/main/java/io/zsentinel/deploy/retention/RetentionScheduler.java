@@ -29,8 +29,12 @@ import java.util.Map;
  */
 public final class RetentionScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetentionScheduler.class);
-    /** Datasets whose commands are under way at once during a tick. */
-    static final int IN_FLIGHT = 4;
+    /**
+     * Datasets whose commands are under way at once during a tick: each command is an aggregate load and a
+     * transaction, and the store's pool (10 connections) also serves the event processors, the consumer of
+     * agent facts and the other ticker.
+     */
+    static final int IN_FLIGHT = 2;
 
     private final RetentionConfig config;
     private final RetentionPolicies policies;
