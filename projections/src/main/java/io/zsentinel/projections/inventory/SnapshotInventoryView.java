@@ -123,6 +123,11 @@ public class SnapshotInventoryView {
         });
     }
 
+    /** The ids of {@link #datasets()}, in the same order, without building their summaries. */
+    public List<DatasetId> datasetIds() {
+        return read(() -> List.copyOf(datasets.keySet()));
+    }
+
     /** Snapshots of the dataset on every server (or on {@code server}), ordered by createtxg per server. */
     public List<SnapshotRow> snapshots(DatasetName dataset, Optional<ServerId> server) {
         return read(() -> {

@@ -21,7 +21,7 @@ public final class ViewInventory implements ReplicationInventory {
 
     @Override
     public List<DatasetId> datasets() {
-        return ids(view.datasets());
+        return view.datasetIds();
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -68,12 +69,16 @@ public final class LinkScheduler implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** The configuration as the schedule reads it: each rule's link for a source, in the rules' order. */
+    /**
+     * The configuration as the schedule reads it: each rule's link for a source, in the rules' order; worked out
+     * once per source (the configuration does not change while the controller runs), not at every tick.
+     */
     static LinkConfiguration configured(ReplicationConfig config) {
-        return source -> config.links().stream()
-                .flatMap(rule -> rule.linkFor(source.server(), source.dataset())
+        Map<DatasetId, List<ConfiguredLink>> bySource = new ConcurrentHashMap<>();
+        return source -> bySource.computeIfAbsent(source, s -> config.links().stream()
+                .flatMap(rule -> rule.linkFor(s.server(), s.dataset())
                         .map(link -> new ConfiguredLink(link, rule.interval())).stream())
-                .toList();
+                .toList());
     }
 
     public LinkScheduler start() {
