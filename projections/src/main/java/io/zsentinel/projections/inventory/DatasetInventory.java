@@ -30,6 +30,7 @@ final class DatasetInventory {
     private final Map<Guid, Entry> byGuid = new HashMap<>();
     private Instant registeredAt;
     private RetentionPolicy policy;
+    private long version = -1;
 
     DatasetInventory(DatasetId id) {
         this.id = id;
@@ -49,6 +50,15 @@ final class DatasetInventory {
 
     void removed(Guid guid) {
         byGuid.remove(guid);
+    }
+
+    /** An event of the dataset was applied; {@code next}: a version never handed out before. */
+    void changed(long next) {
+        version = next;
+    }
+
+    long version() {
+        return version;
     }
 
     void policy(RetentionPolicy assigned) {

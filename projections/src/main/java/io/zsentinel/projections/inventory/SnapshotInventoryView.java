@@ -3,6 +3,7 @@ package io.zsentinel.projections.inventory;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.replication.api.DatasetEvent;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.DatasetRegistered;
 import io.zsentinel.replication.api.RetentionPolicyChanged;
@@ -44,6 +45,8 @@ public class SnapshotInventoryView {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<DatasetId, DatasetInventory> datasets = new TreeMap<>(BY_NAME_THEN_SERVER);
     private final AtomicLong eventsApplied = new AtomicLong();
+    /** Never reset: a dataset's version after a rebuild differs from every one handed out before. */
+    private final AtomicLong versions = new AtomicLong();
     private final AtomicReference<Instant> lastEventAt = new AtomicReference<>();
 
     /** {@code storedAt} is the event message's timestamp (the controller's clock, not the agent's). */
@@ -71,6 +74,24 @@ public class SnapshotInventoryView {
     @EventHandler
     public void on(RetentionPolicyChanged e, @Timestamp Instant storedAt) {
         update(e.id(), storedAt, d -> d.policy(e.policy()));
+    }
+
+    /**
+     * Any other event of a known dataset (orders, outcomes, holds, protections, checkpoints): shows nothing
+     * here, but it changes what the Dataset aggregate decides, so it moves the dataset's {@link #version}.
+     */
+    @EventHandler
+    public void on(DatasetEvent e, @Timestamp Instant storedAt) {
+        lock.writeLock().lock();
+        try {
+            DatasetInventory d = datasets.get(e.id());
+            if (d != null) {
+                d.changed(versions.incrementAndGet());
+            }
+            noteApplied(storedAt);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     @ResetHandler
@@ -102,6 +123,11 @@ public class SnapshotInventoryView {
         });
     }
 
+    /** The ids of {@link #datasets()}, in the same order, without building their summaries. */
+    public List<DatasetId> datasetIds() {
+        return read(() -> List.copyOf(datasets.keySet()));
+    }
+
     /** Snapshots of the dataset on every server (or on {@code server}), ordered by createtxg per server. */
     public List<SnapshotRow> snapshots(DatasetName dataset, Optional<ServerId> server) {
         return read(() -> {
@@ -126,6 +152,14 @@ public class SnapshotInventoryView {
         return read(() -> Optional.ofNullable(datasets.get(id)).map(DatasetInventory::snapshots).orElse(List.of()));
     }
 
+    /**
+     * A number that changes with every event of the dataset applied here, for the schedulers to tell a
+     * changed dataset from an unchanged one (a redelivered event changes it too); -1 when not known.
+     */
+    public long version(DatasetId id) {
+        return read(() -> Optional.ofNullable(datasets.get(id)).map(DatasetInventory::version).orElse(-1L));
+    }
+
     /** The retention policy last assigned to the dataset; empty when none (or not known). */
     public Optional<RetentionPolicy> policy(DatasetId id) {
         return read(() -> Optional.ofNullable(datasets.get(id)).flatMap(DatasetInventory::policy));
@@ -144,13 +178,19 @@ public class SnapshotInventoryView {
     private void update(DatasetId id, Instant storedAt, Consumer<DatasetInventory> change) {
         lock.writeLock().lock();
         try {
-            change.accept(datasets.computeIfAbsent(id, DatasetInventory::new));
-            eventsApplied.incrementAndGet();
-            if (storedAt != null) {
-                lastEventAt.accumulateAndGet(storedAt, (a, b) -> a == null || b.isAfter(a) ? b : a);
-            }
+            DatasetInventory d = datasets.computeIfAbsent(id, DatasetInventory::new);
+            change.accept(d);
+            d.changed(versions.incrementAndGet());
+            noteApplied(storedAt);
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    private void noteApplied(Instant storedAt) {
+        eventsApplied.incrementAndGet();
+        if (storedAt != null) {
+            lastEventAt.accumulateAndGet(storedAt, (a, b) -> a == null || b.isAfter(a) ? b : a);
         }
     }
 

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +33,9 @@ public class ReplicationLinkView {
     private final Clock clock;
     private final SnapshotInventoryView inventory;
     private final Map<LinkId, LinkRecord> links = new TreeMap<>(Comparator.comparing(LinkId::toString));
+    private final Map<LinkId, Long> versions = new HashMap<>();
+    /** Never reset: a link's version after a rebuild differs from every one handed out before. */
+    private long lastVersion;
 
     public ReplicationLinkView(Clock clock) {
         this(clock, null);
@@ -46,12 +50,24 @@ public class ReplicationLinkView {
     /** Every link event; only events from the store (with a sequence number) reach it through Axon. */
     @EventHandler
     public synchronized void on(LinkEvent event, @SequenceNumber Long sequence) {
-        links.computeIfAbsent(event.linkId(), LinkRecord::new).apply(event, sequence);
+        if (links.computeIfAbsent(event.linkId(), LinkRecord::new).apply(event, sequence)) {
+            versions.put(event.linkId(), ++lastVersion);
+        }
     }
 
     @ResetHandler
     public synchronized void reset() {
         links.clear();
+        versions.clear();
+    }
+
+    /**
+     * A number that changes with every event of the link applied here, for the replication scheduler to tell
+     * a link whose state changed (a transfer ended or failed, paused, resumed, a sync asked for) from one
+     * whose state did not; -1 when the link is not known.
+     */
+    public synchronized long version(LinkId id) {
+        return versions.getOrDefault(id, -1L);
     }
 
     /** Ordered by link id; links taken out of the configuration are not shown. */

@@ -4,15 +4,19 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.projections.Events;
+import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.DatasetRegistered;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.SnapshotRemoved;
 import io.zsentinel.replication.api.SnapshotRenamed;
+import io.zsentinel.replication.api.SnapshotScheduled;
+import io.zsentinel.replication.retention.SnapshotClass;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,6 +56,23 @@ class SnapshotInventoryViewTest {
                 throw new IllegalArgumentException(e.toString());
             }
         }
+    }
+
+    @Test
+    void aDatasetsVersionChangesWithEachOfItsEventsEvenThoseThisViewShowsNothingOf() {
+        assertEquals(-1, view.version(A_VM1), "not known");
+        apply(registered(A_VM1), registered(B_VM1));
+        long registered = view.version(A_VM1), other = view.version(B_VM1);
+        apply(recorded(A_VM1, "s1", 1, true));
+        long recorded = view.version(A_VM1);
+        assertTrue(recorded != registered);
+        view.on(new SnapshotScheduled(A_VM1, SnapshotClass.DAILY, T0, VM1.snapshot("zsentinel_daily_x"), UUID.randomUUID(),
+                T0), stored);
+        assertTrue(view.version(A_VM1) != recorded, "an order changes what the dataset decides next");
+        assertEquals(other, view.version(B_VM1), "another dataset's events leave it as it was");
+        view.on(new SnapshotScheduled(new DatasetId(ServerId.of("elsewhere"), VM1),
+                SnapshotClass.DAILY, T0, VM1.snapshot("zsentinel_daily_x"), UUID.randomUUID(), T0), stored);
+        assertEquals(2, view.datasets().size(), "an unknown dataset is not made known by it");
     }
 
     private List<String> names(Optional<ServerId> server) {

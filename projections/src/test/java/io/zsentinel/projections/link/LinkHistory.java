@@ -15,11 +15,8 @@ import io.zsentinel.replication.api.link.ReplicationScheduled;
 import io.zsentinel.replication.link.ReplicationLinkDecider;
 import io.zsentinel.replication.link.ReplicationLinkState;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -104,33 +101,5 @@ final class LinkHistory {
 
     static Guid guid(int i) {
         return new Guid(1000 + i);
-    }
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        private Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant at) {
-            now = at;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.zsentinel.projections.link;
 
+import io.zsentinel.core.ManualClock;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -41,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The link view fed with the events the real decider emits. */
 class ReplicationLinkViewTest {
-    private final LinkHistory.TestClock clock = new LinkHistory.TestClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final ReplicationLinkView view = new ReplicationLinkView(clock);
     private final LinkHistory history = LinkHistory.established(LinkPolicy.defaults());
 
@@ -56,6 +57,19 @@ class ReplicationLinkViewTest {
         history.decide(new RecordTransferProgress(LINK, t, 1000, T0.plusSeconds(70)));
         history.decide(new RecordTransferCompleted(LINK, t, guid(1), T0.plusSeconds(120)));
         return t;
+    }
+
+    @Test
+    void aLinksVersionChangesWithEachOfItsEventsAppliedAndNotWithARedelivery() {
+        assertEquals(-1, view.version(LINK), "not known");
+        history.feed(view, 0);
+        long established = view.version(LINK);
+        history.feed(view, 0);
+        assertEquals(established, view.version(LINK), "a redelivered event is not applied again");
+        int before = history.size();
+        firstTransfer();
+        history.feed(view, before);
+        assertTrue(view.version(LINK) != established, "a transfer ran");
     }
 
     @Test

@@ -33,6 +33,18 @@ final class LaggingRule {
      * snapshots for longer than {@code interval} plus {@link #allowance}. The wait starts at the creation of the
      * oldest source snapshot the target lacks ({@link ReplicationLag#lacking}).
      */
+    /**
+     * The first instant at which {@link #lagging} holds for these inputs, null when no source snapshot is
+     * lacking (or nothing was replicated yet: lagging already).
+     */
+    static Instant laggingFrom(SnapshotRef base, List<SnapshotInfo> source, Duration interval) {
+        if (base == null) {
+            return null;
+        }
+        return ReplicationLag.lacking(base, source).stream().map(SnapshotInfo::created).min(Comparator.naturalOrder())
+                .map(since -> since.plus(interval).plus(allowance(interval)).plusNanos(1)).orElse(null);
+    }
+
     static boolean lagging(SnapshotRef base, List<SnapshotInfo> source, Duration interval, Instant now) {
         if (base == null) {
             return true;

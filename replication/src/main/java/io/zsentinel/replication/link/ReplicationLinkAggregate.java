@@ -24,6 +24,8 @@ import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.serialization.Revision;
 
+import java.time.Instant;
+
 /**
  * The Axon shell around {@link ReplicationLinkDecider}: load state, decide, apply. No rules live here.
  * EstablishLink creates the link if missing (a redelivered EstablishLink is a no-op, not an error);
@@ -57,9 +59,11 @@ public class ReplicationLinkAggregate {
         decideAndApply(command);
     }
 
+    /** Answers when the link must be planned again if nothing else changes ({@link ReplicationLinkDecider#nextLook}). */
     @CommandHandler
-    public void handle(PlanReplication command) {
+    public Instant handle(PlanReplication command) {
         decideAndApply(command);
+        return ReplicationLinkDecider.nextLook(state, command);
     }
 
     @CommandHandler

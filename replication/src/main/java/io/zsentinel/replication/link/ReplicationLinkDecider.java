@@ -357,6 +357,36 @@ public final class ReplicationLinkDecider {
     }
 
     /**
+     * When a plan on the same inputs could decide otherwise by time alone, after {@code c} was decided and
+     * applied ({@code state}): the in-flight transfer's stall deadline; else, unless paused, diverged or retired,
+     * the next transfer's due time (retry or interval) and the moment the target starts to count as lagging.
+     * Null when only a change of inputs (inventories, reports, the link's own events) can change the outcome.
+     * The replication scheduler plans a link again at this time when nothing else changed.
+     */
+    public static Instant nextLook(ReplicationLinkState state, PlanReplication c) {
+        if (!state.established() || state.retired()) {
+            return null;
+        }
+        Transfer t = state.inFlight();
+        if (t != null) {
+            return t.lastProgressAt().plus(state.policy().stallTimeout()).plus(STALL_GRACE);
+        }
+        if (state.paused() || state.diverged()) {
+            return null;
+        }
+        Instant next = null;
+        if (!due(state, c.now())) {
+            next = state.failures().consecutive() > 0 ? state.failures().retryAt()
+                    : state.lastSuccessAt().plus(state.interval());
+        }
+        Instant laggingAt = LaggingRule.laggingFrom(state.base(), c.sourceSnapshots(), state.interval());
+        if (laggingAt != null && laggingAt.isAfter(c.now()) && (next == null || laggingAt.isBefore(next))) {
+            next = laggingAt;
+        }
+        return next;
+    }
+
+    /**
      * A sync request always is; after failures, the retry time (backoff, or the open circuit's cool-down:
      * the half-open attempt); otherwise the interval since the last success, or an operator's rollback consent.
      */

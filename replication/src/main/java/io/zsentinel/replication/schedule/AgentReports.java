@@ -22,6 +22,9 @@ public interface AgentReports {
     /** When the dataset's inventory was last reported; null: not yet. */
     Instant reportedAt(DatasetId dataset);
 
+    /** A number that changes with every report of the dataset taken; -1 when none arrived. */
+    long version(DatasetId dataset);
+
     /** When the dataset was last reported written to since its newest snapshot; null if not (or unknown). */
     Instant writtenSeenAt(DatasetId dataset);
 }

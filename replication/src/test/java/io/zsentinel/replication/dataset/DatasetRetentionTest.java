@@ -20,6 +20,7 @@ import io.zsentinel.replication.api.SnapshotScheduled;
 import io.zsentinel.replication.retention.RetentionPolicy;
 import io.zsentinel.replication.retention.SnapshotClass;
 import io.zsentinel.replication.retention.SnapshotNaming;
+import io.zsentinel.replication.schedule.RetentionSchedule;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,12 @@ class DatasetRetentionTest {
 
     static Instant day(int day, int hour) {
         return DAY0.plusSeconds(86_400L * day + 3600L * hour);
+    }
+
+    @Test
+    void theRetentionTickerLooksAgainWhenTheDatasetOrdersAgainWhatGotNoOutcome() {
+        assertEquals(RetentionRules.RETRY_AFTER, RetentionSchedule.LOOK_AGAIN_AFTER,
+                "an order re-issued later than the ticker's second look would wait for its hourly one");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.zsentinel.core.messages.facts.BookmarkInfo;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.retention.RetentionPolicy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +22,28 @@ final class Inventories {
     /** The view: datasets in the order they became known, each with its snapshots oldest first. */
     static final class View implements ReplicationInventory {
         final Map<DatasetId, List<SnapshotInfo>> datasets = new LinkedHashMap<>();
+        final Map<DatasetId, Long> versions = new HashMap<>();
+        final Map<DatasetId, RetentionPolicy> assigned = new HashMap<>();
 
         View with(DatasetId dataset, SnapshotInfo... snapshots) {
             datasets.computeIfAbsent(dataset, d -> new ArrayList<>()).addAll(List.of(snapshots));
+            return changed(dataset);
+        }
+
+        /** The store recorded something else of the dataset (a hold, an order, an outcome). */
+        View changed(DatasetId dataset) {
+            versions.merge(dataset, 1L, Long::sum);
             return this;
+        }
+
+        @Override
+        public long version(DatasetId dataset) {
+            return versions.getOrDefault(dataset, -1L);
+        }
+
+        @Override
+        public Optional<RetentionPolicy> assignedPolicy(DatasetId dataset) {
+            return Optional.ofNullable(assigned.get(dataset));
         }
 
         @Override
@@ -49,10 +68,17 @@ final class Inventories {
         }
 
         final Map<DatasetId, Report> reports = new HashMap<>();
+        final Map<DatasetId, Long> versions = new HashMap<>();
 
         Reports with(DatasetId dataset, Instant at, SnapshotInfo... snapshots) {
             reports.put(dataset, new Report(List.of(snapshots), List.of(), null, at));
+            versions.merge(dataset, 1L, Long::sum);
             return this;
+        }
+
+        @Override
+        public long version(DatasetId dataset) {
+            return versions.getOrDefault(dataset, -1L);
         }
 
         @Override

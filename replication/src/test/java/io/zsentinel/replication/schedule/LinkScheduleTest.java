@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -37,9 +39,11 @@ class LinkScheduleTest {
 
     final Inventories.View view = new Inventories.View();
     final Inventories.Reports reports = new Inventories.Reports();
+    final Map<LinkId, Long> linkVersions = new HashMap<>();
     /** Two rules make links from SOURCE, none from any other dataset. */
     final LinkSchedule schedule = new LinkSchedule(
-            source -> source.equals(SOURCE) ? List.of(CONFIGURED, CONFIGURED_OFFSITE) : List.of(), view, reports);
+            source -> source.equals(SOURCE) ? List.of(CONFIGURED, CONFIGURED_OFFSITE) : List.of(), view, reports,
+            link -> linkVersions.getOrDefault(link, -1L));
 
     static SnapshotInfo snap(DatasetId on, String name, long guid) {
         return new SnapshotInfo(on.dataset().snapshot(name), new Guid(guid), guid, T0.plusSeconds(guid), 1, 1);
@@ -52,8 +56,59 @@ class LinkScheduleTest {
     @Test
     void eachConfiguredLinkOfAKnownDatasetIsPlannedInTheConfigurationsOrder() {
         view.with(OTHER).with(SOURCE).with(TARGET);
-        assertEquals(List.of(CONFIGURED, CONFIGURED_OFFSITE), schedule.linksToPlan());
-        assertEquals(List.of(), new LinkSchedule(source -> List.of(), view, reports).linksToPlan(), "no rule: no link");
+        assertEquals(List.of(CONFIGURED, CONFIGURED_OFFSITE), schedule.linksToPlan(T0));
+        assertEquals(List.of(), new LinkSchedule(source -> List.of(), view, reports, link -> -1).linksToPlan(T0),
+                "no rule: no link");
+    }
+
+    /** Plans the link as the runtime does: its orders, all accepted, the link answering {@code lookAgainAt}. */
+    void plannedAt(ConfiguredLink link, Instant now, Instant lookAgainAt) {
+        List<LinkCommand> orders = schedule.orders(link, now, null);
+        assertInstanceOf(CheckStall.class, orders.get(orders.size() - 1));
+        schedule.planned(link.link(), now, lookAgainAt);
+    }
+
+    @Test
+    void aLinkWhoseInputsDidNotChangeIsNotPlannedAgainUntilItIsDueByTime() {
+        view.with(SOURCE, snap(SOURCE, "s1", 1)).with(TARGET);
+        Instant due = T0.plus(Duration.ofMinutes(10));
+        plannedAt(CONFIGURED, T0, due);
+        plannedAt(CONFIGURED_OFFSITE, T0, null);
+
+        assertEquals(List.of(), schedule.linksToPlan(T0.plusSeconds(30)), "nothing changed, nothing due");
+        assertEquals(List.of(CONFIGURED), schedule.linksToPlan(due), "due by time alone: the link said when");
+        assertEquals(List.of(CONFIGURED, CONFIGURED_OFFSITE), schedule.linksToPlan(T0.plus(LinkSchedule.LOOK_AT_LEAST_EVERY)),
+                "at least every hour, even when the link named no time");
+    }
+
+    @Test
+    void aLinkIsPlannedAgainWhenEitherSidesInventoryItsReportsOrItsOwnStateChanged() {
+        view.with(SOURCE, snap(SOURCE, "s1", 1)).with(TARGET);
+        Instant later = T0.plusSeconds(30);
+        List<Runnable> changes = List.of(
+                () -> view.with(SOURCE, snap(SOURCE, "s2", 2)),
+                () -> view.changed(TARGET),
+                () -> reports.with(SOURCE, T0, snap(SOURCE, "s1", 1)),
+                () -> reports.with(TARGET, T0),
+                () -> linkVersions.merge(LINK, 1L, Long::sum));
+        for (Runnable change : changes) {
+            plannedAt(CONFIGURED, T0, null);
+            plannedAt(CONFIGURED_OFFSITE, T0, null);
+            assertEquals(List.of(), schedule.linksToPlan(later));
+            change.run();
+            assertEquals(List.of(CONFIGURED), schedule.linksToPlan(later).stream().filter(CONFIGURED::equals).toList());
+        }
+    }
+
+    @Test
+    void aLinkWhoseOrdersFailedOrWereNotAllAcceptedStaysDue() {
+        view.with(SOURCE, snap(SOURCE, "s1", 1));
+        schedule.orders(CONFIGURED, T0, null); // never reported planned: a command failed or is pending
+        assertEquals(List.of(CONFIGURED, CONFIGURED_OFFSITE), schedule.linksToPlan(T0));
+
+        plannedAt(CONFIGURED, T0, null);
+        schedule.failed(LINK);
+        assertEquals(List.of(CONFIGURED, CONFIGURED_OFFSITE), schedule.linksToPlan(T0), "failed: planned again");
     }
 
     @Test

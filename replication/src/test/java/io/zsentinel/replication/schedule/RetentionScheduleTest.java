@@ -26,7 +26,8 @@ class RetentionScheduleTest {
     static final RetentionPolicy MONTH = RetentionPolicy.defaults().withOnlyKeep(Map.of(SnapshotClass.DAILY, 30));
 
     final Map<DatasetId, RetentionPolicy> configured = new HashMap<>();
-    final RetentionSchedule schedule = new RetentionSchedule(id -> Optional.ofNullable(configured.get(id)));
+    final Inventories.View view = new Inventories.View().with(VM1);
+    final RetentionSchedule schedule = new RetentionSchedule(id -> Optional.ofNullable(configured.get(id)), view);
 
     /** The orders, all accepted. */
     List<DatasetCommand> tick(Instant now) {
@@ -36,10 +37,54 @@ class RetentionScheduleTest {
     }
 
     @Test
-    void aPolicyIsAssignedOnceThenEvaluatedEveryTickAtTheGivenTime() {
-        configured.put(VM1, WEEK);
+    void aPolicyIsAssignedOnceThenEvaluatedOnlyWhenSomethingCouldHaveChanged() {
+        configured.put(VM1, WEEK); // daily at midnight
         assertEquals(List.of(new AssignRetentionPolicy(VM1, WEEK, T0), new EvaluateRetention(VM1, T0)), tick(T0));
+        assertEquals(List.of(), tick(T1), "same policy, same slot, nothing changed");
+
+        view.changed(VM1); // e.g. the snapshot the evaluation ordered was taken
+        Instant T2 = T1.plusSeconds(30);
+        assertEquals(List.of(new EvaluateRetention(VM1, T2)), tick(T2), "the dataset changed");
+        assertEquals(List.of(), tick(T2.plusSeconds(30)));
+        Instant again = T2.plus(RetentionSchedule.LOOK_AGAIN_AFTER);
+        assertEquals(List.of(new EvaluateRetention(VM1, again)), tick(again),
+                "once more after a change: what got no outcome is ordered again");
+        assertEquals(List.of(), tick(again.plusSeconds(30)));
+
+        Instant backstop = again.plus(RetentionSchedule.LOOK_AT_LEAST_EVERY);
+        assertEquals(List.of(), tick(backstop.minusSeconds(1)));
+        assertEquals(List.of(new EvaluateRetention(VM1, backstop)), tick(backstop), "at least every hour");
+    }
+
+    @Test
+    void aDatasetIsEvaluatedWhenASlotOfItsPolicyFallsDue() {
+        configured.put(VM1, WEEK); // daily at midnight UTC
+        Instant midnight = Instant.parse("2026-11-26T00:00:00Z");
+        Instant before = midnight.minusSeconds(1200);
+        tick(before);
+        tick(before.plus(RetentionSchedule.LOOK_AGAIN_AFTER)); // the look after the assignment
+        assertEquals(List.of(), tick(midnight.minusSeconds(1)));
+        assertEquals(List.of(new EvaluateRetention(VM1, midnight)), tick(midnight), "the daily slot fell due");
+        assertEquals(List.of(), tick(midnight.plusSeconds(30)));
+    }
+
+    @Test
+    void anEvaluationNotAcceptedIsOrderedAgainAtTheNextTick() {
+        configured.put(VM1, WEEK);
+        tick(T0);
+        view.changed(VM1);
+        assertEquals(List.of(new EvaluateRetention(VM1, T1)), schedule.orders(VM1, T1)); // refused: not reported back
         assertEquals(List.of(new EvaluateRetention(VM1, T1)), tick(T1));
+    }
+
+    @Test
+    void aPolicyAlreadyAssignedInTheStoreIsNotAssignedAgainAfterAStart() {
+        view.assigned.put(VM1, WEEK);
+        configured.put(VM1, WEEK);
+        assertEquals(List.of(new EvaluateRetention(VM1, T0)), tick(T0), "the store has it: only evaluated");
+
+        configured.put(VM1, MONTH);
+        assertEquals(List.of(new AssignRetentionPolicy(VM1, MONTH, T1), new EvaluateRetention(VM1, T1)), tick(T1));
     }
 
     @Test
@@ -51,14 +96,21 @@ class RetentionScheduleTest {
     }
 
     @Test
-    void noPolicyIsToldOnceAndNeverEvaluated() {
-        assertEquals(List.of(new AssignRetentionPolicy(VM1, null, T0)), tick(T0));
-        assertEquals(List.of(), tick(T1));
+    void noPolicyIsNeitherAssignedNorEvaluatedWhenTheStoreShowsNoneEither() {
+        assertEquals(List.of(), tick(T0), "none configured, none assigned: nothing to say (10k commands at a start before)");
 
         configured.put(VM1, WEEK);
         tick(T1);
         configured.remove(VM1);
         assertEquals(List.of(new AssignRetentionPolicy(VM1, null, T1)), tick(T1), "a policy taken away is a change");
+        assertEquals(List.of(), tick(T1.plusSeconds(30)));
+    }
+
+    @Test
+    void aPolicyTheStoreStillHoldsIsTakenAwayAfterAStart() {
+        view.assigned.put(VM1, WEEK);
+        assertEquals(List.of(new AssignRetentionPolicy(VM1, null, T0)), tick(T0));
+        assertEquals(List.of(), tick(T1), "accepted: the view's older answer is not asked again");
     }
 
     @Test
@@ -68,6 +120,6 @@ class RetentionScheduleTest {
         assertEquals(List.of(new AssignRetentionPolicy(VM1, WEEK, T1), new EvaluateRetention(VM1, T1)), tick(T1));
 
         schedule.accepted(new EvaluateRetention(VM1, T1)); // an evaluation changes nothing of what is assigned
-        assertEquals(List.of(new EvaluateRetention(VM1, T1)), schedule.orders(VM1, T1));
+        assertEquals(List.of(), schedule.orders(VM1, T1));
     }
 }

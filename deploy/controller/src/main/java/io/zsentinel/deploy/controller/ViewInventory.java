@@ -1,13 +1,11 @@
 package io.zsentinel.deploy.controller;
 
 import io.zsentinel.core.messages.facts.SnapshotInfo;
-import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
-import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.projections.inventory.DatasetSummary;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
-import io.zsentinel.projections.inventory.SnapshotRow;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.retention.RetentionPolicy;
 import io.zsentinel.replication.schedule.ReplicationInventory;
 
 import java.util.List;
@@ -23,7 +21,7 @@ public final class ViewInventory implements ReplicationInventory {
 
     @Override
     public List<DatasetId> datasets() {
-        return ids(view.datasets());
+        return view.datasetIds();
     }
 
     @Override
@@ -31,17 +29,23 @@ public final class ViewInventory implements ReplicationInventory {
         return ids(view.datasets(Optional.of(server)));
     }
 
+    /** The dataset's own entry in the view: no walk over the other datasets. */
     @Override
     public List<SnapshotInfo> snapshots(DatasetId dataset) {
-        return view.snapshots(dataset.dataset(), Optional.of(dataset.server())).stream().map(ViewInventory::info).toList();
+        return view.snapshots(dataset);
+    }
+
+    @Override
+    public long version(DatasetId dataset) {
+        return view.version(dataset);
+    }
+
+    @Override
+    public Optional<RetentionPolicy> assignedPolicy(DatasetId dataset) {
+        return view.policy(dataset);
     }
 
     private static List<DatasetId> ids(List<DatasetSummary> datasets) {
         return datasets.stream().map(d -> new DatasetId(d.server(), d.dataset())).toList();
-    }
-
-    private static SnapshotInfo info(SnapshotRow s) {
-        return new SnapshotInfo(SnapshotName.parse(s.name()), Guid.parse(s.guid()), s.createtxg(), s.created(),
-                s.usedBytes(), s.referencedBytes());
     }
 }

@@ -2,37 +2,49 @@ package io.zsentinel.deploy.replication;
 
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.deploy.config.ReplicationConfig;
+import io.zsentinel.deploy.controller.CommandBatch;
 import io.zsentinel.deploy.controller.Ticker;
 import io.zsentinel.deploy.controller.ViewInventory;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.api.DatasetId;
-import io.zsentinel.replication.api.link.CheckStall;
 import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.PlanReplication;
 import io.zsentinel.replication.api.link.RetireLink;
 import io.zsentinel.replication.schedule.ConfiguredLink;
 import io.zsentinel.replication.schedule.LinkConfiguration;
 import io.zsentinel.replication.schedule.LinkSchedule;
+import io.zsentinel.replication.schedule.LinkVersions;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The controller's clock for replication: every tick, it sends the commands the {@link LinkSchedule} orders
- * for each configured link (establish once, plan, check for a stall) and retires the links no rule makes any
- * more. The decisions are the schedule's and the ReplicationLink aggregates'; this only ticks, reads the
- * clock and sends. Cost per tick: no zfs call at all (inventories come from the agents' reports), one
- * command per link.
+ * for each configured link whose inputs changed or that is due by time (establish once, plan, check for a
+ * stall), and retires the links no rule makes any more. The decisions are the schedule's and the
+ * ReplicationLink aggregates'; this only ticks, reads the clock and sends. Cost per tick: no zfs call at all
+ * (inventories come from the agents' reports), a few lookups per link, and commands only for the links to
+ * plan, {@link #IN_FLIGHT} links at a time.
  */
 public final class LinkScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LinkScheduler.class);
+    /**
+     * Links whose commands are under way at once during a tick: each command is an aggregate load and a
+     * transaction, and the store's pool (10 connections) also serves the event processors, the consumer of
+     * agent facts and the other ticker.
+     */
+    static final int IN_FLIGHT = 2;
 
     private final ReplicationConfig config;
     private final LinkSchedule schedule;
@@ -41,23 +53,32 @@ public final class LinkScheduler implements AutoCloseable {
     private final Clock clock;
     private final Map<LinkId, String> failing = new HashMap<>();
     private final Ticker ticker = new Ticker("replication-ticker");
+    private final CommandBatch batch = new CommandBatch("replication-planner", IN_FLIGHT);
 
-    /** {@code knownLinks}: the links the store knows (and still shows), to retire those no longer configured. */
+    /**
+     * {@code knownLinks}: the links the store knows (and still shows), to retire those no longer configured;
+     * {@code linkVersions}: what changes with each of a link's events (the link view's).
+     */
     public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, ReportedInventory reported,
-                         Supplier<List<LinkId>> knownLinks, CommandGateway commands, Clock clock) {
+                         Supplier<List<LinkId>> knownLinks, LinkVersions linkVersions, CommandGateway commands,
+                         Clock clock) {
         this.config = config;
-        this.schedule = new LinkSchedule(configured(config), new ViewInventory(inventory), reported);
+        this.schedule = new LinkSchedule(configured(config), new ViewInventory(inventory), reported, linkVersions);
         this.knownLinks = knownLinks;
         this.commands = commands;
         this.clock = clock;
     }
 
-    /** The configuration as the schedule reads it: each rule's link for a source, in the rules' order. */
+    /**
+     * The configuration as the schedule reads it: each rule's link for a source, in the rules' order; worked out
+     * once per source (the configuration does not change while the controller runs), not at every tick.
+     */
     static LinkConfiguration configured(ReplicationConfig config) {
-        return source -> config.links().stream()
-                .flatMap(rule -> rule.linkFor(source.server(), source.dataset())
+        Map<DatasetId, List<ConfiguredLink>> bySource = new ConcurrentHashMap<>();
+        return source -> bySource.computeIfAbsent(source, s -> config.links().stream()
+                .flatMap(rule -> rule.linkFor(s.server(), s.dataset())
                         .map(link -> new ConfiguredLink(link, rule.interval())).stream())
-                .toList();
+                .toList());
     }
 
     public LinkScheduler start() {
@@ -68,8 +89,15 @@ public final class LinkScheduler implements AutoCloseable {
 
     public synchronized void tick() {
         Instant now = clock.instant();
-        for (ConfiguredLink link : schedule.linksToPlan()) {
-            plan(link, now, null);
+        Map<LinkId, List<LinkCommand>> orders = new LinkedHashMap<>();
+        for (ConfiguredLink link : schedule.linksToPlan(now)) {
+            List<LinkCommand> linkOrders = orders(link, now, null);
+            if (linkOrders != null && !linkOrders.isEmpty()) {
+                orders.put(link.link(), linkOrders);
+            }
+        }
+        for (CommandBatch.Outcome<LinkId> outcome : batch.send(commands, orders)) {
+            settle(outcome.key(), orders.get(outcome.key()), outcome.results(), outcome.failure(), now);
         }
         for (RetireLink retire : schedule.retirements(knownLinks.get(), now)) {
             try {
@@ -89,31 +117,65 @@ public final class LinkScheduler implements AutoCloseable {
     public synchronized void snapshotRecorded(DatasetId dataset, SnapshotInfo snapshot) {
         Instant now = clock.instant();
         for (ConfiguredLink link : schedule.linksFrom(dataset)) {
-            plan(link, now, snapshot);
+            List<LinkCommand> orders = orders(link, now, snapshot);
+            if (orders == null) {
+                continue;
+            }
+            List<Object> results = new ArrayList<>(orders.size());
+            RuntimeException failure = null;
+            try {
+                for (LinkCommand order : orders) {
+                    results.add(commands.sendAndWait(order));
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            settle(link.link(), orders, results, failure, now);
         }
     }
 
-    private void plan(ConfiguredLink configured, Instant now, SnapshotInfo justRecorded) {
-        LinkId link = configured.link();
+    /** The link's orders; null when even reading them failed (then handled as a failed plan). */
+    private List<LinkCommand> orders(ConfiguredLink link, Instant now, SnapshotInfo justRecorded) {
         try {
-            List<LinkCommand> orders = schedule.orders(configured, now, justRecorded);
-            for (LinkCommand order : orders) {
-                commands.sendAndWait(order);
-            }
-            boolean planned = orders.stream().anyMatch(CheckStall.class::isInstance);
-            if (planned && failing.remove(link) != null) {
-                log.info("planning of link {} works again", link);
-            }
+            return schedule.orders(link, now, justRecorded);
         } catch (RuntimeException e) {
+            settle(link.link(), List.of(), List.of(), e, now);
+            return null;
+        }
+    }
+
+    /** What became of a link's orders: {@code results} of those accepted, {@code failure} the one that was not. */
+    private void settle(LinkId link, List<LinkCommand> orders, List<Object> results, RuntimeException failure,
+                        Instant now) {
+        if (failure != null) {
             schedule.failed(link); // re-establishing is idempotent: retried next tick
-            if (!String.valueOf(e.getMessage()).equals(failing.put(link, String.valueOf(e.getMessage())))) {
-                log.warn("planning of link {} failed: {}", link, e.getMessage());
+            if (!String.valueOf(failure.getMessage()).equals(failing.put(link, String.valueOf(failure.getMessage())))) {
+                log.warn("planning of link {} failed: {}", link, failure.getMessage());
+            }
+            return;
+        }
+        int plan = indexOf(orders, PlanReplication.class);
+        if (plan < 0) {
+            return; // only established: the source's view is behind, planned once it caught up
+        }
+        schedule.planned(link, now, results.get(plan) instanceof Instant next ? next : null);
+        if (failing.remove(link) != null) {
+            log.info("planning of link {} works again", link);
+        }
+    }
+
+    private static int indexOf(List<LinkCommand> orders, Class<?> type) {
+        for (int i = 0; i < orders.size(); i++) {
+            if (type.isInstance(orders.get(i))) {
+                return i;
             }
         }
+        return -1;
     }
 
     @Override
     public void close() {
         ticker.close();
+        batch.close();
     }
 }

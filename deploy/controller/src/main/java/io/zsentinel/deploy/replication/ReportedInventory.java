@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -22,15 +23,24 @@ import java.util.stream.Collectors;
  */
 public final class ReportedInventory implements AgentReports {
     private record Report(List<SnapshotInfo> snapshots, List<BookmarkInfo> bookmarks, Instant writtenSeenAt,
-                          Instant reportedAt) {
+                          Instant reportedAt, long version) {
     }
 
     private final Map<DatasetId, Report> byDataset = new ConcurrentHashMap<>();
+    private final AtomicLong versions = new AtomicLong();
 
     public void reported(SnapshotInventoryReported r) {
         Instant written = r.writtenBytes() != null && r.writtenBytes() > 0 ? r.at() : null;
-        byDataset.merge(new DatasetId(r.server(), r.dataset()), new Report(r.snapshots(), r.bookmarks(), written, r.at()),
+        byDataset.merge(new DatasetId(r.server(), r.dataset()),
+                new Report(r.snapshots(), r.bookmarks(), written, r.at(), versions.incrementAndGet()),
                 (old, now) -> now.reportedAt().isBefore(old.reportedAt()) ? old : now);
+    }
+
+    /** Changes with every report taken; -1 when none arrived since the controller started. */
+    @Override
+    public long version(DatasetId dataset) {
+        Report r = byDataset.get(dataset);
+        return r == null ? -1 : r.version();
     }
 
     /** The snapshots of the latest report; empty when none arrived since the controller started. */

@@ -36,7 +36,7 @@ class LinkSchedulerTest {
     final ReportedInventory reported = new ReportedInventory();
     final LinkScheduler scheduler = new LinkScheduler(
             new ReplicationConfig(null, List.of(new LinkRule("primary/vm*", "primary", "standby", "standby", "1m", null))),
-            view, reported, List::of, gateway(), Clock.fixed(T0, ZoneOffset.UTC));
+            view, reported, List::of, link -> -1, gateway(), Clock.fixed(T0, ZoneOffset.UTC));
 
     CommandGateway gateway() {
         return (CommandGateway) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{CommandGateway.class},

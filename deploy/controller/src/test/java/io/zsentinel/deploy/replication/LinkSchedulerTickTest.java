@@ -30,7 +30,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-/** The scheduler's rules: establish a link once, plan and check it every tick, retire what no rule makes any more. */
+/**
+ * The scheduler's rules: establish a link once, plan and check it when its inputs changed or it is due by time,
+ * retire what no rule makes any more.
+ */
 class LinkSchedulerTickTest {
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     static final DatasetId SOURCE = new DatasetId(ServerId.of("primary"), DatasetName.of("primary/vm1"));
@@ -43,10 +46,12 @@ class LinkSchedulerTickTest {
     final List<Object> sent = new ArrayList<>();
     final List<LinkId> known = new ArrayList<>();
     boolean refusePlans;
+    /** What the link answers to a plan: when to plan it again by time alone (null: only on a change). */
+    Instant lookAgainAt;
     final SnapshotInventoryView view = new SnapshotInventoryView();
     final LinkScheduler scheduler = new LinkScheduler(
             new ReplicationConfig(null, List.of(new LinkRule("primary/vm*", "primary", "standby", "standby", "1m", null))),
-            view, new ReportedInventory(), () -> List.copyOf(known), gateway(), Clock.fixed(T0, ZoneOffset.UTC));
+            view, new ReportedInventory(), () -> List.copyOf(known), link -> -1, gateway(), Clock.fixed(T0, ZoneOffset.UTC));
 
     CommandGateway gateway() {
         return (CommandGateway) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{CommandGateway.class},
@@ -56,7 +61,7 @@ class LinkSchedulerTickTest {
                             throw new IllegalStateException("link aggregate unavailable");
                         }
                         sent.add(args[0]);
-                        return null;
+                        return args[0] instanceof PlanReplication ? lookAgainAt : null;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
@@ -84,7 +89,7 @@ class LinkSchedulerTickTest {
     }
 
     @Test
-    void aLinkIsEstablishedOnceThenPlannedAndCheckedForAStallEveryTick() {
+    void aLinkIsEstablishedOnceThenPlannedAndCheckedForAStallWhenItsInputsChanged() {
         SnapshotInfo s1 = snap("s1", 1);
         inView(s1);
         List<Object> first = tick();
@@ -97,7 +102,21 @@ class LinkSchedulerTickTest {
         assertEquals(T0, plan.now());
         assertEquals(new CheckStall(LINK, T0), first.get(2));
 
-        assertEquals(List.of("PlanReplication", "CheckStall"), types(tick()), "established already");
+        assertEquals(List.of(), tick(), "nothing changed and the link named no time: not planned again");
+        view.on(new SnapshotRecorded(SOURCE, snap("s2", 2), null, T0), T0);
+        assertEquals(List.of("PlanReplication", "CheckStall"), types(tick()), "established already; the source changed");
+        assertEquals(List.of(), tick());
+    }
+
+    @Test
+    void aLinkDueByTimeIsPlannedAgainThoughNothingChanged() {
+        inView(snap("s1", 1));
+        lookAgainAt = T0; // the link's answer: its next transfer is due now (the clock stands still)
+        tick();
+        assertEquals(List.of("PlanReplication", "CheckStall"), types(tick()));
+        lookAgainAt = T0.plusSeconds(60);
+        tick();
+        assertEquals(List.of(), tick(), "not due before the time the link named");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.zsentinel.deploy.retention;
 
 import io.zsentinel.core.config.ConfigFiles;
+import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -9,6 +11,8 @@ import io.zsentinel.replication.api.AssignRetentionPolicy;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.DatasetRegistered;
 import io.zsentinel.replication.api.EvaluateRetention;
+import io.zsentinel.replication.api.RetentionPolicyChanged;
+import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.retention.RetentionPolicy;
 import io.zsentinel.replication.retention.SnapshotClass;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -19,6 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +31,10 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each tick: a dataset's policy is assigned when it changed, and a dataset with a policy is evaluated, at the clock's time. */
+/**
+ * Each tick: a dataset's policy is assigned only when it differs from the one assigned (none at a start included),
+ * and a dataset with a policy is evaluated when that could have changed, at the clock's time.
+ */
 class RetentionSchedulerTest {
     static final ServerId PRIMARY = ServerId.of("primary"), STANDBY = ServerId.of("standby");
     static final DatasetId VM1 = new DatasetId(PRIMARY, DatasetName.of("tank/vm1"));
@@ -43,7 +51,7 @@ class RetentionSchedulerTest {
                 - { match: "tank/vm*", targetServer: standby, targetRoot: standby }
             """;
 
-    final List<Object> sent = new ArrayList<>();
+    final List<Object> sent = Collections.synchronizedList(new ArrayList<>());
     /** Datasets whose commands the gateway refuses (e.g. the aggregate is not there yet). */
     final Set<DatasetId> refusing = new HashSet<>();
     final SnapshotInventoryView inventory = new SnapshotInventoryView();
@@ -87,7 +95,7 @@ class RetentionSchedulerTest {
     }
 
     @Test
-    void aDatasetWithAPolicyGetsItOnceAndIsEvaluatedEveryTick() {
+    void aDatasetWithAPolicyGetsItOnceAndIsEvaluatedAgainOnlyWhenItChanged() {
         known(VM1);
         List<Object> first = tick();
         assertEquals(2, first.size(), first.toString());
@@ -96,21 +104,27 @@ class RetentionSchedulerTest {
         assertEquals(7, policy.keep(SnapshotClass.DAILY));
         assertEquals(new EvaluateRetention(VM1, T0), first.get(1), "assigned before it is evaluated");
 
-        assertEquals(List.of(new EvaluateRetention(VM1, T0)), tick(), "unchanged policy: not assigned again");
-        assertEquals(List.of(new EvaluateRetention(VM1, T0)), tick());
+        assertEquals(List.of(), tick(), "unchanged policy: not assigned again; unchanged dataset: not evaluated again");
+        inventory.on(new SnapshotRecorded(VM1, new SnapshotInfo(VM1.dataset().snapshot("s1"), new Guid(1), 1, T0, 1, 1),
+                null, T0), T0);
+        assertEquals(List.of(new EvaluateRetention(VM1, T0)), tick(), "the dataset changed");
     }
 
     @Test
-    void aDatasetNoRuleMatchesIsToldOnceItHasNoPolicyAndNeverEvaluated() {
-        known(SCRATCH);
-        assertEquals(List.of(new AssignRetentionPolicy(SCRATCH, null, T0)), tick());
+    void theRetentionSchedulerAssignsAPolicyOnlyWhenItChangedNoneAtAStartIncluded() {
+        known(SCRATCH, VM1);
+        RetentionPolicy configured = new RetentionPolicies(
+                ConfigFiles.parse(YAML, "controller.yaml", ControllerConfig.class).retention()).policyFor(VM1).orElseThrow();
+        inventory.on(new RetentionPolicyChanged(VM1, configured, T0), T0); // assigned before a restart
+        assertEquals(List.of(new EvaluateRetention(VM1, T0)), tick(),
+                "no policy for SCRATCH and none assigned; VM1's is assigned already: no AssignRetentionPolicy at all");
         assertEquals(List.of(), tick());
     }
 
     @Test
     void aCopyGetsItsSourcesPolicyReceiveOnlyOnceTheSourceIsKnown() {
         known(COPY);
-        assertEquals(List.of(new AssignRetentionPolicy(COPY, null, T0)), tick(), "source unknown: no policy yet");
+        assertEquals(List.of(), tick(), "source unknown: no policy yet");
 
         known(VM1);
         List<Object> next = tick();
@@ -125,9 +139,12 @@ class RetentionSchedulerTest {
 
     @Test
     void aRefusedDatasetDoesNotStopTheOthersAndIsAssignedAgainAtTheNextTick() {
-        known(VM1, SCRATCH);
+        DatasetId vm2 = new DatasetId(PRIMARY, DatasetName.of("tank/vm2"));
+        known(VM1, vm2);
         refusing.add(VM1);
-        assertEquals(List.of(new AssignRetentionPolicy(SCRATCH, null, T0)), tick());
+        List<Object> first = tick();
+        assertEquals(2, first.size(), first.toString());
+        assertEquals(new EvaluateRetention(vm2, T0), first.get(1), "the other dataset goes on");
 
         refusing.clear();
         List<Object> next = tick();
