@@ -27,6 +27,7 @@ import io.zsentinel.deploy.controller.ControllerApp;
 import io.zsentinel.deploy.embedded.EmbeddedPostgresStore;
 import io.zsentinel.deploy.store.DataSources;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -713,26 +714,41 @@ public final class FleetBench {
         }
     }
 
-    /** Records of the topic not yet committed by some group of the cell (all of them while none committed). */
+    /**
+     * Records of the topic not yet committed by the slowest consuming group of the cell: every group with a member
+     * assigned a partition of the topic counts, a partition it has not committed yet as 0 (all of them while no
+     * group consumes). A group that passes over most facts (the controller's liveness consumer) cannot make the
+     * facts look applied while the main consumer has not committed its first batch.
+     */
+    private final java.util.Set<String> consumingGroups = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private long behind(Map<TopicPartition, Long> ends) {
         try {
             List<String> groups = admin.listConsumerGroups().all().get().stream().map(ConsumerGroupListing::groupId)
                     .filter(g -> g.startsWith(topics.prefix())).toList();
-            Map<TopicPartition, Long> committed = new HashMap<>();
             Map<TopicPartition, Long> lowest = new HashMap<>();
-            for (String group : groups) {
-                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+            boolean anyConsumes = false;
+            for (ConsumerGroupDescription group : admin.describeConsumerGroups(groups).all().get().values()) {
+                boolean consumesTheTopic = group.members().stream()
+                        .flatMap(m -> m.assignment().topicPartitions().stream())
+                        .anyMatch(ends::containsKey);
+                if (consumesTheTopic) {
+                    consumingGroups.add(group.groupId()); // once seen, it counts (also while it rebalances)
+                }
+                if (!consumingGroups.contains(group.groupId())) {
+                    continue;
+                }
+                anyConsumes = true;
+                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group.groupId())
                         .partitionsToOffsetAndMetadata().get();
-                offsets.forEach((tp, offset) -> {
-                    if (offset != null && ends.containsKey(tp)) {
-                        committed.merge(tp, offset.offset(), Math::max);
-                        lowest.merge(tp, offset.offset(), Math::min);
-                    }
-                });
+                for (TopicPartition tp : ends.keySet()) {
+                    OffsetAndMetadata offset = offsets.get(tp);
+                    lowest.merge(tp, offset == null ? 0L : offset.offset(), Math::min);
+                }
             }
             long behind = 0;
             for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                long low = lowest.getOrDefault(end.getKey(), 0L);
+                long low = anyConsumes ? lowest.getOrDefault(end.getKey(), 0L) : 0L;
                 behind += Math.max(0, end.getValue() - low);
             }
             return behind;
