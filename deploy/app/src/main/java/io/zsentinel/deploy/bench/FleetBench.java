@@ -713,21 +713,27 @@ public final class FleetBench {
         }
     }
 
-    /** Records of the topic not yet committed by some group of the cell (all of them while none committed). */
+    /**
+     * Records of the topic not yet committed by some group of the cell: the controller's ordered group always, and
+     * a partition a group has not committed counts from its start.
+     */
     private long behind(Map<TopicPartition, Long> ends) {
         try {
-            List<String> groups = admin.listConsumerGroups().all().get().stream().map(ConsumerGroupListing::groupId)
-                    .filter(g -> g.startsWith(topics.prefix())).toList();
+            java.util.Set<String> groups = admin.listConsumerGroups().all().get().stream().map(ConsumerGroupListing::groupId)
+                    .filter(g -> g.startsWith(topics.prefix())).collect(Collectors.toCollection(java.util.TreeSet::new));
+            groups.add(topics.groupId("controller")); // the ordered path's group, listed or not yet
             Map<TopicPartition, Long> committed = new HashMap<>();
             Map<TopicPartition, Long> lowest = new HashMap<>();
             for (String group : groups) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get();
-                offsets.forEach((tp, offset) -> {
-                    if (offset != null && ends.containsKey(tp)) {
-                        committed.merge(tp, offset.offset(), Math::max);
-                        lowest.merge(tp, offset.offset(), Math::min);
-                    }
+                // A partition a group has not committed yet counts from its start: otherwise the liveness group,
+                // which skips inventories, could declare the facts applied while the ordered group is still at them.
+                ends.keySet().forEach(tp -> {
+                    OffsetAndMetadata offset = offsets.get(tp);
+                    long at = offset == null ? 0 : offset.offset();
+                    committed.merge(tp, at, Math::max);
+                    lowest.merge(tp, at, Math::min);
                 });
             }
             long behind = 0;
