@@ -49,7 +49,8 @@ final class AgentEventHandler {
 
     /**
      * Decodes a lane's batch before its transaction (each record once: {@link #handle} takes the envelope from here)
-     * and answers the aggregates its inventories may create, so that one query can tell which are new.
+     * and answers the aggregates its inventories may create (datasets without an inventory applied since the start),
+     * so that one query can tell which are new.
      */
     Set<String> prepare(List<ConsumerRecord<String, String>> records) {
         Map<ConsumerRecord<String, String>, Object> decoded = new IdentityHashMap<>();
@@ -59,7 +60,10 @@ final class AgentEventHandler {
                 Envelope<Message> envelope = codec.decode(record.value());
                 decoded.put(record, envelope);
                 if (envelope.payload() instanceof SnapshotInventoryReported r) {
-                    created.add(new DatasetId(r.server(), r.dataset()).toString());
+                    DatasetId dataset = new DatasetId(r.server(), r.dataset());
+                    if (!applied.knowsInventoryOf(dataset)) { // known: it exists (and an unchanged inventory asks nothing)
+                        created.add(dataset.toString());
+                    }
                 }
             } catch (RuntimeException e) {
                 decoded.put(record, e); // thrown when the record is handled, where it always was
