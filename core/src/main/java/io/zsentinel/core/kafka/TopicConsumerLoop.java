@@ -52,6 +52,10 @@ import java.util.function.Supplier;
  *     up to each partition's first record not handled).</li>
  * <li>With {@link Builder#lanes(int) lanes} &gt; 1 the batch is shared among that many threads by record key
  *     ({@link KeyLanes}): one key's records are handled in order on one lane, other keys' beside them.</li>
+ * <li>With a {@link Builder#batches(BatchScope, int) batch scope} a lane hands its records to the handler up to
+ *     that many at a time inside one scope (e.g. one transaction). A batch that fails is undone as a whole and its
+ *     records are handled again one at a time, each with the outcome below; while the loop retries after a
+ *     failure, records go one at a time.</li>
  * <li>{@link MalformedMessageException}: the record is published to the dead-letter topic (waiting for
  *     the ack) and counts as handled, so one bad message cannot block a partition (DESIGN rule 6). The
  *     dead letter always fits the broker's limit ({@link DeadLetter}).</li>
@@ -81,6 +85,11 @@ public final class TopicConsumerLoop implements AutoCloseable {
     private final int maxAttempts;
     private final Supplier<Optional<String>> outageProbe;
     private final int lanes;
+    /** Null: every record on its own. */
+    private final BatchScope batchScope;
+    private final int batchSize;
+    /** Lane batches that failed as a whole and were handled again one record at a time. */
+    private final AtomicLong batchesSplit = new AtomicLong();
     /** Runs the lanes of a batch when there are several; null with one lane (the loop's thread handles it). */
     private final ExecutorService laneThreads;
     private final Thread thread;
@@ -120,6 +129,8 @@ public final class TopicConsumerLoop implements AutoCloseable {
         this.maxAttempts = b.maxAttempts;
         this.outageProbe = b.outageProbe;
         this.lanes = b.lanes;
+        this.batchScope = b.batchScope;
+        this.batchSize = b.batchSize;
         this.laneThreads = lanes == 1 ? null : Executors.newFixedThreadPool(lanes, laneThreadFactory(name));
         this.thread = new Thread(this::run, name);
     }
@@ -144,6 +155,11 @@ public final class TopicConsumerLoop implements AutoCloseable {
     /** False once closed, or if the thread died of an unexpected error (a health check can watch this). */
     public boolean isRunning() {
         return running && thread.isAlive();
+    }
+
+    /** Lane batches undone as a whole and handled again one record at a time (see {@link Builder#batches}). */
+    public long batchesSplit() {
+        return batchesSplit.get();
     }
 
     /** A consistent-enough picture for health and metrics; each field is current, together they may be a moment apart. */
@@ -265,9 +281,67 @@ public final class TopicConsumerLoop implements AutoCloseable {
     /** Handles the lane's records in order; stops at the first failure, or when close() was called. */
     private LaneResult runLane(List<ConsumerRecord<byte[], byte[]>> lane) {
         List<ConsumerRecord<byte[], byte[]>> handled = new ArrayList<>(lane.size());
-        for (ConsumerRecord<byte[], byte[]> raw : lane) {
+        boolean batched = batchScope != null && !retrying();
+        for (int from = 0; from < lane.size(); from += batched ? batchSize : lane.size()) {
+            List<ConsumerRecord<byte[], byte[]>> part = lane.subList(from, Math.min(lane.size(),
+                    from + (batched ? batchSize : lane.size())));
             if (!running) {
                 break;
+            }
+            if (part.size() > 1 && batched && inOneBatch(part)) {
+                handled.addAll(part);
+                progressed();
+                continue;
+            }
+            LaneResult one = oneByOne(part, handled);
+            if (one != null) {
+                return one;
+            }
+        }
+        return new LaneResult(handled, null, null);
+    }
+
+    /** True while the loop retries after a failure (then records go one at a time, as without batches). */
+    private synchronized boolean retrying() {
+        return failureStreak > 0 || failingRecord != null;
+    }
+
+    /** True when the whole part was handled and kept in one scope; false when it was undone (nothing of it kept). */
+    private boolean inOneBatch(List<ConsumerRecord<byte[], byte[]>> part) {
+        List<ConsumerRecord<String, String>> records = part.stream().map(TopicConsumerLoop::decoded).toList();
+        try {
+            batchScope.inOne(records, () -> {
+                for (ConsumerRecord<String, String> record : records) {
+                    try {
+                        handler.handle(record);
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new BatchFailed(e);
+                    }
+                }
+            });
+            return true;
+        } catch (Exception e) {
+            batchesSplit.incrementAndGet();
+            log.debug("Consumer loop {}: a batch of {} records from {} failed as a whole ({}); handling them one at a time",
+                    name, part.size(), where(part.get(0)), e.toString());
+            return false;
+        }
+    }
+
+    /** A checked exception of the handler, carried out of a batch (which is then handled again record by record). */
+    private static final class BatchFailed extends RuntimeException {
+        BatchFailed(Exception cause) {
+            super(cause);
+        }
+    }
+
+    /** Adds the records handled to {@code handled}; the lane's result when one failed or close() was called. */
+    private LaneResult oneByOne(List<ConsumerRecord<byte[], byte[]>> part, List<ConsumerRecord<byte[], byte[]>> handled) {
+        for (ConsumerRecord<byte[], byte[]> raw : part) {
+            if (!running) {
+                return new LaneResult(handled, null, null);
             }
             ConsumerRecord<String, String> record = decoded(raw);
             try {
@@ -278,7 +352,7 @@ public final class TopicConsumerLoop implements AutoCloseable {
             handled.add(raw);
             progressed();
         }
-        return new LaneResult(handled, null, null);
+        return null;
     }
 
     /** Handles the record, or dead-letters it: malformed, or failed {@code maxAttempts} times outside an outage. */
@@ -555,6 +629,8 @@ public final class TopicConsumerLoop implements AutoCloseable {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Supplier<Optional<String>> outageProbe;
         private int lanes = 1;
+        private BatchScope batchScope;
+        private int batchSize = 1;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -635,6 +711,21 @@ public final class TopicConsumerLoop implements AutoCloseable {
                 throw new IllegalArgumentException("lanes must be 1 to 64, not " + lanes);
             }
             this.lanes = lanes;
+            return this;
+        }
+
+        /**
+         * Each lane hands up to {@code size} records at a time to the handler inside one {@code scope} (e.g. one
+         * transaction for all of them); a batch that fails is undone and its records handled again one at a time.
+         * The handler must then leave nothing behind that the scope's undoing does not undo, or only what
+         * handling a record again tolerates anyway (handlers are idempotent).
+         */
+        public Builder batches(BatchScope scope, int size) {
+            if (size < 1 || size > 10_000) {
+                throw new IllegalArgumentException("a batch holds 1 to 10,000 records, not " + size);
+            }
+            this.batchScope = Objects.requireNonNull(scope, "scope");
+            this.batchSize = size;
             return this;
         }
 

@@ -141,6 +141,78 @@ class TopicConsumerLoopIT {
         sent.forEach((key, count) -> assertEquals(count - 1, handledUpTo.get(key), "last record of " + key));
     }
 
+    /**
+     * Issue 10, batches: each lane hands its records to the handler in batches inside one scope (a transaction),
+     * a batch that fails is undone as a whole and its records handled again one at a time: the malformed record is
+     * dead-lettered, the one failing once is retried, and every other record is kept exactly once, in its server's
+     * order, whatever batch it was in.
+     */
+    @Test
+    void batchesAreKeptWholeOrUndoneAndTheirRecordsHandledAgainOneAtATime(TestInfo info) throws Exception {
+        Topics topics = KafkaTestBroker.freshTopics(info.getDisplayName(), 3);
+        int perServer = 40;
+        for (int i = 0; i < perServer; i++) {
+            for (int s = 0; s < 6; s++) {
+                publisher.publish(topics.agentEvents(), "server-" + s, i == 17 && s == 2 ? "bad" : Integer.toString(i));
+            }
+        }
+        publisher.flush();
+        // The store: what a batch handles is staged on the lane's thread and kept only when the batch ends well.
+        Map<String, Queue<Integer>> kept = new ConcurrentHashMap<>();
+        ThreadLocal<List<ConsumerRecord<String, String>>> staged = new ThreadLocal<>();
+        AtomicInteger batchesKept = new AtomicInteger();
+        AtomicInteger batchesUndone = new AtomicInteger();
+        java.util.Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+        BatchScope scope = (records, work) -> {
+            staged.set(new ArrayList<>());
+            try {
+                work.run();
+                assertEquals(records, staged.get(), "the batch handed its records, in order");
+                staged.get().forEach(r -> kept.computeIfAbsent(r.key(), k -> new ConcurrentLinkedQueue<>())
+                        .add(Integer.parseInt(r.value())));
+                batchesKept.incrementAndGet();
+            } catch (RuntimeException e) {
+                batchesUndone.incrementAndGet();
+                throw e;
+            } finally {
+                staged.remove();
+            }
+        };
+        TopicConsumerLoop loop = start(builder(topics, "batches", r -> {
+            if (r.value().equals("bad")) {
+                throw new MalformedMessageException("not a number");
+            }
+            if (r.key().equals("server-4") && r.value().equals("25") && failedOnce.add("once")) {
+                throw new java.io.IOException("store hiccup (simulated)");
+            }
+            if (staged.get() != null) {
+                staged.get().add(r);
+            } else {
+                kept.computeIfAbsent(r.key(), k -> new ConcurrentLinkedQueue<>()).add(Integer.parseInt(r.value()));
+            }
+        }).lanes(3).batches(scope, 10));
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> kept.values().stream().mapToInt(Queue::size).sum() >= 6 * perServer - 1);
+        for (int s = 0; s < 6; s++) {
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < perServer; i++) {
+                if (!(i == 17 && s == 2)) {
+                    expected.add(i);
+                }
+            }
+            assertEquals(expected, new ArrayList<>(kept.get("server-" + s)), "server-" + s + ": each record once, in order");
+        }
+        List<ConsumerRecord<String, String>> dead =
+                KafkaTestBroker.readFromStart(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(120));
+        assertEquals(1, dead.size());
+        assertEquals("bad", new ObjectMapper().readTree(dead.get(0).value()).get("value").asText());
+        org.junit.jupiter.api.Assertions.assertTrue(batchesKept.get() > 0, "some batches were kept whole");
+        // The malformed record and the one failing once each undo their batch (unless a poll left one alone).
+        org.junit.jupiter.api.Assertions.assertTrue(batchesUndone.get() >= 1 && batchesUndone.get() <= 2,
+                batchesUndone + " batches undone");
+        assertEquals(batchesUndone.get(), loop.batchesSplit());
+    }
+
     /** Issue 10: a server whose fact takes long does not hold up the others (one loop thread would). */
     @Test
     void withLanesABusyServerDoesNotHoldUpTheOthers(TestInfo info) {

@@ -724,8 +724,12 @@ public final class FleetBench {
 
     private long behind(Map<TopicPartition, Long> ends) {
         try {
-            List<String> groups = admin.listConsumerGroups().all().get().stream().map(ConsumerGroupListing::groupId)
-                    .filter(g -> g.startsWith(topics.prefix())).toList();
+            java.util.Set<String> groups = admin.listConsumerGroups().all().get().stream()
+                    .map(ConsumerGroupListing::groupId).filter(g -> g.startsWith(topics.prefix()))
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+            String ordered = topics.groupId("controller"); // the ordered path's group counts, listed or not yet
+            groups.add(ordered);
+            consumingGroups.add(ordered);
             Map<TopicPartition, Long> lowest = new HashMap<>();
             boolean anyConsumes = false;
             for (ConsumerGroupDescription group : admin.describeConsumerGroups(groups).all().get().values()) {

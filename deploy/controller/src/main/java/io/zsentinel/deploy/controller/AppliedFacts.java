@@ -67,6 +67,11 @@ final class AppliedFacts {
         return false;
     }
 
+    /** True when an inventory of {@code dataset} was applied (so its aggregate exists) and nothing was sent since. */
+    boolean knowsInventoryOf(DatasetId dataset) {
+        return inventories.containsKey(dataset);
+    }
+
     /** Before {@code command} is sent: what it may change is no longer known. */
     void sending(Object command) {
         if (command instanceof DatasetCommand d) {

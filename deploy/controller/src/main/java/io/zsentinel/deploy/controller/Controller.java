@@ -37,6 +37,7 @@ import io.zsentinel.replication.dataset.DatasetAggregate;
 import io.zsentinel.replication.link.ReplicationLinkAggregate;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
@@ -86,20 +87,38 @@ public final class Controller implements AutoCloseable {
      * holds a store connection while its command runs (the pool has {@link io.zsentinel.deploy.store.DataSources#DEFAULT_POOL_SIZE}).
      */
     static final int INGEST_LANES = 4;
+    /**
+     * Facts of one lane applied in one unit of work and one transaction: their events appended in one batch and
+     * committed once, instead of a round trip for the append and one for the commit per fact.
+     */
+    static final int FACTS_PER_TRANSACTION = 100;
 
     /**
      * How agent facts are read: {@code lanes} of the ordered path (servers side by side, each in order), commands
      * that would change nothing skipped ({@link AppliedFacts}), heartbeats and pool reports on a consumer of their
-     * own. {@link #BEFORE_ISSUE_10}: one lane, every command sent, one consumer for all (for benchmarks).
+     * own, and up to {@code factsPerTransaction} facts of a lane applied in one unit of work and one transaction
+     * ({@link LaneTransaction}). {@link #BEFORE_ISSUE_10}: one lane, every command sent, one consumer for all, one
+     * transaction per command (for benchmarks).
      */
-    public record Ingest(int lanes, boolean skipNoOps, boolean livenessPath) {
+    public record Ingest(int lanes, boolean skipNoOps, boolean livenessPath, int factsPerTransaction) {
         public Ingest {
             if (lanes < 1 || lanes > 64) {
                 throw new IllegalArgumentException("the consumer of agent facts needs 1 to 64 lanes, not " + lanes);
             }
+            if (factsPerTransaction < 1 || factsPerTransaction > 10_000) {
+                throw new IllegalArgumentException("a transaction of agent facts holds 1 to 10,000 facts, not "
+                        + factsPerTransaction);
+            }
         }
 
-        public static final Ingest DEFAULT = new Ingest(INGEST_LANES, true, true);
+        /** One transaction per command, as before batches. */
+        public Ingest(int lanes, boolean skipNoOps, boolean livenessPath) {
+            this(lanes, skipNoOps, livenessPath, 1);
+        }
+
+        public static final Ingest DEFAULT = new Ingest(INGEST_LANES, true, true, FACTS_PER_TRANSACTION);
+        /** Today's design but one transaction per command (the design before batches, for benchmarks). */
+        public static final Ingest TRANSACTION_PER_COMMAND = new Ingest(INGEST_LANES, true, true, 1);
         public static final Ingest BEFORE_ISSUE_10 = new Ingest(1, false, false);
     }
     /** The controller epoch carried by every agent command; a lease that raises it is future work. */
@@ -218,6 +237,8 @@ public final class Controller implements AutoCloseable {
                 .topics(topics.agentEvents())
                 .handler(handler::handle)
                 .lanes(ingest.lanes())
+                .batches(new LaneTransaction(axon.getComponent(TransactionManager.class), store, handler),
+                        ingest.factsPerTransaction())
                 .deadLetter(publisher, topics.deadLetter())
                 .maxAttempts(config.kafka().maxAttempts())
                 .outageProbe(this::outage)

@@ -5,6 +5,7 @@ import io.zsentinel.core.messages.Json;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
@@ -27,7 +28,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -74,7 +78,7 @@ public final class AxonStore {
 
     private final JdbcTransactions transactions;
     private final Serializer serializer;
-    private final JdbcEventStorageEngine storageEngine;
+    private final SnapshotSafeEngine storageEngine;
     private final JdbcTokenStore tokenStore;
     private final JdbcSagaStore sagaStore;
     /** The aggregates' snapshot filters (their {@code @Revision}s), known once a configuration is built. */
@@ -216,6 +220,23 @@ public final class AxonStore {
     }
 
     /**
+     * Runs {@code work} on this thread knowing, from one query, which of {@code ids} have no event stored: loading
+     * one of those (once) reads nothing instead of asking the store for its snapshot and its events, two round trips
+     * for every aggregate a batch creates. Wrong only if another thread creates one of them meanwhile; then the
+     * append collides with the other's first event (unique aggregate id and sequence number) and the transaction
+     * fails rather than storing a second history. Call it inside the transaction that will append.
+     */
+    public void withAbsentKnown(Collection<String> ids, Runnable work) {
+        SnapshotSafeEngine engine = storageEngine;
+        engine.assumeAbsent(ids);
+        try {
+            work.run();
+        } finally {
+            engine.forgetAbsent();
+        }
+    }
+
+    /**
      * Reads a snapshot's payload while Axon can still fall back: Axon deserializes lazily, after its
      * "cannot read the snapshot, replay the whole stream" guard, so a snapshot it cannot read would
      * fail every command to its aggregate instead. Deserialized here, a failure is logged by Axon and
@@ -230,8 +251,53 @@ public final class AxonStore {
             this.transactions = transactions;
         }
 
+        /** Aggregates this thread found without any event (one query for many) and has not loaded since. */
+        private final ThreadLocal<Set<String>> absent = new ThreadLocal<>();
+
+        void assumeAbsent(Collection<String> ids) {
+            if (ids.isEmpty()) {
+                return;
+            }
+            Set<String> none = new HashSet<>(ids);
+            try (Connection c = transactions.getConnection();
+                 PreparedStatement known = c.prepareStatement("select distinct " + EVENT_SCHEMA.aggregateIdentifierColumn()
+                         + " from " + EVENT_SCHEMA.domainEventTable() + " where "
+                         + EVENT_SCHEMA.aggregateIdentifierColumn() + " = any(?)")) {
+                known.setArray(1, c.createArrayOf("varchar", ids.toArray()));
+                try (ResultSet rs = known.executeQuery()) {
+                    while (rs.next()) {
+                        none.remove(rs.getString(1));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot look up which of " + ids.size() + " aggregates have events", e);
+            }
+            absent.set(none);
+        }
+
+        void forgetAbsent() {
+            absent.remove();
+        }
+
+        private boolean isAbsent(String aggregateIdentifier) {
+            Set<String> none = absent.get();
+            return none != null && none.contains(aggregateIdentifier);
+        }
+
+        @Override
+        public DomainEventStream readEvents(String aggregateIdentifier, long firstSequenceNumber) {
+            Set<String> none = absent.get();
+            if (none != null && none.remove(aggregateIdentifier)) { // once: whatever comes next is read
+                return DomainEventStream.empty();
+            }
+            return super.readEvents(aggregateIdentifier, firstSequenceNumber);
+        }
+
         @Override
         public Optional<DomainEventMessage<?>> readSnapshot(String aggregateIdentifier) {
+            if (isAbsent(aggregateIdentifier)) {
+                return Optional.empty();
+            }
             Optional<DomainEventMessage<?>> snapshot = super.readSnapshot(aggregateIdentifier);
             snapshot.ifPresent(DomainEventMessage::getPayload);
             return snapshot;
