@@ -728,8 +728,10 @@ public final class FleetBench {
                     .map(ConsumerGroupListing::groupId).filter(g -> g.startsWith(topics.prefix()))
                     .collect(Collectors.toCollection(java.util.TreeSet::new));
             String ordered = topics.groupId("controller"); // the ordered path's group counts, listed or not yet
-            groups.add(ordered);
             consumingGroups.add(ordered);
+            if (!groups.contains(ordered)) {
+                return ends.values().stream().mapToLong(Long::longValue).sum(); // it has committed nothing yet
+            }
             Map<TopicPartition, Long> lowest = new HashMap<>();
             boolean anyConsumes = false;
             for (ConsumerGroupDescription group : admin.describeConsumerGroups(groups).all().get().values()) {
