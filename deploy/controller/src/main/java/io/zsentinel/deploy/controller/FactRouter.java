@@ -108,15 +108,15 @@ public final class FactRouter {
                     d.guid(), d.commandId(), envelope.occurredAt(), envelope.messageId()));
         }
         if (fact instanceof TransferProgressed t) {
-            return link(t.link()).<List<Object>>map(l -> List.of(new RecordTransferProgress(l, t.transferId(), t.bytes(),
+            return link(t.server(), t.link()).<List<Object>>map(l -> List.of(new RecordTransferProgress(l, t.transferId(), t.bytes(),
                     t.at()))).orElse(List.of());
         }
         if (fact instanceof TransferCompleted t) {
-            return link(t.link()).<List<Object>>map(l -> List.of(new RecordTransferCompleted(l, t.transferId(),
+            return link(t.server(), t.link()).<List<Object>>map(l -> List.of(new RecordTransferCompleted(l, t.transferId(),
                     t.snapshotGuid(), t.at()))).orElse(List.of());
         }
         if (fact instanceof TransferFailed t) {
-            return link(t.link()).<List<Object>>map(l -> List.of(new RecordTransferFailed(l, t.transferId(), t.reason(),
+            return link(t.server(), t.link()).<List<Object>>map(l -> List.of(new RecordTransferFailed(l, t.transferId(), t.reason(),
                     t.resumeToken(), t.at(), t.retriable()))).orElse(List.of());
         }
         if (fact instanceof CommandCompleted c) {
@@ -132,15 +132,25 @@ public final class FactRouter {
         throw new MalformedMessageException("no route for agent fact " + envelope.type());
     }
 
-    /** The link a transfer fact is about; a fact without one (not ordered by a link) has nothing to update. */
-    private static java.util.Optional<LinkId> link(String name) {
+    /**
+     * The link a transfer fact is about; a fact without one (not ordered by a link) has nothing to update. Only the
+     * source's agent sends a link's snapshots, so a fact from another server naming the link is refused: it must not
+     * change another server's link, and it would let two lanes' batches lock the same link aggregate.
+     */
+    private static java.util.Optional<LinkId> link(ServerId from, String name) {
         if (name == null || name.isEmpty()) {
             return java.util.Optional.empty();
         }
+        LinkId link;
         try {
-            return java.util.Optional.of(LinkId.parse(name));
+            link = LinkId.parse(name);
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("transfer fact names an invalid link \"" + name + "\": " + e.getMessage(), e);
         }
+        if (!link.source().server().equals(from)) {
+            throw new MalformedMessageException("transfer fact from server " + from + " names link " + link
+                    + ", whose source is on " + link.source().server() + ": only the source's agent reports its transfers");
+        }
+        return java.util.Optional.of(link);
     }
 }

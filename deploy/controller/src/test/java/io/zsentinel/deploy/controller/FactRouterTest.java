@@ -182,6 +182,23 @@ class FactRouterTest {
     }
 
     @Test
+    void aTransferFactFromAServerNotTheLinksSourceIsMalformed() {
+        // Only the source's agent sends a link's snapshots: the target (or any other server) cannot update the link,
+        // so no two servers' facts, handled on different lanes, reach the same link aggregate.
+        ServerId standby = LINK.target().server();
+        String link = LINK.toString();
+        for (Message fact : List.<Message>of(new TransferProgressed(standby, TRANSFER, 500, 50, AT, link),
+                new TransferCompleted(standby, TRANSFER, SNAP.name(), new Guid(11), 900, AT, link),
+                new TransferFailed(standby, TRANSFER, SNAP.name(), "x", null, true, 10, AT, link))) {
+            MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                    () -> router.commandsFor(standby.value(), new Envelope<>(MESSAGE, fact.getClass().getSimpleName(), 1,
+                            OCCURRED, standby.value(), fact)));
+            assertTrue(e.getMessage().contains("standby") && e.getMessage().contains(link), e.getMessage());
+        }
+        assertEquals(List.of(), seen);
+    }
+
+    @Test
     void aTransferFactNamingAnInvalidLinkIsMalformed() {
         for (String bad : List.of("not-a-link", "primary:tank/vm1->primary:tank/vm1")) {
             MalformedMessageException e = assertThrows(MalformedMessageException.class,

@@ -1,6 +1,7 @@
 package io.zsentinel.deploy.controller;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.zsentinel.core.messages.facts.SnapshotCreated;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
 import io.zsentinel.core.values.DatasetName;
@@ -12,6 +13,7 @@ import io.zsentinel.deploy.store.ExternalPostgres;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.dataset.DatasetAggregate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.axonframework.common.lock.DeadlockException;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
 import org.junit.jupiter.api.AfterAll;
@@ -27,12 +29,19 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 10, batches of facts per transaction, on PostgreSQL with the real Dataset aggregate: a lane's batch is kept
@@ -181,6 +190,85 @@ class LaneTransactionIT {
             }
             assertEquals(List.of(0L, 1L, 2L), sequence,
                     "one history: registered and the first snapshot by the other, then the second snapshot");
+        }
+    }
+
+    /** A snapshot {@code name} of dataset {@code d} taken (one event when new; creates the dataset if missing). */
+    private ConsumerRecord<String, String> created(int d, String name, long guid) {
+        return AgentEventHandlerTest.record(server.value(), new SnapshotCreated(server, new SnapshotInfo(
+                dataset(d).snapshot(name), new Guid(guid), 10, T0, 100, 200), null));
+    }
+
+    /** The snapshot names of dataset {@code d}'s stored events, in their order. */
+    private List<String> snapshotsRecorded(int d, List<String> names) throws SQLException {
+        List<String> order = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("select convert_from(payload, 'UTF8') from domain_event_entry"
+                     + " where aggregate_identifier = ? order by sequence_number")) {
+            s.setString(1, new DatasetId(server, dataset(d)).toString());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String payload = rs.getString(1);
+                    names.stream().filter(n -> payload.contains("\"" + n + "\"") || payload.contains("@" + n + "\""))
+                            .forEach(order::add);
+                }
+            }
+        }
+        return order;
+    }
+
+    /**
+     * Two lanes whose batches reach the same two aggregates in opposite order (each holds the first it loaded until
+     * its batch commits, and then asks for the other's): Axon's lock factory sees the cycle and fails a lane's
+     * command with a DeadlockException, well before its lock wait gives up (6,000 attempts of 10 ms); that batch is
+     * undone and its facts handled one at a time, as the consumer loop does. Every fact is applied once, each lane's
+     * in its order, and nothing hangs. (Lanes split facts by server, so two lanes never share a dataset; two datasets
+     * stand here for any aggregate two lanes could both reach, such as a link named by another server's transfer fact.)
+     */
+    @Test
+    void twoLanesReachingTwoAggregatesInOppositeOrderDoNotDeadlock() throws Exception {
+        int x = 20;
+        int y = 21;
+        List<ConsumerRecord<String, String>> laneA = List.of(created(x, "a0", 1), created(y, "a0", 2),
+                created(x, "a1", 3), created(y, "a1", 4));
+        List<ConsumerRecord<String, String>> laneB = List.of(created(y, "b0", 5), created(x, "b0", 6),
+                created(y, "b1", 7), created(x, "b1", 8));
+        CountDownLatch bothHoldTheirFirst = new CountDownLatch(2);
+        AtomicInteger deadlocks = new AtomicInteger();
+        List<CompletableFuture<Void>> lanes = new ArrayList<>();
+        for (List<ConsumerRecord<String, String>> lane : List.of(laneA, laneB)) {
+            lanes.add(CompletableFuture.runAsync(() -> {
+                try {
+                    batch.inOne(lane, () -> {
+                        handler.handle(lane.get(0)); // its aggregate stays locked until the batch commits
+                        bothHoldTheirFirst.countDown();
+                        try {
+                            assertTrue(bothHoldTheirFirst.await(60, TimeUnit.SECONDS), "the other lane started");
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        handleAll(lane.subList(1, lane.size()));
+                    });
+                } catch (RuntimeException e) {
+                    if (e instanceof DeadlockException) {
+                        deadlocks.incrementAndGet();
+                    }
+                    handleAll(lane); // the consumer loop: the failed batch again, one fact at a time
+                }
+            }));
+        }
+        // Well under Axon's lock-wait limit (about 60 s): the cycle is detected, not waited out.
+        await("both lanes done").atMost(Duration.ofSeconds(40)).until(() -> lanes.stream().allMatch(CompletableFuture::isDone));
+        lanes.forEach(CompletableFuture::join); // nothing failed for good
+        assertTrue(deadlocks.get() >= 1, "the opposite lock order was seen as a deadlock by at least one lane");
+
+        List<String> names = List.of("a0", "a1", "b0", "b1");
+        for (int d : List.of(x, y)) {
+            List<String> recorded = snapshotsRecorded(d, names);
+            assertEquals(4, recorded.size(), "dataset " + d + ": every snapshot recorded once, was " + recorded);
+            assertEquals(new HashSet<>(names), new HashSet<>(recorded), "dataset " + d);
+            assertTrue(recorded.indexOf("a0") < recorded.indexOf("a1"), "lane A's facts in order on " + d + ": " + recorded);
+            assertTrue(recorded.indexOf("b0") < recorded.indexOf("b1"), "lane B's facts in order on " + d + ": " + recorded);
         }
     }
 }
