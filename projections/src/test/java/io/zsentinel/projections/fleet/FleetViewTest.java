@@ -1,5 +1,6 @@
 package io.zsentinel.projections.fleet;
 
+import io.zsentinel.core.ManualClock;
 import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.failover.api.PoolHealthChanged;
@@ -9,10 +10,7 @@ import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.failover.detect.Liveness;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.List;
 
 import static io.zsentinel.projections.Events.A;
@@ -23,23 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class FleetViewTest {
-    private Instant now = T0.plusSeconds(100);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final ManualClock clock = new ManualClock(T0.plusSeconds(100));
     private final FailureDetector detector = new FailureDetector(DetectorSettings.DEFAULTS);
     private final FleetView fleet = new FleetView(clock, detector);
 
@@ -49,28 +31,28 @@ class FleetViewTest {
         assertEquals(Liveness.UNKNOWN, fleet.servers().get(0).status());
         assertNull(fleet.servers().get(0).secondsSinceHeartbeat());
 
-        detector.heartbeat(A, now.minusSeconds(3));
+        detector.heartbeat(A, clock.instant().minusSeconds(3));
         ServerRow row = fleet.servers().get(0);
         assertEquals(Liveness.UP, row.status());
-        assertEquals(now.minusSeconds(3), row.lastHeartbeat());
+        assertEquals(clock.instant().minusSeconds(3), row.lastHeartbeat());
         assertEquals(3L, row.secondsSinceHeartbeat());
         assertEquals(T0, row.registeredAt());
 
-        now = now.plusSeconds(13);
+        clock.advance(Duration.ofSeconds(13));
         assertEquals(Liveness.SILENT, fleet.servers().get(0).status());
         assertEquals(16L, fleet.servers().get(0).secondsSinceHeartbeat());
     }
 
     @Test
     void aHeartbeatFromAheadOfTheControllersClockIsZeroSecondsOld() {
-        detector.heartbeat(A, now.plusSeconds(2));
+        detector.heartbeat(A, clock.instant().plusSeconds(2));
         assertEquals(0L, fleet.servers().get(0).secondsSinceHeartbeat());
         assertEquals(Liveness.UP, fleet.servers().get(0).status());
     }
 
     @Test
     void aHeardButUnregisteredServerIsListed() {
-        detector.heartbeat(B, now);
+        detector.heartbeat(B, clock.instant());
         fleet.on(new ServerRegistered(A, T0));
 
         List<ServerRow> rows = fleet.servers();
@@ -99,7 +81,7 @@ class FleetViewTest {
         Object[] history = {new ServerRegistered(A, T0), pool(A, "primary", PoolHealth.ONLINE, 40, T0),
                 pool(A, "primary", PoolHealth.FAULTED, 40, T0.plusSeconds(5))};
         applyAll(history);
-        detector.heartbeat(A, now);
+        detector.heartbeat(A, clock.instant());
         List<ServerRow> before = fleet.servers();
 
         applyAll(history);

@@ -232,28 +232,17 @@ public final class Controller implements AutoCloseable {
         AppliedFacts applied = new AppliedFacts(ingest.skipNoOps());
         AgentEventHandler handler = new AgentEventHandler(codec, new FactRouter(live,
                 ingest.livenessPath() ? FactRouter.Path.ORDERED : FactRouter.Path.ALL), axon.commandGateway(), applied);
-        this.agentEvents = TopicConsumerLoop.builder("controller-agent-events")
-                .consumerProperties(KafkaSettings.soleConsumer(bootstrap, topics.groupId("controller")))
-                .topics(topics.agentEvents())
+        this.agentEvents = agentFacts("controller-agent-events", "controller", config, clock)
                 .handler(handler::handle)
                 .lanes(ingest.lanes())
                 .batches(new LaneTransaction(axon.getComponent(TransactionManager.class), store, handler),
                         ingest.factsPerTransaction())
-                .deadLetter(publisher, topics.deadLetter())
-                .maxAttempts(config.kafka().maxAttempts())
-                .outageProbe(this::outage)
-                .clock(clock)
                 .start();
         // Heartbeats and pool conditions on a group of their own: never queued behind a burst of inventories.
-        this.liveness = !ingest.livenessPath() ? null : TopicConsumerLoop.builder("controller-liveness")
-                .consumerProperties(KafkaSettings.soleConsumer(bootstrap, topics.groupId("controller-liveness")))
-                .topics(topics.agentEvents())
+        this.liveness = !ingest.livenessPath() ? null : agentFacts("controller-liveness", "controller-liveness",
+                config, clock)
                 .handler(new LivenessHandler(codec, CoreMessages.types(), new AgentEventHandler(codec,
                         new FactRouter(live, FactRouter.Path.LIVENESS), axon.commandGateway(), applied))::handle)
-                .deadLetter(publisher, topics.deadLetter())
-                .maxAttempts(config.kafka().maxAttempts())
-                .outageProbe(this::outage)
-                .clock(clock)
                 .start();
         agentEvents.observeClient(metrics::consumer);
         if (liveness != null) {
@@ -267,6 +256,17 @@ public final class Controller implements AutoCloseable {
                 new CapacityWatcher(policies, inventory, usage, axon.commandGateway()), clock).start();
         log.info("controller started: consuming {} ({}), publishing {}", topics.agentEvents(), ingest,
                 topics.domainEvents());
+    }
+
+    /** A consumer of agent facts on a group of its own: what both of the controller's consumers share. */
+    private TopicConsumerLoop.Builder agentFacts(String name, String role, ControllerConfig config, Clock clock) {
+        return TopicConsumerLoop.builder(name)
+                .consumerProperties(KafkaSettings.soleConsumer(bootstrap, topics.groupId(role)))
+                .topics(topics.agentEvents())
+                .deadLetter(publisher, topics.deadLetter())
+                .maxAttempts(config.kafka().maxAttempts())
+                .outageProbe(this::outage)
+                .clock(clock);
     }
 
     /** {@code meters}: where the Kafka clients' and Axon's metrics go (the registry {@code /metrics} scrapes). */
