@@ -1,14 +1,10 @@
 package io.zsentinel.deploy.lab;
 
 import io.zsentinel.deploy.broker.EmbeddedKafkaBroker;
-import io.zsentinel.core.kafka.MessagePublisher;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.zfs.CommandRunner;
 import io.zsentinel.core.zfs.ProcessCommandRunner;
-import io.zsentinel.core.zfs.ZfsDriver;
-import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.agent.AgentConfig;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.core.config.KafkaConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
@@ -23,12 +19,16 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Everything on one machine: three file-backed pools (primary, standby, offsite), an in-process
- * Kafka broker, an embedded PostgreSQL, three agents and the controller with its dashboard.
+ * Kafka broker, an embedded PostgreSQL, the controller with its dashboard, and three agents, each a process of its
+ * own ({@link AgentProcess}: a fault can crash or freeze one server and leave the rest running), its output in
+ * {@code DIR/logs/SERVER.log}.
  */
 public final class Lab implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Lab.class);
@@ -39,6 +39,7 @@ public final class Lab implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private ControllerApp controller;
+    private final Map<String, AgentProcess> agents = new LinkedHashMap<>();
 
     private Lab() {
     }
@@ -83,15 +84,38 @@ public final class Lab implements AutoCloseable {
                 labConfig.replication()),
                 postgres.dataSource(), Clock.systemUTC());
         started.push(controller);
-        MessagePublisher publisher = MessagePublisher.create(kafka.bootstrapServers());
-        started.push(publisher);
         for (String server : SERVERS) {
-            PoolName pool = new PoolName(server);
-            AgentConfig config = new AgentConfig(new ServerId(server), kafkaConfig, List.of(pool), 2, 2, null, null);
-            started.push(new Agent(config, ZfsDriver.detect(runner, pool), publisher, Clock.systemUTC()).start());
+            AgentProcess agent = AgentProcess.start(new ServerId(server),
+                    writeAgentConfig(dir, server, kafka.bootstrapServers()), dir.resolve("logs").resolve(server + ".log"));
+            started.push(agent);
+            agents.put(server, agent);
         }
         lock.running(dashboard());
         log.info("lab in {}: Kafka {}, PostgreSQL {}", dir, kafka.bootstrapServers(), postgres.jdbcUrl());
+    }
+
+    /** The lab server's agent.yaml (as an operator would write it), in {@code DIR/agents/}. */
+    static Path writeAgentConfig(Path dir, String server, String bootstrap) throws IOException {
+        ServerId id = new ServerId(server);
+        PoolName pool = new PoolName(server);
+        Path file = dir.resolve("agents").resolve(server + ".yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "# written by the lab at every start\n"
+                + "server: \"" + id.value() + "\"\n"
+                + "kafka: { bootstrap: \"" + bootstrap + "\" }\n"
+                + "pools: [ \"" + pool.value() + "\" ]\n"
+                + "heartbeatSeconds: 2\n"
+                + "scanSeconds: 2\n");
+        return file;
+    }
+
+    /** The agent process of a lab server ({@link #SERVERS}). */
+    public AgentProcess agent(String server) {
+        AgentProcess agent = agents.get(server);
+        if (agent == null) {
+            throw new LabException("no lab server " + server + "; the lab's servers: " + String.join(", ", SERVERS));
+        }
+        return agent;
     }
 
     private static void reset(Path dir, LabPools pools) throws IOException {
