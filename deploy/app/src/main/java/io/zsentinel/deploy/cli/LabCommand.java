@@ -5,11 +5,17 @@ import io.zsentinel.deploy.lab.LabLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.zsentinel.deploy.lab.LabControl;
+import picocli.CommandLine.Parameters;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "lab", description = "Runs the lab until Ctrl-C: three zfs-fuse pools, Kafka, PostgreSQL, agents, the controller and"
-        + " the dashboard, in one process; one lab per directory.")
+@Command(name = "lab", description = "Runs the lab until Ctrl-C: three zfs-fuse pools, Kafka, PostgreSQL, the controller and"
+        + " the dashboard, and each server's agent as a process of its own; one lab per directory.",
+        subcommands = {LabCommand.Fault.class, LabCommand.Heal.class})
 final class LabCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".lab", description = "where the lab keeps its pools and data (default: ${DEFAULT-VALUE})")
     Path dir;
@@ -44,5 +50,62 @@ final class LabCommand implements Callable<Integer> {
             return 0; // nothing failed: the lab the operator asked for is running
         }
         return 0;
+    }
+
+    /** How long a fault or heal may take: a pool export or import on zfs-fuse under load. */
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(120);
+
+    /** A request to the lab running in {@code --dir}; prints its answer. */
+    abstract static class LabRequest implements Callable<Integer> {
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".lab", description = "the running lab's directory (default: ${DEFAULT-VALUE})")
+        Path dir;
+        private final Terminal terminal;
+
+        LabRequest(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        abstract List<String> words();
+
+        @Override
+        public Integer call() {
+            terminal.out().println(LabControl.request(dir, words(), ANSWER_WITHIN));
+            return 0;
+        }
+    }
+
+    @Command(name = "fault", description = "Injects a real fault into one server of the running lab: crash (its agent killed,"
+            + " its pool exported), freeze (its agent stopped with SIGSTOP, its pool left as it is) or partition (its network"
+            + " link down). Undo it with lab heal.")
+    static final class Fault extends LabRequest {
+        @Parameters(index = "0", paramLabel = "SERVER", description = "primary, standby or offsite")
+        String server;
+        @Option(names = "--kind", paramLabel = "KIND", required = true, description = "crash, freeze or partition")
+        String kind;
+
+        Fault(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        List<String> words() {
+            return List.of("fault", server, kind);
+        }
+    }
+
+    @Command(name = "heal", description = "Undoes the fault of one server of the running lab: a crashed server's pool is"
+            + " imported and its agent started again, a frozen agent resumed, a partitioned one connected again.")
+    static final class Heal extends LabRequest {
+        @Parameters(index = "0", paramLabel = "SERVER", description = "primary, standby or offsite")
+        String server;
+
+        Heal(Terminal terminal) {
+            super(terminal);
+        }
+
+        @Override
+        List<String> words() {
+            return List.of("heal", server);
+        }
     }
 }

@@ -47,7 +47,14 @@ public final class AgentProcess implements AutoCloseable {
      * first: two agents of one server would both report and both act on its commands.
      */
     public static AgentProcess start(ServerId server, Path config, Path logFile) {
-        AgentProcess agent = new AgentProcess(server, command(config), logFile);
+        return start(server, config, logFile, List.of());
+    }
+
+    /** As {@link #start(ServerId, Path, Path)}, the command line run through {@code prefix} (e.g. {@code ip netns exec NS}). */
+    public static AgentProcess start(ServerId server, Path config, Path logFile, List<String> prefix) {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(command(config));
+        AgentProcess agent = new AgentProcess(server, argv, logFile);
         agent.stopStale();
         agent.start();
         return agent;

@@ -70,7 +70,16 @@ public final class Lab implements AutoCloseable {
         for (String server : SERVERS) {
             pools.ensure(new PoolName(server), server.equals(SERVERS.get(0)));
         }
+        LabNetwork network = null;
+        if (LabNetwork.available(runner)) {
+            network = LabNetwork.create(runner, networkName(dir), subnet(dir), SERVERS);
+            started.push(network);
+        } else {
+            log.warn("lab without network namespaces (they need root and iproute2): its agents share this machine's"
+                    + " network and a partition fault is refused");
+        }
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder()
+                .host(network == null ? "127.0.0.1" : network.hostAddress())
                 .dataDir(dir.resolve("kafka"))
                 .brokerPort(options.kafkaPort())
                 .fallbackToFreePort(true)
@@ -86,12 +95,24 @@ public final class Lab implements AutoCloseable {
         started.push(controller);
         for (String server : SERVERS) {
             AgentProcess agent = AgentProcess.start(new ServerId(server),
-                    writeAgentConfig(dir, server, kafka.bootstrapServers()), dir.resolve("logs").resolve(server + ".log"));
+                    writeAgentConfig(dir, server, kafka.bootstrapServers()), dir.resolve("logs").resolve(server + ".log"),
+                    network == null ? List.of() : network.inside(server));
             started.push(agent);
             agents.put(server, agent);
         }
+        started.push(LabControl.serve(dir, new LabFaults(this::agent, LabFaults.of(pools), LabFaults.of(network))::handle));
         lock.running(dashboard());
         log.info("lab in {}: Kafka {}, PostgreSQL {}", dir, kafka.bootstrapServers(), postgres.jdbcUrl());
+    }
+
+    /** The lab's network's name: short (interface names are), the same for the same directory, unlike another's. */
+    static String networkName(Path dir) {
+        return "zl" + String.format("%06x", dir.toAbsolutePath().normalize().toString().hashCode() & 0xffffff);
+    }
+
+    /** The third byte of the lab network's 10.213.N.0/24, from its directory like its name. */
+    static int subnet(Path dir) {
+        return 16 + Math.floorMod(dir.toAbsolutePath().normalize().toString().hashCode() >>> 8, 224);
     }
 
     /** The lab server's agent.yaml (as an operator would write it), in {@code DIR/agents/}. */
