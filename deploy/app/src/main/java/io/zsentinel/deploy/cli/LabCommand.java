@@ -5,17 +5,22 @@ import io.zsentinel.deploy.lab.LabLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.zsentinel.deploy.lab.LabClient;
 import io.zsentinel.deploy.lab.LabControl;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 @Command(name = "lab", description = "Runs the lab until Ctrl-C: three zfs-fuse pools, Kafka, PostgreSQL, the controller and"
         + " the dashboard, and each server's agent as a process of its own; one lab per directory.",
-        subcommands = {LabCommand.Fault.class, LabCommand.Heal.class})
+        subcommands = {LabCommand.Fault.class, LabCommand.Heal.class, LabCommand.Client.class})
 final class LabCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".lab", description = "where the lab keeps its pools and data (default: ${DEFAULT-VALUE})")
     Path dir;
@@ -106,6 +111,45 @@ final class LabCommand implements Callable<Integer> {
         @Override
         List<String> words() {
             return List.of("heal", server);
+        }
+    }
+
+    @Command(name = "client", description = "A demo client of the lab's service until Ctrl-C: appends a numbered, timestamped"
+            + " record every 100 ms to a file in the served dataset (where DIR/service/SERVICE.endpoint says it is served),"
+            + " prints each gap in service and, after a move to another server, the records that server's copy lacks.")
+    static final class Client implements Callable<Integer> {
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".lab", description = "the lab's directory (default: ${DEFAULT-VALUE})")
+        Path dir;
+        @Option(names = "--service", paramLabel = "NAME", defaultValue = Lab.SERVICE, description = "the service (default: ${DEFAULT-VALUE})")
+        String service;
+        @Option(names = "--every-ms", paramLabel = "MS", defaultValue = "100", description = "how often it writes (default: ${DEFAULT-VALUE})")
+        long everyMs;
+        private final Terminal terminal;
+
+        Client(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (!service.matches("[A-Za-z0-9._-]{1,64}") || everyMs < 10) {
+                throw new UsageException("--service is a name of letters, digits, . _ - and --every-ms at least 10");
+            }
+            Path endpoint = Lab.endpointFile(dir, service);
+            LabClient client = new LabClient(endpoint, Clock.systemUTC(), terminal.out());
+            terminal.out().println("writing to the service " + service + " as " + endpoint + " says, every " + everyMs
+                    + " ms; Ctrl-C ends it with a summary");
+            UntilInterrupted.run(() -> {
+                ScheduledExecutorService ticks =
+                        Executors.newSingleThreadScheduledExecutor();
+                ticks.scheduleAtFixedRate(client::tick, 0, everyMs, TimeUnit.MILLISECONDS);
+                return () -> {
+                    ticks.shutdown();
+                    ticks.awaitTermination(10, TimeUnit.SECONDS);
+                    client.report().forEach(terminal.out()::println);
+                };
+            }, terminal.out(), terminal.err());
+            return 0;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.zsentinel.deploy.lab;
 import io.zsentinel.deploy.broker.EmbeddedKafkaBroker;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.CommandResult;
 import io.zsentinel.core.zfs.CommandRunner;
 import io.zsentinel.core.zfs.ProcessCommandRunner;
 import io.zsentinel.deploy.config.ControllerConfig;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
@@ -70,6 +72,7 @@ public final class Lab implements AutoCloseable {
         for (String server : SERVERS) {
             pools.ensure(new PoolName(server), server.equals(SERVERS.get(0)));
         }
+        writeEndpointIfMissing(dir, runner);
         LabNetwork network = null;
         if (LabNetwork.available(runner)) {
             network = LabNetwork.create(runner, networkName(dir), subnet(dir), SERVERS);
@@ -103,6 +106,29 @@ public final class Lab implements AutoCloseable {
         started.push(LabControl.serve(dir, new LabFaults(this::agent, LabFaults.of(pools), LabFaults.of(network))::handle));
         lock.running(dashboard());
         log.info("lab in {}: Kafka {}, PostgreSQL {}", dir, kafka.bootstrapServers(), postgres.jdbcUrl());
+    }
+
+    /** The lab's service: vm1, served from primary/vm1 until a failover's promote hook moves it. */
+    public static final String SERVICE = "vm1";
+
+    /** {@code DIR/service/SERVICE.endpoint}: "SERVER DIRECTORY", where clients find the service ({@link LabClient}). */
+    public static Path endpointFile(Path dir, String service) {
+        return dir.toAbsolutePath().resolve("service").resolve(service + ".endpoint");
+    }
+
+    private static void writeEndpointIfMissing(Path dir, CommandRunner runner) throws IOException {
+        Path file = endpointFile(dir, SERVICE);
+        if (Files.exists(file)) {
+            return; // where the last switch left it
+        }
+        String dataset = SERVERS.get(0) + "/" + SERVICE;
+        CommandResult mountpoint = runner.run(List.of("zfs", "list", "-H", "-o", "mountpoint", dataset),
+                Duration.ofMinutes(2));
+        if (!mountpoint.succeeded()) {
+            throw new LabException("cannot find where " + dataset + " is mounted: " + mountpoint.errorText().strip());
+        }
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, SERVERS.get(0) + " " + mountpoint.stdout().strip() + "\n");
     }
 
     /** The lab's network's name: short (interface names are), the same for the same directory, unlike another's. */
