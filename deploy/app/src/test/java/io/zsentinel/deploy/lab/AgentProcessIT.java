@@ -5,7 +5,10 @@ import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.messages.CoreMessages;
 import io.zsentinel.core.messages.EnvelopeCodec;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsTestPools;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +102,31 @@ class AgentProcessIT {
         } finally {
             orphan.close();
         }
+    }
+
+    @Test
+    void aFrozenPrimaryMakesItsDatasetsReadOnlyAsSoonAsItResumes() throws Exception {
+        ServerId server = serverOnAPool("zagentfrozen");
+        ZfsDriver zfs = ZfsDriver.detect(pools.runner(), new PoolName(server.value()));
+        DatasetName vm1 = DatasetName.of(server.value()).child("vm1");
+        zfs.createDataset(vm1);
+        zfs.promote(vm1, 1);
+        Topics topics = KafkaTestBroker.freshTopics("agent-frozen", 1);
+        Path config = agentYaml(server, topics);
+        Files.writeString(config, Files.readString(config) + "leaseSeconds: 2\n");
+        agent = AgentProcess.start(server, config, dir.resolve("frozen.log"));
+        awaitHeartbeatAfter(topics, server, Instant.now().minusSeconds(5), dir.resolve("frozen.log"));
+        assertTrue(zfs.role(vm1).primary(), "serving while its heartbeats are acknowledged");
+
+        agent.freeze();
+        Instant frozenAt = Instant.now();
+        // paused past its lease: the controller may promote another server by now
+        await().atMost(Duration.ofSeconds(60)).until(() -> Instant.now().isAfter(frozenAt.plusSeconds(5)));
+        assertTrue(zfs.role(vm1).primary(), "a frozen process does nothing, not even demote itself");
+        agent.thaw();
+        await("the resumed agent demotes its primary dataset").atMost(ZFS_FUSE_ROOM).pollInterval(Duration.ofMillis(250))
+                .until(() -> !zfs.role(vm1).primary());
+        assertEquals(1, zfs.role(vm1).generation());
     }
 
     /** A server named like the test pool it watches. */
