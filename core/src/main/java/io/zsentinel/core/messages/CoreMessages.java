@@ -6,6 +6,8 @@ import io.zsentinel.core.messages.agentcommands.ForgetLink;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
+import io.zsentinel.core.messages.agentcommands.PromoteDataset;
+import io.zsentinel.core.messages.agentcommands.DemoteDataset;
 import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
@@ -35,6 +37,8 @@ public final class CoreMessages {
                 .register(TakeSnapshot.class, 1)
                 .register(DestroySnapshot.class, 1)
                 .register(RollbackDataset.class, 1)
+                .register(PromoteDataset.class, 1)
+                .register(DemoteDataset.class, 1)
                 .register(RestoreFromSnapshot.class, 1)
                 .register(HoldSnapshot.class, 1)
                 .register(ReleaseHold.class, 1)

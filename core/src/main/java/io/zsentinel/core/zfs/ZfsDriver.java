@@ -452,6 +452,62 @@ public final class ZfsDriver {
         run("mark as a replica", dataset.value(), List.of("zfs", "set", marker, dataset.value()));
     }
 
+    /** The dataset's service role ({@link DatasetRole}); {@link DatasetRole#NONE} when it never had one. */
+    public DatasetRole role(DatasetName dataset) {
+        String properties = DatasetRole.GENERATION + "," + DatasetRole.ROLE;
+        return read("read the service role of", dataset.value(),
+                List.of("zfs", "get", "-H", "-p", "-o", "property,value", properties, dataset.value()), out -> {
+                    long generation = 0;
+                    boolean primary = false;
+                    for (String line : out.split("\n")) {
+                        String[] cells = line.split("\t", -1);
+                        if (cells.length != 2) {
+                            continue;
+                        }
+                        String value = cells[1].strip();
+                        if (cells[0].equals(DatasetRole.GENERATION) && !value.equals("-")) {
+                            try {
+                                generation = Long.parseLong(value);
+                            } catch (NumberFormatException e) {
+                                throw new ZfsOutputFormatException("zfs get " + DatasetRole.GENERATION, value, e);
+                            }
+                        } else if (cells[0].equals(DatasetRole.ROLE)) {
+                            primary = value.equals(DatasetRole.PRIMARY);
+                        }
+                    }
+                    return new DatasetRole(generation, primary);
+                });
+    }
+
+    /**
+     * Makes {@code dataset} the writable primary at {@code generation}: the generation and the role first (the
+     * fencing token is in place before any write can happen), then {@code readonly=off}, then mounted if it is not.
+     * One {@code zfs set} each (zfs-fuse sets one property per call). Idempotent.
+     */
+    public void promote(DatasetName dataset, long generation) {
+        run("record the generation of", dataset.value(),
+                List.of("zfs", "set", DatasetRole.GENERATION + "=" + generation, dataset.value()));
+        run("mark as primary", dataset.value(), List.of("zfs", "set", DatasetRole.ROLE + "=" + DatasetRole.PRIMARY,
+                dataset.value()));
+        run("set readonly=off on", dataset.value(), List.of("zfs", "set", "readonly=off", dataset.value()));
+        CommandResult mounted = runner.run(List.of("zfs", "mount", dataset.value()), timeout);
+        if (!mounted.succeeded() && !mounted.errorText().contains("already mounted")) {
+            throw ZfsException.of("mount", dataset.value(), mounted);
+        }
+    }
+
+    /**
+     * Makes {@code dataset} a read-only replica at {@code generation}: {@code readonly=on} first (writes stop before
+     * anything else), then the role and the generation. Idempotent.
+     */
+    public void demote(DatasetName dataset, long generation) {
+        run("set readonly=on on", dataset.value(), List.of("zfs", "set", "readonly=on", dataset.value()));
+        run("mark as replica", dataset.value(), List.of("zfs", "set", DatasetRole.ROLE + "=" + DatasetRole.REPLICA,
+                dataset.value()));
+        run("record the generation of", dataset.value(),
+                List.of("zfs", "set", DatasetRole.GENERATION + "=" + generation, dataset.value()));
+    }
+
     /**
      * The target's {@code receive_resume_token} after an interrupted {@code receive -s}; empty where this
      * zfs keeps no partial state (zfs-fuse) or none is there.

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,11 @@ public final class Agent implements AutoCloseable {
     private final CommandExecutor executor;
     private final TransferExecutor transfers;
     private final ScheduledExecutorService scheduler;
+    /** Heartbeats and the lease each on a thread of their own: never behind a slow zfs listing or a blocked send. */
+    private final ScheduledExecutorService heartbeats;
+    private final ScheduledExecutorService leaseWatch;
+    private final PrimaryLease lease;
+    private final SelfDemotion selfDemotion;
     /** Last inventory the broker acknowledged, per dataset: only changes are sent again. */
     private final Map<DatasetName, InventoryScanner.DatasetInventory> published = new HashMap<>();
     private final Map<PoolName, String> poolErrors = new HashMap<>();
@@ -84,8 +90,17 @@ public final class Agent implements AutoCloseable {
         this.transfers = new TransferExecutor(server, zfs, new ZfsBinaries(config.zfsCommand(), config.zpoolCommand()),
                 config.transferTargets(), config.transfers(), this::publishTransferFact, clock);
         this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath(), transfers);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "agent-" + server);
+        this.scheduler = thread("agent-" + server);
+        this.heartbeats = thread("agent-heartbeat-" + server);
+        this.leaseWatch = thread("agent-lease-" + server);
+        this.lease = new PrimaryLease(Duration.ofSeconds(config.leaseSeconds()), clock.instant());
+        this.selfDemotion = new SelfDemotion(server, zfs, () -> poolProbe.importedPoolsNow(config.pools()), lease,
+                config.hooks().demote(), new HookRunner(clock), clock);
+    }
+
+    private static ScheduledExecutorService thread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
@@ -114,7 +129,8 @@ public final class Agent implements AutoCloseable {
                 .handler(this::onCommand)
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
-        scheduler.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), 0, config.heartbeatSeconds(), TimeUnit.SECONDS);
+        heartbeats.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), 0, config.heartbeatSeconds(), TimeUnit.SECONDS);
+        leaseWatch.scheduleWithFixedDelay(guarded("lease check", selfDemotion::check), 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(guarded("scan", () -> scan(false)), 0, config.scanSeconds(), TimeUnit.SECONDS);
         log.info("agent {} started: watching pools {}, reporting to {}", server, config.pools(), topics.agentEvents());
         return this;
@@ -153,8 +169,18 @@ public final class Agent implements AutoCloseable {
     }
 
     private void heartbeat() {
-        publisher.publish(topics.agentEvents(), server.value(),
-                encode(new AgentHeartbeat(server, executor.epoch(), clock.instant())));
+        Instant sentAt = clock.instant();
+        publisher.publish(topics.agentEvents(), server.value(), encode(new AgentHeartbeat(server, executor.epoch(), sentAt)))
+                .whenComplete((acked, failed) -> {
+                    if (failed == null) {
+                        lease.renewed(sentAt);
+                    }
+                });
+    }
+
+    /** The datasets this agent made read-only because its lease expired (for tests and the log). */
+    List<DatasetName> selfDemoted() {
+        return selfDemotion.demoted();
     }
 
     private void scan(boolean forcePoolReport) {
@@ -224,6 +250,8 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        leaseWatch.shutdownNow();
+        heartbeats.shutdownNow();
         scheduler.shutdownNow();
         if (commandLoop != null) {
             commandLoop.close();

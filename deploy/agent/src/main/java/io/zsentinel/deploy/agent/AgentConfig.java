@@ -27,11 +27,19 @@ import java.util.Objects;
  *   standby: { transport: local }                 # (a server not listed is local)
  *   offsite: { transport: ssh, host: 10.1.0.7, user: zsentinel, port: 22, identityFile: /etc/zsentinel/id_ed25519 }
  * transfers: { progressSeconds: 1, bufferKib: 1024, pipe: auto }   # optional; stall and breaker are the link's
+ * leaseSeconds: 10                                # optional; a primary cut off from Kafka this long demotes itself
+ * hooks: { demote: { command: ["/etc/zsentinel/unserve.sh"], timeoutSeconds: 30 } }   # optional
  * </pre>
  */
 public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
                           Integer scanSeconds, String zfsCommand, String zpoolCommand, String restoreDirectory,
-                          Map<String, TransferTarget> targets, TransferSettings transfers) {
+                          Map<String, TransferTarget> targets, TransferSettings transfers, Integer leaseSeconds,
+                          Hook.Hooks hooks) {
+    /**
+     * How long a primary keeps serving without the broker acknowledging its heartbeats: then its agent makes its
+     * primary datasets read-only and runs the demote hook ({@link PrimaryLease}).
+     */
+    public static final int DEFAULT_LEASE_SECONDS = 10;
     /** Where restored files go when a restore command names no target directory. */
     public static final String DEFAULT_RESTORE_DIRECTORY = "/var/lib/zsentinel/restore";
 
@@ -42,7 +50,8 @@ public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> poo
 
     public AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
                        Integer scanSeconds, String zfsCommand, String zpoolCommand, String restoreDirectory) {
-        this(server, kafka, pools, heartbeatSeconds, scanSeconds, zfsCommand, zpoolCommand, restoreDirectory, null, null);
+        this(server, kafka, pools, heartbeatSeconds, scanSeconds, zfsCommand, zpoolCommand, restoreDirectory, null, null,
+                null, null);
     }
 
     public AgentConfig {
@@ -60,6 +69,12 @@ public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> poo
                 : restoreDirectory;
         targets = targets == null ? Map.of() : Map.copyOf(targets);
         transfers = transfers == null ? TransferSettings.DEFAULTS : transfers;
+        leaseSeconds = positive(leaseSeconds, Math.max(DEFAULT_LEASE_SECONDS, 2 * heartbeatSeconds), "leaseSeconds");
+        if (leaseSeconds < 2 * heartbeatSeconds) {
+            throw new IllegalArgumentException("leaseSeconds (" + leaseSeconds + ") must be at least twice heartbeatSeconds ("
+                    + heartbeatSeconds + "): one late heartbeat must not end the lease");
+        }
+        hooks = hooks == null ? Hook.Hooks.NONE : hooks;
         if (!restoreDirectory.startsWith("/")) {
             throw new IllegalArgumentException("restoreDirectory must be an absolute path, not \"" + restoreDirectory + "\"");
         }

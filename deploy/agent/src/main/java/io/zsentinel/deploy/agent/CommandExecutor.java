@@ -1,9 +1,11 @@
 package io.zsentinel.deploy.agent;
 
 import io.zsentinel.core.messages.agentcommands.AgentCommand;
+import io.zsentinel.core.messages.agentcommands.DemoteDataset;
 import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
 import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
 import io.zsentinel.core.messages.agentcommands.ForgetLink;
+import io.zsentinel.core.messages.agentcommands.PromoteDataset;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
@@ -19,6 +21,7 @@ import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.zfs.DatasetRole;
 import io.zsentinel.core.zfs.SnapshotEntry;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsErrorKind;
@@ -146,6 +149,12 @@ public final class CommandExecutor {
             if (command instanceof ReleaseHold c) {
                 return release(c);
             }
+            if (command instanceof PromoteDataset c) {
+                return promote(c);
+            }
+            if (command instanceof DemoteDataset c) {
+                return demote(c);
+            }
             if (command instanceof ForgetLink c) {
                 int destroyed = transfers == null ? 0 : transfers.forgetLink(c.link(), c.dataset());
                 return completed(c, destroyed == 0 ? "no cursor bookmark of link " + c.link() + " on " + c.dataset()
@@ -218,6 +227,52 @@ public final class CommandExecutor {
         log.info("rolled back {} to {} on command {}, destroying {}", target.dataset(), target, c.commandId(), newer);
         return completed(c, "rolled back " + target.dataset() + " to " + target + " (guid " + entry.guid() + "); "
                 + (newer.isEmpty() ? "no newer snapshots existed" : "destroyed newer snapshots: " + String.join(", ", newer)));
+    }
+
+    /**
+     * Promotes after checking the generation the dataset carries (a property, so it holds across agent restarts):
+     * older is refused, the same with the dataset already primary is a repeat answered without touching it (a second
+     * rollback would discard what clients wrote since), newer rolls back to {@code rollbackTo}, records the generation
+     * and makes the dataset writable.
+     */
+    private AgentFact promote(PromoteDataset c) {
+        DatasetRole carried = zfs.role(c.dataset());
+        if (c.generation() < carried.generation()) {
+            return reject(c, stale(c.dataset(), c.generation(), carried));
+        }
+        if (c.generation() == carried.generation() && carried.primary()) {
+            return completed(c, c.dataset() + " is already the primary of service " + c.service() + " at generation "
+                    + c.generation() + "; left as it is");
+        }
+        String rolledBack = "";
+        if (c.rollbackTo() != null) {
+            zfs.rollback(c.rollbackTo(), false); // refused when newer snapshots exist: it must be the newest
+            rolledBack = " after a rollback to " + c.rollbackTo();
+        }
+        zfs.promote(c.dataset(), c.generation());
+        log.info("promoted {} to primary of service {} at generation {}{} on command {}", c.dataset(), c.service(),
+                c.generation(), rolledBack, c.commandId());
+        return completed(c, "promoted " + c.dataset() + " to the writable primary of service " + c.service()
+                + " at generation " + c.generation() + rolledBack);
+    }
+
+    /** Demotes unless the dataset carries a newer generation: read-only first, then the role and the generation. */
+    private AgentFact demote(DemoteDataset c) {
+        DatasetRole carried = zfs.role(c.dataset());
+        if (c.generation() < carried.generation()) {
+            return reject(c, stale(c.dataset(), c.generation(), carried));
+        }
+        zfs.demote(c.dataset(), c.generation());
+        log.info("demoted {} to a read-only replica of service {} at generation {} on command {}", c.dataset(),
+                c.service(), c.generation(), c.commandId());
+        return completed(c, "demoted " + c.dataset() + " to a read-only replica of service " + c.service()
+                + " at generation " + c.generation());
+    }
+
+    private static String stale(DatasetName dataset, long generation, DatasetRole carried) {
+        return "generation " + generation + " is older than generation " + carried.generation() + " that " + dataset
+                + " carries (" + (carried.primary() ? "as primary" : "as replica") + "): a newer failover has happened"
+                + " since this command was issued; the dataset was not changed";
     }
 
     private AgentFact restore(RestoreFromSnapshot c) {
@@ -301,6 +356,12 @@ public final class CommandExecutor {
     }
 
     private static io.zsentinel.core.values.DatasetName datasetOf(AgentCommand c) {
+        if (c instanceof PromoteDataset p) {
+            return p.dataset();
+        }
+        if (c instanceof DemoteDataset d) {
+            return d.dataset();
+        }
         return c instanceof io.zsentinel.core.messages.agentcommands.SnapshotCommand s ? s.snapshot().dataset() : null;
     }
 }

@@ -6,6 +6,7 @@ import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.messages.facts.SnapshotLineage;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.zfs.DatasetRole;
 import io.zsentinel.core.zfs.SendSpec;
 import io.zsentinel.core.zfs.ZfsErrorKind;
 
@@ -42,6 +43,9 @@ final class TransferPreflight {
         List<SnapshotInfo> sourceSnapshots();
 
         List<BookmarkInfo> sourceBookmarks();
+
+        /** The target dataset's part in a service (an existing target only). */
+        DatasetRole targetRole();
     }
 
     sealed interface Verdict {
@@ -63,6 +67,13 @@ final class TransferPreflight {
 
     static Verdict check(StartTransfer command, SendSpec spec, boolean targetExists, Sides sides) {
         SnapshotName targetSnapshot = command.targetDataset().snapshot(command.to().shortName());
+        DatasetRole role = targetExists ? sides.targetRole() : DatasetRole.NONE;
+        if (role.primary()) {
+            // after a failover the old primary's links may still send: never onto the dataset that now serves
+            return new Verdict.Refused("target " + command.targetDataset() + " on " + command.targetServer()
+                    + " is the writable primary of its service (generation " + role.generation() + "): replication never"
+                    + " writes onto a primary; the links are planned again from the new primary", false, null, false);
+        }
         Optional<Guid> there = targetExists ? sides.targetSnapshotGuid() : Optional.empty();
         if (there.isPresent()) {
             Guid here = sides.sourceSnapshotGuid();

@@ -13,6 +13,7 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.ShellQuoting;
 import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.core.zfs.ReceiveSpec;
+import io.zsentinel.core.zfs.DatasetRole;
 import io.zsentinel.core.zfs.SendSpec;
 import io.zsentinel.core.zfs.SnapshotEntry;
 import io.zsentinel.core.zfs.ZfsBinaries;
@@ -356,6 +357,11 @@ final class TransferRun {
             @Override
             public List<BookmarkInfo> sourceBookmarks() {
                 return withRetry(() -> source.listBookmarks(command.to().dataset()));
+            }
+
+            @Override
+            public DatasetRole targetRole() {
+                return withRetry(() -> target.role(command.targetDataset()));
             }
         };
     }

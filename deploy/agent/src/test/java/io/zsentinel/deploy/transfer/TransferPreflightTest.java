@@ -8,6 +8,7 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.zfs.DatasetRole;
 import io.zsentinel.core.zfs.SendSpec;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,7 @@ class TransferPreflightTest {
     /** Source tank/vm1: s1 (txg 10), s2 (20), s3 (30); guids 1, 2, 3. */
     private final List<SnapshotInfo> source = List.of(snap(S1, 1, 10), snap(S2, 2, 20), snap(S3, 3, 30));
     private final List<String> asked = new ArrayList<>();
+    private DatasetRole targetRole = DatasetRole.NONE;
 
     private static SnapshotInfo snap(SnapshotName name, long guid, long txg) {
         return new SnapshotInfo(name, new Guid(guid), txg, T0.plusSeconds(txg), 0, 0);
@@ -92,11 +94,30 @@ class TransferPreflightTest {
                 asked.add("sourceBookmarks");
                 return bookmarks;
             }
+
+            @Override
+            public DatasetRole targetRole() {
+                return targetRole; // asked of every existing target: not noted
+            }
         };
     }
 
     private TransferPreflight.Verdict.Refused refused(TransferPreflight.Verdict verdict) {
         return assertInstanceOf(TransferPreflight.Verdict.Refused.class, verdict);
+    }
+
+    @Test
+    void nothingIsEverSentOntoTheServicesPrimaryNotEvenWithTheOperatorsConsentToRollTheTargetBack() {
+        targetRole = new DatasetRole(2, true); // the standby, promoted by a failover; the old primary's link still sends
+        StartTransfer order = new StartTransfer(UUID.randomUUID(), new ServerId("primary"), 1, UUID.randomUUID(), S2, S3,
+                false, new ServerId("standby"), COPY, null, 0, true, "link", false);
+        TransferPreflight.Verdict.Refused refused = refused(TransferPreflight.check(order,
+                SendSpec.withIntermediates(S2, S3), true, sides(null, null, List.of(copy("s2", 2, 5)), 2, List.of())));
+        assertFalse(refused.retriable());
+        assertTrue(refused.reason().contains("is the writable primary of its service (generation 2)"), refused.reason());
+        targetRole = new DatasetRole(2, false); // a demoted copy is a replica again: it receives
+        assertInstanceOf(TransferPreflight.Verdict.Stream.class, TransferPreflight.check(order(S2, S3, false),
+                SendSpec.withIntermediates(S2, S3), true, sides(null, null, List.of(copy("s2", 2, 5)), 2, List.of())));
     }
 
     @Test

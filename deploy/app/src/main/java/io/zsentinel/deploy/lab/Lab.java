@@ -1,14 +1,11 @@
 package io.zsentinel.deploy.lab;
 
 import io.zsentinel.deploy.broker.EmbeddedKafkaBroker;
-import io.zsentinel.core.kafka.MessagePublisher;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.CommandResult;
 import io.zsentinel.core.zfs.CommandRunner;
 import io.zsentinel.core.zfs.ProcessCommandRunner;
-import io.zsentinel.core.zfs.ZfsDriver;
-import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.agent.AgentConfig;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.core.config.KafkaConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
@@ -20,15 +17,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Everything on one machine: three file-backed pools (primary, standby, offsite), an in-process
- * Kafka broker, an embedded PostgreSQL, three agents and the controller with its dashboard.
+ * Kafka broker, an embedded PostgreSQL, the controller with its dashboard, and three agents, each a process of its
+ * own ({@link AgentProcess}: a fault can crash or freeze one server and leave the rest running), its output in
+ * {@code DIR/logs/SERVER.log}.
  */
 public final class Lab implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Lab.class);
@@ -39,6 +41,7 @@ public final class Lab implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private ControllerApp controller;
+    private final Map<String, AgentProcess> agents = new LinkedHashMap<>();
 
     private Lab() {
     }
@@ -69,7 +72,17 @@ public final class Lab implements AutoCloseable {
         for (String server : SERVERS) {
             pools.ensure(new PoolName(server), server.equals(SERVERS.get(0)));
         }
+        writeEndpointIfMissing(dir, runner);
+        LabNetwork network = null;
+        if (LabNetwork.available(runner)) {
+            network = LabNetwork.create(runner, networkName(dir), subnet(dir), SERVERS);
+            started.push(network);
+        } else {
+            log.warn("lab without network namespaces (they need root and iproute2): its agents share this machine's"
+                    + " network and a partition fault is refused");
+        }
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder()
+                .host(network == null ? "127.0.0.1" : network.hostAddress())
                 .dataDir(dir.resolve("kafka"))
                 .brokerPort(options.kafkaPort())
                 .fallbackToFreePort(true)
@@ -83,15 +96,73 @@ public final class Lab implements AutoCloseable {
                 labConfig.replication()),
                 postgres.dataSource(), Clock.systemUTC());
         started.push(controller);
-        MessagePublisher publisher = MessagePublisher.create(kafka.bootstrapServers());
-        started.push(publisher);
         for (String server : SERVERS) {
-            PoolName pool = new PoolName(server);
-            AgentConfig config = new AgentConfig(new ServerId(server), kafkaConfig, List.of(pool), 2, 2, null, null);
-            started.push(new Agent(config, ZfsDriver.detect(runner, pool), publisher, Clock.systemUTC()).start());
+            AgentProcess agent = AgentProcess.start(new ServerId(server),
+                    writeAgentConfig(dir, server, kafka.bootstrapServers()), dir.resolve("logs").resolve(server + ".log"),
+                    network == null ? List.of() : network.inside(server));
+            started.push(agent);
+            agents.put(server, agent);
         }
+        started.push(LabControl.serve(dir, new LabFaults(this::agent, LabFaults.of(pools), LabFaults.of(network))::handle));
         lock.running(dashboard());
         log.info("lab in {}: Kafka {}, PostgreSQL {}", dir, kafka.bootstrapServers(), postgres.jdbcUrl());
+    }
+
+    /** The lab's service: vm1, served from primary/vm1 until a failover's promote hook moves it. */
+    public static final String SERVICE = "vm1";
+
+    /** {@code DIR/service/SERVICE.endpoint}: "SERVER DIRECTORY", where clients find the service ({@link LabClient}). */
+    public static Path endpointFile(Path dir, String service) {
+        return dir.toAbsolutePath().resolve("service").resolve(service + ".endpoint");
+    }
+
+    private static void writeEndpointIfMissing(Path dir, CommandRunner runner) throws IOException {
+        Path file = endpointFile(dir, SERVICE);
+        if (Files.exists(file)) {
+            return; // where the last switch left it
+        }
+        String dataset = SERVERS.get(0) + "/" + SERVICE;
+        CommandResult mountpoint = runner.run(List.of("zfs", "list", "-H", "-o", "mountpoint", dataset),
+                Duration.ofMinutes(2));
+        if (!mountpoint.succeeded()) {
+            throw new LabException("cannot find where " + dataset + " is mounted: " + mountpoint.errorText().strip());
+        }
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, SERVERS.get(0) + " " + mountpoint.stdout().strip() + "\n");
+    }
+
+    /** The lab's network's name: short (interface names are), the same for the same directory, unlike another's. */
+    static String networkName(Path dir) {
+        return "zl" + String.format("%06x", dir.toAbsolutePath().normalize().toString().hashCode() & 0xffffff);
+    }
+
+    /** The third byte of the lab network's 10.213.N.0/24, from its directory like its name. */
+    static int subnet(Path dir) {
+        return 16 + Math.floorMod(dir.toAbsolutePath().normalize().toString().hashCode() >>> 8, 224);
+    }
+
+    /** The lab server's agent.yaml (as an operator would write it), in {@code DIR/agents/}. */
+    static Path writeAgentConfig(Path dir, String server, String bootstrap) throws IOException {
+        ServerId id = new ServerId(server);
+        PoolName pool = new PoolName(server);
+        Path file = dir.resolve("agents").resolve(server + ".yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "# written by the lab at every start\n"
+                + "server: \"" + id.value() + "\"\n"
+                + "kafka: { bootstrap: \"" + bootstrap + "\" }\n"
+                + "pools: [ \"" + pool.value() + "\" ]\n"
+                + "heartbeatSeconds: 2\n"
+                + "scanSeconds: 2\n");
+        return file;
+    }
+
+    /** The agent process of a lab server ({@link #SERVERS}). */
+    public AgentProcess agent(String server) {
+        AgentProcess agent = agents.get(server);
+        if (agent == null) {
+            throw new LabException("no lab server " + server + "; the lab's servers: " + String.join(", ", SERVERS));
+        }
+        return agent;
     }
 
     private static void reset(Path dir, LabPools pools) throws IOException {

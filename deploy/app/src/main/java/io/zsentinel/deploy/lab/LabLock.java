@@ -103,6 +103,18 @@ public final class LabLock implements AutoCloseable {
                 + "or give another directory with --dir";
     }
 
+    /** The pid of the lab running in {@code dir}, if one runs: its holder file names a live process. */
+    public static Optional<Long> runningPid(Path dir) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(dir.toAbsolutePath().normalize().resolve(HOLDER_FILE));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return value(lines, "pid ").filter(v -> v.matches("[0-9]{1,18}")).map(Long::parseLong)
+                .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
     private static Optional<String> value(List<String> lines, String key) {
         return lines.stream().filter(l -> l.startsWith(key)).map(l -> l.substring(key.length()).strip())
                 .filter(v -> !v.isEmpty()).findFirst();

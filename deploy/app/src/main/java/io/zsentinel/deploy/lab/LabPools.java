@@ -78,19 +78,32 @@ final class LabPools {
     /** Destroys the lab pool if it is imported and its device is the lab's file. */
     void destroy(PoolName pool) {
         if (imported(pool) && ours(pool)) {
-            // zfs-fuse answers "pool is busy" while it still frees or unmounts (e.g. right after the
-            // previous lab stopped): retry for a while before giving up.
-            CommandResult[] last = {null};
-            Polling.until("lab-pool-destroy", Duration.ofSeconds(1), Duration.ofSeconds(29), () -> {
-                last[0] = runner.run(List.of("zpool", "destroy", "-f", pool.value()), TIMEOUT);
-                return last[0].succeeded() || !last[0].errorText().contains("busy");
-            });
-            CommandResult result = last[0];
-            if (!result.succeeded()) {
-                throw new LabException("zpool destroy -f " + pool + " failed: " + result.errorText().strip()
-                        + "; stop whatever uses the pool (a shell in its mountpoint?) and retry --reset");
-            }
+            runWhileBusy(List.of("zpool", "destroy", "-f", pool.value()), "retry --reset");
             log.info("destroyed lab pool {}", pool);
+        }
+    }
+
+    /** Exports the lab pool (a crashed server's pool is gone from the machine until it is imported again). */
+    void export(PoolName pool) {
+        if (imported(pool)) {
+            runWhileBusy(List.of("zpool", "export", "-f", pool.value()), "retry");
+            log.info("exported lab pool {}", pool);
+        }
+    }
+
+    /**
+     * zfs-fuse answers "pool is busy" while it still frees or unmounts (e.g. right after the previous lab
+     * stopped): retries for a while before giving up.
+     */
+    private void runWhileBusy(List<String> argv, String then) {
+        CommandResult[] last = {null};
+        Polling.until("lab-" + argv.get(1), Duration.ofSeconds(1), Duration.ofSeconds(29), () -> {
+            last[0] = runner.run(argv, TIMEOUT);
+            return last[0].succeeded() || !last[0].errorText().contains("busy");
+        });
+        if (!last[0].succeeded()) {
+            throw new LabException(String.join(" ", argv) + " failed: " + last[0].errorText().strip()
+                    + "; stop whatever uses the pool (a shell in its mountpoint?) and " + then);
         }
     }
 

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The command line as an operator types it: every command and its --help, --version, the completion script, usage errors. */
 class MainTest {
     /** Each command with its subcommands: what operators and scripts type (README.md). */
-    private static final Map<String, List<String>> COMMANDS = Map.ofEntries(Map.entry("lab", List.of()),
+    private static final Map<String, List<String>> COMMANDS = Map.ofEntries(Map.entry("lab", List.of("fault", "heal", "client")),
             Map.entry("controller", List.of()), Map.entry("agent", List.of()), Map.entry("status", List.of()),
             Map.entry("bench", List.of("replication", "fleet")), Map.entry("checkpoint", List.of("release")),
             Map.entry("rollback", List.of()), Map.entry("restore", List.of()), Map.entry("audit", List.of()),

@@ -29,6 +29,42 @@ class ConfigFilesTest {
     }
 
     @Test
+    void theLeaseAndTheDemoteHookAreReadAndALeaseShorterThanTwoHeartbeatsIsRefused() {
+        AgentConfig c = ConfigFiles.parse("""
+                server: primary
+                kafka: { bootstrap: "127.0.0.1:9092" }
+                pools: [ tank ]
+                leaseSeconds: 12
+                hooks: { demote: { command: ["/etc/zsentinel/unserve.sh", "--now"], timeoutSeconds: 5 } }
+                """, "agent.yaml", AgentConfig.class);
+        assertEquals(12, c.leaseSeconds());
+        assertEquals(List.of("/etc/zsentinel/unserve.sh", "--now"), c.hooks().demote().command());
+        assertEquals(java.time.Duration.ofSeconds(5), c.hooks().demote().timeout());
+        assertEquals(10, ConfigFiles.parse("""
+                server: primary
+                kafka: { bootstrap: "127.0.0.1:9092" }
+                pools: [ tank ]
+                """, "agent.yaml", AgentConfig.class).leaseSeconds());
+        ConfigException shortLease = assertThrows(ConfigException.class, () -> ConfigFiles.parse("""
+                server: primary
+                kafka: { bootstrap: "127.0.0.1:9092" }
+                pools: [ tank ]
+                heartbeatSeconds: 5
+                leaseSeconds: 8
+                """, "agent.yaml", AgentConfig.class));
+        assertTrue(shortLease.getMessage().contains("leaseSeconds (8) must be at least twice heartbeatSeconds (5)"),
+                shortLease.getMessage());
+        ConfigException emptyHook = assertThrows(ConfigException.class, () -> ConfigFiles.parse("""
+                server: primary
+                kafka: { bootstrap: "127.0.0.1:9092" }
+                pools: [ tank ]
+                hooks: { demote: { command: [] } }
+                """, "agent.yaml", AgentConfig.class));
+        assertTrue(emptyHook.getMessage().contains("agent.yaml:4") && emptyHook.getMessage().contains("a hook's command"),
+                emptyHook.getMessage());
+    }
+
+    @Test
     void aHostilePoolNameIsRefusedWithFileLineAndReason() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigFiles.parse("""
                 server: primary

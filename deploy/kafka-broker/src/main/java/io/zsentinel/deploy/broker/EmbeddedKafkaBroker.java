@@ -42,6 +42,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final Map<String, String> overrides;
+    /** The clients' listener's address: loopback, or an address other network namespaces reach (the lab's bridge). */
+    private final String host;
     private String clusterId;
     private KafkaRaftServer server;
 
@@ -52,6 +54,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.brokerPort = choosePort("broker", b.brokerPort, remembered.getProperty("broker.port"), b.fallbackToFreePort, -1);
         this.controllerPort = choosePort("controller", b.controllerPort, remembered.getProperty("controller.port"), true, brokerPort);
         this.overrides = Map.copyOf(b.overrides);
+        this.host = b.host;
     }
 
     public static Builder builder() {
@@ -64,7 +67,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return HOST + ":" + brokerPort;
+        return host + ":" + brokerPort;
     }
 
     public int brokerPort() {
@@ -142,8 +145,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -279,8 +282,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int controllerPort;
         private boolean fallbackToFreePort;
         private final Map<String, String> overrides = new HashMap<>();
+        private String host = HOST;
 
         private Builder() {
+        }
+
+        /**
+         * The address the clients' listener binds and advertises (default 127.0.0.1): one of this machine's, e.g. a
+         * bridge that processes in other network namespaces reach. The controller listener stays on loopback.
+         */
+        public Builder host(String address) {
+            this.host = address;
+            return this;
         }
 
         /** Where logs and metadata live; reused (not reformatted) if already formatted. Default: a temp dir deleted on close. */

@@ -1,0 +1,129 @@
+package io.zsentinel.deploy.agent;
+
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.DatasetEntry;
+import io.zsentinel.core.zfs.DatasetRole;
+import io.zsentinel.core.zfs.ZfsDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * A primary that has lost Kafka stops serving on its own: once its {@link PrimaryLease} has expired, every dataset
+ * of its pools that carries the primary role is made read-only (its generation kept) and the demote hook runs, once
+ * per outage. The controller promotes another server without a confirmed fence only after that lease certainly
+ * expired, so a partitioned or paused primary never takes writes beside the new one. The datasets stay read-only
+ * when Kafka is back: serving again is the controller's decision (a rejoin). Driven by a thread of its own, never
+ * behind a slow scan or a blocked send.
+ */
+final class SelfDemotion {
+    private static final Logger log = LoggerFactory.getLogger(SelfDemotion.class);
+
+    private final ServerId server;
+    private final ZfsDriver zfs;
+    private final Supplier<List<PoolName>> pools;
+    private final PrimaryLease lease;
+    private final Hook demoteHook;
+    private final HookRunner hooks;
+    private final Clock clock;
+    private boolean demotedThisOutage;
+    /** A lapse whose demotion failed: looked at again next time. */
+    private boolean lapseToRetry;
+    private final List<DatasetName> demoted = new ArrayList<>();
+
+    SelfDemotion(ServerId server, ZfsDriver zfs, Supplier<List<PoolName>> pools, PrimaryLease lease, Hook demoteHook,
+                 HookRunner hooks, Clock clock) {
+        this.server = server;
+        this.zfs = zfs;
+        this.pools = pools;
+        this.lease = lease;
+        this.demoteHook = demoteHook;
+        this.hooks = hooks;
+        this.clock = clock;
+    }
+
+    /** One look at the lease; demotes when it has expired and this outage has not demoted yet. */
+    synchronized void check() {
+        Instant now = clock.instant();
+        boolean expired = lease.expired(now);
+        boolean lapsed = lease.lapsedSinceLastLook() || lapseToRetry;
+        lapseToRetry = false;
+        if (!expired && (!lapsed || demotedThisOutage)) {
+            if (demotedThisOutage) {
+                log.info("{} reaches Kafka again; the datasets it demoted stay read-only until the controller decides",
+                        server);
+                demotedThisOutage = false;
+            }
+            return; // the lease holds, or the outage that just ended was dealt with while it lasted
+        }
+        if (demotedThisOutage) {
+            return;
+        }
+        Map<DatasetName, DatasetRole> primaries = primaries();
+        List<DatasetName> failed = new ArrayList<>();
+        for (Map.Entry<DatasetName, DatasetRole> primary : primaries.entrySet()) {
+            try {
+                zfs.demote(primary.getKey(), primary.getValue().generation());
+                demoted.add(primary.getKey());
+            } catch (RuntimeException e) {
+                failed.add(primary.getKey());
+                log.error("{}: could not make {} read-only after losing Kafka: {}; trying again", server,
+                        primary.getKey(), e.getMessage());
+            }
+        }
+        if (!failed.isEmpty()) {
+            lapseToRetry = lapsed;
+            return; // the next look tries again: a primary must not keep serving because one zfs call failed
+        }
+        demotedThisOutage = true;
+        if (primaries.isEmpty()) {
+            return;
+        }
+        if (expired) {
+            log.warn("{} has had no heartbeat acknowledged for {} s (lease {} s): made its primary datasets {} read-only",
+                    server, Duration.between(lease.renewedAt(), now).toSeconds(), lease.length().toSeconds(),
+                    primaries.keySet());
+        } else {
+            log.warn("{}'s lease ({} s) ran out while it was paused or cut off, seen only as it resumed: made its primary"
+                    + " datasets {} read-only", server, lease.length().toSeconds(), primaries.keySet());
+        }
+        if (demoteHook != null) {
+            hooks.run("demote", demoteHook, Map.of(
+                    "ZSENTINEL_REASON", expired ? "lease-expired" : "lease-lapsed",
+                    "ZSENTINEL_SERVER", server.value(),
+                    "ZSENTINEL_DATASETS", primaries.keySet().stream().map(DatasetName::value)
+                            .collect(Collectors.joining(" ")),
+                    "ZSENTINEL_GENERATION", Long.toString(primaries.values().stream()
+                            .mapToLong(DatasetRole::generation).max().orElse(0))));
+        }
+    }
+
+    /** Every dataset this lease demoted so far. */
+    synchronized List<DatasetName> demoted() {
+        return List.copyOf(demoted);
+    }
+
+    private Map<DatasetName, DatasetRole> primaries() {
+        Map<DatasetName, DatasetRole> primaries = new LinkedHashMap<>();
+        for (PoolName pool : pools.get()) {
+            for (DatasetEntry dataset : zfs.listDatasets(DatasetName.of(pool.value()))) {
+                DatasetRole role = zfs.role(dataset.name());
+                if (role.primary()) {
+                    primaries.put(dataset.name(), role);
+                }
+            }
+        }
+        return primaries;
+    }
+}

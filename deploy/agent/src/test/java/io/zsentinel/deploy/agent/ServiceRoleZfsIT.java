@@ -1,0 +1,101 @@
+package io.zsentinel.deploy.agent;
+
+import io.zsentinel.core.messages.agentcommands.DemoteDataset;
+import io.zsentinel.core.messages.agentcommands.PromoteDataset;
+import io.zsentinel.core.messages.facts.AgentFact;
+import io.zsentinel.core.messages.facts.CommandCompleted;
+import io.zsentinel.core.messages.facts.CommandRejected;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.zfs.DatasetRole;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.core.zfs.ZfsTestPools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Promote and demote on a real zfs-fuse dataset, fenced by the generation the dataset itself carries: a demoted
+ * copy refuses writes, a promotion rolls back to the snapshot it names and takes writes, a repeat at the same
+ * generation leaves what was written since, and an older generation is refused — also by an agent started afresh.
+ */
+class ServiceRoleZfsIT {
+    private static final ServerId SERVER = new ServerId("standby");
+    @TempDir
+    Path dir;
+    private ZfsTestPools pools;
+
+    @AfterEach
+    void close() {
+        if (pools != null) {
+            pools.close();
+        }
+    }
+
+    @Test
+    void promotionAndDemotionAreFencedByTheGenerationTheDatasetCarries() throws Exception {
+        pools = ZfsTestPools.open(dir, "zroles");
+        PoolName pool = pools.createPool("s", 128L << 20);
+        ZfsDriver zfs = ZfsDriver.detect(pools.runner(), pool);
+        DatasetName vm1 = DatasetName.of(pool.value()).child("vm1");
+        zfs.createDataset(vm1);
+        Path files = zfs.mountpoint(vm1).orElseThrow();
+        Files.writeString(files.resolve("replicated"), "in the snapshot");
+        SnapshotName newest = vm1.snapshot("s1");
+        zfs.createSnapshot(newest);
+        Files.writeString(files.resolve("after-snapshot"), "not in any snapshot");
+        CommandExecutor agent = new CommandExecutor(SERVER, zfs);
+        assertEquals(DatasetRole.NONE, zfs.role(vm1));
+
+        assertCompleted(agent.execute(new DemoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 1)).orElseThrow());
+        assertEquals(new DatasetRole(1, false), zfs.role(vm1));
+        assertThrows(IOException.class, () -> Files.writeString(files.resolve("refused"), "x"), "a replica takes no writes");
+
+        AgentFact promoted = agent.execute(new PromoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 2, newest))
+                .orElseThrow();
+        assertCompleted(promoted);
+        assertEquals(new DatasetRole(2, true), zfs.role(vm1));
+        assertTrue(Files.exists(files.resolve("replicated")));
+        assertFalse(Files.exists(files.resolve("after-snapshot")), "rolled back to its newest snapshot");
+        Files.writeString(files.resolve("client-record"), "written by a client after the promotion");
+
+        // the same promotion again (a controller that restarted mid-failover issues it anew): nothing rolled back
+        CommandCompleted again = assertCompleted(agent.execute(
+                new PromoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 2, newest)).orElseThrow());
+        assertTrue(again.detail().contains("already the primary"), again.detail());
+        assertTrue(Files.exists(files.resolve("client-record")), "a repeated promotion keeps what clients wrote");
+
+        // an agent started afresh still knows the generation: it lives on the dataset
+        CommandExecutor restarted = new CommandExecutor(SERVER, zfs);
+        CommandRejected stalePromote = assertInstanceOf(CommandRejected.class, restarted.execute(
+                new PromoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 1, null)).orElseThrow());
+        assertTrue(stalePromote.reason().contains("generation 1 is older than generation 2"), stalePromote.reason());
+        CommandRejected staleDemote = assertInstanceOf(CommandRejected.class, restarted.execute(
+                new DemoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 1)).orElseThrow());
+        assertEquals(vm1, staleDemote.dataset());
+        assertTrue(Files.exists(files.resolve("client-record")));
+        Files.writeString(files.resolve("still-primary"), "the stale demotion changed nothing");
+
+        assertCompleted(restarted.execute(new DemoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 3))
+                .orElseThrow());
+        assertEquals(new DatasetRole(3, false), zfs.role(vm1));
+        assertThrows(IOException.class, () -> Files.writeString(files.resolve("refused"), "x"));
+    }
+
+    private static CommandCompleted assertCompleted(AgentFact fact) {
+        return assertInstanceOf(CommandCompleted.class, fact, fact.toString());
+    }
+}

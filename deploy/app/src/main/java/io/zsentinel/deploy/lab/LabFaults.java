@@ -1,0 +1,171 @@
+package io.zsentinel.deploy.lab;
+
+import io.zsentinel.core.values.PoolName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Real faults on one lab server ({@code zsentinel lab fault SERVER --kind ...}, undone by {@code lab heal SERVER}):
+ * <ul>
+ *   <li>{@code crash}: the server is gone — its agent killed (SIGKILL) and its pool exported, as after a power cut;
+ *       heal imports the pool and starts the agent again;</li>
+ *   <li>{@code freeze}: its agent stopped where it is (SIGSTOP) with its pool still imported and writable — a paused
+ *       node that wakes up later believing it still serves; heal resumes it (SIGCONT);</li>
+ *   <li>{@code partition}: the server cut off the network ({@link LabNetwork}) while its agent runs and its pool
+ *       stays imported; heal connects it again.</li>
+ * </ul>
+ * One fault per server at a time. Driven from the lab's control thread only.
+ */
+final class LabFaults {
+    private static final Logger log = LoggerFactory.getLogger(LabFaults.class);
+
+    enum Kind {
+        CRASH, FREEZE, PARTITION;
+
+        static Kind of(String word) {
+            try {
+                return valueOf(word.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new LabException("unknown fault kind \"" + word + "\"; kinds: crash, freeze, partition");
+            }
+        }
+    }
+
+    /** What a fault needs of a pool: take it away and give it back. */
+    interface Pools {
+        void export(PoolName pool);
+
+        void importAgain(PoolName pool);
+    }
+
+    /** What a partition needs of the network: cut a server off and connect it again. */
+    interface Links {
+        void cut(String server);
+
+        void restore(String server);
+    }
+
+    private final Function<String, AgentProcess> agents;
+    private final Pools pools;
+    /** Null when the lab runs without network namespaces. */
+    private final Links links;
+    private final Map<String, Kind> faulted = new HashMap<>();
+
+    LabFaults(Function<String, AgentProcess> agents, Pools pools, Links links) {
+        this.agents = agents;
+        this.pools = pools;
+        this.links = links;
+    }
+
+    /** The lab's network as a partition sees it; null without one. */
+    static Links of(LabNetwork network) {
+        return network == null ? null : new Links() {
+            @Override
+            public void cut(String server) {
+                network.partition(server);
+            }
+
+            @Override
+            public void restore(String server) {
+                network.heal(server);
+            }
+        };
+    }
+
+    /** The lab control's handler: {@code fault SERVER KIND} or {@code heal SERVER}. */
+    String handle(List<String> words) {
+        if (words.size() == 3 && words.get(0).equals("fault")) {
+            return fault(words.get(1), Kind.of(words.get(2)));
+        }
+        if (words.size() == 2 && words.get(0).equals("heal")) {
+            return heal(words.get(1));
+        }
+        throw new LabException("unknown lab request \"" + String.join(" ", words)
+                + "\"; known: fault SERVER crash|freeze|partition, heal SERVER");
+    }
+
+    String fault(String server, Kind kind) {
+        AgentProcess agent = agents.apply(server);
+        Kind already = faulted.get(server);
+        if (already != null) {
+            throw new LabException(server + " already has a " + name(already) + " fault; heal it first: zsentinel lab heal "
+                    + server);
+        }
+        switch (kind) {
+            case CRASH -> {
+                agent.crash();
+                pools.export(new PoolName(server));
+            }
+            case FREEZE -> {
+                if (!agent.alive()) {
+                    throw new LabException("the agent of " + server + " is not running; nothing to freeze");
+                }
+                agent.freeze();
+            }
+            case PARTITION -> {
+                if (links == null) {
+                    throw new LabException("this lab runs without network namespaces (they need root and iproute2),"
+                            + " so a partition cannot be made real; crash and freeze work");
+                }
+                links.cut(server);
+            }
+        }
+        faulted.put(server, kind);
+        log.warn("lab fault: {} {}", name(kind), server);
+        return switch (kind) {
+            case CRASH -> server + " crashed: its agent killed (SIGKILL), its pool exported";
+            case FREEZE -> server + " frozen: its agent stopped (SIGSTOP, pid " + agent.pid().orElse(-1L)
+                    + "), its pool still imported";
+            case PARTITION -> server + " partitioned: its network link is down; its agent runs, its pool is imported";
+        };
+    }
+
+    String heal(String server) {
+        AgentProcess agent = agents.apply(server);
+        Kind kind = faulted.remove(server);
+        if (kind == null) {
+            return server + " has no fault to heal";
+        }
+        switch (kind) {
+            case CRASH -> {
+                pools.importAgain(new PoolName(server));
+                agent.start();
+            }
+            case FREEZE -> agent.thaw();
+            case PARTITION -> links.restore(server);
+        }
+        log.warn("lab heal: {} ({})", server, name(kind));
+        return server + " healed (" + name(kind) + "): its agent runs again";
+    }
+
+    private static String name(Kind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The lab's pools as a fault sees them. */
+    static Pools of(LabPools labPools) {
+        return new Pools() {
+            @Override
+            public void export(PoolName pool) {
+                labPools.export(pool);
+            }
+
+            @Override
+            public void importAgain(PoolName pool) {
+                try {
+                    labPools.ensure(pool, false);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+}

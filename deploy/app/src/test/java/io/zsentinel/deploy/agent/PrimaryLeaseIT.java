@@ -1,0 +1,115 @@
+package io.zsentinel.deploy.agent;
+
+import io.zsentinel.core.config.KafkaConfig;
+import io.zsentinel.core.kafka.MessagePublisher;
+import io.zsentinel.core.kafka.Topics;
+import io.zsentinel.core.kafka.KafkaTestBroker;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.DatasetRole;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.core.zfs.ZfsTestPools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A primary's agent that cannot reach Kafka for its lease makes its primary datasets read-only and runs the demote
+ * hook, on a real pool; with Kafka reachable it keeps serving.
+ */
+class PrimaryLeaseIT {
+    private static final Duration ZFS_FUSE_ROOM = Duration.ofSeconds(120);
+    @TempDir
+    Path dir;
+    /** What a test opened, closed in reverse order after it. */
+    private final java.util.Deque<AutoCloseable> opened = new java.util.ArrayDeque<>();
+
+    @AfterEach
+    void closeOpened() throws Exception {
+        while (!opened.isEmpty()) {
+            opened.pop().close();
+        }
+    }
+
+    @Test
+    void aPrimaryCutOffFromKafkaForItsLeaseStopsTakingWritesAndRunsTheDemoteHook() throws Exception {
+        ZfsTestPools pools = open(ZfsTestPools.open(dir.resolve("pools"), "zlease"));
+        PoolName pool = pools.createPool("p", 128L << 20);
+        ZfsDriver zfs = ZfsDriver.detect(pools.runner(), pool);
+        DatasetName primary = DatasetName.of(pool.value()).child("vm1");
+        DatasetName replica = DatasetName.of(pool.value()).child("vm2");
+        zfs.createDataset(primary);
+        zfs.createDataset(replica);
+        zfs.promote(primary, 4);
+        zfs.demote(replica, 4);
+        Path files = zfs.mountpoint(primary).orElseThrow();
+        Files.writeString(files.resolve("before"), "written while serving");
+        Path hookSaw = dir.resolve("hook-environment");
+
+        String nobody = "127.0.0.1:" + closedPort(); // a broker that is not there: no heartbeat is ever acknowledged
+        MessagePublisher publisher = open(MessagePublisher.create(nobody));
+        AgentConfig config = new AgentConfig(new ServerId(pool.value()), new KafkaConfig(nobody, "lease"), List.of(pool),
+                1, 1, null, null, null, null, null, 2,
+                new Hook.Hooks(new Hook(List.of("cp", "/proc/self/environ", hookSaw.toString()), Duration.ofSeconds(30))));
+        Agent agent = open(new Agent(config, zfs, publisher, Clock.systemUTC()).start());
+
+        await("the primary made read-only").atMost(ZFS_FUSE_ROOM).pollInterval(Duration.ofMillis(500))
+                .until(() -> !zfs.role(primary).primary());
+        assertEquals(new DatasetRole(4, false), zfs.role(primary), "its generation kept");
+        assertEquals(new DatasetRole(4, false), zfs.role(replica), "a replica stays as it was");
+        assertThrows(IOException.class, () -> Files.writeString(files.resolve("after"), "refused"));
+        assertTrue(Files.exists(files.resolve("before")));
+        await("the demote hook ran").atMost(ZFS_FUSE_ROOM).until(() -> Files.exists(hookSaw)
+                && Files.readString(hookSaw).contains("ZSENTINEL_DATASETS=" + primary.value()));
+        String environment = Files.readString(hookSaw).replace('\0', '\n');
+        assertTrue(environment.contains("ZSENTINEL_REASON=lease-expired"), environment);
+        assertTrue(environment.contains("ZSENTINEL_GENERATION=4"), environment);
+        assertEquals(List.of(primary), agent.selfDemoted());
+    }
+
+    @Test
+    void aPrimaryThatReachesKafkaKeepsServing() {
+        ZfsTestPools pools = open(ZfsTestPools.open(dir.resolve("pools"), "zleaseok"));
+        PoolName pool = pools.createPool("p", 128L << 20);
+        ZfsDriver zfs = ZfsDriver.detect(pools.runner(), pool);
+        DatasetName primary = DatasetName.of(pool.value()).child("vm1");
+        zfs.createDataset(primary);
+        zfs.promote(primary, 1);
+        Topics topics = KafkaTestBroker.freshTopics("lease-ok", 1);
+        MessagePublisher publisher = open(MessagePublisher.create(KafkaTestBroker.bootstrapServers()));
+        AgentConfig config = new AgentConfig(new ServerId(pool.value()), new KafkaConfig(KafkaTestBroker.bootstrapServers(),
+                topics.prefix().substring(0, topics.prefix().length() - 1)), List.of(pool), 1, 1, null, null, null, null,
+                null, 2, null);
+        Agent agent = open(new Agent(config, zfs, publisher, Clock.systemUTC()).start());
+        // several leases long: every one renewed in time
+        await().during(Duration.ofSeconds(8)).atMost(ZFS_FUSE_ROOM).pollInterval(Duration.ofMillis(500))
+                .until(() -> zfs.role(primary).primary());
+        assertEquals(List.of(), agent.selfDemoted());
+    }
+
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private <T extends AutoCloseable> T open(T resource) {
+        opened.push(resource);
+        return resource;
+    }
+}

@@ -1,0 +1,98 @@
+package io.zsentinel.deploy.lab;
+
+import io.zsentinel.core.kafka.KafkaTestBroker;
+import io.zsentinel.core.kafka.Topics;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.zfs.ProcessCommandRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The lab's faults on a real lab pool (the lab's own file-backed pool code) and a real agent process, through
+ * the lab control as {@code zsentinel lab fault|heal} sends them: a crash kills the agent and exports the pool,
+ * heal imports it and starts the agent; a freeze stops the agent and leaves the pool; one fault at a time.
+ */
+class LabFaultsIT {
+    private static final Duration WITHIN = Duration.ofSeconds(120);
+    @TempDir
+    Path dir;
+    private LabPools pools;
+    private PoolName pool;
+    private AgentProcess agent;
+
+    @AfterEach
+    void close() {
+        if (agent != null) {
+            agent.close();
+        }
+        if (pools != null && pool != null) {
+            if (!pools.imported(pool)) {
+                try {
+                    pools.ensure(pool, false);
+                } catch (Exception e) {
+                    // destroyed below only if imported
+                }
+            }
+            pools.destroy(pool);
+        }
+    }
+
+    @Test
+    void crashAndFreezeAreRealAndHealUndoesThem() throws Exception {
+        pools = new LabPools(dir, new ProcessCommandRunner());
+        pool = new PoolName("zlabfault" + UUID.randomUUID().toString().substring(0, 6).toLowerCase(Locale.ROOT));
+        pools.ensure(pool, false);
+        Topics topics = KafkaTestBroker.freshTopics("lab-faults", 1);
+        String cell = topics.prefix().substring(0, topics.prefix().length() - 1);
+        Path config = Lab.writeAgentConfig(dir, pool.value(), KafkaTestBroker.bootstrapServers());
+        // the lab's agent.yaml, pointed at this test's topics
+        Files.writeString(config, Files.readString(config).replace("\" }", "\", cell: \"" + cell + "\" }"));
+        agent = AgentProcess.start(new ServerId(pool.value()), config, dir.resolve("logs").resolve("agent.log"));
+        LabFaults faults = new LabFaults(server -> {
+            if (!server.equals(pool.value())) {
+                throw new LabException("no lab server " + server);
+            }
+            return agent;
+        }, LabFaults.of(pools), null);
+
+        try (LabLock lock = LabLock.acquire(dir); LabControl control = LabControl.serve(dir, faults::handle)) {
+            String crashed = LabControl.request(dir, List.of("fault", pool.value(), "crash"), WITHIN);
+            assertTrue(crashed.contains("crashed"), crashed);
+            assertFalse(agent.alive(), "a crashed server's agent is dead");
+            assertFalse(pools.imported(pool), "a crashed server's pool is exported");
+
+            LabException twice = assertThrows(LabException.class,
+                    () -> LabControl.request(dir, List.of("fault", pool.value(), "freeze"), WITHIN));
+            assertTrue(twice.getMessage().contains("already has a crash fault"), twice.getMessage());
+
+            LabControl.request(dir, List.of("heal", pool.value()), WITHIN);
+            assertTrue(pools.imported(pool), "heal imports the pool again");
+            assertTrue(agent.alive() && !agent.frozen(), "heal starts the agent again");
+
+            LabControl.request(dir, List.of("fault", pool.value(), "freeze"), WITHIN);
+            assertTrue(agent.frozen(), "a frozen agent is stopped, not gone");
+            assertTrue(pools.imported(pool), "a frozen server keeps its pool");
+            assertEquals(pool.value() + " healed (freeze): its agent runs again",
+                    LabControl.request(dir, List.of("heal", pool.value()), WITHIN));
+            assertTrue(agent.alive() && !agent.frozen());
+
+            LabException unknown = assertThrows(LabException.class,
+                    () -> LabControl.request(dir, List.of("fault", pool.value(), "meteor"), WITHIN));
+            assertTrue(unknown.getMessage().contains("unknown fault kind \"meteor\""), unknown.getMessage());
+        }
+    }
+}
