@@ -81,7 +81,8 @@ public class FleetView {
         ServerId id = verdict.server();
         Long seconds = verdict.silence() == null ? null : Math.max(0, verdict.silence().toSeconds());
         List<PoolRow> poolRows = pools.getOrDefault(id, Map.of()).values().stream().map(FleetView::poolRow).toList();
-        return new ServerRow(id, verdict.liveness(), verdict.lastHeartbeat(), seconds, registered.get(id), poolRows);
+        return new ServerRow(id, verdict.liveness(), verdict.lastHeartbeat(), seconds, registered.get(id), poolRows,
+                verdict.health(), verdict.reason(), verdict.maintenance());
     }
 
     private static PoolRow poolRow(Pool p) {
