@@ -3,16 +3,20 @@ package io.zsentinel.failover.server;
 import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.DeclareServerFailed;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
+import io.zsentinel.failover.api.ServerDeclaredFailed;
 import io.zsentinel.failover.api.ServerRegistered;
+import io.zsentinel.failover.detect.Evidence;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Set;
 
 class StorageServerAggregateTest {
     private static final ServerId S = ServerId.of("primary");
@@ -61,5 +65,24 @@ class StorageServerAggregateTest {
         fixture.given(new ServerRegistered(S, T0), new PoolHealthChanged(S, online))
                 .when(new RecordPoolHealth(S, pool(PoolHealth.DEGRADED, 40, T0.plusSeconds(61))))
                 .expectEvents(new PoolHealthChanged(S, pool(PoolHealth.DEGRADED, 40, T0.plusSeconds(61))));
+    }
+
+    @Test
+    void aFailedServerIsDeclaredOnceWhateverHowOftenTheDetectorSaysSo() {
+        DeclareServerFailed declare = new DeclareServerFailed(S, Set.of(Evidence.POOL_FAILED), "unheard for 9 s; pool tank FAULTED",
+                T0.plusSeconds(9));
+        ServerDeclaredFailed declared = new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED),
+                "unheard for 9 s; pool tank FAULTED", T0.plusSeconds(9));
+        fixture.given(new ServerRegistered(S, T0)).when(declare).expectEvents(declared);
+        fixture.given(new ServerRegistered(S, T0), declared)
+                .when(new DeclareServerFailed(S, Set.of(Evidence.UNREACHABLE_FROM_PEER), "again", T0.plusSeconds(11)))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aServerNeverHeardCannotBeDeclaredFailed() {
+        fixture.givenNoPriorActivity()
+                .when(new DeclareServerFailed(S, Set.of(Evidence.FENCE_CONFIRMED), "fenced", T0))
+                .expectException(Exception.class);
     }
 }

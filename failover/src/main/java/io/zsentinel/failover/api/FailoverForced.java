@@ -1,0 +1,26 @@
+package io.zsentinel.failover.api;
+
+import io.zsentinel.core.values.PrintableText;
+
+import java.util.Objects;
+
+/** Who forced a failover and why (audited): {@code zsentinel failover force <service> --to <server> --reason …}. */
+public record FailoverForced(String operator, String reason) {
+    public FailoverForced {
+        if (operator == null || operator.isBlank() || operator.length() > 100) {
+            throw new IllegalArgumentException("a forced failover needs the operator's name (1 to 100 characters, e.g. alice@ops)");
+        }
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            throw new IllegalArgumentException("a forced failover needs a reason (1 to 500 characters): it goes to the audit log");
+        }
+        PrintableText.require("operator", operator);
+        PrintableText.require("reason", reason);
+        operator = operator.strip();
+        reason = reason.strip();
+    }
+
+    @Override
+    public String toString() {
+        return Objects.toString(operator) + ": " + reason;
+    }
+}
