@@ -35,12 +35,14 @@ public record DatasetGlob(@JsonValue String text) {
     }
 
     /**
-     * Whether every name this pattern matches is also matched by {@code wider}, judged by reading this pattern as a
-     * name ({@code tank/**} covers {@code tank/vm*}; {@code tank/vm1} does not). Exact for the patterns operators
-     * write; a {@code ?} in {@code wider} facing a {@code *} here is taken as covering it.
+     * Whether every name this pattern matches is also matched by {@code wider} ({@code tank/**} covers
+     * {@code tank/vm*}; {@code tank/vm1} does not), judged on this pattern read as a name in which each wildcard
+     * stands for more than one character ({@code *} as {@code *x*}, {@code **} as {@code *x/x*}), so that a narrower
+     * wildcard of {@code wider} cannot pass for it.
      */
     public boolean coveredBy(DatasetGlob wider) {
-        return wider.pattern().matcher(text).matches();
+        String name = text.replace("**", "\0").replace("*", "*x*").replace("\0", "*x/x*");
+        return wider.pattern().matcher(name).matches();
     }
 
     @Override
