@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * <li>unheard past the timeout: suspect, and failed only with a second, independent observation made since its
  *     last heartbeat: a failed pool, another server's agent that cannot reach it (and none that can), or a
  *     confirmed fence;</li>
- * <li>never heard since the controller started: unknown; and every server is unknown while the fleet is
+ * <li>never heard since the controller started: unknown, or, when the controller {@link #expect expects} it (a
+ *     registered server), judged from the controller's start as if heard then;</li>
+ * <li>every server is unknown while the fleet is
  *     ({@link FleetStatus}): silence of everything at once is never a failure.</li>
  * </ul>
  * Heartbeats, probes and pool reports are not event sourced here (they arrive every few seconds from every
@@ -39,12 +41,12 @@ public final class FailureDetector {
 
     /** Everything observed of one server; replaced whole on every observation. */
     private record Observed(Instant lastHeartbeat, Map<PoolName, PoolReport> pools, Map<ServerId, ProbeResult> probes,
-                            Instant fencedAt, boolean maintenance) {
-        static final Observed NOTHING = new Observed(null, Map.of(), Map.of(), null, false);
+                            Instant fencedAt, boolean maintenance, Instant expectedSince) {
+        static final Observed NOTHING = new Observed(null, Map.of(), Map.of(), null, false, null);
 
         Observed heard(Instant at) {
             return lastHeartbeat != null && !at.isAfter(lastHeartbeat) ? this
-                    : new Observed(at, pools, probes, fencedAt, maintenance);
+                    : new Observed(at, pools, probes, fencedAt, maintenance, expectedSince);
         }
 
         Observed pool(PoolName pool, PoolHealth health, Instant at) {
@@ -54,7 +56,7 @@ public final class FailureDetector {
             }
             Map<PoolName, PoolReport> copy = new TreeMap<>(pools);
             copy.put(pool, new PoolReport(health, at));
-            return new Observed(lastHeartbeat, Map.copyOf(copy), probes, fencedAt, maintenance);
+            return new Observed(lastHeartbeat, Map.copyOf(copy), probes, fencedAt, maintenance, expectedSince);
         }
 
         Observed probed(ProbeResult probe) {
@@ -64,15 +66,20 @@ public final class FailureDetector {
             }
             Map<ServerId, ProbeResult> copy = new TreeMap<>(probes);
             copy.put(probe.observer(), probe);
-            return new Observed(lastHeartbeat, pools, Map.copyOf(copy), fencedAt, maintenance);
+            return new Observed(lastHeartbeat, pools, Map.copyOf(copy), fencedAt, maintenance, expectedSince);
         }
 
         Observed fenced(Instant at) {
-            return fencedAt != null && !at.isAfter(fencedAt) ? this : new Observed(lastHeartbeat, pools, probes, at, maintenance);
+            return fencedAt != null && !at.isAfter(fencedAt) ? this
+                    : new Observed(lastHeartbeat, pools, probes, at, maintenance, expectedSince);
         }
 
         Observed maintenance(boolean on) {
-            return new Observed(lastHeartbeat, pools, probes, fencedAt, on);
+            return new Observed(lastHeartbeat, pools, probes, fencedAt, on, expectedSince);
+        }
+
+        Observed expected(Instant since) {
+            return expectedSince != null ? this : new Observed(lastHeartbeat, pools, probes, fencedAt, maintenance, since);
         }
     }
 
@@ -111,6 +118,16 @@ public final class FailureDetector {
     public void fenceConfirmed(ServerId server, Instant at) {
         Objects.requireNonNull(at, "at");
         update(server, o -> o.fenced(at));
+    }
+
+    /**
+     * A server known to exist (registered in the event store) is watched from {@code since} (the controller's start):
+     * until heard, it is judged as if last heard then, so that one that died while the controller was down is still
+     * found suspect, and failed with a second observation. The first call counts.
+     */
+    public void expect(ServerId server, Instant since) {
+        Objects.requireNonNull(since, "since");
+        update(server, o -> o.expected(since));
     }
 
     /** An operator put the server in maintenance mode, or took it out: automatic failover is suppressed meanwhile. */
@@ -181,15 +198,20 @@ public final class FailureDetector {
 
     private Verdict verdict(ServerId server, Observed o, FleetStatus fleet, Instant now) {
         Instant last = o.lastHeartbeat();
-        if (last == null) {
+        Instant reference = last != null ? last : o.expectedSince(); // observations count from here on
+        if (reference == null) {
             return new Verdict(server, Liveness.UNKNOWN, Health.UNKNOWN, null, null, Set.of(), o.maintenance(),
                     "not heard since the controller started");
         }
-        Duration silence = Duration.between(last, now);
-        boolean silent = silent(last, now);
-        Liveness liveness = silent ? Liveness.SILENT : Liveness.UP;
+        Duration silence = last == null ? null : Duration.between(last, now);
+        boolean silent = silent(reference, now);
+        Liveness liveness = last == null ? Liveness.UNKNOWN : silent ? Liveness.SILENT : Liveness.UP;
         if (!fleet.known()) {
             return new Verdict(server, liveness, Health.UNKNOWN, last, silence, Set.of(), o.maintenance(), fleet.reason());
+        }
+        if (last == null && !silent) {
+            return new Verdict(server, liveness, Health.UNKNOWN, null, null, Set.of(), o.maintenance(),
+                    "not heard yet; watched since " + reference);
         }
         Set<Evidence> evidence = EnumSet.noneOf(Evidence.class);
         StringBuilder why = new StringBuilder();
@@ -199,24 +221,25 @@ public final class FailureDetector {
             evidence.add(Evidence.POOL_FAILED);
             why.append("; its agent reported pool ").append(lostPools);
         }
-        if (o.fencedAt() != null && o.fencedAt().isAfter(last)) {
+        if (o.fencedAt() != null && o.fencedAt().isAfter(reference)) {
             evidence.add(Evidence.FENCE_CONFIRMED);
             why.append("; fence confirmed it off at ").append(o.fencedAt());
         }
         if (silent) {
-            String unreachable = unreachableSince(o, last);
+            String unreachable = unreachableSince(o, reference);
             if (unreachable != null) {
                 evidence.add(Evidence.UNREACHABLE_FROM_PEER);
                 why.append("; ").append(unreachable);
             }
         }
-        String heard = silent ? "unheard for " + silence.toSeconds() + " s" : "heard " + Math.max(0, silence.toSeconds()) + " s ago";
+        String heard = last == null ? "not heard since the controller started watching it at " + reference
+                : silent ? "unheard for " + silence.toSeconds() + " s" : "heard " + Math.max(0, silence.toSeconds()) + " s ago";
         if (!evidence.isEmpty()) {
             return new Verdict(server, liveness, Health.FAILED, last, silence, evidence, o.maintenance(), heard + why);
         }
         return silent
                 ? new Verdict(server, liveness, Health.SUSPECT, last, silence, evidence, o.maintenance(),
-                        heard + "; nothing else says it is down" + peersWhoReachIt(o, last))
+                        heard + "; nothing else says it is down" + peersWhoReachIt(o, reference))
                 : new Verdict(server, liveness, Health.HEALTHY, last, silence, evidence, o.maintenance(), heard);
     }
 

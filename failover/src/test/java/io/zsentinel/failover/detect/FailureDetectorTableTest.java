@@ -117,7 +117,18 @@ class FailureDetectorTableTest {
                 row("the connection back 9 s ago: judged again", 13, FAILED, Set.of(POOL_FAILED), heard(13),
                         pool(PoolHealth.FAULTED, 0), d -> d.connectionLost(t(1)), d -> d.connectionRestored(t(4))),
                 row("never heard since the controller started, even with a probe", 9, UNKNOWN, Set.of(),
-                        d -> d.heartbeat(STANDBY, t(9)), probe(STANDBY, false, 6)));
+                        d -> d.heartbeat(STANDBY, t(9)), probe(STANDBY, false, 6)),
+                row("registered, watched since the controller started 5 s ago, not heard yet: unknown", 5, UNKNOWN,
+                        Set.of(), d -> d.heartbeat(STANDBY, t(5)), d -> d.expect(PRIMARY, T0), probe(STANDBY, false, 3)),
+                row("registered, watched for 9 s, never heard: suspect", 9, SUSPECT, Set.of(),
+                        d -> d.heartbeat(STANDBY, t(9)), d -> d.expect(PRIMARY, T0)),
+                row("registered, died while the controller was down: watched 9 s, the standby cannot reach it", 9, FAILED,
+                        Set.of(UNREACHABLE_FROM_PEER), d -> d.heartbeat(STANDBY, t(9)), d -> d.expect(PRIMARY, T0),
+                        probe(STANDBY, false, 6)),
+                row("registered, its unreachable probe from before the controller started does not count", 9, SUSPECT,
+                        Set.of(), d -> d.heartbeat(STANDBY, t(9)), d -> d.expect(PRIMARY, T0), probe(STANDBY, false, -2)),
+                row("registered and heard after all: healthy, watching changes nothing", 9, HEALTHY, Set.of(),
+                        heard(9), d -> d.heartbeat(PRIMARY, t(6)), d -> d.expect(PRIMARY, T0.minusSeconds(60))));
     }
 
     @ParameterizedTest(name = "{0}")

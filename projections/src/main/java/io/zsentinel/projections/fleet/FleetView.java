@@ -43,9 +43,14 @@ public class FleetView {
         this.detector = Objects.requireNonNull(detector, "detector");
     }
 
+    /**
+     * A registered server is watched from now on (at the controller's start, when the view is replayed): one that
+     * died while the controller was down is then found suspect, rather than unknown for ever.
+     */
     @EventHandler
     public synchronized void on(ServerRegistered e) {
         registered.put(e.server(), e.at());
+        detector.expect(e.server(), clock.instant());
     }
 
     /** Keeps the newer condition, so a re-applied older event cannot roll a pool back. */

@@ -50,6 +50,19 @@ class FleetViewTest {
     }
 
     @Test
+    void aRegisteredServerNeverHeardSinceTheStartIsSuspectAfterTheTimeout() {
+        fleet.on(new ServerRegistered(A, T0)); // replayed at the controller's start
+        detector.heartbeat(B, clock.instant());
+        assertEquals(Health.UNKNOWN, fleet.servers().get(0).health());
+
+        clock.advance(Duration.ofSeconds(9));
+        detector.heartbeat(B, clock.instant());
+        ServerRow a = fleet.servers().get(0);
+        assertEquals(Liveness.UNKNOWN, a.status(), "never heard");
+        assertEquals(Health.SUSPECT, a.health(), a.healthReason());
+    }
+
+    @Test
     void showsTheDetectorsHealthAndMaintenance() {
         detector.heartbeat(A, clock.instant().minusSeconds(20));
         detector.heartbeat(B, clock.instant());
