@@ -11,7 +11,7 @@ import java.util.Objects;
  * what an operator can do (an alert goes out). {@code forced}: the operator's order that was refused, null for an
  * automatic failover.
  */
-public record FailoverRefused(ServiceName service, ServerId failedPrimary, List<String> reasons, FailoverForced forced,
+public record FailoverRefused(ServiceName service, ServerId failedPrimary, List<String> reasons, OperatorOrder forced,
                               Instant at) implements FailoverEvent {
     public FailoverRefused {
         Objects.requireNonNull(service, "service");

@@ -9,7 +9,7 @@ import java.util.Objects;
  * block after an earlier failover no longer stop it; an unhealthy or failed server, or one without a copy of every
  * dataset, is still refused.
  */
-public record ForceFailover(ServiceName service, ServerId to, FailoverForced by) {
+public record ForceFailover(ServiceName service, ServerId to, OperatorOrder by) {
     public ForceFailover {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(to, "to");

@@ -12,7 +12,7 @@ import java.util.Objects;
  * when the rules chose on their own.
  */
 public record StandbyChosen(ServiceName service, ServerId failedPrimary, ServerId chosen, Duration dataLoss,
-                            String reason, FailoverForced forced, Instant at) implements FailoverEvent {
+                            String reason, OperatorOrder forced, Instant at) implements FailoverEvent {
     public StandbyChosen {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(failedPrimary, "failedPrimary");

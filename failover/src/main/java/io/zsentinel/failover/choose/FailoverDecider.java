@@ -4,7 +4,7 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.CommonSnapshot;
 import io.zsentinel.failover.api.FailoverCandidateEvaluated;
-import io.zsentinel.failover.api.FailoverForced;
+import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.FailoverRefused;
 import io.zsentinel.failover.api.ForceFailover;
 import io.zsentinel.failover.api.Ineligible;
@@ -82,7 +82,7 @@ public final class FailoverDecider {
         if (!order.service().equals(service.name())) {
             throw new IllegalArgumentException("an order for " + order.service() + " decided as " + service.name());
         }
-        FailoverForced by = order.by();
+        OperatorOrder by = order.by();
         List<FailoverCandidateEvaluated> evaluations = evaluateAll(situation, order.to());
         Optional<FailoverCandidateEvaluated> target = evaluations.stream().filter(e -> e.candidate().equals(order.to())).findFirst();
         List<String> reasons = new ArrayList<>();

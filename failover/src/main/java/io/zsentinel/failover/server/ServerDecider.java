@@ -1,6 +1,8 @@
 package io.zsentinel.failover.server;
 
+import io.zsentinel.failover.api.ChangeMaintenanceMode;
 import io.zsentinel.failover.api.DeclareServerFailed;
+import io.zsentinel.failover.api.MaintenanceModeChanged;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.RecordHeartbeat;
@@ -31,6 +33,12 @@ public final class ServerDecider {
             return state.declaredFailedAt() != null ? List.of()
                     : List.of(new ServerDeclaredFailed(c.server(), c.evidence(), c.reason(), c.at()));
         }
+        if (command instanceof ChangeMaintenanceMode c) {
+            if (!state.registered()) {
+                throw new IllegalStateException(c.server() + " has never reported to this controller: check the server id");
+            }
+            return state.maintenance() == c.on() ? List.of() : List.of(new MaintenanceModeChanged(c.server(), c.on(), c.by(), c.at()));
+        }
         List<ServerEvent> events = new ArrayList<>();
         if (!state.registered()) {
             events.add(new ServerRegistered(command.server(), at(command)));
@@ -60,6 +68,9 @@ public final class ServerDecider {
         }
         if (event instanceof ServerDeclaredFailed e) {
             return state.failedAt(e.at());
+        }
+        if (event instanceof MaintenanceModeChanged e) {
+            return state.inMaintenance(e.on());
         }
         throw new IllegalArgumentException("unknown server event " + event.getClass().getName());
     }

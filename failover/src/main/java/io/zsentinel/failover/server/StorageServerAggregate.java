@@ -1,5 +1,6 @@
 package io.zsentinel.failover.server;
 
+import io.zsentinel.failover.api.ChangeMaintenanceMode;
 import io.zsentinel.failover.api.DeclareServerFailed;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
@@ -36,6 +37,11 @@ public class StorageServerAggregate {
 
     @CommandHandler
     public void handle(DeclareServerFailed command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(ChangeMaintenanceMode command) {
         decideAndApply(command);
     }
 

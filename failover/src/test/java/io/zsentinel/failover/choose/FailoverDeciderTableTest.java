@@ -9,7 +9,7 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.failover.api.CommonSnapshot;
 import io.zsentinel.failover.api.FailoverCandidateEvaluated;
-import io.zsentinel.failover.api.FailoverForced;
+import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.FailoverMessages;
 import io.zsentinel.failover.api.FailoverRefused;
 import io.zsentinel.failover.api.ForceFailover;
@@ -60,7 +60,7 @@ class FailoverDeciderTableTest {
     static final Instant NOW = Instant.parse("2026-12-01T08:30:00Z");
     static final ServiceDefinition SERVICE = new ServiceDefinition(VM, DatasetGlob.of("tank/vm*"), PRIMARY,
             List.of(STANDBY, STANDBY_2), Duration.ofMinutes(15), null, null, null);
-    static final FailoverForced ALICE = new FailoverForced("alice@ops", "primary's PSU burnt; accept the loss");
+    static final OperatorOrder ALICE = new OperatorOrder("alice@ops", "primary's PSU burnt; accept the loss");
 
     /** A standby: its health, maintenance, and the age in minutes of its newest common snapshot of vm1 and vm2 (null: none). */
     record Standby(Health health, boolean maintenance, Integer vm1Minutes, Integer vm2Minutes) {
@@ -251,6 +251,7 @@ class FailoverDeciderTableTest {
         table().forEach(row -> events.addAll(row.decide().events()));
         events.add(new io.zsentinel.failover.api.ServerDeclaredFailed(PRIMARY,
                 Set.of(io.zsentinel.failover.detect.Evidence.POOL_FAILED), "unheard for 9 s; pool tank FAULTED", NOW));
+        events.add(new io.zsentinel.failover.api.MaintenanceModeChanged(PRIMARY, true, ALICE, NOW));
         for (Message e : events) {
             assertEquals(e, codec.decode(codec.encode(codec.wrap(e, "controller", NOW))).payload());
         }

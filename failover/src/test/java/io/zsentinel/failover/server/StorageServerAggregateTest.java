@@ -3,7 +3,10 @@ package io.zsentinel.failover.server;
 import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.ChangeMaintenanceMode;
 import io.zsentinel.failover.api.DeclareServerFailed;
+import io.zsentinel.failover.api.MaintenanceModeChanged;
+import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.RecordHeartbeat;
@@ -84,5 +87,18 @@ class StorageServerAggregateTest {
         fixture.givenNoPriorActivity()
                 .when(new DeclareServerFailed(S, Set.of(Evidence.FENCE_CONFIRMED), "fenced", T0))
                 .expectException(Exception.class);
+    }
+
+    @Test
+    void maintenanceModeIsRecordedWithWhoAndWhyOnlyWhenItChanges() {
+        OperatorOrder alice = new OperatorOrder("alice@ops", "disk swap on Friday");
+        MaintenanceModeChanged on = new MaintenanceModeChanged(S, true, alice, T0.plusSeconds(60));
+        fixture.given(new ServerRegistered(S, T0)).when(new ChangeMaintenanceMode(S, true, alice, T0.plusSeconds(60)))
+                .expectEvents(on);
+        fixture.given(new ServerRegistered(S, T0), on).when(new ChangeMaintenanceMode(S, true, alice, T0.plusSeconds(90)))
+                .expectNoEvents();
+        fixture.given(new ServerRegistered(S, T0), on).when(new ChangeMaintenanceMode(S, false, alice, T0.plusSeconds(99)))
+                .expectEvents(new MaintenanceModeChanged(S, false, alice, T0.plusSeconds(99)));
+        fixture.givenNoPriorActivity().when(new ChangeMaintenanceMode(S, true, alice, T0)).expectException(Exception.class);
     }
 }

@@ -2,6 +2,7 @@ package io.zsentinel.projections.fleet;
 
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.MaintenanceModeChanged;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.ServerRegistered;
@@ -51,6 +52,12 @@ public class FleetView {
     public synchronized void on(ServerRegistered e) {
         registered.put(e.server(), e.at());
         detector.expect(e.server(), clock.instant());
+    }
+
+    /** Maintenance mode is event sourced; the detector, which suppresses automatic failover by it, is told on replay too. */
+    @EventHandler
+    public void on(MaintenanceModeChanged e) {
+        detector.maintenance(e.server(), e.on());
     }
 
     /** Keeps the newer condition, so a re-applied older event cannot roll a pool back. */

@@ -68,7 +68,8 @@ class FleetViewTest {
         detector.heartbeat(B, clock.instant());
         detector.poolReported(A, io.zsentinel.core.values.PoolName.of("tank"), io.zsentinel.core.values.PoolHealth.FAULTED,
                 clock.instant().minusSeconds(21));
-        detector.maintenance(A, true);
+        fleet.on(new io.zsentinel.failover.api.MaintenanceModeChanged(A, true,
+                new io.zsentinel.failover.api.OperatorOrder("alice@ops", "disk swap"), clock.instant()));
 
         ServerRow a = fleet.servers().get(0);
         assertEquals(Health.FAILED, a.health());
