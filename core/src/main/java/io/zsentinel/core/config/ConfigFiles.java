@@ -40,8 +40,10 @@ public final class ConfigFiles {
             }
             return value;
         } catch (JsonMappingException e) {
+            ConfigProblem problem = problemIn(e);
             String line = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
-                    ? lineOfKey(yaml, u.getPropertyName()) : where(e.getLocation());
+                    ? lineOfKey(yaml, u.getPropertyName())
+                    : problem != null ? lineOf(yaml, problem, where(e.getLocation())) : where(e.getLocation());
             throw new ConfigException(fileName + line + ": " + reason(e), e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(fileName + where(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage(), e);
@@ -53,8 +55,7 @@ public final class ConfigFiles {
      * not where the key is; the key's own line is what the operator needs.
      */
     private static String lineOfKey(String yaml, String key) {
-        java.util.regex.Pattern keyPattern = java.util.regex.Pattern.compile(
-                "(^|[\\s{,])\"?" + java.util.regex.Pattern.quote(key) + "\"?\\s*:");
+        java.util.regex.Pattern keyPattern = keyPattern(key);
         String[] lines = yaml.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             if (keyPattern.matcher(lines[i]).find()) {
@@ -62,6 +63,41 @@ public final class ConfigFiles {
             }
         }
         return "";
+    }
+
+    /** {@code key:} as a YAML key, in block or flow style, first in a list entry or not. */
+    private static java.util.regex.Pattern keyPattern(String key) {
+        return java.util.regex.Pattern.compile("(^|[\\s{,])\"?" + java.util.regex.Pattern.quote(key) + "\"?\\s*:");
+    }
+
+    private static ConfigProblem problemIn(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof ConfigProblem p) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The line of {@code problem}'s key within its entry (the first one at or after the entry's anchor line). */
+    private static String lineOf(String yaml, ConfigProblem problem, String otherwise) {
+        java.util.regex.Pattern anchor = java.util.regex.Pattern.compile("(^|[\\s{,])\"?"
+                + java.util.regex.Pattern.quote(problem.anchorKey()) + "\"?\\s*:\\s*[\"']?"
+                + java.util.regex.Pattern.quote(problem.anchorValue()) + "[\"']?\\s*($|[,}#])");
+        java.util.regex.Pattern key = problem.key() == null ? null : keyPattern(problem.key());
+        java.util.regex.Pattern nextEntry = keyPattern(problem.anchorKey());
+        String[] lines = yaml.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (anchor.matcher(lines[i]).find()) {
+                for (int j = i; key != null && j < lines.length && (j == i || !nextEntry.matcher(lines[j]).find()); j++) {
+                    if (key.matcher(lines[j]).find()) {
+                        return ":" + (j + 1);
+                    }
+                }
+                return ":" + (i + 1); // the key is not in the entry (missing): the entry's own line
+            }
+        }
+        return otherwise;
     }
 
     private static String where(JsonLocation location) {
@@ -72,9 +108,12 @@ public final class ConfigFiles {
         String path = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        Throwable root = problemIn(e); // its message says it all; its causes say less
+        if (root == null) {
+            root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
         }
         String message = root instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : root.getMessage();
         if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {

@@ -10,6 +10,11 @@ public final class FailoverMessages {
     public static MessageTypes types() {
         return new MessageTypes()
                 .register(ServerRegistered.class, 1)
-                .register(PoolHealthChanged.class, 1);
+                .register(PoolHealthChanged.class, 1)
+                .register(ServerDeclaredFailed.class, 1)
+                .register(MaintenanceModeChanged.class, 1)
+                .register(FailoverCandidateEvaluated.class, 1)
+                .register(StandbyChosen.class, 1)
+                .register(FailoverRefused.class, 1);
     }
 }

@@ -1,10 +1,14 @@
 package io.zsentinel.failover.server;
 
+import io.zsentinel.failover.api.ChangeMaintenanceMode;
+import io.zsentinel.failover.api.DeclareServerFailed;
+import io.zsentinel.failover.api.MaintenanceModeChanged;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
 import io.zsentinel.failover.api.ServerCommand;
+import io.zsentinel.failover.api.ServerDeclaredFailed;
 import io.zsentinel.failover.api.ServerEvent;
 import io.zsentinel.failover.api.ServerRegistered;
 
@@ -21,6 +25,20 @@ public final class ServerDecider {
     }
 
     public static List<ServerEvent> decide(ServerState state, ServerCommand command) {
+        if (command instanceof DeclareServerFailed c) {
+            if (!state.registered()) {
+                throw new IllegalStateException(c.server() + " was never heard, so it cannot be declared failed");
+            }
+            // the detector says so on every evaluation until the failover is done: only the first one is recorded
+            return state.declaredFailedAt() != null ? List.of()
+                    : List.of(new ServerDeclaredFailed(c.server(), c.evidence(), c.reason(), c.at()));
+        }
+        if (command instanceof ChangeMaintenanceMode c) {
+            if (!state.registered()) {
+                throw new IllegalStateException(c.server() + " has never reported to this controller: check the server id");
+            }
+            return state.maintenance() == c.on() ? List.of() : List.of(new MaintenanceModeChanged(c.server(), c.on(), c.by(), c.at()));
+        }
         List<ServerEvent> events = new ArrayList<>();
         if (!state.registered()) {
             events.add(new ServerRegistered(command.server(), at(command)));
@@ -47,6 +65,12 @@ public final class ServerDecider {
         }
         if (event instanceof PoolHealthChanged e) {
             return state.with(e.condition());
+        }
+        if (event instanceof ServerDeclaredFailed e) {
+            return state.failedAt(e.at());
+        }
+        if (event instanceof MaintenanceModeChanged e) {
+            return state.inMaintenance(e.on());
         }
         throw new IllegalArgumentException("unknown server event " + event.getClass().getName());
     }

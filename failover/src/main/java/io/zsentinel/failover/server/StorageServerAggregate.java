@@ -1,5 +1,7 @@
 package io.zsentinel.failover.server;
 
+import io.zsentinel.failover.api.ChangeMaintenanceMode;
+import io.zsentinel.failover.api.DeclareServerFailed;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
 import io.zsentinel.failover.api.ServerCommand;
@@ -30,6 +32,16 @@ public class StorageServerAggregate {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(RecordPoolHealth command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(DeclareServerFailed command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(ChangeMaintenanceMode command) {
         decideAndApply(command);
     }
 

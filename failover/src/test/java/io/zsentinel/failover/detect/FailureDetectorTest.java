@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +29,8 @@ class FailureDetectorTest {
     void upUntilTheTimeoutInclusiveThenSilent() {
         detector.heartbeat(A, T0);
 
-        assertEquals(new Verdict(A, Liveness.UP, T0, Duration.ZERO), detector.verdict(A, T0));
+        assertEquals(Liveness.UP, detector.verdict(A, T0).liveness());
+        assertEquals(Duration.ZERO, detector.verdict(A, T0).silence());
         assertEquals(Liveness.UP, detector.verdict(A, T0.plusSeconds(15)).liveness(), "15 s exactly is still up");
         Verdict late = detector.verdict(A, T0.plusSeconds(15).plusNanos(1));
         assertEquals(Liveness.SILENT, late.liveness(), "a nanosecond past the timeout is silent");
@@ -42,8 +44,9 @@ class FailureDetectorTest {
         assertEquals(Liveness.SILENT, detector.verdict(A, T0.plusSeconds(60)).liveness());
 
         detector.heartbeat(A, T0.plusSeconds(61));
-        assertEquals(new Verdict(A, Liveness.UP, T0.plusSeconds(61), Duration.ofSeconds(1)),
-                detector.verdict(A, T0.plusSeconds(62)));
+        Verdict back = detector.verdict(A, T0.plusSeconds(62));
+        assertEquals(List.of(Liveness.UP, Health.HEALTHY, T0.plusSeconds(61), Duration.ofSeconds(1)),
+                List.of(back.liveness(), back.health(), back.lastHeartbeat(), back.silence()));
     }
 
     @Test
@@ -59,7 +62,9 @@ class FailureDetectorTest {
     void aServerNeverHeardIsUnknownAndNotListed() {
         detector.heartbeat(B, T0);
 
-        assertEquals(new Verdict(A, Liveness.UNKNOWN, null, null), detector.verdict(A, T0));
+        Verdict unheard = detector.verdict(A, T0);
+        assertEquals(List.of(Liveness.UNKNOWN, Health.UNKNOWN), List.of(unheard.liveness(), unheard.health()));
+        assertNull(unheard.lastHeartbeat());
         assertEquals(List.of(B), List.copyOf(detector.verdicts(T0).keySet()));
     }
 
@@ -88,7 +93,7 @@ class FailureDetectorTest {
                 () -> new DetectorSettings(Duration.ZERO));
         assertTrue(e.getMessage().contains("heartbeatTimeoutSeconds"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DetectorSettings(Duration.ofSeconds(-1)));
-        assertEquals(Duration.ofSeconds(15), DetectorSettings.DEFAULTS.heartbeatTimeout());
+        assertEquals(Duration.ofSeconds(8), DetectorSettings.DEFAULTS.heartbeatTimeout());
     }
 
     @Test
@@ -131,8 +136,13 @@ class FailureDetectorTest {
 
     @Test
     void aVerdictIsConsistent() {
-        assertThrows(IllegalArgumentException.class, () -> new Verdict(A, Liveness.UP, null, null));
-        assertThrows(IllegalArgumentException.class, () -> new Verdict(A, Liveness.UNKNOWN, T0, Duration.ZERO));
-        assertNull(new Verdict(A, Liveness.UNKNOWN, null, null).silence());
+        assertThrows(IllegalArgumentException.class,
+                () -> new Verdict(A, Liveness.UP, Health.HEALTHY, null, null, Set.of(), false, "?"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Verdict(A, Liveness.UNKNOWN, Health.UNKNOWN, T0, Duration.ZERO, Set.of(), false, "?"));
+        assertThrows(IllegalArgumentException.class, () -> new Verdict(A, Liveness.SILENT, Health.FAILED, T0,
+                Duration.ofSeconds(9), Set.of(), false, "failed without evidence"));
+        assertThrows(IllegalArgumentException.class, () -> new Verdict(A, Liveness.SILENT, Health.SUSPECT, T0,
+                Duration.ofSeconds(9), Set.of(Evidence.POOL_FAILED), false, "suspect with evidence"));
     }
 }

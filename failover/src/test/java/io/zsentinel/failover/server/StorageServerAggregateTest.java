@@ -3,16 +3,23 @@ package io.zsentinel.failover.server;
 import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.ChangeMaintenanceMode;
+import io.zsentinel.failover.api.DeclareServerFailed;
+import io.zsentinel.failover.api.MaintenanceModeChanged;
+import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
+import io.zsentinel.failover.api.ServerDeclaredFailed;
 import io.zsentinel.failover.api.ServerRegistered;
+import io.zsentinel.failover.detect.Evidence;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Set;
 
 class StorageServerAggregateTest {
     private static final ServerId S = ServerId.of("primary");
@@ -61,5 +68,37 @@ class StorageServerAggregateTest {
         fixture.given(new ServerRegistered(S, T0), new PoolHealthChanged(S, online))
                 .when(new RecordPoolHealth(S, pool(PoolHealth.DEGRADED, 40, T0.plusSeconds(61))))
                 .expectEvents(new PoolHealthChanged(S, pool(PoolHealth.DEGRADED, 40, T0.plusSeconds(61))));
+    }
+
+    @Test
+    void aFailedServerIsDeclaredOnceWhateverHowOftenTheDetectorSaysSo() {
+        DeclareServerFailed declare = new DeclareServerFailed(S, Set.of(Evidence.POOL_FAILED), "unheard for 9 s; pool tank FAULTED",
+                T0.plusSeconds(9));
+        ServerDeclaredFailed declared = new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED),
+                "unheard for 9 s; pool tank FAULTED", T0.plusSeconds(9));
+        fixture.given(new ServerRegistered(S, T0)).when(declare).expectEvents(declared);
+        fixture.given(new ServerRegistered(S, T0), declared)
+                .when(new DeclareServerFailed(S, Set.of(Evidence.UNREACHABLE_FROM_PEER), "again", T0.plusSeconds(11)))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aServerNeverHeardCannotBeDeclaredFailed() {
+        fixture.givenNoPriorActivity()
+                .when(new DeclareServerFailed(S, Set.of(Evidence.FENCE_CONFIRMED), "fenced", T0))
+                .expectException(Exception.class);
+    }
+
+    @Test
+    void maintenanceModeIsRecordedWithWhoAndWhyOnlyWhenItChanges() {
+        OperatorOrder alice = new OperatorOrder("alice@ops", "disk swap on Friday");
+        MaintenanceModeChanged on = new MaintenanceModeChanged(S, true, alice, T0.plusSeconds(60));
+        fixture.given(new ServerRegistered(S, T0)).when(new ChangeMaintenanceMode(S, true, alice, T0.plusSeconds(60)))
+                .expectEvents(on);
+        fixture.given(new ServerRegistered(S, T0), on).when(new ChangeMaintenanceMode(S, true, alice, T0.plusSeconds(90)))
+                .expectNoEvents();
+        fixture.given(new ServerRegistered(S, T0), on).when(new ChangeMaintenanceMode(S, false, alice, T0.plusSeconds(99)))
+                .expectEvents(new MaintenanceModeChanged(S, false, alice, T0.plusSeconds(99)));
+        fixture.givenNoPriorActivity().when(new ChangeMaintenanceMode(S, true, alice, T0)).expectException(Exception.class);
     }
 }

@@ -2,6 +2,7 @@ package io.zsentinel.projections.fleet;
 
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.MaintenanceModeChanged;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.ServerRegistered;
@@ -43,9 +44,20 @@ public class FleetView {
         this.detector = Objects.requireNonNull(detector, "detector");
     }
 
+    /**
+     * A registered server is watched from now on (at the controller's start, when the view is replayed): one that
+     * died while the controller was down is then found suspect, rather than unknown for ever.
+     */
     @EventHandler
     public synchronized void on(ServerRegistered e) {
         registered.put(e.server(), e.at());
+        detector.expect(e.server(), clock.instant());
+    }
+
+    /** Maintenance mode is event sourced; the detector, which suppresses automatic failover by it, is told on replay too. */
+    @EventHandler
+    public void on(MaintenanceModeChanged e) {
+        detector.maintenance(e.server(), e.on());
     }
 
     /** Keeps the newer condition, so a re-applied older event cannot roll a pool back. */
@@ -81,7 +93,8 @@ public class FleetView {
         ServerId id = verdict.server();
         Long seconds = verdict.silence() == null ? null : Math.max(0, verdict.silence().toSeconds());
         List<PoolRow> poolRows = pools.getOrDefault(id, Map.of()).values().stream().map(FleetView::poolRow).toList();
-        return new ServerRow(id, verdict.liveness(), verdict.lastHeartbeat(), seconds, registered.get(id), poolRows);
+        return new ServerRow(id, verdict.liveness(), verdict.lastHeartbeat(), seconds, registered.get(id), poolRows,
+                verdict.health(), verdict.reason(), verdict.maintenance());
     }
 
     private static PoolRow poolRow(Pool p) {

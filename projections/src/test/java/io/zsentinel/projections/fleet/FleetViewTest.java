@@ -7,6 +7,7 @@ import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.ServerRegistered;
 import io.zsentinel.failover.detect.DetectorSettings;
 import io.zsentinel.failover.detect.FailureDetector;
+import io.zsentinel.failover.detect.Health;
 import io.zsentinel.failover.detect.Liveness;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ import static io.zsentinel.projections.Events.B;
 import static io.zsentinel.projections.Events.T0;
 import static io.zsentinel.projections.Events.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class FleetViewTest {
@@ -37,10 +39,43 @@ class FleetViewTest {
         assertEquals(clock.instant().minusSeconds(3), row.lastHeartbeat());
         assertEquals(3L, row.secondsSinceHeartbeat());
         assertEquals(T0, row.registeredAt());
+        assertEquals(Health.HEALTHY, row.health());
 
         clock.advance(Duration.ofSeconds(13));
         assertEquals(Liveness.SILENT, fleet.servers().get(0).status());
         assertEquals(16L, fleet.servers().get(0).secondsSinceHeartbeat());
+        assertEquals(Health.UNKNOWN, fleet.servers().get(0).health(), "the only server silent: everything is");
+        assertTrue(fleet.servers().get(0).healthReason().contains("every server is silent"),
+                fleet.servers().get(0).healthReason());
+    }
+
+    @Test
+    void aRegisteredServerNeverHeardSinceTheStartIsSuspectAfterTheTimeout() {
+        fleet.on(new ServerRegistered(A, T0)); // replayed at the controller's start
+        detector.heartbeat(B, clock.instant());
+        assertEquals(Health.UNKNOWN, fleet.servers().get(0).health());
+
+        clock.advance(Duration.ofSeconds(9));
+        detector.heartbeat(B, clock.instant());
+        ServerRow a = fleet.servers().get(0);
+        assertEquals(Liveness.UNKNOWN, a.status(), "never heard");
+        assertEquals(Health.SUSPECT, a.health(), a.healthReason());
+    }
+
+    @Test
+    void showsTheDetectorsHealthAndMaintenance() {
+        detector.heartbeat(A, clock.instant().minusSeconds(20));
+        detector.heartbeat(B, clock.instant());
+        detector.poolReported(A, io.zsentinel.core.values.PoolName.of("tank"), io.zsentinel.core.values.PoolHealth.FAULTED,
+                clock.instant().minusSeconds(21));
+        fleet.on(new io.zsentinel.failover.api.MaintenanceModeChanged(A, true,
+                new io.zsentinel.failover.api.OperatorOrder("alice@ops", "disk swap"), clock.instant()));
+
+        ServerRow a = fleet.servers().get(0);
+        assertEquals(Health.FAILED, a.health());
+        assertTrue(a.healthReason().contains("tank FAULTED"), a.healthReason());
+        assertTrue(a.maintenance());
+        assertEquals(Health.HEALTHY, fleet.servers().get(1).health());
     }
 
     @Test

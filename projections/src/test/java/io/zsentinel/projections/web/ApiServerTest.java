@@ -143,6 +143,9 @@ class ApiServerTest {
         JsonNode server = mapper.readTree(response.body()).get(0);
         assertEquals("store-a", server.get("server").asText());
         assertEquals("up", server.get("status").asText());
+        assertEquals("healthy", server.get("health").asText());
+        assertEquals("heard 5 s ago", server.get("healthReason").asText());
+        assertFalse(server.get("maintenance").asBoolean());
         assertEquals(5, server.get("secondsSinceHeartbeat").asLong());
         JsonNode pool = server.get("pools").get(0);
         assertEquals("primary", pool.get("pool").asText());

@@ -146,28 +146,7 @@ public record PolicyRule(String match, String server, Map<String, Integer> keep,
         }
     }
 
-    /** Compiled once per pattern: rules are matched against every dataset on every tick. */
-    private static final java.util.Map<String, Pattern> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();
-
     static Pattern glob(String glob) {
-        return GLOBS.computeIfAbsent(glob, PolicyRule::compileGlob);
-    }
-
-    private static Pattern compileGlob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                regex.append(".*");
-                i++;
-            } else if (c == '*') {
-                regex.append("[^/]*");
-            } else if (c == '?') {
-                regex.append("[^/]");
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString());
+        return io.zsentinel.core.values.DatasetGlob.of(glob).pattern();
     }
 }
