@@ -1,5 +1,6 @@
 package io.zsentinel.failover.service;
 
+import io.zsentinel.core.values.Hook;
 import io.zsentinel.core.values.DatasetGlob;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;

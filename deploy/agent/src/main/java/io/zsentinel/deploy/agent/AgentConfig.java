@@ -34,7 +34,7 @@ import java.util.Objects;
 public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
                           Integer scanSeconds, String zfsCommand, String zpoolCommand, String restoreDirectory,
                           Map<String, TransferTarget> targets, TransferSettings transfers, Integer leaseSeconds,
-                          Hook.Hooks hooks) {
+                          AgentHooks hooks) {
     /**
      * How long a primary keeps serving without the broker acknowledging its heartbeats: then its agent makes its
      * primary datasets read-only and runs the demote hook ({@link PrimaryLease}).
@@ -74,7 +74,7 @@ public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> poo
             throw new IllegalArgumentException("leaseSeconds (" + leaseSeconds + ") must be at least twice heartbeatSeconds ("
                     + heartbeatSeconds + "): one late heartbeat must not end the lease");
         }
-        hooks = hooks == null ? Hook.Hooks.NONE : hooks;
+        hooks = hooks == null ? AgentHooks.NONE : hooks;
         if (!restoreDirectory.startsWith("/")) {
             throw new IllegalArgumentException("restoreDirectory must be an absolute path, not \"" + restoreDirectory + "\"");
         }

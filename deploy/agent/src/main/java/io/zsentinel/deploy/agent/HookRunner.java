@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.agent;
 
+import io.zsentinel.core.values.Hook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

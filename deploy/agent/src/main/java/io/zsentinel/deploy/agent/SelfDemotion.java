@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.agent;
 
+import io.zsentinel.core.values.Hook;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;

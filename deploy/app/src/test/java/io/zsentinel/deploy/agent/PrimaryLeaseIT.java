@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.agent;
 
+import io.zsentinel.core.values.Hook;
 import io.zsentinel.core.config.KafkaConfig;
 import io.zsentinel.core.kafka.MessagePublisher;
 import io.zsentinel.core.kafka.Topics;
@@ -64,7 +65,7 @@ class PrimaryLeaseIT {
         MessagePublisher publisher = open(MessagePublisher.create(nobody));
         AgentConfig config = new AgentConfig(new ServerId(pool.value()), new KafkaConfig(nobody, "lease"), List.of(pool),
                 1, 1, null, null, null, null, null, 2,
-                new Hook.Hooks(new Hook(List.of("cp", "/proc/self/environ", hookSaw.toString()), Duration.ofSeconds(30))));
+                new AgentHooks(new Hook(List.of("cp", "/proc/self/environ", hookSaw.toString()), Duration.ofSeconds(30))));
         Agent agent = open(new Agent(config, zfs, publisher, Clock.systemUTC()).start());
 
         await("the primary made read-only").atMost(ZFS_FUSE_ROOM).pollInterval(Duration.ofMillis(500))

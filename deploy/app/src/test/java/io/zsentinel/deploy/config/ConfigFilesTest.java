@@ -60,7 +60,7 @@ class ConfigFilesTest {
                 pools: [ tank ]
                 hooks: { demote: { command: [] } }
                 """, "agent.yaml", AgentConfig.class));
-        assertTrue(emptyHook.getMessage().contains("agent.yaml:4") && emptyHook.getMessage().contains("a hook's command"),
+        assertTrue(emptyHook.getMessage().contains("agent.yaml:4") && emptyHook.getMessage().contains("a hook needs a command"),
                 emptyHook.getMessage());
     }
 

@@ -4,7 +4,7 @@ import io.zsentinel.core.config.ConfigProblem;
 import io.zsentinel.core.values.DatasetGlob;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.ServiceName;
-import io.zsentinel.failover.service.Hook;
+import io.zsentinel.core.values.Hook;
 import io.zsentinel.failover.service.ServiceDefinition;
 
 import java.time.Duration;

@@ -6,7 +6,7 @@ import io.zsentinel.core.values.DatasetGlob;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.ServiceName;
-import io.zsentinel.failover.service.Hook;
+import io.zsentinel.core.values.Hook;
 import io.zsentinel.failover.service.ServiceDefinition;
 import org.junit.jupiter.api.Test;
 

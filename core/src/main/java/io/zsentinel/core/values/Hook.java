@@ -1,12 +1,13 @@
-package io.zsentinel.failover.service;
+package io.zsentinel.core.values;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A service hook (fence, promote, demote): a program and its arguments, run without a shell, given the service,
- * datasets, old and new primary, generation and reason as environment variables; killed after {@code timeout}.
+ * A hook (fence, promote, demote: a service's in controller.yaml, an agent's own in agent.yaml): a program and its
+ * arguments, run without a shell, given what happens and to what (service, datasets, old and new primary,
+ * generation, reason) as {@code ZSENTINEL_*} environment variables; killed after {@code timeout}.
  */
 public record Hook(List<String> command, Duration timeout) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
