@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ import java.util.function.Function;
  * through Axon's command bus to a new Dataset aggregate, in-memory event store;</li>
  * <li>load a dataset with 10,000 snapshots in its history from PostgreSQL when it is not in memory
  * (no aggregate cache): from its Axon snapshot (only where the build takes them) and from all its
- * events.</li>
+ * events; the snapshot's size and the time Jackson takes to read it into the aggregate.</li>
  * </ul>
  * Usage: {@code java -cp … io.zsentinel.deploy.bench.DatasetAggregateBench [label]} with
  * {@code ZSENTINEL_TEST_PG_URL}, {@code _USER}, {@code _PASSWORD} set.
@@ -74,6 +76,12 @@ public final class DatasetAggregateBench {
             if (snapshots) {
                 rows.add(row("load (not in memory), 10,000 snapshots in the history (10,001 events), from its snapshot",
                         coldLoads(dataSource, id, true)));
+                rows.add("| the first of those loads in this JVM (its code not compiled yet) | " + firstRoundMs + " | | |");
+                byte[] payload = snapshotPayload(dataSource, id);
+                rows.add("| its snapshot's payload in PostgreSQL | " + payload.length / 1024 + " KiB | | |");
+                ObjectMapper json = AxonStore.objectMapper();
+                rows.add(row("of which Jackson reading the payload into the aggregate", timed(
+                        () -> json.readValue(payload, DatasetAggregate.class))));
             }
             deleteSnapshots(dataSource, id);
             rows.add(row("load (not in memory), 10,000 snapshots in the history (10,001 events), all events replayed",
@@ -135,7 +143,10 @@ public final class DatasetAggregateBench {
         Object run() throws Exception;
     }
 
-    /** 2 warm-ups, then ROUNDS rounds, in ms. */
+    /** The first warm-up of the last {@link #timed} call, in ms. */
+    private static long firstRoundMs;
+
+    /** WARM_UPS warm-ups, then ROUNDS rounds, in ms. */
     private static long[] timed(Timed work) {
         long[] ms = new long[ROUNDS];
         for (int i = -WARM_UPS; i < ROUNDS; i++) {
@@ -148,6 +159,8 @@ public final class DatasetAggregateBench {
             long took = System.nanoTime() - t0;
             if (i >= 0) {
                 ms[i] = Duration.ofNanos(took).toMillis();
+            } else if (i == -WARM_UPS) {
+                firstRoundMs = Duration.ofNanos(took).toMillis();
             }
         }
         return ms;
@@ -170,6 +183,20 @@ public final class DatasetAggregateBench {
                     T0.plusSeconds(3600L * i), 4096, 8192));
         }
         return new ReconcileInventory(id, snapshots, T0.plusSeconds(3600L * n), UUID.randomUUID());
+    }
+
+    private static byte[] snapshotPayload(HikariDataSource dataSource, DatasetId id) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select payload from snapshot_event_entry where aggregate_identifier = ?"
+                     + " order by sequence_number desc limit 1")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no snapshot of " + id);
+                }
+                return rs.getBytes(1);
+            }
+        }
     }
 
     private static void deleteSnapshots(HikariDataSource dataSource, DatasetId id) throws Exception {
