@@ -11,6 +11,8 @@ import io.zsentinel.deploy.store.DataSources;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.ReconcileInventory;
 import io.zsentinel.replication.dataset.DatasetAggregate;
+import io.zsentinel.replication.retention.SnapshotClass;
+import io.zsentinel.replication.retention.SnapshotNaming;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
@@ -29,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -41,7 +44,9 @@ import java.util.function.Function;
  * through Axon's command bus to a new Dataset aggregate, in-memory event store;</li>
  * <li>load a dataset with 10,000 snapshots in its history from PostgreSQL when it is not in memory
  * (no aggregate cache): from its Axon snapshot (only where the build takes them) and from all its
- * events; the snapshot's size and the time Jackson takes to read it into the aggregate.</li>
+ * events; the snapshot's size and the time Jackson takes to read it into the aggregate;</li>
+ * <li>the same for the JSON of a dataset of 10,000 snapshots named as zsentinel names them, with random
+ * guids (the bench's own names and guids above are short).</li>
  * </ul>
  * Usage: {@code java -cp … io.zsentinel.deploy.bench.DatasetAggregateBench [label]} with
  * {@code ZSENTINEL_TEST_PG_URL}, {@code _USER}, {@code _PASSWORD} set.
@@ -87,6 +92,11 @@ public final class DatasetAggregateBench {
             rows.add(row("load (not in memory), 10,000 snapshots in the history (10,001 events), all events replayed",
                     coldLoads(dataSource, id, false)));
         }
+        byte[] named = aggregateJson(zsentinelNamed(dataset(), 10_000));
+        rows.add("| the aggregate's JSON (what Axon snapshots) with zsentinel's names and random guids, 10,000 snapshots | "
+                + named.length / 1024 + " KiB | | |");
+        ObjectMapper json = AxonStore.objectMapper();
+        rows.add(row("of which Jackson reading it into the aggregate", timed(() -> json.readValue(named, DatasetAggregate.class))));
         System.out.println();
         System.out.println("Dataset aggregate, " + label + ": " + machine());
         System.out.println();
@@ -183,6 +193,37 @@ public final class DatasetAggregateBench {
                     T0.plusSeconds(3600L * i), 4096, 8192));
         }
         return new ReconcileInventory(id, snapshots, T0.plusSeconds(3600L * n), UUID.randomUUID());
+    }
+
+    /** n snapshots named as zsentinel names them (every 15 minutes), each with a random 64-bit guid. */
+    private static ReconcileInventory zsentinelNamed(DatasetId id, int n) {
+        SplittableRandom random = new SplittableRandom(10);
+        List<SnapshotInfo> snapshots = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Instant slot = T0.plusSeconds(900L * i);
+            snapshots.add(new SnapshotInfo(id.dataset().snapshot(SnapshotNaming.name(SnapshotClass.FREQUENTLY, slot)),
+                    new Guid(random.nextLong()), 100L + i, slot, 4096, 8192));
+        }
+        return new ReconcileInventory(id, snapshots, T0.plusSeconds(900L * n), UUID.randomUUID());
+    }
+
+    /** The JSON of the aggregate {@code inventory} creates, as Axon's snapshotter writes it (in-memory store). */
+    private static byte[] aggregateJson(ReconcileInventory inventory) throws Exception {
+        Configuration axon = AxonStore.newConfigurer().configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine())
+                .configureAggregate(DatasetAggregate.class).buildConfiguration();
+        axon.start();
+        try {
+            axon.commandGateway().sendAndWait(inventory);
+            DefaultUnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(null);
+            var result = uow.executeWithResult(() -> axon.repository(DatasetAggregate.class)
+                    .load(inventory.id().toString()).invoke(Function.identity()));
+            if (result.isExceptional()) {
+                throw new IllegalStateException("cannot load " + inventory.id(), result.exceptionResult());
+            }
+            return AxonStore.objectMapper().writeValueAsBytes(result.getPayload());
+        } finally {
+            axon.shutdown();
+        }
     }
 
     private static byte[] snapshotPayload(HikariDataSource dataSource, DatasetId id) throws Exception {
