@@ -3,6 +3,8 @@ package io.zsentinel.replication.dataset;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.zsentinel.replication.api.AssignRetentionPolicy;
 import io.zsentinel.replication.api.DatasetCommand;
 import io.zsentinel.replication.api.DatasetEvent;
@@ -33,16 +35,16 @@ import org.axonframework.serialization.Revision;
  * <p>
  * Events fold into a {@link DatasetEvolution} in place (linear in the history); a command decides on
  * its frozen {@link DatasetState}. Axon's snapshots of this aggregate are its JSON ({@code id} and
- * {@code state}); {@link #SNAPSHOT_REVISION} names their shape: bump it whenever the JSON of
- * {@link DatasetState} changes, so that snapshots of another shape are ignored (a full replay) and
- * never read half-right.
+ * {@code state}, the latter in the {@link CompactState} form); {@link #SNAPSHOT_REVISION} names their
+ * shape: bump it whenever that JSON changes, so that snapshots of another shape are ignored (a full
+ * replay, after which Axon snapshots the aggregate anew) and never read half-right.
  */
 @Revision(DatasetAggregate.SNAPSHOT_REVISION)
 @JsonAutoDetect(fieldVisibility = Visibility.NONE, getterVisibility = Visibility.NONE,
         isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE, creatorVisibility = Visibility.NONE)
 public class DatasetAggregate {
-    /** The shape of this aggregate's snapshots. */
-    public static final String SNAPSHOT_REVISION = "1";
+    /** The shape of this aggregate's snapshots: 1 the state's plain JSON, 2 its {@link CompactState}. */
+    public static final String SNAPSHOT_REVISION = "2";
 
     @AggregateIdentifier
     @JsonProperty("id")
@@ -134,12 +136,14 @@ public class DatasetAggregate {
 
     /** The state so far (for snapshots and tests); immutable. */
     @JsonProperty("state")
+    @JsonSerialize(using = CompactState.Writer.class)
     public DatasetState state() {
         return state == null ? null : state.state();
     }
 
     /** From a snapshot. */
     @JsonProperty("state")
+    @JsonDeserialize(using = CompactState.Reader.class)
     private void restore(DatasetState snapshot) {
         state = snapshot == null ? null : new DatasetEvolution(snapshot);
     }

@@ -3,7 +3,6 @@ package io.zsentinel.deploy.operator;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.InvalidNameException;
 import io.zsentinel.core.values.ServerId;
-import io.zsentinel.projections.inventory.DatasetSummary;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.web.ApiException;
 import io.zsentinel.replication.api.DatasetId;
@@ -22,9 +21,10 @@ final class DatasetLocator {
     DatasetId locate(String name, Optional<String> server) {
         DatasetName dataset = datasetName(name);
         Optional<ServerId> on = server.map(DatasetLocator::serverId);
-        List<ServerId> servers = inventory.datasets().stream()
+        // the ids only: summaries of every dataset (each one's newest snapshot) cost ~10k datasets' snapshots a request
+        List<ServerId> servers = inventory.datasetIds().stream()
                 .filter(d -> d.dataset().equals(dataset))
-                .map(DatasetSummary::server)
+                .map(DatasetId::server)
                 .toList();
         if (servers.isEmpty()) {
             throw ApiException.notFound("dataset \"" + dataset + "\" is not known on any server",

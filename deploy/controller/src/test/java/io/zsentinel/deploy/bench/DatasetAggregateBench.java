@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.DatasetName;
@@ -10,6 +11,8 @@ import io.zsentinel.deploy.store.DataSources;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.ReconcileInventory;
 import io.zsentinel.replication.dataset.DatasetAggregate;
+import io.zsentinel.replication.retention.SnapshotClass;
+import io.zsentinel.replication.retention.SnapshotNaming;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
@@ -22,11 +25,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -39,7 +44,9 @@ import java.util.function.Function;
  * through Axon's command bus to a new Dataset aggregate, in-memory event store;</li>
  * <li>load a dataset with 10,000 snapshots in its history from PostgreSQL when it is not in memory
  * (no aggregate cache): from its Axon snapshot (only where the build takes them) and from all its
- * events.</li>
+ * events; the snapshot's size and the time Jackson takes to read it into the aggregate;</li>
+ * <li>the same for the JSON of a dataset of 10,000 snapshots named as zsentinel names them, with random
+ * guids (the bench's own names and guids above are short).</li>
  * </ul>
  * Usage: {@code java -cp … io.zsentinel.deploy.bench.DatasetAggregateBench [label]} with
  * {@code ZSENTINEL_TEST_PG_URL}, {@code _USER}, {@code _PASSWORD} set.
@@ -74,11 +81,22 @@ public final class DatasetAggregateBench {
             if (snapshots) {
                 rows.add(row("load (not in memory), 10,000 snapshots in the history (10,001 events), from its snapshot",
                         coldLoads(dataSource, id, true)));
+                rows.add("| the first of those loads in this JVM (its code not compiled yet) | " + firstRoundMs + " | | |");
+                byte[] payload = snapshotPayload(dataSource, id);
+                rows.add("| its snapshot's payload in PostgreSQL | " + payload.length / 1024 + " KiB | | |");
+                ObjectMapper json = AxonStore.objectMapper();
+                rows.add(row("of which Jackson reading the payload into the aggregate", timed(
+                        () -> json.readValue(payload, DatasetAggregate.class))));
             }
             deleteSnapshots(dataSource, id);
             rows.add(row("load (not in memory), 10,000 snapshots in the history (10,001 events), all events replayed",
                     coldLoads(dataSource, id, false)));
         }
+        byte[] named = aggregateJson(zsentinelNamed(dataset(), 10_000));
+        rows.add("| the aggregate's JSON (what Axon snapshots) with zsentinel's names and random guids, 10,000 snapshots | "
+                + named.length / 1024 + " KiB | | |");
+        ObjectMapper json = AxonStore.objectMapper();
+        rows.add(row("of which Jackson reading it into the aggregate", timed(() -> json.readValue(named, DatasetAggregate.class))));
         System.out.println();
         System.out.println("Dataset aggregate, " + label + ": " + machine());
         System.out.println();
@@ -135,7 +153,10 @@ public final class DatasetAggregateBench {
         Object run() throws Exception;
     }
 
-    /** 2 warm-ups, then ROUNDS rounds, in ms. */
+    /** The first warm-up of the last {@link #timed} call, in ms. */
+    private static long firstRoundMs;
+
+    /** WARM_UPS warm-ups, then ROUNDS rounds, in ms. */
     private static long[] timed(Timed work) {
         long[] ms = new long[ROUNDS];
         for (int i = -WARM_UPS; i < ROUNDS; i++) {
@@ -148,6 +169,8 @@ public final class DatasetAggregateBench {
             long took = System.nanoTime() - t0;
             if (i >= 0) {
                 ms[i] = Duration.ofNanos(took).toMillis();
+            } else if (i == -WARM_UPS) {
+                firstRoundMs = Duration.ofNanos(took).toMillis();
             }
         }
         return ms;
@@ -170,6 +193,51 @@ public final class DatasetAggregateBench {
                     T0.plusSeconds(3600L * i), 4096, 8192));
         }
         return new ReconcileInventory(id, snapshots, T0.plusSeconds(3600L * n), UUID.randomUUID());
+    }
+
+    /** n snapshots named as zsentinel names them (every 15 minutes), each with a random 64-bit guid. */
+    private static ReconcileInventory zsentinelNamed(DatasetId id, int n) {
+        SplittableRandom random = new SplittableRandom(10);
+        List<SnapshotInfo> snapshots = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Instant slot = T0.plusSeconds(900L * i);
+            snapshots.add(new SnapshotInfo(id.dataset().snapshot(SnapshotNaming.name(SnapshotClass.FREQUENTLY, slot)),
+                    new Guid(random.nextLong()), 100L + i, slot, 4096, 8192));
+        }
+        return new ReconcileInventory(id, snapshots, T0.plusSeconds(900L * n), UUID.randomUUID());
+    }
+
+    /** The JSON of the aggregate {@code inventory} creates, as Axon's snapshotter writes it (in-memory store). */
+    private static byte[] aggregateJson(ReconcileInventory inventory) throws Exception {
+        Configuration axon = AxonStore.newConfigurer().configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine())
+                .configureAggregate(DatasetAggregate.class).buildConfiguration();
+        axon.start();
+        try {
+            axon.commandGateway().sendAndWait(inventory);
+            DefaultUnitOfWork<?> uow = DefaultUnitOfWork.startAndGet(null);
+            var result = uow.executeWithResult(() -> axon.repository(DatasetAggregate.class)
+                    .load(inventory.id().toString()).invoke(Function.identity()));
+            if (result.isExceptional()) {
+                throw new IllegalStateException("cannot load " + inventory.id(), result.exceptionResult());
+            }
+            return AxonStore.objectMapper().writeValueAsBytes(result.getPayload());
+        } finally {
+            axon.shutdown();
+        }
+    }
+
+    private static byte[] snapshotPayload(HikariDataSource dataSource, DatasetId id) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select payload from snapshot_event_entry where aggregate_identifier = ?"
+                     + " order by sequence_number desc limit 1")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no snapshot of " + id);
+                }
+                return rs.getBytes(1);
+            }
+        }
     }
 
     private static void deleteSnapshots(HikariDataSource dataSource, DatasetId id) throws Exception {

@@ -1,6 +1,7 @@
 package io.zsentinel.deploy.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zsentinel.core.messages.Json;
@@ -12,6 +13,7 @@ import io.zsentinel.replication.api.DatasetEvent;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.ReconcileInventory;
 import io.zsentinel.replication.api.SnapshotRemoved;
+import io.zsentinel.replication.dataset.CompactState;
 import io.zsentinel.replication.dataset.DatasetAggregate;
 import io.zsentinel.replication.dataset.DatasetDecider;
 import io.zsentinel.replication.dataset.DatasetState;
@@ -110,6 +112,18 @@ class DatasetSnapshotIT {
         return (DatasetState) result.getPayload();
     }
 
+    /** A cold controller records 60 snapshots (61 events) and Axon snapshots the dataset. */
+    private void sixtyRecordedAndSnapshotted() {
+        startCold();
+        inventory(60);
+        await().atMost(Duration.ofSeconds(60)).until(() -> snapshot() != null);
+    }
+
+    /** A readable state that says one snapshot fewer than the events do: what a load from it shows. */
+    private DatasetState oneFewer(DatasetState truth) {
+        return DatasetDecider.evolve(truth, List.of(new SnapshotRemoved(id, daily(0).name(), daily(0).guid(), "marker", T0)));
+    }
+
     /** The whole history folded, without any snapshot. */
     private DatasetState replayed() {
         List<DatasetEvent> events = AxonStore.create(dataSource).storageEngine().readEvents(id.toString()).asStream()
@@ -138,13 +152,8 @@ class DatasetSnapshotIT {
 
     @Test
     void aColdControllerStartsFromTheSnapshotNotFromTheFirstEvent() throws Exception {
-        startCold();
-        inventory(60);
-        await().atMost(Duration.ofSeconds(60)).until(() -> snapshot() != null);
-        // A readable snapshot that says one snapshot fewer than the events do: what a load from it shows.
-        DatasetState truth = replayed();
-        DatasetState marked = DatasetDecider.evolve(truth, List.of(new SnapshotRemoved(
-                id, daily(0).name(), daily(0).guid(), "marker", T0)));
+        sixtyRecordedAndSnapshotted();
+        DatasetState marked = oneFewer(replayed());
         overwriteSnapshot(DatasetAggregate.SNAPSHOT_REVISION, payload(marked));
 
         startCold();
@@ -153,9 +162,7 @@ class DatasetSnapshotIT {
 
     @Test
     void anUnreadableSnapshotIsSkippedAndTheDatasetIsReplayedFromItsEvents() throws Exception {
-        startCold();
-        inventory(60);
-        await().atMost(Duration.ofSeconds(60)).until(() -> snapshot() != null);
+        sixtyRecordedAndSnapshotted();
         overwriteSnapshot(DatasetAggregate.SNAPSHOT_REVISION,
                 "{\"id\":\"" + id + "\",\"state\":{\"snapshots\":\"not a map\"}}");
 
@@ -164,7 +171,7 @@ class DatasetSnapshotIT {
         inventory(61); // commands still work
         assertEquals(61, loaded().snapshots().size());
         // and a readable snapshot replaces the unreadable one (taken when the replay passed the threshold)
-        await().atMost(Duration.ofSeconds(60)).until(() -> snapshot().payload().contains("\"snapshots\":{"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> snapshot().payload().contains("\"snapshots\":[["));
         assertEquals(DatasetAggregate.SNAPSHOT_REVISION, snapshot().revision());
         startCold();
         assertEquals(replayed(), loaded());
@@ -172,9 +179,7 @@ class DatasetSnapshotIT {
 
     @Test
     void aSnapshotOfAnotherShapeIsIgnoredEvenWhenItReads() throws Exception {
-        startCold();
-        inventory(60);
-        await().atMost(Duration.ofSeconds(60)).until(() -> snapshot() != null);
+        sixtyRecordedAndSnapshotted();
         DatasetState truth = replayed();
         DatasetState older = DatasetState.initial(id); // readable, and wrong: what another shape would read as
         overwriteSnapshot("0", payload(older));
@@ -187,10 +192,28 @@ class DatasetSnapshotIT {
     }
 
     @Test
-    void aSnapshotOfANewerShapeIsIgnoredThoughThisVersionCouldReadItsKnownFields() throws Exception {
+    void aSnapshotOfRevisionOneLeftByThePreviousVersionIsIgnoredAndTheDatasetLoadsFromItsEventsThenSnapshotsAnew()
+            throws Exception {
+        sixtyRecordedAndSnapshotted();
+        DatasetState truth = replayed();
+        // what the previous version left in the store: revision 1, the state's plain JSON, readable by it
+        DatasetState marked = oneFewer(truth);
+        overwriteSnapshot("1", revisionOnePayload(marked));
+
         startCold();
-        inventory(60);
-        await().atMost(Duration.ofSeconds(60)).until(() -> snapshot() != null);
+        assertEquals(truth, loaded());
+        inventory(61); // commands decide on the replayed state
+        assertEquals(61, loaded().snapshots().size());
+        // the replay passed the threshold: a snapshot of this version's revision replaces the old one
+        await().atMost(Duration.ofSeconds(60)).until(() -> DatasetAggregate.SNAPSHOT_REVISION.equals(snapshot().revision()));
+        assertEquals(1, snapshotRows());
+        startCold();
+        assertEquals(replayed(), loaded());
+    }
+
+    @Test
+    void aSnapshotOfANewerShapeIsIgnoredThoughThisVersionCouldReadItsKnownFields() throws Exception {
+        sixtyRecordedAndSnapshotted();
         DatasetState truth = replayed();
         // what a newer controller might write: a field this one does not know, and a state it would read half-right
         ObjectNode newer = (ObjectNode) json.readTree(payload(DatasetState.initial(id)));
@@ -201,7 +224,18 @@ class DatasetSnapshotIT {
         assertEquals(truth, loaded());
     }
 
+    /** A snapshot of the aggregate holding {@code state}, as this version writes it. */
     private String payload(DatasetState state) {
+        ObjectMapper compact = Json.newMapper().registerModule(new SimpleModule()
+                .addSerializer(DatasetState.class, new CompactState.Writer()));
+        ObjectNode node = json.createObjectNode();
+        node.put("id", id.toString());
+        node.set("state", compact.valueToTree(state));
+        return node.toString();
+    }
+
+    /** A snapshot of the aggregate holding {@code state} as revision 1 wrote it: the state's plain JSON. */
+    private String revisionOnePayload(DatasetState state) {
         ObjectNode node = json.createObjectNode();
         node.put("id", id.toString());
         node.set("state", json.valueToTree(state));
