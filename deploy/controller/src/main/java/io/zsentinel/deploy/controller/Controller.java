@@ -40,7 +40,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
-import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,6 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -173,29 +171,13 @@ public final class Controller implements AutoCloseable {
                                 c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                                         .andInitialTrackingToken(source -> source.createHeadToken()))
                         .assignHandlerInstancesMatching(ReplicationTrigger.PROCESSOR, h -> h == trigger)
-                        .registerEventHandler(c -> trigger)
-                        .registerPooledStreamingEventProcessor(SnapshotInventoryView.PROCESSING_GROUP, Configuration::eventStore,
-                                (c, b) -> b.initialSegmentCount(1))
-                        .registerTokenStore(SnapshotInventoryView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> inventory)
-                        .registerPooledStreamingEventProcessor(FleetView.PROCESSING_GROUP, Configuration::eventStore,
-                                (c, b) -> b.initialSegmentCount(1))
-                        .registerTokenStore(FleetView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> fleet)
-                        .registerPooledStreamingEventProcessor(AuditView.PROCESSING_GROUP, Configuration::eventStore,
-                                (c, b) -> b.initialSegmentCount(1))
-                        .registerTokenStore(AuditView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> audit)
-                        .registerPooledStreamingEventProcessor(ReplicationLinkView.PROCESSING_GROUP, Configuration::eventStore,
-                                (c, b) -> b.initialSegmentCount(1))
-                        .registerTokenStore(ReplicationLinkView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> links))
+                        .registerEventHandler(c -> trigger))
+                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links))
                 .buildConfiguration();
-        // The views live in memory, so their tokens do too: every start rebuilds them from the store.
+        // The views live in memory, so their token does too: every start rebuilds them from the store.
         axon.start();
         metrics.processors(axon);
-        this.views = new ViewProgress(axon, List.of(SnapshotInventoryView.PROCESSING_GROUP, FleetView.PROCESSING_GROUP,
-                AuditView.PROCESSING_GROUP, ReplicationLinkView.PROCESSING_GROUP));
+        this.views = new ViewProgress(axon, ViewsProcessor.GROUPS);
 
         PoolUsage usage = new PoolUsage(clock);
         this.reported = new ReportedInventory();
