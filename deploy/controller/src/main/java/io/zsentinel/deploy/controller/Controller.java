@@ -39,7 +39,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
-import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,19 +158,14 @@ public final class Controller implements AutoCloseable {
                         .assignHandlerInstancesMatching(DomainEventPublisher.PROCESSOR, h -> h == domainPublisher)
                         .registerEventHandler(c -> domainPublisher)
                         .registerTrackingEventProcessor(AgentCommandDispatcher.PROCESSOR, Configuration::eventStore,
-                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
+                                c -> AgentCommandDispatcher.processorConfiguration())
                         .assignHandlerInstancesMatching(AgentCommandDispatcher.PROCESSOR, h -> h == dispatcher)
                         .registerEventHandler(c -> dispatcher)
                         .registerTrackingEventProcessor(BaseProtection.PROCESSOR, Configuration::eventStore,
-                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
+                                c -> BaseProtection.processorConfiguration())
                         .assignHandlerInstancesMatching(BaseProtection.PROCESSOR, h -> h instanceof BaseProtection)
-                        .registerEventHandler(c -> new BaseProtection(c.commandGateway()))
-                        // Only snapshots recorded from now on: history is the ticker's business.
-                        .registerTrackingEventProcessor(ReplicationTrigger.PROCESSOR, Configuration::eventStore,
-                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                                        .andInitialTrackingToken(source -> source.createHeadToken()))
-                        .assignHandlerInstancesMatching(ReplicationTrigger.PROCESSOR, h -> h == trigger)
-                        .registerEventHandler(c -> trigger))
+                        .registerEventHandler(c -> new BaseProtection(c.commandGateway())))
+                .eventProcessing(trigger::register)
                 .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links))
                 .buildConfiguration();
         // The views live in memory, so their token does too: every start rebuilds them from the store.
