@@ -30,6 +30,7 @@ import io.zsentinel.replication.dataset.ZfsHolds;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +43,18 @@ import java.util.function.ToLongFunction;
  * (key = server), waiting for the broker's ack before its token advances. The envelope's time is
  * the event's, so an order that sat in the store while the controller was down arrives stale and
  * the agent refuses it; the aggregate re-orders what is still needed.
+ * <p>
+ * Events come in batches of {@link #BATCH_SIZE}, one token update per batch: most events (every recorded snapshot)
+ * order nothing, and a token write and commit per event made this processor fall behind a burst. A batch that fails
+ * part-way is sent again whole, so the commands before the failure reach the agent twice: harmless, because every
+ * command id is the event's or derived from its id, and an agent answers a command id it has seen with the same
+ * outcome (a transfer id it has seen starts no second stream).
  */
 @DisallowReplay
 public final class AgentCommandDispatcher {
     public static final String PROCESSOR = "agent-command-dispatcher";
+    /** Events per batch of the processor (each command still waits for its ack before the next is sent). */
+    public static final int BATCH_SIZE = 100;
     private static final Logger log = LoggerFactory.getLogger(AgentCommandDispatcher.class);
 
     private final MessageTypes types = CoreMessages.types();
@@ -63,6 +72,11 @@ public final class AgentCommandDispatcher {
         this.bandwidthLimit = bandwidthLimit;
         this.sink = sink;
         this.epoch = epoch;
+    }
+
+    /** The processor for {@link #PROCESSOR}: one thread, batches of {@link #BATCH_SIZE} events. */
+    public static TrackingEventProcessorConfiguration processorConfiguration() {
+        return TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(BATCH_SIZE);
     }
 
     @EventHandler

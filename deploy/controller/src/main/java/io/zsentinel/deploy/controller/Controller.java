@@ -39,8 +39,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
-import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
-import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,6 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -161,41 +158,20 @@ public final class Controller implements AutoCloseable {
                         .assignHandlerInstancesMatching(DomainEventPublisher.PROCESSOR, h -> h == domainPublisher)
                         .registerEventHandler(c -> domainPublisher)
                         .registerTrackingEventProcessor(AgentCommandDispatcher.PROCESSOR, Configuration::eventStore,
-                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
+                                c -> AgentCommandDispatcher.processorConfiguration())
                         .assignHandlerInstancesMatching(AgentCommandDispatcher.PROCESSOR, h -> h == dispatcher)
                         .registerEventHandler(c -> dispatcher)
                         .registerTrackingEventProcessor(BaseProtection.PROCESSOR, Configuration::eventStore,
-                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing())
+                                c -> BaseProtection.processorConfiguration())
                         .assignHandlerInstancesMatching(BaseProtection.PROCESSOR, h -> h instanceof BaseProtection)
-                        .registerEventHandler(c -> new BaseProtection(c.commandGateway()))
-                        // Only snapshots recorded from now on: history is the ticker's business.
-                        .registerTrackingEventProcessor(ReplicationTrigger.PROCESSOR, Configuration::eventStore,
-                                c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                                        .andInitialTrackingToken(source -> source.createHeadToken()))
-                        .assignHandlerInstancesMatching(ReplicationTrigger.PROCESSOR, h -> h == trigger)
-                        .registerEventHandler(c -> trigger)
-                        .registerPooledStreamingEventProcessor(SnapshotInventoryView.PROCESSING_GROUP, Configuration::eventStore,
-                                (c, b) -> b.initialSegmentCount(1))
-                        .registerTokenStore(SnapshotInventoryView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> inventory)
-                        .registerPooledStreamingEventProcessor(FleetView.PROCESSING_GROUP, Configuration::eventStore,
-                                (c, b) -> b.initialSegmentCount(1))
-                        .registerTokenStore(FleetView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> fleet)
-                        .registerPooledStreamingEventProcessor(AuditView.PROCESSING_GROUP, Configuration::eventStore,
-                                (c, b) -> b.initialSegmentCount(1))
-                        .registerTokenStore(AuditView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> audit)
-                        .registerPooledStreamingEventProcessor(ReplicationLinkView.PROCESSING_GROUP, Configuration::eventStore,
-                                (c, b) -> b.initialSegmentCount(1))
-                        .registerTokenStore(ReplicationLinkView.PROCESSING_GROUP, c -> new InMemoryTokenStore())
-                        .registerEventHandler(c -> links))
+                        .registerEventHandler(c -> new BaseProtection(c.commandGateway())))
+                .eventProcessing(trigger::register)
+                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links))
                 .buildConfiguration();
-        // The views live in memory, so their tokens do too: every start rebuilds them from the store.
+        // The views live in memory, so their token does too: every start rebuilds them from the store.
         axon.start();
         metrics.processors(axon);
-        this.views = new ViewProgress(axon, List.of(SnapshotInventoryView.PROCESSING_GROUP, FleetView.PROCESSING_GROUP,
-                AuditView.PROCESSING_GROUP, ReplicationLinkView.PROCESSING_GROUP));
+        this.views = new ViewProgress(axon, ViewsProcessor.GROUPS);
 
         PoolUsage usage = new PoolUsage(clock);
         this.reported = new ReportedInventory();

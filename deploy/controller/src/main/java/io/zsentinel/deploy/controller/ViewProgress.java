@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether the views behind REST have applied every event the store holds: each view's position
- * against the store's head at the time of asking. The views live in memory and are rebuilt at every
- * start, so until they reach the head REST shows old data.
+ * Whether the views behind REST have applied every event the store holds: each view's position (that of the
+ * processor its processing group is assigned to) against the store's head at the time of asking. The views live
+ * in memory and are rebuilt at every start, so until they reach the head REST shows old data.
  */
 final class ViewProgress {
     private final Configuration axon;
@@ -44,8 +44,8 @@ final class ViewProgress {
     }
 
     private Optional<String> behindBy(String group, long head) {
-        Optional<StreamingEventProcessor> processor =
-                axon.eventProcessingConfiguration().eventProcessor(group, StreamingEventProcessor.class);
+        Optional<StreamingEventProcessor> processor = axon.eventProcessingConfiguration()
+                .eventProcessorByProcessingGroup(group, StreamingEventProcessor.class);
         if (processor.isEmpty()) {
             return Optional.of(group + " has no event processor");
         }

@@ -12,6 +12,7 @@ import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkRetired;
 import io.zsentinel.replication.api.link.SnapshotRef;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.lock.DeadlockException;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A link's new base is protected before its old one is released, each link for itself; a retired link lets go. */
 class BaseProtectionTest {
@@ -31,9 +33,14 @@ class BaseProtectionTest {
     final List<Object> sent = new ArrayList<>();
     /** Commands the gateway refuses, as the aggregate would (e.g. a snapshot destroyed meanwhile). */
     final List<Object> refused = new ArrayList<>();
+    /** Commands whose aggregate another batch holds, locked in the opposite order (Axon's lock factory's verdict). */
+    final List<Object> deadlocked = new ArrayList<>();
     final BaseProtection protection = new BaseProtection((CommandGateway) Proxy.newProxyInstance(
             getClass().getClassLoader(), new Class<?>[]{CommandGateway.class}, (proxy, method, args) -> {
                 if (method.getName().equals("sendAndWait") && args.length == 1) {
+                    if (deadlocked.contains(args[0])) {
+                        throw new DeadlockException("another thread holds the lock of " + args[0]);
+                    }
                     if (refused.contains(args[0])) {
                         throw new IllegalStateException("refused " + args[0]);
                     }
@@ -78,6 +85,15 @@ class BaseProtectionTest {
     void aRefusedProtectionDoesNotStopTheHandler() {
         refused.add(new ProtectSnapshot(SOURCE, new Guid(2), STANDBY.toString(), ProtectionKind.BASE));
         protection.on(new BaseChanged(STANDBY, SOURCE, null, base(2), AT)); // does not throw: the event is not retried forever
+        assertEquals(List.of(), sent);
+    }
+
+    /** In a batch the processor holds the datasets it protected until it commits: a deadlock is possible. */
+    @Test
+    void aProtectionThatCannotHaveItsLockFailsTheBatchToBeRetriedRatherThanLeaveTheBaseUnprotected() {
+        deadlocked.add(new ProtectSnapshot(SOURCE, new Guid(2), STANDBY.toString(), ProtectionKind.BASE));
+        assertThrows(DeadlockException.class,
+                () -> protection.on(new BaseChanged(STANDBY, SOURCE, new Guid(1), base(2), AT)));
         assertEquals(List.of(), sent);
     }
 

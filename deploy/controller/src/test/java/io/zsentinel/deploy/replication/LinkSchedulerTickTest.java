@@ -16,7 +16,16 @@ import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkPolicy;
 import io.zsentinel.replication.api.link.PlanReplication;
 import io.zsentinel.replication.api.link.RetireLink;
+import io.zsentinel.core.messages.Json;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -25,9 +34,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
@@ -43,7 +55,8 @@ class LinkSchedulerTickTest {
     static final EstablishLink ESTABLISH = new EstablishLink(SOURCE, TARGET.server(), TARGET.dataset(), Duration.ofMinutes(1),
             LinkPolicy.defaults(), T0);
 
-    final List<Object> sent = new ArrayList<>();
+    /** Written by the trigger's processor thread in the test on Axon. */
+    final List<Object> sent = Collections.synchronizedList(new ArrayList<>());
     final List<LinkId> known = new ArrayList<>();
     boolean refusePlans;
     /** What the link answers to a plan: when to plan it again by time alone (null: only on a change). */
@@ -174,4 +187,65 @@ class LinkSchedulerTickTest {
         assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(sent));
         assertEquals(List.of(snap("s1", 1), s2), ((PlanReplication) sent.get(1)).sourceSnapshots());
     }
+
+    /**
+     * On a real tracking processor, the trigger plans only snapshots recorded since its start, also after a
+     * restart: it keeps no token where the others keep theirs (what it missed is the ticker's business), so a
+     * controller that was down never plans a backlog of snapshots one by one.
+     */
+    @Test
+    void theTriggersProcessorStartsAtTheHeadAtEveryStartAndKeepsNoToken() {
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        inView();
+        InMemoryEventStorageEngine store = new InMemoryEventStorageEngine();
+        TokenStore persisted = new InMemoryTokenStore(); // stands for token_entry, which outlives a controller
+        Configuration first = withTrigger(store, persisted);
+        SnapshotInfo s1 = snap("s1", 1);
+        record(first, 0, s1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> planned(s1));
+        first.shutdown();
+
+        SnapshotInfo whileDown = snap("s2", 2);
+        Configuration down = DefaultConfigurer.defaultConfiguration(false)
+                .configureSerializer(c -> JacksonSerializer.builder().objectMapper(Json.newMapper()).build())
+                .configureEmbeddedEventStore(c -> store).start();
+        record(down, 1, whileDown);
+        down.shutdown();
+
+        Configuration second = withTrigger(store, persisted);
+        try {
+            SnapshotInfo s3 = snap("s3", 3);
+            record(second, 2, s3);
+            await().atMost(Duration.ofSeconds(60)).until(() -> planned(s3));
+            assertFalse(planned(whileDown), "the trigger planned a snapshot recorded while the controller was down");
+        } finally {
+            second.shutdown();
+        }
+    }
+
+    private Configuration withTrigger(InMemoryEventStorageEngine store, TokenStore persisted) {
+        ReplicationTrigger trigger = new ReplicationTrigger();
+        trigger.startWith(scheduler);
+        Configuration axon = DefaultConfigurer.defaultConfiguration(false)
+                .configureSerializer(c -> JacksonSerializer.builder().objectMapper(Json.newMapper()).build())
+                .configureEmbeddedEventStore(c -> store)
+                .eventProcessing(ep -> trigger.register(ep.registerTokenStore(c -> persisted)))
+                .start();
+        StreamingEventProcessor processor = axon.eventProcessingConfiguration()
+                .eventProcessor(ReplicationTrigger.PROCESSOR, StreamingEventProcessor.class).orElseThrow();
+        // Its position is taken at the store's head once it runs: what is recorded after that is its business.
+        await().atMost(Duration.ofSeconds(60)).until(() -> !processor.processingStatus().isEmpty());
+        return axon;
+    }
+
+    private static void record(Configuration axon, long seq, SnapshotInfo snapshot) {
+        axon.eventBus().publish(new GenericDomainEventMessage<>("Dataset", SOURCE.toString(), 10 + seq,
+                new SnapshotRecorded(SOURCE, snapshot, null, T0)));
+    }
+
+    private boolean planned(SnapshotInfo snapshot) {
+        return List.copyOf(sent).stream().anyMatch(c -> c instanceof PlanReplication p
+                && p.sourceSnapshots().contains(snapshot));
+    }
 }
+
