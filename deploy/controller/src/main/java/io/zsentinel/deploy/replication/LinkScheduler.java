@@ -65,6 +65,8 @@ public final class LinkScheduler implements AutoCloseable {
     private final CommandBatch batch = new CommandBatch("replication-planner", IN_FLIGHT);
     /** Null: each command in a transaction of its own. */
     private final OneTransaction transaction;
+    /** Whether the views it plans on are rebuilt ({@link #start(BooleanSupplier)}). */
+    private volatile BooleanSupplier viewsRebuilt = () -> true;
 
     /**
      * {@code knownLinks}: the links the store knows (and still shows), to retire those no longer configured;
@@ -113,6 +115,7 @@ public final class LinkScheduler implements AutoCloseable {
      * transfer the full inventory would not). The first pass then plans every link once.
      */
     public LinkScheduler start(BooleanSupplier viewsRebuilt) {
+        this.viewsRebuilt = viewsRebuilt;
         ticker.every(java.time.Duration.ofSeconds(config.tickSeconds()), () -> {
             if (viewsRebuilt.getAsBoolean()) {
                 tick();
@@ -150,9 +153,13 @@ public final class LinkScheduler implements AutoCloseable {
     /**
      * A new snapshot on a source dataset: plan its links now rather than at the next tick, so a
      * transfer starts within moments of the snapshot. The view may not show the snapshot yet, so the
-     * new one is added to the source side.
+     * new one is added to the source side. Nothing while the views are being rebuilt at a start: the first pass
+     * after that plans every link anyway.
      */
     public synchronized void snapshotRecorded(DatasetId dataset, SnapshotInfo snapshot) {
+        if (!viewsRebuilt.getAsBoolean()) {
+            return;
+        }
         Instant now = clock.instant();
         for (ConfiguredLink link : schedule.linksFrom(dataset)) {
             List<LinkCommand> orders = orders(link, now, snapshot);
