@@ -44,9 +44,8 @@ import java.util.function.Supplier;
 public final class LinkScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LinkScheduler.class);
     /**
-     * Links whose commands are under way at once during a tick: each command is an aggregate load and a
-     * transaction, and the store's pool (10 connections) also serves the event processors, the consumer of
-     * agent facts and the other ticker.
+     * Transactions of {@link #LINKS_PER_TRANSACTION} links (without one: links) under way at once during a tick: the
+     * store's pool (10 connections) also serves the event processors, the consumers of agent facts and the other ticker.
      */
     static final int IN_FLIGHT = 2;
     /**
