@@ -8,6 +8,7 @@ import io.zsentinel.deploy.controller.Ticker;
 import io.zsentinel.deploy.controller.ViewInventory;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkId;
@@ -135,7 +136,7 @@ public final class LinkScheduler implements AutoCloseable {
         }
         List<CommandBatch.Outcome<LinkId>> outcomes = transaction == null ? batch.send(commands, orders)
                 : batch.send(commands, orders, transaction, LINKS_PER_TRANSACTION,
-                        link -> orders.get(link).get(0) instanceof EstablishLink ? link.toString() : null);
+                        link -> establishes(orders.get(link)) ? link.toString() : null);
         for (CommandBatch.Outcome<LinkId> outcome : outcomes) {
             settle(outcome.key(), orders.get(outcome.key()), outcome.results(), outcome.failure(), now);
         }
@@ -200,12 +201,20 @@ public final class LinkScheduler implements AutoCloseable {
         }
         int plan = indexOf(orders, PlanReplication.class);
         if (plan < 0) {
+            plan = indexOf(orders, EstablishAndPlan.class);
+        }
+        if (plan < 0) {
             return; // only established: the source's view is behind, planned once it caught up
         }
         schedule.planned(link, now, results.get(plan) instanceof Instant next ? next : null);
         if (failing.remove(link) != null) {
             log.info("planning of link {} works again", link);
         }
+    }
+
+    /** Whether the orders establish their link, which may then be created (nothing to read for it). */
+    private static boolean establishes(List<LinkCommand> orders) {
+        return orders.get(0) instanceof EstablishLink || orders.get(0) instanceof EstablishAndPlan;
     }
 
     private static int indexOf(List<LinkCommand> orders, Class<?> type) {
