@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.zsentinel.replication.api.link.CheckStall;
+import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkEvent;
@@ -28,8 +29,8 @@ import java.time.Instant;
 
 /**
  * The Axon shell around {@link ReplicationLinkDecider}: load state, decide, apply. No rules live here.
- * EstablishLink creates the link if missing (a redelivered EstablishLink is a no-op, not an error);
- * every other command needs the link to exist.
+ * EstablishLink and EstablishAndPlan create the link if missing (a redelivered EstablishLink is a no-op, not an
+ * error); every other command needs the link to exist.
  * <p>
  * Axon's snapshots of this aggregate are its JSON ({@code id} and {@code state});
  * {@link #SNAPSHOT_REVISION} names their shape: bump it whenever the JSON of
@@ -57,6 +58,14 @@ public class ReplicationLinkAggregate {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(EstablishLink command) {
         decideAndApply(command);
+    }
+
+    /** Creates the link if missing, as EstablishLink; answers as PlanReplication. */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public Instant handle(EstablishAndPlan command) {
+        decideAndApply(command);
+        return ReplicationLinkDecider.nextLook(state, command.plan());
     }
 
     /** Answers when the link must be planned again if nothing else changes ({@link ReplicationLinkDecider#nextLook}). */

@@ -6,6 +6,7 @@ import io.zsentinel.replication.api.link.BaseChanged;
 import io.zsentinel.replication.api.link.CheckStall;
 import io.zsentinel.replication.api.link.CircuitOpened;
 import io.zsentinel.replication.api.link.DivergenceResolutionOrdered;
+import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkEvent;
@@ -65,6 +66,9 @@ public final class ReplicationLinkDecider {
     }
 
     public static List<LinkEvent> decide(ReplicationLinkState state, LinkCommand command) {
+        if (command instanceof EstablishAndPlan c) {
+            return inOrder(state, c.steps());
+        }
         if (command instanceof EstablishLink c) {
             return establish(state, c);
         }
@@ -153,6 +157,19 @@ public final class ReplicationLinkDecider {
             throw new IllegalArgumentException("unknown replication link command " + command.getClass().getName());
         }
         announceState(state, events, behind, at);
+        return events;
+    }
+
+    /** Each command decided on the state the ones before it left: their events, in order. */
+    private static List<LinkEvent> inOrder(ReplicationLinkState state, List<LinkCommand> commands) {
+        List<LinkEvent> events = new ArrayList<>();
+        ReplicationLinkState now = state;
+        for (LinkCommand command : commands) {
+            for (LinkEvent event : decide(now, command)) {
+                now = evolve(now, event);
+                events.add(event);
+            }
+        }
         return events;
     }
 

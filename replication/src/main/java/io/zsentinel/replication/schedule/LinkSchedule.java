@@ -4,6 +4,7 @@ import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.link.CheckStall;
+import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkId;
@@ -48,6 +49,8 @@ public final class LinkSchedule {
     private final AgentReports reports;
     private final LinkVersions links;
     private final Set<LinkId> established = new HashSet<>();
+    /** Links whose orders failed since their last plan: established apart, so they show even while plans fail. */
+    private final Set<LinkId> apart = new HashSet<>();
     /** The inputs the latest {@link #orders} of each link read, until its orders are accepted or fail. */
     private final Map<LinkId, Inputs> read = new HashMap<>();
     private final Map<LinkId, Planned> planned = new HashMap<>();
@@ -95,19 +98,17 @@ public final class LinkSchedule {
 
     /**
      * The commands for {@code link} now, to send in order and stop at the first that fails (then
-     * {@link #failed}; all accepted with a plan among them: {@link #planned}): {@link EstablishLink} unless
-     * established already, then {@link PlanReplication} and {@link CheckStall} — or neither while the
-     * source's view is behind what the target holds (the link stays due). {@code
+     * {@link #failed}; all accepted with a plan among them: {@link #planned}): {@link PlanReplication} and
+     * {@link CheckStall}, with the link's establishment in one {@link EstablishAndPlan} unless established
+     * already (after a failure: {@link EstablishLink} apart first, so a link whose plans fail still shows) — or
+     * only {@link EstablishLink} while the source's view is behind what the target holds (the link stays due). {@code
      * justRecorded} (may be null): a snapshot just recorded on the source, added if the view lacks it yet.
      */
     public List<LinkCommand> orders(ConfiguredLink configured, Instant now, SnapshotInfo justRecorded) {
         LinkId link = configured.link();
         read.put(link, inputs(link)); // before reading them: a change meanwhile is seen at the next tick
-        List<LinkCommand> orders = new ArrayList<>();
-        if (established.add(link)) {
-            orders.add(new EstablishLink(link.source(), link.target().server(), link.target().dataset(),
-                    configured.interval(), LinkPolicy.defaults(), now));
-        }
+        EstablishLink establish = !established.add(link) ? null : new EstablishLink(link.source(),
+                link.target().server(), link.target().dataset(), configured.interval(), LinkPolicy.defaults(), now);
         List<SnapshotInfo> source = new ArrayList<>(inventory.snapshots(link.source()));
         if (justRecorded != null && source.stream().noneMatch(s -> s.guid().equals(justRecorded.guid()))) {
             source.add(justRecorded);
@@ -116,12 +117,16 @@ public final class LinkSchedule {
         // on an inventory without the snapshot just received would start from the previous base
         List<SnapshotInfo> target = reports.snapshots(link.target()).orElseGet(() -> inventory.snapshots(link.target()));
         if (sourceViewBehind(link, source, target)) {
-            return orders; // planned at the next tick, once the view has caught up
+            // planned at the next tick, once the view has caught up
+            return establish == null ? List.of() : List.of(establish);
         }
-        orders.add(new PlanReplication(link, source, target, reports.writtenSeenAt(link.target()), now,
-                reports.bookmarks(link.source()), reports.reportedAt(link.target())));
-        orders.add(new CheckStall(link, now));
-        return orders;
+        PlanReplication plan = new PlanReplication(link, source, target, reports.writtenSeenAt(link.target()), now,
+                reports.bookmarks(link.source()), reports.reportedAt(link.target()));
+        if (establish != null && !apart.contains(link)) {
+            return List.of(new EstablishAndPlan(establish, plan));
+        }
+        CheckStall stall = new CheckStall(link, now);
+        return establish == null ? List.of(plan, stall) : List.of(establish, plan, stall);
     }
 
     /**
@@ -131,6 +136,7 @@ public final class LinkSchedule {
      */
     public void planned(LinkId link, Instant now, Instant lookAgainAt) {
         Inputs inputs = read.remove(link);
+        apart.remove(link);
         if (inputs != null) {
             Instant backstop = now.plus(LOOK_AT_LEAST_EVERY);
             planned.put(link, new Planned(inputs,
@@ -141,6 +147,7 @@ public final class LinkSchedule {
     /** One of the link's orders failed: it is established again (idempotent) with the next orders, at the next tick. */
     public void failed(LinkId link) {
         established.remove(link);
+        apart.add(link);
         forget(link);
     }
 

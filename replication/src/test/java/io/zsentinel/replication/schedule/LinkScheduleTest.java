@@ -8,6 +8,7 @@ import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.link.CheckStall;
+import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkId;
@@ -63,8 +64,7 @@ class LinkScheduleTest {
 
     /** Plans the link as the runtime does: its orders, all accepted, the link answering {@code lookAgainAt}. */
     void plannedAt(ConfiguredLink link, Instant now, Instant lookAgainAt) {
-        List<LinkCommand> orders = schedule.orders(link, now, null);
-        assertInstanceOf(CheckStall.class, orders.get(orders.size() - 1));
+        plan(schedule.orders(link, now, null));
         schedule.planned(link.link(), now, lookAgainAt);
     }
 
@@ -116,14 +116,15 @@ class LinkScheduleTest {
         SnapshotInfo s1 = snap(SOURCE, "s1", 1);
         view.with(SOURCE, s1);
         List<LinkCommand> first = schedule.orders(CONFIGURED, T0, null);
-        assertEquals(List.of(new EstablishLink(SOURCE, TARGET.server(), TARGET.dataset(), Duration.ofMinutes(1),
-                        LinkPolicy.defaults(), T0),
-                new PlanReplication(LINK, List.of(s1), List.of(), null, T0, List.of(), null),
-                new CheckStall(LINK, T0)), first);
+        assertEquals(List.of(new EstablishAndPlan(new EstablishLink(SOURCE, TARGET.server(), TARGET.dataset(),
+                        Duration.ofMinutes(1), LinkPolicy.defaults(), T0),
+                new PlanReplication(LINK, List.of(s1), List.of(), null, T0, List.of(), null))), first,
+                "established, planned and checked for a stall in one command");
 
-        assertEquals(List.of("PlanReplication", "CheckStall"), types(schedule.orders(CONFIGURED, T0.plusSeconds(10), null)),
+        assertEquals(List.of(new PlanReplication(LINK, List.of(s1), List.of(), null, T0.plusSeconds(10), List.of(), null),
+                new CheckStall(LINK, T0.plusSeconds(10))), schedule.orders(CONFIGURED, T0.plusSeconds(10), null),
                 "established already");
-        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"),
+        assertEquals(List.of("EstablishAndPlan"),
                 types(schedule.orders(CONFIGURED_OFFSITE, T0, null)), "each link is established on its own");
     }
 
@@ -131,7 +132,11 @@ class LinkScheduleTest {
     void aFailedOrderEstablishesTheLinkAgainWithTheNextOrders() {
         schedule.orders(CONFIGURED, T0, null);
         schedule.failed(LINK);
-        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(schedule.orders(CONFIGURED, T0, null)));
+        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(schedule.orders(CONFIGURED, T0, null)),
+                "apart after a failure: the link is established even while its plans fail");
+        schedule.planned(LINK, T0, null);
+        schedule.retired(LINK);
+        assertEquals(List.of("EstablishAndPlan"), types(schedule.orders(CONFIGURED, T0, null)), "together again once planned");
     }
 
     @Test
@@ -144,7 +149,7 @@ class LinkScheduleTest {
                 List.of(), written, reportedAt));
         reports.reports.put(SOURCE, new Inventories.Reports.Report(List.of(s1, s2), List.of(mark), null, T0));
 
-        PlanReplication plan = assertInstanceOf(PlanReplication.class, schedule.orders(CONFIGURED, T0, null).get(1));
+        PlanReplication plan = plan(schedule.orders(CONFIGURED, T0, null));
         assertEquals(new PlanReplication(LINK, List.of(s1, s2), List.of(snap(TARGET, "s1", 1), snap(TARGET, "s2", 2)),
                 written, T0, List.of(mark), reportedAt), plan, "the report, fresher than the view");
     }
@@ -153,7 +158,7 @@ class LinkScheduleTest {
     void aTargetNotReportedSinceTheStartIsShownAsTheViewHasIt() {
         SnapshotInfo t1 = snap(TARGET, "s1", 1);
         view.with(SOURCE, snap(SOURCE, "s1", 1)).with(TARGET, t1);
-        PlanReplication plan = assertInstanceOf(PlanReplication.class, schedule.orders(CONFIGURED, T0, null).get(1));
+        PlanReplication plan = plan(schedule.orders(CONFIGURED, T0, null));
         assertEquals(List.of(t1), plan.targetSnapshots());
     }
 
@@ -197,11 +202,12 @@ class LinkScheduleTest {
 
         schedule.orders(CONFIGURED, T0, null);
         schedule.retired(LINK);
-        assertEquals("EstablishLink", types(schedule.orders(CONFIGURED, T0, null)).get(0));
+        assertEquals(List.of("EstablishAndPlan"), types(schedule.orders(CONFIGURED, T0, null)));
     }
 
     static PlanReplication plan(List<LinkCommand> orders) {
-        return orders.stream().filter(PlanReplication.class::isInstance).map(PlanReplication.class::cast).findFirst()
+        return orders.stream().map(o -> o instanceof EstablishAndPlan e ? e.plan() : o)
+                .filter(PlanReplication.class::isInstance).map(PlanReplication.class::cast).findFirst()
                 .orElseThrow(() -> new AssertionError("no plan in " + orders));
     }
 }

@@ -26,6 +26,7 @@ import io.zsentinel.deploy.config.ReplicationConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
 import io.zsentinel.deploy.embedded.EmbeddedPostgresStore;
 import io.zsentinel.deploy.store.DataSources;
+import io.zsentinel.replication.api.link.ReplicationScheduled;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
@@ -52,6 +53,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -604,12 +606,23 @@ public final class FleetBench {
         // Polled from the start: the ticker may plan on the views while they are still being rebuilt.
         long readyAt = 0;
         long firstAt = 0;
+        long firstStoredAt = 0;
+        long allStoredAt = 0;
         int planned;
         long lastProgress = began;
         long deadline = began + options.planWait().toNanos();
         while (true) {
             if (readyAt == 0 && get("/health").statusCode() == 200) {
                 readyAt = System.nanoTime();
+            }
+            if (allStoredAt == 0) {
+                long stored = storedEvents(ReplicationScheduled.class);
+                if (stored > 0 && firstStoredAt == 0) {
+                    firstStoredAt = System.nanoTime();
+                }
+                if (stored >= links) {
+                    allStoredAt = System.nanoTime();
+                }
             }
             planned = plannedLinks();
             long now = System.nanoTime();
@@ -640,6 +653,12 @@ public final class FleetBench {
                         + "polled from the start (every 50 ms to 2 s, a 20th of the time so far) until every link shows "
                         + "its full transfer ordered (the targets are empty)", seconds(readyAt == 0 ? end - began
                         : readyAt - began)));
+        row(Phase.PLAN, "the same, in the store (the commands' side)", allStoredAt == 0
+                ? "not finished: not every link's transfer stored (waited no longer, --plan-wait)"
+                : String.format(Locale.ROOT, "**%.1f s** from the first link's transfer stored to the last; all stored "
+                        + "%.1f s after the start", seconds(allStoredAt - firstStoredAt), seconds(allStoredAt - began)),
+                "ReplicationScheduled rows in domain_event_entry, counted at each poll of the links until there is "
+                        + "one per link: what the pass's commands cost without the views that show them");
     }
 
     /** Links whose plan ordered their (first, full) transfer. */
@@ -797,6 +816,21 @@ public final class FleetBench {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot count the events in the store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Events of {@code type} in the store. */
+    private long storedEvents(Class<?> type) {
+        try (Connection c = store.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM domain_event_entry WHERE payload_type = ?")) {
+            s.setString(1, type.getName());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the " + type.getSimpleName() + " events in the store: "
+                    + e.getMessage(), e);
         }
     }
 

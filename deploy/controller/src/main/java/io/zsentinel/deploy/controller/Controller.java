@@ -225,7 +225,8 @@ public final class Controller implements AutoCloseable {
             liveness.observeClient(metrics::consumer);
         }
         this.replication = new LinkScheduler(config.replication(), inventory, reported,
-                links::linkIds, links::version, axon.commandGateway(), clock).start();
+                links::linkIds, links::version, axon.commandGateway(),
+                new OneTransaction(axon.getComponent(TransactionManager.class), store), clock).start(views::rebuilt);
         trigger.startWith(replication);
         RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication());
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),

@@ -4,19 +4,16 @@ import io.zsentinel.core.kafka.BatchScope;
 import io.zsentinel.deploy.store.AxonStore;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.axonframework.common.transaction.TransactionManager;
-import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * A lane's batch of agent facts in one Axon unit of work bound to one transaction. The commands sent while it runs
- * ({@code sendAndWait} on the simple command bus, same thread) run in nested units of work: their events go to this
- * one's queue and are appended together when it commits, in one transaction, and the aggregates they loaded stay
+ * A lane's batch of agent facts in one Axon unit of work bound to one transaction ({@link OneTransaction}). The
+ * commands sent while it runs ({@code sendAndWait} on the simple command bus, same thread) run in nested units of
+ * work: their events go to this one's queue and are appended together when it commits, in one transaction, and the aggregates they loaded stay
  * locked until then. If anything fails, this unit of work rolls back: no event of the batch is stored, the aggregate
  * caches forget what the batch changed, and the consumer loop handles the facts again one at a time. Before it
  * starts, the batch's records are decoded once ({@link AgentEventHandler#prepare}) and one query finds which of the
@@ -24,34 +21,19 @@ import java.util.Set;
  * Knowledge that must wait for the commit is registered with {@link #afterCommit(Runnable)}.
  */
 final class LaneTransaction implements BatchScope {
-    private final TransactionManager transactions;
-    private final AxonStore store;
+    private final OneTransaction transaction;
     private final AgentEventHandler handler;
 
     LaneTransaction(TransactionManager transactions, AxonStore store, AgentEventHandler handler) {
-        this.transactions = Objects.requireNonNull(transactions, "transactions");
-        this.store = Objects.requireNonNull(store, "store");
+        this.transaction = new OneTransaction(transactions, store);
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 
     @Override
     public void inOne(List<ConsumerRecord<String, String>> records, Runnable work) {
-        if (CurrentUnitOfWork.isStarted()) {
-            throw new IllegalStateException("a lane's batch runs in a unit of work of its own, not inside "
-                    + CurrentUnitOfWork.get().getMessage());
-        }
         Set<String> mayCreate = handler.prepare(records);
         try {
-            UnitOfWork<?> unit = DefaultUnitOfWork.startAndGet(new GenericMessage<>("a lane's batch of agent facts"));
-            try {
-                unit.attachTransaction(transactions);
-                // Only while the commands run: the snapshotter, after the commit, reads what was stored.
-                store.withAbsentKnown(mayCreate, work);
-            } catch (RuntimeException | Error e) {
-                unit.rollback(e);
-                throw e;
-            }
-            unit.commit(); // a failing commit rolls back and throws
+            transaction.run("a lane's batch of agent facts", mayCreate, work);
         } finally {
             handler.forgetPrepared();
         }

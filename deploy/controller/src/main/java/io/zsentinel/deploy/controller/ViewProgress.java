@@ -5,6 +5,8 @@ import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +19,42 @@ import java.util.Optional;
  * in memory and are rebuilt at every start, so until they reach the head REST shows old data.
  */
 final class ViewProgress {
+    private static final Logger log = LoggerFactory.getLogger(ViewProgress.class);
     private final Configuration axon;
     private final List<String> processingGroups;
+    /** The store's head when the views started: rebuilt once they reached it. */
+    private final long headAtStart;
+    private volatile boolean rebuilt;
 
+    /** Make it when the views start (their rebuild is measured from the store's head then). */
     ViewProgress(Configuration axon, List<String> processingGroups) {
         this.axon = axon;
         this.processingGroups = List.copyOf(processingGroups);
+        this.headAtStart = headNow(axon);
+    }
+
+    /** -1 (nothing to wait for) when the store cannot say: then {@link #check()} reports why. */
+    private static long headNow(Configuration axon) {
+        try {
+            return position(axon.eventStore().createHeadToken());
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Whether every view has applied what the store held when they started, i.e. they are rebuilt: once true, true
+     * for good (later events keep them a moment behind the head, which says nothing about the rebuild).
+     */
+    boolean rebuilt() {
+        if (!rebuilt) {
+            rebuilt = processingGroups.stream().allMatch(group -> behindBy(group, headAtStart).isEmpty());
+            if (rebuilt) {
+                log.info("views rebuilt: {} applied the store up to event {}, its head at their start",
+                        String.join(", ", processingGroups), headAtStart);
+            }
+        }
+        return rebuilt;
     }
 
     HealthCheck.Result check() {

@@ -3,10 +3,13 @@ package io.zsentinel.deploy.replication;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
 import io.zsentinel.deploy.config.ReplicationConfig;
 import io.zsentinel.deploy.controller.CommandBatch;
+import io.zsentinel.deploy.controller.OneTransaction;
 import io.zsentinel.deploy.controller.Ticker;
 import io.zsentinel.deploy.controller.ViewInventory;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.link.EstablishAndPlan;
+import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.PlanReplication;
@@ -27,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -35,16 +39,21 @@ import java.util.function.Supplier;
  * stall), and retires the links no rule makes any more. The decisions are the schedule's and the
  * ReplicationLink aggregates'; this only ticks, reads the clock and sends. Cost per tick: no zfs call at all
  * (inventories come from the agents' reports), a few lookups per link, and commands only for the links to
- * plan, {@link #IN_FLIGHT} links at a time.
+ * plan, {@link #IN_FLIGHT} transactions of up to {@link #LINKS_PER_TRANSACTION} links at a time (the first pass
+ * after a start establishes and plans every link).
  */
 public final class LinkScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LinkScheduler.class);
     /**
-     * Links whose commands are under way at once during a tick: each command is an aggregate load and a
-     * transaction, and the store's pool (10 connections) also serves the event processors, the consumer of
-     * agent facts and the other ticker.
+     * Transactions of {@link #LINKS_PER_TRANSACTION} links (without one: links) under way at once during a tick: the
+     * store's pool (10 connections) also serves the event processors, the consumers of agent facts and the other ticker.
      */
     static final int IN_FLIGHT = 2;
+    /**
+     * Links whose commands share one transaction (when the scheduler has one): one commit and no read for the links
+     * they establish, instead of a transaction per command and two reads per new link.
+     */
+    static final int LINKS_PER_TRANSACTION = 100;
 
     private final ReplicationConfig config;
     private final LinkSchedule schedule;
@@ -54,6 +63,10 @@ public final class LinkScheduler implements AutoCloseable {
     private final Map<LinkId, String> failing = new HashMap<>();
     private final Ticker ticker = new Ticker("replication-ticker");
     private final CommandBatch batch = new CommandBatch("replication-planner", IN_FLIGHT);
+    /** Null: each command in a transaction of its own. */
+    private final OneTransaction transaction;
+    /** Whether the views it plans on are rebuilt ({@link #start(BooleanSupplier)}). */
+    private volatile BooleanSupplier viewsRebuilt = () -> true;
 
     /**
      * {@code knownLinks}: the links the store knows (and still shows), to retire those no longer configured;
@@ -62,6 +75,17 @@ public final class LinkScheduler implements AutoCloseable {
     public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, ReportedInventory reported,
                          Supplier<List<LinkId>> knownLinks, LinkVersions linkVersions, CommandGateway commands,
                          Clock clock) {
+        this(config, inventory, reported, knownLinks, linkVersions, commands, null, clock);
+    }
+
+    /**
+     * {@code transaction}: a tick's links go {@link #LINKS_PER_TRANSACTION} at a time in one transaction (a link it
+     * establishes is created without a read); null: each command in a transaction of its own.
+     */
+    public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, ReportedInventory reported,
+                         Supplier<List<LinkId>> knownLinks, LinkVersions linkVersions, CommandGateway commands,
+                         OneTransaction transaction, Clock clock) {
+        this.transaction = transaction;
         this.config = config;
         this.schedule = new LinkSchedule(configured(config), new ViewInventory(inventory), reported, linkVersions);
         this.knownLinks = knownLinks;
@@ -82,7 +106,21 @@ public final class LinkScheduler implements AutoCloseable {
     }
 
     public LinkScheduler start() {
-        ticker.every(java.time.Duration.ofSeconds(config.tickSeconds()), this::tick);
+        return start(() -> true);
+    }
+
+    /**
+     * Ticks once {@code viewsRebuilt} says the views it plans on are (at a start, the views are rebuilt from the
+     * store: a link planned on a half-read inventory would be planned again and again as it fills, or order a
+     * transfer the full inventory would not). The first pass then plans every link once.
+     */
+    public LinkScheduler start(BooleanSupplier viewsRebuilt) {
+        this.viewsRebuilt = viewsRebuilt;
+        ticker.every(java.time.Duration.ofSeconds(config.tickSeconds()), () -> {
+            if (viewsRebuilt.getAsBoolean()) {
+                tick();
+            }
+        });
         log.info("replication: {} link rules, planned every {} s", config.links().size(), config.tickSeconds());
         return this;
     }
@@ -96,7 +134,10 @@ public final class LinkScheduler implements AutoCloseable {
                 orders.put(link.link(), linkOrders);
             }
         }
-        for (CommandBatch.Outcome<LinkId> outcome : batch.send(commands, orders)) {
+        List<CommandBatch.Outcome<LinkId>> outcomes = transaction == null ? batch.send(commands, orders)
+                : batch.send(commands, orders, transaction, LINKS_PER_TRANSACTION,
+                        link -> establishes(orders.get(link)) ? link.toString() : null);
+        for (CommandBatch.Outcome<LinkId> outcome : outcomes) {
             settle(outcome.key(), orders.get(outcome.key()), outcome.results(), outcome.failure(), now);
         }
         for (RetireLink retire : schedule.retirements(knownLinks.get(), now)) {
@@ -112,9 +153,13 @@ public final class LinkScheduler implements AutoCloseable {
     /**
      * A new snapshot on a source dataset: plan its links now rather than at the next tick, so a
      * transfer starts within moments of the snapshot. The view may not show the snapshot yet, so the
-     * new one is added to the source side.
+     * new one is added to the source side. Nothing while the views are being rebuilt at a start: the first pass
+     * after that plans every link anyway.
      */
     public synchronized void snapshotRecorded(DatasetId dataset, SnapshotInfo snapshot) {
+        if (!viewsRebuilt.getAsBoolean()) {
+            return;
+        }
         Instant now = clock.instant();
         for (ConfiguredLink link : schedule.linksFrom(dataset)) {
             List<LinkCommand> orders = orders(link, now, snapshot);
@@ -156,12 +201,20 @@ public final class LinkScheduler implements AutoCloseable {
         }
         int plan = indexOf(orders, PlanReplication.class);
         if (plan < 0) {
+            plan = indexOf(orders, EstablishAndPlan.class);
+        }
+        if (plan < 0) {
             return; // only established: the source's view is behind, planned once it caught up
         }
         schedule.planned(link, now, results.get(plan) instanceof Instant next ? next : null);
         if (failing.remove(link) != null) {
             log.info("planning of link {} works again", link);
         }
+    }
+
+    /** Whether the orders establish their link, which may then be created (nothing to read for it). */
+    private static boolean establishes(List<LinkCommand> orders) {
+        return orders.get(0) instanceof EstablishLink || orders.get(0) instanceof EstablishAndPlan;
     }
 
     private static int indexOf(List<LinkCommand> orders, Class<?> type) {

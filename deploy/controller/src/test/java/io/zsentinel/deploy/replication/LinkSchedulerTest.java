@@ -11,6 +11,7 @@ import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.DatasetRegistered;
 import io.zsentinel.replication.api.SnapshotRecorded;
+import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.PlanReplication;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,8 @@ class LinkSchedulerTest {
                     if (method.getName().equals("sendAndWait")) {
                         if (args[0] instanceof PlanReplication p) {
                             plans.add(p);
+                        } else if (args[0] instanceof EstablishAndPlan e) {
+                            plans.add(e.plan());
                         }
                         return null;
                     }

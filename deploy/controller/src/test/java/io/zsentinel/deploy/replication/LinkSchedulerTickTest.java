@@ -11,6 +11,7 @@ import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.DatasetRegistered;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.link.CheckStall;
+import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.LinkPolicy;
@@ -70,11 +71,11 @@ class LinkSchedulerTickTest {
         return (CommandGateway) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{CommandGateway.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("sendAndWait") && args.length == 1) {
-                        if (refusePlans && args[0] instanceof PlanReplication) {
+                        if (refusePlans && (args[0] instanceof PlanReplication || args[0] instanceof EstablishAndPlan)) {
                             throw new IllegalStateException("link aggregate unavailable");
                         }
                         sent.add(args[0]);
-                        return args[0] instanceof PlanReplication ? lookAgainAt : null;
+                        return args[0] instanceof PlanReplication || args[0] instanceof EstablishAndPlan ? lookAgainAt : null;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
@@ -106,14 +107,14 @@ class LinkSchedulerTickTest {
         SnapshotInfo s1 = snap("s1", 1);
         inView(s1);
         List<Object> first = tick();
-        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(first));
-        assertEquals(ESTABLISH, first.get(0));
-        PlanReplication plan = (PlanReplication) first.get(1);
+        assertEquals(List.of("EstablishAndPlan"), types(first), "established, planned and checked in one command");
+        assertEquals(ESTABLISH, ((EstablishAndPlan) first.get(0)).establish());
+        PlanReplication plan = ((EstablishAndPlan) first.get(0)).plan();
         assertEquals(LINK, plan.linkId());
         assertEquals(List.of(s1), plan.sourceSnapshots());
         assertEquals(List.of(), plan.targetSnapshots(), "nothing known of the target yet");
         assertEquals(T0, plan.now());
-        assertEquals(new CheckStall(LINK, T0), first.get(2));
+        assertEquals(List.of(ESTABLISH, plan, new CheckStall(LINK, T0)), ((EstablishAndPlan) first.get(0)).steps());
 
         assertEquals(List.of(), tick(), "nothing changed and the link named no time: not planned again");
         view.on(new SnapshotRecorded(SOURCE, snap("s2", 2), null, T0), T0);
@@ -143,9 +144,14 @@ class LinkSchedulerTickTest {
     void aFailedPlanEstablishesTheLinkAgainAtTheNextTick() {
         inView(snap("s1", 1));
         refusePlans = true;
-        assertEquals(List.of(ESTABLISH), tick(), "no stall check after a failed plan");
+        assertEquals(List.of(), tick(), "refused: the link is established with its first plan or not at all");
+        assertEquals(List.of(ESTABLISH), tick(), "after a failure, established apart (it shows while its plans fail); "
+                + "no stall check after a failed plan");
         refusePlans = false;
         assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(tick()));
+        assertEquals(List.of(), tick(), "planned");
+        view.on(new SnapshotRecorded(SOURCE, snap("s2", 2), null, T0), T0);
+        assertEquals(List.of("PlanReplication", "CheckStall"), types(tick()));
     }
 
     @Test
@@ -161,8 +167,8 @@ class LinkSchedulerTickTest {
         SnapshotInfo s1 = snap("s1", 1), s2 = snap("s2", 2);
         inView(s1);
         scheduler.snapshotRecorded(SOURCE, s2);
-        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(sent));
-        assertEquals(List.of(s1, s2), ((PlanReplication) sent.get(1)).sourceSnapshots());
+        assertEquals(List.of("EstablishAndPlan"), types(sent));
+        assertEquals(List.of(s1, s2), ((EstablishAndPlan) sent.get(0)).plan().sourceSnapshots());
 
         sent.clear();
         scheduler.snapshotRecorded(SOURCE, s1);
@@ -184,8 +190,8 @@ class LinkSchedulerTickTest {
 
         trigger.startWith(scheduler);
         trigger.on(new SnapshotRecorded(SOURCE, s2, null, T0));
-        assertEquals(List.of("EstablishLink", "PlanReplication", "CheckStall"), types(sent));
-        assertEquals(List.of(snap("s1", 1), s2), ((PlanReplication) sent.get(1)).sourceSnapshots());
+        assertEquals(List.of("EstablishAndPlan"), types(sent));
+        assertEquals(List.of(snap("s1", 1), s2), ((EstablishAndPlan) sent.get(0)).plan().sourceSnapshots());
     }
 
     /**

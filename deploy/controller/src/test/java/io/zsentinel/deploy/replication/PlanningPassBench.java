@@ -22,6 +22,7 @@ import io.zsentinel.replication.api.DatasetRegistered;
 import io.zsentinel.replication.api.EvaluateRetention;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import io.zsentinel.replication.api.link.LinkCommand;
+import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.PlanReplication;
 import io.zsentinel.replication.retention.RetentionPolicy;
 import io.zsentinel.replication.schedule.ConfiguredLink;
@@ -70,7 +71,7 @@ class PlanningPassBench {
             new Class<?>[]{CommandGateway.class}, (proxy, method, args) -> {
                 if (method.getName().equals("sendAndWait") && args.length == 1) {
                     commands.incrementAndGet();
-                    return args[0] instanceof PlanReplication ? lookAgainAt.get() : null;
+                    return args[0] instanceof PlanReplication || args[0] instanceof EstablishAndPlan ? lookAgainAt.get() : null;
                 }
                 throw new UnsupportedOperationException(method.getName());
             });
