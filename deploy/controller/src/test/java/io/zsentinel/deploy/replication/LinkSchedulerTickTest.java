@@ -251,7 +251,8 @@ class LinkSchedulerTickTest {
 
     private boolean planned(SnapshotInfo snapshot) {
         return List.copyOf(sent).stream().anyMatch(c -> c instanceof PlanReplication p
-                && p.sourceSnapshots().contains(snapshot));
+                && p.sourceSnapshots().contains(snapshot)
+                || c instanceof EstablishAndPlan e && e.plan().sourceSnapshots().contains(snapshot));
     }
 }
 
