@@ -12,7 +12,7 @@ import java.util.UUID;
  * changes nothing.
  */
 public record DemoteDataset(UUID commandId, ServerId server, long epoch, DatasetName dataset, String service,
-                            long generation) implements AgentCommand {
+                            long generation) implements ServiceCommand {
     public DemoteDataset {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");

@@ -15,7 +15,7 @@ import java.util.UUID;
  * nothing (in particular it does not roll back the writes made since).
  */
 public record PromoteDataset(UUID commandId, ServerId server, long epoch, DatasetName dataset, String service,
-                             long generation, SnapshotName rollbackTo) implements AgentCommand {
+                             long generation, SnapshotName rollbackTo) implements ServiceCommand {
     public PromoteDataset {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(server, "server");

@@ -7,6 +7,7 @@ import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
 import io.zsentinel.core.messages.agentcommands.ForgetLink;
 import io.zsentinel.core.messages.agentcommands.PromoteDataset;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
+import io.zsentinel.core.messages.agentcommands.ServiceCommand;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
 import io.zsentinel.core.messages.agentcommands.StartTransfer;
@@ -356,11 +357,8 @@ public final class CommandExecutor {
     }
 
     private static io.zsentinel.core.values.DatasetName datasetOf(AgentCommand c) {
-        if (c instanceof PromoteDataset p) {
-            return p.dataset();
-        }
-        if (c instanceof DemoteDataset d) {
-            return d.dataset();
+        if (c instanceof ServiceCommand s) {
+            return s.dataset();
         }
         return c instanceof io.zsentinel.core.messages.agentcommands.SnapshotCommand s ? s.snapshot().dataset() : null;
     }

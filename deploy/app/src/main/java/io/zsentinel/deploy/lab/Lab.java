@@ -1,11 +1,12 @@
 package io.zsentinel.deploy.lab;
 
 import io.zsentinel.deploy.broker.EmbeddedKafkaBroker;
+import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
-import io.zsentinel.core.zfs.CommandResult;
 import io.zsentinel.core.zfs.CommandRunner;
 import io.zsentinel.core.zfs.ProcessCommandRunner;
+import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.core.config.KafkaConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
@@ -103,7 +103,7 @@ public final class Lab implements AutoCloseable {
             started.push(agent);
             agents.put(server, agent);
         }
-        started.push(LabControl.serve(dir, new LabFaults(this::agent, LabFaults.of(pools), LabFaults.of(network))::handle));
+        started.push(LabControl.serve(dir, new LabFaults(this::agent, pools, network)::handle));
         lock.running(dashboard());
         log.info("lab in {}: Kafka {}, PostgreSQL {}", dir, kafka.bootstrapServers(), postgres.jdbcUrl());
     }
@@ -121,14 +121,12 @@ public final class Lab implements AutoCloseable {
         if (Files.exists(file)) {
             return; // where the last switch left it
         }
-        String dataset = SERVERS.get(0) + "/" + SERVICE;
-        CommandResult mountpoint = runner.run(List.of("zfs", "list", "-H", "-o", "mountpoint", dataset),
-                Duration.ofMinutes(2));
-        if (!mountpoint.succeeded()) {
-            throw new LabException("cannot find where " + dataset + " is mounted: " + mountpoint.errorText().strip());
-        }
+        PoolName pool = new PoolName(SERVERS.get(0));
+        DatasetName dataset = DatasetName.of(pool.value()).child(SERVICE);
+        Path mountpoint = ZfsDriver.detect(runner, pool).mountpoint(dataset)
+                .orElseThrow(() -> new LabException(dataset + " is not mounted (mountpoint none or legacy)"));
         Files.createDirectories(file.getParent());
-        Files.writeString(file, SERVERS.get(0) + " " + mountpoint.stdout().strip() + "\n");
+        Files.writeString(file, pool.value() + " " + mountpoint + "\n");
     }
 
     /** The lab's network's name: short (interface names are), the same for the same directory, unlike another's. */

@@ -39,45 +39,16 @@ final class LabFaults {
         }
     }
 
-    /** What a fault needs of a pool: take it away and give it back. */
-    interface Pools {
-        void export(PoolName pool);
-
-        void importAgain(PoolName pool);
-    }
-
-    /** What a partition needs of the network: cut a server off and connect it again. */
-    interface Links {
-        void cut(String server);
-
-        void restore(String server);
-    }
-
     private final Function<String, AgentProcess> agents;
-    private final Pools pools;
+    private final LabPools pools;
     /** Null when the lab runs without network namespaces. */
-    private final Links links;
+    private final LabNetwork network;
     private final Map<String, Kind> faulted = new HashMap<>();
 
-    LabFaults(Function<String, AgentProcess> agents, Pools pools, Links links) {
+    LabFaults(Function<String, AgentProcess> agents, LabPools pools, LabNetwork network) {
         this.agents = agents;
         this.pools = pools;
-        this.links = links;
-    }
-
-    /** The lab's network as a partition sees it; null without one. */
-    static Links of(LabNetwork network) {
-        return network == null ? null : new Links() {
-            @Override
-            public void cut(String server) {
-                network.partition(server);
-            }
-
-            @Override
-            public void restore(String server) {
-                network.heal(server);
-            }
-        };
+        this.network = network;
     }
 
     /** The lab control's handler: {@code fault SERVER KIND} or {@code heal SERVER}. */
@@ -111,11 +82,11 @@ final class LabFaults {
                 agent.freeze();
             }
             case PARTITION -> {
-                if (links == null) {
+                if (network == null) {
                     throw new LabException("this lab runs without network namespaces (they need root and iproute2),"
                             + " so a partition cannot be made real; crash and freeze work");
                 }
-                links.cut(server);
+                network.partition(server);
             }
         }
         faulted.put(server, kind);
@@ -136,11 +107,11 @@ final class LabFaults {
         }
         switch (kind) {
             case CRASH -> {
-                pools.importAgain(new PoolName(server));
+                importAgain(new PoolName(server));
                 agent.start();
             }
             case FREEZE -> agent.thaw();
-            case PARTITION -> links.restore(server);
+            case PARTITION -> network.heal(server);
         }
         log.warn("lab heal: {} ({})", server, name(kind));
         return server + " healed (" + name(kind) + "): its agent runs again";
@@ -150,22 +121,11 @@ final class LabFaults {
         return kind.name().toLowerCase(Locale.ROOT);
     }
 
-    /** The lab's pools as a fault sees them. */
-    static Pools of(LabPools labPools) {
-        return new Pools() {
-            @Override
-            public void export(PoolName pool) {
-                labPools.export(pool);
-            }
-
-            @Override
-            public void importAgain(PoolName pool) {
-                try {
-                    labPools.ensure(pool, false);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+    private void importAgain(PoolName pool) {
+        try {
+            pools.ensure(pool, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

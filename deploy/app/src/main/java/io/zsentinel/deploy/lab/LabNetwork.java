@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Each lab server a host of its own on one machine: a network namespace per server, joined to a bridge in the
@@ -134,21 +133,22 @@ final class LabNetwork implements AutoCloseable {
     }
 
     private void ip(String... args) {
-        List<String> argv = new ArrayList<>();
-        argv.add("ip");
-        argv.addAll(List.of(args));
-        CommandResult result = runner.run(argv, TIMEOUT);
+        CommandResult result = run(args);
         if (!result.succeeded()) {
-            throw new LabException(String.join(" ", argv) + " failed: " + result.errorText().strip());
+            throw new LabException("ip " + String.join(" ", args) + " failed: " + result.errorText().strip());
         }
     }
 
-    private Optional<String> quietly(String... args) {
+    /** For what may already be gone (cleaning up): the outcome does not matter. */
+    private void quietly(String... args) {
+        run(args);
+    }
+
+    private CommandResult run(String... args) {
         List<String> argv = new ArrayList<>();
         argv.add("ip");
         argv.addAll(List.of(args));
-        CommandResult result = runner.run(argv, TIMEOUT);
-        return result.succeeded() ? Optional.empty() : Optional.of(result.errorText());
+        return runner.run(argv, TIMEOUT);
     }
 
     @Override

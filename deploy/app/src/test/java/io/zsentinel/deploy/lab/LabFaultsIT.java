@@ -67,7 +67,7 @@ class LabFaultsIT {
                 throw new LabException("no lab server " + server);
             }
             return agent;
-        }, LabFaults.of(pools), null);
+        }, pools, null);
 
         try (LabLock lock = LabLock.acquire(dir); LabControl control = LabControl.serve(dir, faults::handle)) {
             String crashed = LabControl.request(dir, List.of("fault", pool.value(), "crash"), WITHIN);
