@@ -15,6 +15,19 @@ public final class FailoverMessages {
                 .register(MaintenanceModeChanged.class, 1)
                 .register(FailoverCandidateEvaluated.class, 1)
                 .register(StandbyChosen.class, 1)
-                .register(FailoverRefused.class, 1);
+                .register(FailoverRefused.class, 1)
+                .register(ServiceRegistered.class, 1)
+                .register(FailoverStarted.class, 1)
+                .register(HookRequested.class, 1)
+                .register(HookRan.class, 1)
+                .register(PrimaryFenced.class, 1)
+                .register(PromotionRequested.class, 1)
+                .register(DatasetPromoted.class, 1)
+                .register(PromotionFailed.class, 1)
+                .register(ServiceSwitched.class, 1)
+                .register(FailoverAborted.class, 1)
+                .register(DemotionRequested.class, 1)
+                .register(FormerPrimaryDemoted.class, 1)
+                .register(FailoverAcknowledged.class, 1);
     }
 }
