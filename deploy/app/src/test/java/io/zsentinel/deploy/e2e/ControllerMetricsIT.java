@@ -86,7 +86,7 @@ class ControllerMetricsIT {
         // the Kafka clients: the consumer of agent facts, the producer, the admin client
         assertHas(text, "kafka_consumer_\\S+\\{[^}]*client_id=\"[^\"]+\"[^}]*} \\S+");
         assertHas(text, "kafka_producer_\\S+\\{[^}]*client_id=\"[^\"]+\"[^}]*} \\S+");
-        // the Axon processors (the four views share one): our gauges and Axon's own monitors, labelled alike
+        // the Axon processors (the views share one): our gauges and Axon's own monitors, labelled alike
         assertHas(text, "zsentinel_axon_processor_running\\{processorName=\"views\"} 1\\.0");
         assertHas(text, "zsentinel_axon_processor_error\\{processorName=\"views\"} 0\\.0");
         assertHas(text, "zsentinel_axon_processor_position\\{processorName=\"views\"} [0-9.E]+");

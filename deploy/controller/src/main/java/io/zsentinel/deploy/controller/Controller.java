@@ -31,6 +31,7 @@ import io.zsentinel.failover.server.StorageServerAggregate;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.link.ReplicationLinkView;
+import io.zsentinel.projections.service.ServicesView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.replication.dataset.DatasetAggregate;
@@ -69,6 +70,7 @@ public final class Controller implements AutoCloseable {
     private final Admin admin;
     private final SnapshotInventoryView inventory = new SnapshotInventoryView();
     private final AuditView audit = new AuditView();
+    private final ServicesView services = new ServicesView();
     private final ReplicationLinkView links;
     private final FleetView fleet;
     private final Configuration axon;
@@ -166,7 +168,7 @@ public final class Controller implements AutoCloseable {
                         .assignHandlerInstancesMatching(BaseProtection.PROCESSOR, h -> h instanceof BaseProtection)
                         .registerEventHandler(c -> new BaseProtection(c.commandGateway())))
                 .eventProcessing(trigger::register)
-                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links))
+                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services))
                 .buildConfiguration();
         // The views live in memory, so their token does too: every start rebuilds them from the store.
         axon.start();
@@ -272,6 +274,11 @@ public final class Controller implements AutoCloseable {
 
     public AuditView audit() {
         return audit;
+    }
+
+    /** Services, who serves each now, and their failovers. */
+    public ServicesView services() {
+        return services;
     }
 
     public FleetView fleet() {

@@ -13,6 +13,7 @@ import io.zsentinel.projections.web.ApiServer;
 import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.projections.web.HealthEndpoint;
 import io.zsentinel.projections.web.Routes;
+import io.zsentinel.projections.web.ServiceRoutes;
 import io.zsentinel.projections.web.ZsentinelApi;
 import io.zsentinel.deploy.operator.LinkRoutes;
 import io.zsentinel.deploy.operator.OperatorRoutes;
@@ -107,6 +108,7 @@ public final class ControllerApp implements AutoCloseable {
                     controller.links(), health, holds, metrics);
             new OperatorRoutes(controller.commandGateway(), clock, controller.inventory()).addTo(routes);
             new LinkRoutes(controller.commandGateway(), clock).addTo(routes);
+            new ServiceRoutes(controller.services()).addTo(routes);
             api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()), routes, 4,
                     health::notReady);
         } catch (IOException e) {

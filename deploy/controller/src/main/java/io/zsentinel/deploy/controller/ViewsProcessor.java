@@ -4,6 +4,7 @@ import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.link.ReplicationLinkView;
+import io.zsentinel.projections.service.ServicesView;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -12,10 +13,10 @@ import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import java.util.List;
 
 /**
- * The four in-memory views behind REST, the dashboard and the schedulers, fed by one pooled streaming processor:
- * each event is read from the store and deserialized once for all four (four processors read and deserialized it
- * four times), in batches. One segment, so every view sees the events in the store's order, each event handed to
- * the four views one after the other. The views keep their processing groups: health ({@link ViewProgress}) and
+ * The in-memory views behind REST, the dashboard and the schedulers, fed by one pooled streaming processor:
+ * each event is read from the store and deserialized once for all of them (a processor each read and deserialized it
+ * once per view), in batches. One segment, so every view sees the events in the store's order, each event handed to
+ * the views one after the other. The views keep their processing groups: health ({@link ViewProgress}) and
  * every caller still name them; their processor is {@link #NAME}.
  * <p>
  * The views live in memory, so their token does too (every start rebuilds them from the store), and the processor
@@ -32,14 +33,15 @@ final class ViewsProcessor {
     static final int BATCH_SIZE = 100;
     /** The views' processing groups, all assigned to {@link #NAME}. */
     static final List<String> GROUPS = List.of(SnapshotInventoryView.PROCESSING_GROUP, FleetView.PROCESSING_GROUP,
-            AuditView.PROCESSING_GROUP, ReplicationLinkView.PROCESSING_GROUP);
+            AuditView.PROCESSING_GROUP, ReplicationLinkView.PROCESSING_GROUP, ServicesView.PROCESSING_GROUP);
 
     private ViewsProcessor() {
     }
 
     /** Registers the processor, its in-memory token store and the views on {@code ep}. */
     static EventProcessingConfigurer register(EventProcessingConfigurer ep, SnapshotInventoryView inventory,
-                                              FleetView fleet, AuditView audit, ReplicationLinkView links) {
+                                              FleetView fleet, AuditView audit, ReplicationLinkView links,
+                                              ServicesView services) {
         ep.registerPooledStreamingEventProcessor(NAME, Configuration::eventStore,
                         (c, b) -> b.initialSegmentCount(1).batchSize(BATCH_SIZE)
                                 .transactionManager(NoTransactionManager.INSTANCE))
@@ -48,6 +50,7 @@ final class ViewsProcessor {
         return ep.registerEventHandler(c -> inventory)
                 .registerEventHandler(c -> fleet)
                 .registerEventHandler(c -> audit)
-                .registerEventHandler(c -> links);
+                .registerEventHandler(c -> links)
+                .registerEventHandler(c -> services);
     }
 }

@@ -13,6 +13,7 @@ import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.inventory.SnapshotRow;
 import io.zsentinel.projections.link.ReplicationLinkView;
+import io.zsentinel.projections.service.ServicesView;
 import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.DatasetRegistered;
@@ -53,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The four views behind one pooled processor, registered as the controller registers them, on a real Axon
+ * The views behind one pooled processor, registered as the controller registers them, on a real Axon
  * configuration (in-memory event store): all four catch up with history and with what comes after their start, each
  * sees the events in the store's order, health reports them per view, and the processor never opens a transaction.
  */
@@ -72,6 +73,7 @@ class ViewsProcessorTest {
     private final FleetView fleet = new FleetView(clock, new FailureDetector(DetectorSettings.DEFAULTS));
     private final AuditView audit = new AuditView();
     private final ReplicationLinkView links = new ReplicationLinkView(clock, inventory);
+    private final ServicesView services = new ServicesView();
     /** Transactions asked of the configuration's transaction manager: the views' processor asks for none. */
     private final AtomicInteger transactions = new AtomicInteger();
     private final List<Configuration> started = new ArrayList<>();
@@ -87,7 +89,7 @@ class ViewsProcessorTest {
     }
 
     @Test
-    void theFourViewsCatchUpThroughOneProcessorInOrderAndHealthSaysWhenTheyAreAtTheHead() {
+    void theViewsCatchUpThroughOneProcessorInOrderAndHealthSaysWhenTheyAreAtTheHead() {
         InMemoryEventStorageEngine store = new InMemoryEventStorageEngine();
         Configuration before = start(store, false);
         long seq = 0;
@@ -109,11 +111,11 @@ class ViewsProcessorTest {
         ViewProgress progress = new ViewProgress(axon, ViewsProcessor.GROUPS);
         HealthCheck.Result ready = await().atMost(Duration.ofSeconds(60))
                 .until(progress::check, HealthCheck.Result::up);
-        assertTrue(ready.detail().startsWith("4 views at the event store's head"), ready.detail());
+        assertTrue(ready.detail().startsWith(ViewsProcessor.GROUPS.size() + " views at the event store's head"), ready.detail());
 
         Map<String, EventProcessor> processors = axon.eventProcessingConfiguration().eventProcessors();
         assertEquals(List.of(ViewsProcessor.NAME), List.copyOf(processors.keySet()),
-                "one processor for the four views");
+                "one processor for the views");
         assertTrue(processors.get(ViewsProcessor.NAME) instanceof PooledStreamingEventProcessor);
         for (String group : ViewsProcessor.GROUPS) {
             assertEquals(ViewsProcessor.NAME, axon.eventProcessingConfiguration().eventProcessorByProcessingGroup(group)
@@ -157,7 +159,7 @@ class ViewsProcessorTest {
                 .configureSerializer(c -> JacksonSerializer.builder().objectMapper(Json.newMapper()).build())
                 .configureTransactionManager(c -> new CountingTransactions())
                 .configureEmbeddedEventStore(c -> store)
-                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links));
+                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services));
     }
 
     private static SnapshotRecorded recorded(int txg) {
