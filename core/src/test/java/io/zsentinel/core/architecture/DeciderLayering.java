@@ -61,7 +61,7 @@ public final class DeciderLayering {
                         .because("messages carry no more of Axon than the routing annotation"),
                 noClasses().that().resideInAPackage(root)
                         .should().dependOnClassesThat(resideInAnyPackage("org.apache.kafka..", "io.zsentinel.core.kafka..",
-                                "io.zsentinel.core.zfs..", "java.sql..", "javax.sql..", "org.postgresql..", "java.net..",
+                                "io.zsentinel.core.zfs..", "io.zsentinel.core.hooks..", "java.sql..", "javax.sql..", "org.postgresql..", "java.net..",
                                 "java.nio.file..", "java.nio.channels..", "com.sun.net.httpserver..")
                                 .as("belong to Kafka, zfs, JDBC, the network or files"))
                         .orShould().dependOnClassesThat(belongToAnyOf(Process.class, ProcessBuilder.class, Runtime.class,

@@ -1,5 +1,7 @@
 package io.zsentinel.deploy.agent;
 
+import io.zsentinel.core.hooks.HookRunner;
+
 import io.zsentinel.core.kafka.KafkaSettings;
 import io.zsentinel.core.kafka.MessagePublisher;
 import io.zsentinel.core.kafka.TopicConsumerLoop;

@@ -348,12 +348,17 @@ public final class CommandExecutor {
     }
 
     private CommandCompleted completed(AgentCommand c, String detail) {
-        return new CommandCompleted(server, c.commandId(), c.getClass().getSimpleName(), detail, datasetOf(c));
+        return new CommandCompleted(server, c.commandId(), c.getClass().getSimpleName(), detail, datasetOf(c), serviceOf(c));
     }
 
     private CommandRejected reject(AgentCommand c, String reason) {
         log.warn("rejected {} {} on {}: {}", c.getClass().getSimpleName(), c.commandId(), server, reason);
-        return new CommandRejected(server, c.commandId(), c.getClass().getSimpleName(), reason, datasetOf(c));
+        return new CommandRejected(server, c.commandId(), c.getClass().getSimpleName(), reason, datasetOf(c), serviceOf(c));
+    }
+
+    /** The service a promotion or demotion was for, so that the controller routes the answer to it. */
+    private static String serviceOf(AgentCommand c) {
+        return c instanceof ServiceCommand s ? s.service() : null;
     }
 
     private static io.zsentinel.core.values.DatasetName datasetOf(AgentCommand c) {

@@ -1,5 +1,7 @@
 package io.zsentinel.deploy.agent;
 
+import io.zsentinel.core.hooks.HookRunner;
+
 import io.zsentinel.core.values.Hook;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;

@@ -5,15 +5,19 @@ import io.zsentinel.core.messages.Envelope;
 import io.zsentinel.core.messages.EnvelopeCodec;
 import io.zsentinel.core.messages.MessageTypes;
 import io.zsentinel.core.messages.agentcommands.AgentCommand;
+import io.zsentinel.core.messages.agentcommands.DemoteDataset;
 import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
 import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
 import io.zsentinel.core.messages.agentcommands.ForgetLink;
+import io.zsentinel.core.messages.agentcommands.PromoteDataset;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
 import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.DemotionRequested;
+import io.zsentinel.failover.api.PromotionRequested;
 import io.zsentinel.replication.api.CheckpointOrdered;
 import io.zsentinel.replication.api.CheckpointReleased;
 import io.zsentinel.replication.api.ProtectionReleased;
@@ -144,6 +148,19 @@ public final class AgentCommandDispatcher {
     @EventHandler
     public void on(RestoreOrdered e, EventMessage<?> m) {
         send(new RestoreFromSnapshot(e.commandId(), e.id().server(), epoch, e.snapshot(), e.path(), e.targetDirectory()), m);
+    }
+
+    /** A failover promotes the chosen standby's copy: rolled back, writable, at the service's new generation. */
+    @EventHandler
+    public void on(PromotionRequested e, EventMessage<?> m) {
+        send(new PromoteDataset(e.commandId(), e.server(), epoch, e.dataset(), e.service().value(), e.generation(),
+                e.rollbackTo()), m);
+    }
+
+    /** A former primary's copy becomes a read-only replica (its agent gets it when it is back, within the command's TTL). */
+    @EventHandler
+    public void on(DemotionRequested e, EventMessage<?> m) {
+        send(new DemoteDataset(e.commandId(), e.server(), epoch, e.dataset(), e.service().value(), e.generation()), m);
     }
 
     private void send(AgentCommand command, EventMessage<?> cause) {

@@ -18,6 +18,8 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
+import io.zsentinel.failover.api.RecordServiceCommandOutcome;
+import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.ReconcileInventory;
 import io.zsentinel.replication.api.RecordCommandOutcome;
@@ -120,16 +122,42 @@ public final class FactRouter {
                     t.resumeToken(), t.at(), t.retriable()))).orElse(List.of());
         }
         if (fact instanceof CommandCompleted c) {
+            if (c.service() != null) {
+                return List.of(serviceOutcome(c.server(), c.service(), c.dataset(), c.commandId(), c.commandType(), true,
+                        c.detail(), envelope));
+            }
             return c.dataset() == null ? List.of() : List.of(new RecordCommandOutcome(new DatasetId(c.server(), c.dataset()),
                     c.commandId(), c.commandType(), true, c.detail(), envelope.occurredAt()));
         }
         if (fact instanceof CommandRejected r) {
             live.commandRejected(r);
             log.warn("server {} rejected command {} ({}): {}", r.server(), r.commandId(), r.commandType(), r.reason());
+            if (r.service() != null) {
+                return List.of(serviceOutcome(r.server(), r.service(), r.dataset(), r.commandId(), r.commandType(), false,
+                        r.reason(), envelope));
+            }
             return r.dataset() == null ? List.of() : List.of(new RecordCommandOutcome(new DatasetId(r.server(), r.dataset()),
                     r.commandId(), r.commandType(), false, r.reason(), envelope.occurredAt()));
         }
         throw new MalformedMessageException("no route for agent fact " + envelope.type());
+    }
+
+    /** An agent's answer to a promotion or demotion goes to the service that ordered it. */
+    private static Object serviceOutcome(ServerId server, String service, io.zsentinel.core.values.DatasetName dataset,
+                                         java.util.UUID commandId, String type, boolean succeeded, String detail,
+                                         Envelope<Message> envelope) {
+        if (dataset == null) {
+            throw new MalformedMessageException("the answer to " + type + " " + commandId + " of service " + service
+                    + " names no dataset");
+        }
+        ServiceName name;
+        try {
+            name = ServiceName.of(service);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("the answer to " + type + " " + commandId + ": " + e.getMessage(), e);
+        }
+        return new RecordServiceCommandOutcome(name, server, dataset, commandId, type, succeeded, detail,
+                envelope.occurredAt());
     }
 
     /**

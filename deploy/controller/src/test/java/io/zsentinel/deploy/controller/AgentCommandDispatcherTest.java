@@ -109,6 +109,23 @@ class AgentCommandDispatcherTest {
     }
 
     @Test
+    void aPromotionIsOrderedOnTheChosenStandbyWithItsGenerationAndRollback() {
+        io.zsentinel.failover.api.ServiceName service = io.zsentinel.failover.api.ServiceName.of("vm-storage");
+        io.zsentinel.failover.api.FailoverId failover = new io.zsentinel.failover.api.FailoverId(COMMAND);
+        ServerId standby = ServerId.of("standby");
+        io.zsentinel.core.values.DatasetName copy = io.zsentinel.core.values.DatasetName.of("standby/vm1");
+        SnapshotName newest = copy.snapshot("zsentinel_frequently_2026-11-25T10:00Z");
+        assertEquals(new io.zsentinel.core.messages.agentcommands.PromoteDataset(COMMAND, standby, 7, copy, "vm-storage", 3,
+                        newest),
+                only(new io.zsentinel.failover.api.PromotionRequested(service, failover, standby, copy, 3, newest, COMMAND,
+                        1, AT)));
+        assertEquals(new io.zsentinel.core.messages.agentcommands.DemoteDataset(COMMAND, ServerId.of("primary"), 7,
+                        SOURCE.dataset(), "vm-storage", 3),
+                only(new io.zsentinel.failover.api.DemotionRequested(service, ServerId.of("primary"), SOURCE.dataset(), 3,
+                        COMMAND, AT)));
+    }
+
+    @Test
     void aScheduledSnapshotIsTakenUnderTheEventsCommandId() {
         assertEquals(new TakeSnapshot(COMMAND, ServerId.of("primary"), 7, HOURLY),
                 only(new SnapshotScheduled(SOURCE, SnapshotClass.HOURLY, AT, HOURLY, COMMAND, AT)));

@@ -23,6 +23,8 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
+import io.zsentinel.failover.api.RecordServiceCommandOutcome;
+import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.ReconcileInventory;
 import io.zsentinel.replication.api.RecordCommandOutcome;
@@ -219,6 +221,27 @@ class FactRouterTest {
         assertEquals(List.of(new RecordCommandOutcome(VM1_ID, COMMAND, "DestroySnapshot", false, "snapshot is held",
                 OCCURRED)), route(rejected));
         assertEquals(List.of(rejected), seen, "a refusal also reaches the live facts");
+    }
+
+    @Test
+    void anAnswerToAPromotionOrDemotionGoesToItsServiceNotToTheDataset() {
+        ServiceName vmStorage = ServiceName.of("vm-storage");
+        assertEquals(List.of(new RecordServiceCommandOutcome(vmStorage, PRIMARY, VM1, COMMAND, "PromoteDataset", true,
+                        "promoted", OCCURRED)),
+                route(new CommandCompleted(PRIMARY, COMMAND, "PromoteDataset", "promoted", VM1, "vm-storage")));
+        CommandRejected refused = new CommandRejected(PRIMARY, COMMAND, "DemoteDataset", "generation 2 is older", VM1,
+                "vm-storage");
+        assertEquals(List.of(new RecordServiceCommandOutcome(vmStorage, PRIMARY, VM1, COMMAND, "DemoteDataset", false,
+                "generation 2 is older", OCCURRED)), route(refused));
+        assertEquals(List.of(refused), seen, "a refusal also reaches the live facts");
+    }
+
+    @Test
+    void anAnswerNamingAnInvalidServiceOrNoDatasetIsMalformed() {
+        assertThrows(MalformedMessageException.class, () -> route(new CommandCompleted(PRIMARY, COMMAND, "PromoteDataset",
+                "promoted", VM1, "vm storage; rm -rf /")));
+        assertThrows(MalformedMessageException.class, () -> route(new CommandCompleted(PRIMARY, COMMAND, "PromoteDataset",
+                "promoted", null, "vm-storage")));
     }
 
     @Test

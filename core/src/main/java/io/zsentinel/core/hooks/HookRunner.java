@@ -1,4 +1,4 @@
-package io.zsentinel.deploy.agent;
+package io.zsentinel.core.hooks;
 
 import io.zsentinel.core.values.Hook;
 import org.slf4j.Logger;
@@ -19,32 +19,38 @@ import java.util.concurrent.TimeUnit;
  * at most its timeout (then kills it), and returns its exit status and the first {@value #OUTPUT_LIMIT} bytes of its
  * output for the record.
  */
-final class HookRunner {
+public final class HookRunner {
     private static final Logger log = LoggerFactory.getLogger(HookRunner.class);
-    static final int OUTPUT_LIMIT = 16 * 1024;
+    public static final int OUTPUT_LIMIT = 16 * 1024;
+    /** How much of the output a description (a log line, an event's detail) quotes. */
+    static final int DESCRIBED_OUTPUT = 1000;
 
     /** What a hook did: its exit status (-1 when it could not start or was killed), output, time, and why it failed. */
-    record Result(int exitCode, String output, boolean timedOut, Duration took, String error) {
-        boolean succeeded() {
+    public record Result(int exitCode, String output, boolean timedOut, Duration took, String error) {
+        public boolean succeeded() {
             return exitCode == 0 && !timedOut && error == null;
         }
 
-        String describe() {
+        public String describe() {
             if (error != null) {
                 return "could not run: " + error;
             }
+            String shown = output.strip();
+            if (shown.length() > DESCRIBED_OUTPUT) {
+                shown = shown.substring(0, DESCRIBED_OUTPUT) + "… (" + output.length() + " characters)";
+            }
             return (timedOut ? "killed after its timeout" : "exit status " + exitCode) + " in "
-                    + took.toMillis() + " ms" + (output.isBlank() ? "" : ", output: " + output.strip());
+                    + took.toMillis() + " ms" + (shown.isEmpty() ? "" : ", output: " + shown);
         }
     }
 
     private final Clock clock;
 
-    HookRunner(Clock clock) {
+    public HookRunner(Clock clock) {
         this.clock = clock;
     }
 
-    Result run(String name, Hook hook, Map<String, String> environment) {
+    public Result run(String name, Hook hook, Map<String, String> environment) {
         Instant start = clock.instant();
         ProcessBuilder builder = new ProcessBuilder(hook.command()).redirectErrorStream(true);
         builder.environment().putAll(environment);
