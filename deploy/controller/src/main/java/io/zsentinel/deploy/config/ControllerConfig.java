@@ -20,10 +20,17 @@ import java.util.Objects;
  * store: { url: "jdbc:postgresql://db:5432/zsentinel", user: zsentinel, password: secret }
  * http: { host: 0.0.0.0, port: 8080 }
  * services: [ ... ]   # see ServiceConfig
+ * failover: { leaseSeconds: 10, leaseMarginSeconds: 5, windowSeconds: 300 }   # see FailoverConfig
  * </pre>
  */
 public record ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds,
-                               RetentionConfig retention, ReplicationConfig replication, List<ServiceConfig> services) {
+                               RetentionConfig retention, ReplicationConfig replication, List<ServiceConfig> services,
+                               FailoverConfig failover) {
+    public ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds,
+                            RetentionConfig retention, ReplicationConfig replication, List<ServiceConfig> services) {
+        this(kafka, store, http, heartbeatTimeoutSeconds, retention, replication, services, null);
+    }
+
     public ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds,
                             RetentionConfig retention, ReplicationConfig replication) {
         this(kafka, store, http, heartbeatTimeoutSeconds, retention, replication, null);
@@ -47,6 +54,7 @@ public record ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig 
         retention = retention == null ? RetentionConfig.none() : retention;
         replication = replication == null ? ReplicationConfig.none() : replication;
         services = services == null ? List.of() : List.copyOf(services);
+        failover = failover == null ? FailoverConfig.defaults() : failover;
         checkServices(services, replication); // refused at load, with the line of the service
     }
 

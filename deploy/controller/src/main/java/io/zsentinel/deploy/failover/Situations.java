@@ -1,0 +1,94 @@
+package io.zsentinel.deploy.failover;
+
+import io.zsentinel.core.messages.facts.SnapshotInfo;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.Guid;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.CommonSnapshot;
+import io.zsentinel.failover.choose.Candidate;
+import io.zsentinel.failover.choose.FailoverSituation;
+import io.zsentinel.failover.detect.FailureDetector;
+import io.zsentinel.failover.detect.Verdict;
+import io.zsentinel.failover.service.ServiceDefinition;
+import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.link.LinkId;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * What a failover decision needs, read from what the controller knows at that moment: the failure detector's
+ * verdicts (health, maintenance), the snapshot inventory (every server's snapshots with their guids) and the
+ * replication links (which dataset of a standby is the copy of which dataset of the primary).
+ * <p>
+ * A standby's newest common snapshot of a dataset is the primary's newest snapshot whose guid the standby's copy
+ * also holds (a snapshot received keeps its guid); the standby's copy of a dataset is the target of the link from
+ * the primary's dataset to that standby, or a dataset of the same name there when no link says otherwise.
+ */
+public final class Situations {
+    private final FailureDetector detector;
+    private final Supplier<List<DatasetId>> datasets;
+    private final Function<DatasetId, List<SnapshotInfo>> snapshots;
+    private final Supplier<List<LinkId>> links;
+
+    public Situations(FailureDetector detector, Supplier<List<DatasetId>> datasets,
+                      Function<DatasetId, List<SnapshotInfo>> snapshots, Supplier<List<LinkId>> links) {
+        this.detector = detector;
+        this.datasets = datasets;
+        this.snapshots = snapshots;
+        this.links = links;
+    }
+
+    /** The failover of {@code service} away from {@code primary}, as things stand at {@code now}. */
+    public FailoverSituation of(ServiceDefinition service, ServerId primary, String blockedBy, Instant now) {
+        Set<DatasetName> served = datasets.get().stream()
+                .filter(id -> id.server().equals(primary) && service.serves(id.dataset()))
+                .map(DatasetId::dataset).collect(Collectors.toCollection(TreeSet::new));
+        List<LinkId> known = links.get();
+        Map<ServerId, Candidate> candidates = new HashMap<>();
+        for (ServerId standby : service.standbys()) {
+            if (standby.equals(primary)) {
+                continue;
+            }
+            Verdict verdict = detector.verdict(standby, now);
+            Map<DatasetName, DatasetName> copies = new HashMap<>();
+            Map<DatasetName, CommonSnapshot> common = new HashMap<>();
+            for (DatasetName dataset : served) {
+                DatasetName copy = copyOn(known, new DatasetId(primary, dataset), standby);
+                copies.put(dataset, copy);
+                newestCommon(new DatasetId(primary, dataset), new DatasetId(standby, copy))
+                        .ifPresent(c -> common.put(dataset, c));
+            }
+            candidates.put(standby, new Candidate(standby, verdict.health(), verdict.maintenance(), common, copies));
+        }
+        Verdict failed = detector.verdict(primary, now);
+        return new FailoverSituation(service, primary, failed.health(), failed.maintenance(), served, candidates,
+                blockedBy, now);
+    }
+
+    /** When the primary's lease has certainly lapsed: its last heartbeat plus the lease and a margin. */
+    public Instant leaseLapsesAt(ServerId primary, java.time.Duration leaseAndMargin, Instant now) {
+        Instant last = detector.verdict(primary, now).lastHeartbeat();
+        return (last == null ? now : last).plus(leaseAndMargin);
+    }
+
+    private static DatasetName copyOn(List<LinkId> links, DatasetId source, ServerId standby) {
+        return links.stream().filter(l -> l.source().equals(source) && l.target().server().equals(standby))
+                .map(l -> l.target().dataset()).findFirst().orElse(source.dataset());
+    }
+
+    private java.util.Optional<CommonSnapshot> newestCommon(DatasetId primary, DatasetId copy) {
+        Set<Guid> held = snapshots.apply(copy).stream().map(SnapshotInfo::guid).collect(Collectors.toSet());
+        return snapshots.apply(primary).stream().filter(s -> held.contains(s.guid()))
+                .max(Comparator.comparingLong(SnapshotInfo::createtxg).thenComparing(SnapshotInfo::created))
+                .map(s -> new CommonSnapshot(primary.dataset(), s.name(), s.guid(), s.created()));
+    }
+}
