@@ -93,7 +93,7 @@ public final class Lab implements AutoCloseable {
         KafkaConfig kafkaConfig = new KafkaConfig(kafka.bootstrapServers(), "");
         controller = ControllerApp.start(new ControllerConfig(kafkaConfig, null,
                 new ControllerConfig.HttpConfig("127.0.0.1", options.httpPort()), null, labConfig.retention(),
-                labConfig.replication()),
+                labConfig.replication(), List.of(LabService.write(dir))),
                 postgres.dataSource(), Clock.systemUTC());
         started.push(controller);
         for (String server : SERVERS) {
