@@ -44,6 +44,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -244,38 +245,45 @@ public final class ServiceDecider {
         return events;
     }
 
+    /**
+     * Matched by command id and server alone: an agent names the dataset as it holds it (a standby's copy of
+     * {@code tank/vm1} may be {@code standby/vm1}), the service by the primary's name.
+     */
     private static List<FailoverEvent> commandAnswered(ServiceState state, RecordServiceCommandOutcome c) {
         Running r = state.running();
-        PendingPromotion p = r == null ? null : r.promotions().get(c.dataset());
-        if (p != null && p.commandId().equals(c.commandId()) && c.server().equals(r.to())) {
-            return promotionAnswered(r, p, c);
+        if (r != null && c.server().equals(r.to())) {
+            for (Map.Entry<DatasetName, PendingPromotion> p : r.promotions().entrySet()) {
+                if (p.getValue().commandId().equals(c.commandId())) {
+                    return promotionAnswered(r, p.getKey(), p.getValue(), c);
+                }
+            }
         }
         PendingDemotion d = state.pendingDemotions().get(c.commandId());
-        if (d != null && d.server().equals(c.server()) && d.dataset().equals(c.dataset()) && c.succeeded()) {
+        if (d != null && d.server().equals(c.server()) && c.succeeded()) {
             return List.of(new FormerPrimaryDemoted(c.service(), d.server(), d.dataset(), c.commandId(), c.detail(), c.at()));
         }
         // a refused demotion stays pending (the agent acts on it when it can); anything else nothing waits for
         return List.of();
     }
 
-    private static List<FailoverEvent> promotionAnswered(Running r, PendingPromotion p, RecordServiceCommandOutcome c) {
+    private static List<FailoverEvent> promotionAnswered(Running r, DatasetName dataset, PendingPromotion p,
+                                                         RecordServiceCommandOutcome c) {
         List<FailoverEvent> events = new ArrayList<>();
         if (c.succeeded()) {
-            events.add(new DatasetPromoted(c.service(), r.id(), r.to(), c.dataset(), c.commandId(), c.detail(), c.at()));
+            events.add(new DatasetPromoted(c.service(), r.id(), r.to(), dataset, c.commandId(), c.detail(), c.at()));
             boolean last = r.datasets().stream().map(DatasetPromotion::dataset)
-                    .allMatch(d -> d.equals(c.dataset()) || r.promoted().contains(d));
+                    .allMatch(d -> d.equals(dataset) || r.promoted().contains(d));
             if (last) {
                 events.add(new HookRequested(c.service(), r.id(), HookKind.PROMOTE, r.to(), r.generation(), c.at()));
             }
             return events;
         }
-        events.add(new PromotionFailed(c.service(), r.id(), r.to(), c.dataset(), c.commandId(), p.attempt(), c.detail(),
-                c.at()));
+        events.add(new PromotionFailed(c.service(), r.id(), r.to(), dataset, c.commandId(), p.attempt(), c.detail(), c.at()));
         if (p.attempt() < PROMOTION_ATTEMPTS) {
-            events.add(new PromotionRequested(c.service(), r.id(), r.to(), c.dataset(), r.generation(), p.rollbackTo(),
-                    commandId("promote", r.id(), c.dataset(), p.attempt() + 1), p.attempt() + 1, c.at()));
+            events.add(new PromotionRequested(c.service(), r.id(), r.to(), dataset, r.generation(), p.rollbackTo(),
+                    commandId("promote", r.id(), dataset, p.attempt() + 1), p.attempt() + 1, c.at()));
         } else {
-            events.add(new FailoverAborted(c.service(), r.id(), FailoverStep.PROMOTING, c.dataset() + " could not be"
+            events.add(new FailoverAborted(c.service(), r.id(), FailoverStep.PROMOTING, dataset + " could not be"
                     + " promoted on " + r.to() + " in " + PROMOTION_ATTEMPTS + " tries (last: " + c.detail() + "); see the"
                     + " agent log of " + r.to() + ", then acknowledge (zsentinel failover ack " + c.service()
                     + ") or force the failover to another standby", c.at()));

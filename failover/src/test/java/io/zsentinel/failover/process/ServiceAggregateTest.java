@@ -1,5 +1,6 @@
 package io.zsentinel.failover.process;
 
+import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.failover.api.AcknowledgeFailover;
 import io.zsentinel.failover.api.BeginFailover;
 import io.zsentinel.failover.api.DatasetPromotion;
@@ -143,6 +144,14 @@ class ServiceAggregateTest {
         fixture.given(history(List.of(REGISTERED), started(), fencedByHook(), List.of(promoted(VM1, 1, PROMOTED_AT))))
                 .when(promotion(VM2, 1, true, PROMOTED_AT))
                 .expectEvents(all(bothPromoted().subList(1, 3)));
+    }
+
+    @Test
+    void anAgentNamingTheDatasetAsItHoldsItIsUnderstoodByTheCommandId() {
+        fixture.given(history(List.of(REGISTERED), started(), fencedByHook()))
+                .when(new RecordServiceCommandOutcome(VM, STANDBY, DatasetName.of("standby/vm1"),
+                        promote(VM1, 1), "PromoteDataset", true, "promoted at generation 2", PROMOTED_AT))
+                .expectEvents(promoted(VM1, 1, PROMOTED_AT));
     }
 
     @Test
