@@ -1,0 +1,172 @@
+package io.zsentinel.failover.process;
+
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.failover.api.DatasetPromotion;
+import io.zsentinel.failover.api.FailoverId;
+import io.zsentinel.failover.api.FailoverStep;
+import io.zsentinel.failover.api.HookKind;
+import io.zsentinel.failover.api.ServiceName;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * What a service's failovers have left, folded from its events: who serves it ({@code primary}), the highest
+ * {@code generation} handed out (raised when a failover starts, so datasets an aborted failover promoted never share
+ * a token with the next one), the failover that runs ({@code running}, null when none), why automatic failover is
+ * blocked ({@code blockedBy}, null when armed), the hooks requested and not yet answered, and the demotions sent to
+ * former primaries and not yet carried out (by command id).
+ */
+public record ServiceState(ServiceName service, boolean registered, ServerId primary, List<ServerId> standbys,
+                           long generation, String blockedBy, Running running, Set<PendingHook> pendingHooks,
+                           Map<UUID, PendingDemotion> pendingDemotions) {
+    public ServiceState {
+        standbys = List.copyOf(standbys);
+        pendingHooks = Collections.unmodifiableSet(new HashSet<>(pendingHooks));
+        pendingDemotions = Collections.unmodifiableMap(new LinkedHashMap<>(pendingDemotions));
+    }
+
+    public static ServiceState initial(ServiceName service) {
+        return new ServiceState(service, false, null, List.of(), 0, null, null, Set.of(), Map.of());
+    }
+
+    /** A hook the service waits to hear of: an outcome of none of these is duplicate, late or unknown. */
+    public record PendingHook(FailoverId failover, HookKind kind, ServerId server) {
+    }
+
+    /** A promotion command sent to the new primary's agent: try {@code attempt} of {@code dataset}. */
+    public record PendingPromotion(UUID commandId, int attempt, SnapshotName rollbackTo) {
+    }
+
+    /** A demotion command for a former primary, answered when its agent comes back. */
+    public record PendingDemotion(ServerId server, DatasetName dataset) {
+    }
+
+    /**
+     * The failover that runs: from {@code failedPrimary} to {@code to} at {@code generation}, at {@code step}.
+     * {@code fenced}: the failed primary can no longer write (promotion may begin); {@code fenceFailure}: what its
+     * fence hook said when it failed (promotion then waits for {@code leaseLapsesAt}). {@code promotions}: each
+     * dataset's promotion command awaiting its answer; {@code promoted}: the datasets already promoted.
+     * {@code promoteHookFailure}: what the promote hook said when it failed, for the block reason.
+     */
+    public record Running(FailoverId id, ServerId failedPrimary, ServerId to, long generation,
+                          List<DatasetPromotion> datasets, Instant leaseLapsesAt, Instant deadline, FailoverStep step,
+                          boolean fenced, String fenceFailure, Map<DatasetName, PendingPromotion> promotions,
+                          Set<DatasetName> promoted, String promoteHookFailure) {
+        public Running {
+            datasets = List.copyOf(datasets);
+            promotions = Collections.unmodifiableMap(new TreeMap<>(promotions));
+            promoted = Collections.unmodifiableSet(new TreeSet<>(promoted));
+        }
+
+        static Running started(FailoverId id, ServerId failedPrimary, ServerId to, long generation,
+                               List<DatasetPromotion> datasets, Instant leaseLapsesAt, Instant deadline) {
+            return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, FailoverStep.FENCING,
+                    false, null, Map.of(), Set.of(), null);
+        }
+
+        /** True once every dataset of the failover is promoted. */
+        public boolean allPromoted() {
+            return datasets.stream().allMatch(d -> promoted.contains(d.dataset()));
+        }
+
+        Running fencedNow() {
+            return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, FailoverStep.PROMOTING,
+                    true, fenceFailure, promotions, promoted, promoteHookFailure);
+        }
+
+        Running fenceFailed(String detail) {
+            return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, step, fenced, detail,
+                    promotions, promoted, promoteHookFailure);
+        }
+
+        Running promoting(DatasetName dataset, PendingPromotion pending) {
+            Map<DatasetName, PendingPromotion> copy = new HashMap<>(promotions);
+            copy.put(dataset, pending);
+            return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, step, fenced,
+                    fenceFailure, copy, promoted, promoteHookFailure);
+        }
+
+        Running answered(DatasetName dataset, boolean promotedNow) {
+            Map<DatasetName, PendingPromotion> copy = new HashMap<>(promotions);
+            copy.remove(dataset);
+            Set<DatasetName> done = new HashSet<>(promoted);
+            if (promotedNow) {
+                done.add(dataset);
+            }
+            return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, step, fenced,
+                    fenceFailure, copy, done, promoteHookFailure);
+        }
+
+        Running switching() {
+            return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, FailoverStep.SWITCHING,
+                    fenced, fenceFailure, promotions, promoted, promoteHookFailure);
+        }
+
+        Running promoteHookFailed(String detail) {
+            return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, step, fenced,
+                    fenceFailure, promotions, promoted, detail);
+        }
+    }
+
+    ServiceState registered(ServerId primary, List<ServerId> standbys, long generation) {
+        return new ServiceState(service, true, primary, standbys, generation, blockedBy, running, pendingHooks,
+                pendingDemotions);
+    }
+
+    ServiceState running(Running running) {
+        long highest = running == null ? generation : Math.max(generation, running.generation());
+        return new ServiceState(service, registered, primary, standbys, highest, blockedBy, running, pendingHooks,
+                pendingDemotions);
+    }
+
+    /** The running failover ended; the service is served by {@code primary} and blocked by {@code reason}. */
+    ServiceState ended(ServerId primary, String reason) {
+        FailoverId id = running.id();
+        Set<PendingHook> hooks = new HashSet<>(pendingHooks);
+        hooks.removeIf(h -> id.equals(h.failover())); // their answers come too late now
+        return new ServiceState(service, registered, primary, standbys, generation, reason, null, hooks, pendingDemotions);
+    }
+
+    ServiceState unblocked() {
+        return new ServiceState(service, registered, primary, standbys, generation, null, running, pendingHooks,
+                pendingDemotions);
+    }
+
+    ServiceState hookRequested(PendingHook hook) {
+        Set<PendingHook> hooks = new HashSet<>(pendingHooks);
+        hooks.add(hook);
+        return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, hooks,
+                pendingDemotions);
+    }
+
+    ServiceState hookAnswered(PendingHook hook) {
+        Set<PendingHook> hooks = new HashSet<>(pendingHooks);
+        hooks.remove(hook);
+        return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, hooks,
+                pendingDemotions);
+    }
+
+    ServiceState demotionRequested(UUID commandId, PendingDemotion demotion) {
+        Map<UUID, PendingDemotion> copy = new LinkedHashMap<>(pendingDemotions);
+        copy.put(commandId, demotion);
+        return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, pendingHooks, copy);
+    }
+
+    ServiceState demoted(UUID commandId) {
+        Map<UUID, PendingDemotion> copy = new LinkedHashMap<>(pendingDemotions);
+        copy.remove(commandId);
+        return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, pendingHooks, copy);
+    }
+}
