@@ -4,7 +4,6 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.failover.api.AcknowledgeFailover;
 import io.zsentinel.failover.api.BeginFailover;
 import io.zsentinel.failover.api.CheckFailover;
-import io.zsentinel.failover.api.CommonSnapshot;
 import io.zsentinel.failover.api.DatasetPromoted;
 import io.zsentinel.failover.api.DatasetPromotion;
 import io.zsentinel.failover.api.DemotionRequested;
@@ -187,14 +186,22 @@ public final class ServiceDecider {
             long generation = state.generation() + 1;
             FailoverId id = failoverId(service, generation, now);
             Candidate standby = s.candidate(chosen.chosen());
-            List<DatasetPromotion> datasets = s.datasets().stream().map(d -> new DatasetPromotion(d,
-                    Optional.ofNullable(standby.commonSnapshots().get(d)).map(CommonSnapshot::snapshot).orElse(null)))
-                    .toList();
+            List<DatasetPromotion> datasets = s.datasets().stream().map(d -> promotion(standby, d)).toList();
             events.add(new FailoverStarted(service, id, s.failedPrimary(), chosen.chosen(), generation, datasets,
                     c.leaseLapsesAt(), now.plus(c.window()), chosen.forced(), now));
             events.add(new HookRequested(service, id, HookKind.FENCE, s.failedPrimary(), generation, now));
         });
         return events;
+    }
+
+    /**
+     * The standby's copy of {@code dataset} (its own name there, such as standby/vm1 for tank/vm1), rolled back to
+     * the newest snapshot it shares with the failed primary: that snapshot under the copy's name.
+     */
+    private static DatasetPromotion promotion(Candidate standby, DatasetName dataset) {
+        DatasetName copy = standby.copyOf(dataset);
+        return new DatasetPromotion(copy, Optional.ofNullable(standby.commonSnapshots().get(dataset))
+                .map(common -> copy.snapshot(common.snapshot().shortName())).orElse(null));
     }
 
     private static List<FailoverEvent> check(ServiceState state, CheckFailover c) {

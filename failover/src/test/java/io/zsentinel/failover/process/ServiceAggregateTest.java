@@ -1,6 +1,7 @@
 package io.zsentinel.failover.process;
 
 import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.AcknowledgeFailover;
 import io.zsentinel.failover.api.BeginFailover;
 import io.zsentinel.failover.api.DatasetPromotion;
@@ -134,6 +135,24 @@ class ServiceAggregateTest {
         fixture.given(history(List.of(REGISTERED), started()))
                 .when(hook(HookKind.FENCE, PRIMARY, true, "fence.sh exit 0 in 1.2 s", FENCED_AT))
                 .expectEvents(all(fencedByHook()));
+    }
+
+    @Test
+    void aStandbyHoldingItsCopiesUnderOtherNamesIsToldToPromoteThoseRolledBackToTheCommonSnapshot() {
+        FailoverSituation s = primaryFailed();
+        DatasetName copy1 = DatasetName.of("standby/vm1");
+        DatasetName copy2 = DatasetName.of("standby/vm2");
+        java.util.Map<ServerId, io.zsentinel.failover.choose.Candidate> candidates = new java.util.HashMap<>(s.candidates());
+        io.zsentinel.failover.choose.Candidate standby = s.candidate(STANDBY);
+        candidates.put(STANDBY, new io.zsentinel.failover.choose.Candidate(STANDBY, standby.health(), false,
+                standby.commonSnapshots(), java.util.Map.of(VM1, copy1, VM2, copy2)));
+        FailoverSituation renamed = new FailoverSituation(s.service(), s.failedPrimary(), s.primaryHealth(), false,
+                s.datasets(), candidates, null, s.now());
+        fixture.given(REGISTERED).when(new BeginFailover(VM, renamed, null, LEASE, WINDOW))
+                .expectEventsMatching(payloadsMatching(org.axonframework.test.matchers.Matchers.listWithAnyOf(
+                        event(FailoverStarted.class, e -> e.datasets().equals(List.of(
+                                new DatasetPromotion(copy1, copy1.snapshot("auto-2")),
+                                new DatasetPromotion(copy2, copy2.snapshot("auto-3"))))))));
     }
 
     @Test
