@@ -32,6 +32,8 @@ import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.link.ReplicationLinkView;
 import io.zsentinel.projections.service.ServicesView;
+import io.zsentinel.deploy.failover.FailoverProcesses;
+import io.zsentinel.deploy.failover.Situations;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.web.HealthCheck;
 import io.zsentinel.replication.dataset.DatasetAggregate;
@@ -147,6 +149,10 @@ public final class Controller implements AutoCloseable {
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L));
+        FailoverProcesses failover = new FailoverProcesses(config.serviceCatalogue(),
+                new Situations(detector, inventory::datasetIds, inventory::snapshots, links::linkIds),
+                config.failover().leaseAndMargin(), config.failover().window(), this::commandGateway,
+                this::eventStore, clock);
         AxonStore store = AxonStore.create(dataSource);
         this.axon = metrics.axon(store.configure(AxonStore.newConfigurer()))
                 .configureAggregate(Aggregates.cachedAndSnapshotted(DatasetAggregate.class,
@@ -168,6 +174,7 @@ public final class Controller implements AutoCloseable {
                         .assignHandlerInstancesMatching(BaseProtection.PROCESSOR, h -> h instanceof BaseProtection)
                         .registerEventHandler(c -> new BaseProtection(c.commandGateway())))
                 .eventProcessing(trigger::register)
+                .eventProcessing(failover::register)
                 .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services))
                 .buildConfiguration();
         // The views live in memory, so their token does too: every start rebuilds them from the store.
@@ -283,6 +290,10 @@ public final class Controller implements AutoCloseable {
 
     public FleetView fleet() {
         return fleet;
+    }
+
+    private org.axonframework.eventsourcing.eventstore.EventStore eventStore() {
+        return axon.eventStore();
     }
 
     public org.axonframework.commandhandling.gateway.CommandGateway commandGateway() {

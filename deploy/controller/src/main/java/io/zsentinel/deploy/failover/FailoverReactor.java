@@ -1,0 +1,93 @@
+package io.zsentinel.deploy.failover;
+
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.BeginFailover;
+import io.zsentinel.failover.api.ForceFailover;
+import io.zsentinel.failover.api.ServerDeclaredFailed;
+import io.zsentinel.failover.service.ServiceCatalogue;
+import io.zsentinel.failover.service.ServiceDefinition;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.DisallowReplay;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Starts the failover of every service whose server was declared failed: each service that names the server (as
+ * its configured primary or a standby: the service decides whether the server is its primary now) gets a
+ * {@link BeginFailover} with the situation as the controller sees it, the moment the failed server's lease has
+ * certainly lapsed (its last heartbeat, the agents' lease and a margin) and the failover's window.
+ * <p>
+ * On a processor of its own whose token is in the store, starting at the store's head: a declaration is acted on
+ * once, again only when the controller stopped before its token moved on (the service then ignores the second
+ * BeginFailover: its failover already runs), and a new controller does not act on old declarations.
+ */
+@DisallowReplay
+public final class FailoverReactor {
+    public static final String PROCESSOR = "failover-reactor";
+    private static final Logger log = LoggerFactory.getLogger(FailoverReactor.class);
+
+    private final ServiceCatalogue services;
+    private final Situations situations;
+    private final Duration leaseAndMargin;
+    private final Duration window;
+    private final Consumer<BeginFailover> send;
+    private final Clock clock;
+
+    /**
+     * {@code leaseAndMargin}: how long after its last heartbeat a failed primary has certainly demoted itself (the
+     * agents' lease and a margin); {@code window}: how long a failover may take before it is aborted.
+     */
+    public FailoverReactor(ServiceCatalogue services, Situations situations, Duration leaseAndMargin, Duration window,
+                           Consumer<BeginFailover> send, Clock clock) {
+        this.services = services;
+        this.situations = situations;
+        this.leaseAndMargin = leaseAndMargin;
+        this.window = window;
+        this.send = send;
+        this.clock = clock;
+    }
+
+    /** Registers the processor for {@link #PROCESSOR} (one thread, starting at the head, token in the store) and this. */
+    public EventProcessingConfigurer register(EventProcessingConfigurer ep) {
+        return ep.registerTrackingEventProcessor(PROCESSOR, Configuration::eventStore,
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken))
+                .assignHandlerInstancesMatching(PROCESSOR, h -> h == this)
+                .registerEventHandler(c -> this);
+    }
+
+    @EventHandler
+    public void on(ServerDeclaredFailed e) {
+        List<ServiceDefinition> affected = services.services().stream()
+                .filter(s -> s.primary().equals(e.server()) || s.standbys().contains(e.server())).toList();
+        if (affected.isEmpty()) {
+            log.info("{} declared failed; it serves no configured service, so nothing fails over", e.server());
+        }
+        for (ServiceDefinition service : affected) {
+            send.accept(begin(service, e.server(), null));
+        }
+    }
+
+    /** An operator's order ({@code zsentinel failover force}): the same decision, forced. */
+    public BeginFailover forced(ForceFailover order, ServerId from) {
+        ServiceDefinition service = services.named(order.service()).orElseThrow(() -> new IllegalArgumentException(
+                "no service " + order.service() + " in controller.yaml"));
+        return begin(service, from, order);
+    }
+
+    private BeginFailover begin(ServiceDefinition service, ServerId from, ForceFailover force) {
+        Instant now = clock.instant();
+        return new BeginFailover(service.name(), situations.of(service, from, null, now), force,
+                situations.leaseLapsesAt(from, leaseAndMargin, now), window);
+    }
+}
