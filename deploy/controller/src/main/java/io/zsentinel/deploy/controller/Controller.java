@@ -33,6 +33,7 @@ import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.link.ReplicationLinkView;
 import io.zsentinel.projections.service.ServicesView;
 import io.zsentinel.deploy.failover.FailoverProcesses;
+import io.zsentinel.deploy.failover.FailoverReactor;
 import io.zsentinel.deploy.failover.Situations;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.web.HealthCheck;
@@ -83,6 +84,7 @@ public final class Controller implements AutoCloseable {
     private final LinkScheduler replication;
     private final ReportedInventory reported;
     private final ControllerMetrics metrics;
+    private final FailoverProcesses failover;
     /**
      * Lanes of the consumer of agent facts: servers' facts handled side by side, each server's in order. Each lane
      * holds a store connection while its command runs (the pool has {@link io.zsentinel.deploy.store.DataSources#DEFAULT_POOL_SIZE}).
@@ -149,7 +151,7 @@ public final class Controller implements AutoCloseable {
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L));
-        FailoverProcesses failover = new FailoverProcesses(config.serviceCatalogue(),
+        this.failover = new FailoverProcesses(config.serviceCatalogue(),
                 new Situations(detector, inventory::datasetIds, inventory::snapshots, links::linkIds),
                 config.failover().leaseAndMargin(), config.failover().window(), this::commandGateway,
                 this::eventStore, clock);
@@ -281,6 +283,11 @@ public final class Controller implements AutoCloseable {
 
     public AuditView audit() {
         return audit;
+    }
+
+    /** What turns a declared failure or an operator's force into a service's BeginFailover. */
+    public FailoverReactor failoverReactor() {
+        return failover.reactor();
     }
 
     /** Services, who serves each now, and their failovers. */

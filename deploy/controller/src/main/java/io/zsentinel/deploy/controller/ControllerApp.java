@@ -15,6 +15,7 @@ import io.zsentinel.projections.web.HealthEndpoint;
 import io.zsentinel.projections.web.Routes;
 import io.zsentinel.projections.web.ServiceRoutes;
 import io.zsentinel.projections.web.ZsentinelApi;
+import io.zsentinel.deploy.operator.FailoverRoutes;
 import io.zsentinel.deploy.operator.LinkRoutes;
 import io.zsentinel.deploy.operator.OperatorRoutes;
 
@@ -109,6 +110,8 @@ public final class ControllerApp implements AutoCloseable {
             new OperatorRoutes(controller.commandGateway(), clock, controller.inventory()).addTo(routes);
             new LinkRoutes(controller.commandGateway(), clock).addTo(routes);
             new ServiceRoutes(controller.services()).addTo(routes);
+            new FailoverRoutes(controller.commandGateway(), controller.services(), controller.failoverReactor(), clock)
+                    .addTo(routes);
             api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()), routes, 4,
                     health::notReady);
         } catch (IOException e) {
