@@ -27,6 +27,7 @@ import io.zsentinel.deploy.store.Aggregates;
 import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.detect.DetectorSettings;
 import io.zsentinel.failover.detect.FailureDetector;
+import io.zsentinel.failover.process.ServiceAggregate;
 import io.zsentinel.failover.server.StorageServerAggregate;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
@@ -152,6 +153,7 @@ public final class Controller implements AutoCloseable {
                 .configureAggregate(Aggregates.cachedAndSnapshotted(DatasetAggregate.class,
                         Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
                 .configureAggregate(Aggregates.cached(StorageServerAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
+                .configureAggregate(Aggregates.cached(ServiceAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
                 .configureAggregate(Aggregates.cachedAndSnapshotted(ReplicationLinkAggregate.class,
                         Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
                 .eventProcessing(ep -> ep
