@@ -19,6 +19,7 @@ import io.zsentinel.deploy.replication.BaseProtection;
 import io.zsentinel.deploy.replication.ReportedInventory;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
+import io.zsentinel.deploy.failover.ServiceTicker;
 import io.zsentinel.deploy.retention.CapacityWatcher;
 import io.zsentinel.deploy.retention.RetentionPolicies;
 import io.zsentinel.deploy.retention.PoolUsage;
@@ -27,10 +28,12 @@ import io.zsentinel.deploy.store.Aggregates;
 import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.detect.DetectorSettings;
 import io.zsentinel.failover.detect.FailureDetector;
+import io.zsentinel.failover.process.ServiceAggregate;
 import io.zsentinel.failover.server.StorageServerAggregate;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.link.ReplicationLinkView;
+import io.zsentinel.projections.service.ServiceRow;
 import io.zsentinel.projections.service.ServicesView;
 import io.zsentinel.deploy.failover.FailoverProcesses;
 import io.zsentinel.deploy.failover.FailoverReactor;
@@ -81,6 +84,7 @@ public final class Controller implements AutoCloseable {
     private final TopicConsumerLoop liveness;
     private final ViewProgress views;
     private final RetentionScheduler retention;
+    private final ServiceTicker failovers;
     private final LinkScheduler replication;
     private final ReportedInventory reported;
     private final ControllerMetrics metrics;
@@ -160,6 +164,7 @@ public final class Controller implements AutoCloseable {
                 .configureAggregate(Aggregates.cachedAndSnapshotted(DatasetAggregate.class,
                         Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
                 .configureAggregate(Aggregates.cached(StorageServerAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
+                .configureAggregate(Aggregates.cached(ServiceAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
                 .configureAggregate(Aggregates.cachedAndSnapshotted(ReplicationLinkAggregate.class,
                         Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
                 .eventProcessing(ep -> ep
@@ -242,6 +247,8 @@ public final class Controller implements AutoCloseable {
         RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication());
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),
                 new CapacityWatcher(policies, inventory, usage, axon.commandGateway()), clock).start();
+        this.failovers = new ServiceTicker(config.serviceCatalogue(), () -> services.services().stream()
+                .filter(s -> s.failover() != null).map(ServiceRow::service).toList(), axon.commandGateway(), clock).start();
         log.info("controller started: consuming {} ({}), publishing {}", topics.agentEvents(), ingest,
                 topics.domainEvents());
     }
@@ -354,6 +361,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        failovers.close();
         retention.close();
         replication.close();
         metrics.close();
