@@ -16,6 +16,7 @@ import io.zsentinel.projections.web.Routes;
 import io.zsentinel.projections.web.ServiceRoutes;
 import io.zsentinel.projections.web.ZsentinelApi;
 import io.zsentinel.deploy.operator.LinkRoutes;
+import io.zsentinel.deploy.operator.MaintenanceRoutes;
 import io.zsentinel.deploy.operator.OperatorRoutes;
 
 import javax.sql.DataSource;
@@ -106,7 +107,9 @@ public final class ControllerApp implements AutoCloseable {
         try {
             Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(),
                     controller.links(), health, holds, metrics);
-            new OperatorRoutes(controller.commandGateway(), clock, controller.inventory()).addTo(routes);
+            OperatorRoutes operator = new OperatorRoutes(controller.commandGateway(), clock, controller.inventory());
+            operator.addTo(routes);
+            new MaintenanceRoutes(controller.commandGateway(), clock, operator).addTo(routes);
             new LinkRoutes(controller.commandGateway(), clock).addTo(routes);
             new ServiceRoutes(controller.services()).addTo(routes);
             api = ApiServer.start(new InetSocketAddress(config.http().host(), config.http().port()), routes, 4,
