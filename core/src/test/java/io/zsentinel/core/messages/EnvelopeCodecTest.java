@@ -43,6 +43,19 @@ class EnvelopeCodecTest {
         assertEquals(inventory(), back.payload());
     }
 
+    @Test
+    void aHeartbeatCarriesItsPeerProbesAndAnOlderOneReadsAsNone() {
+        var heartbeat = new io.zsentinel.core.messages.facts.AgentHeartbeat(ServerId.of("standby"), 1, at,
+                List.of(new io.zsentinel.core.messages.facts.PeerProbe(ServerId.of("primary"), false, at.minusSeconds(1))));
+        assertEquals(heartbeat, codec.decode(codec.encode(codec.wrap(heartbeat, "standby", at))).payload());
+
+        String old = "{\"messageId\":\"6f1c2b1e-0000-4000-8000-000000000000\",\"type\":\"AgentHeartbeat\",\"schemaVersion\":1,"
+                + "\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"x\",\"payload\":{\"server\":\"standby\",\"epoch\":1,"
+                + "\"at\":\"2026-11-25T10:00:00Z\"}}";
+        assertEquals(new io.zsentinel.core.messages.facts.AgentHeartbeat(ServerId.of("standby"), 1, at),
+                codec.decode(old).payload());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "not json", "[1,2]", "{}",
             "{\"messageId\":\"6f1c2b1e-0000-4000-8000-000000000000\",\"type\":\"NoSuchThing\",\"schemaVersion\":1,\"occurredAt\":\"2026-11-25T10:00:00Z\",\"source\":\"x\",\"payload\":{}}",

@@ -29,9 +29,13 @@ public final class ServerDecider {
             if (!state.registered()) {
                 throw new IllegalStateException(c.server() + " was never heard, so it cannot be declared failed");
             }
-            // the detector says so on every evaluation until the failover is done: only the first one is recorded
-            return state.declaredFailedAt() != null ? List.of()
-                    : List.of(new ServerDeclaredFailed(c.server(), c.evidence(), c.reason(), c.at()));
+            if (state.maintenance()) {
+                return List.of(); // an operator is working on it: its silence or its pools say nothing of a failure
+            }
+            // The detector says so on every evaluation until the server is back: one event per outage, and another
+            // only once it was heard again since (it came back and failed again).
+            return !state.returnedSinceDeclaredFailed(c.lastHeard()) ? List.of()
+                    : List.of(new ServerDeclaredFailed(c.server(), c.evidence(), c.reason(), c.at(), c.lastHeard()));
         }
         if (command instanceof ChangeMaintenanceMode c) {
             if (!state.registered()) {
@@ -67,7 +71,7 @@ public final class ServerDecider {
             return state.with(e.condition());
         }
         if (event instanceof ServerDeclaredFailed e) {
-            return state.failedAt(e.at());
+            return state.failedAt(e.at(), e.lastHeard());
         }
         if (event instanceof MaintenanceModeChanged e) {
             return state.inMaintenance(e.on());

@@ -83,6 +83,39 @@ class StorageServerAggregateTest {
     }
 
     @Test
+    void aServerThatCameBackAndFailedAgainIsDeclaredAgain() {
+        Instant heard = T0.plusSeconds(1);
+        ServerDeclaredFailed first = new ServerDeclaredFailed(S, Set.of(Evidence.UNREACHABLE_FROM_PEER), "gone",
+                T0.plusSeconds(10), heard);
+        fixture.given(new ServerRegistered(S, T0))
+                .when(new DeclareServerFailed(S, Set.of(Evidence.UNREACHABLE_FROM_PEER), "gone", T0.plusSeconds(10), heard))
+                .expectEvents(first);
+        fixture.given(new ServerRegistered(S, T0), first)
+                .when(new DeclareServerFailed(S, Set.of(Evidence.UNREACHABLE_FROM_PEER), "still", T0.plusSeconds(20), heard))
+                .expectNoEvents();
+        fixture.given(new ServerRegistered(S, T0), first)
+                .when(new DeclareServerFailed(S, Set.of(Evidence.UNREACHABLE_FROM_PEER), "not heard since the restart",
+                        T0.plusSeconds(30), null))
+                .expectNoEvents();
+        Instant back = T0.plusSeconds(60);
+        fixture.given(new ServerRegistered(S, T0), first)
+                .when(new DeclareServerFailed(S, Set.of(Evidence.POOL_FAILED), "again", T0.plusSeconds(70), back))
+                .expectEvents(new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED), "again", T0.plusSeconds(70), back));
+        ServerDeclaredFailed beforeTheField = new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED), "old", T0.plusSeconds(10));
+        fixture.given(new ServerRegistered(S, T0), beforeTheField)
+                .when(new DeclareServerFailed(S, Set.of(Evidence.POOL_FAILED), "heard since", T0.plusSeconds(70), back))
+                .expectEvents(new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED), "heard since", T0.plusSeconds(70), back));
+    }
+
+    @Test
+    void aServerInMaintenanceIsNeverDeclaredFailed() {
+        OperatorOrder alice = new OperatorOrder("alice@ops", "disk swap on Friday");
+        fixture.given(new ServerRegistered(S, T0), new MaintenanceModeChanged(S, true, alice, T0.plusSeconds(5)))
+                .when(new DeclareServerFailed(S, Set.of(Evidence.POOL_FAILED), "pool gone", T0.plusSeconds(20), T0))
+                .expectNoEvents();
+    }
+
+    @Test
     void aServerNeverHeardCannotBeDeclaredFailed() {
         fixture.givenNoPriorActivity()
                 .when(new DeclareServerFailed(S, Set.of(Evidence.FENCE_CONFIRMED), "fenced", T0))

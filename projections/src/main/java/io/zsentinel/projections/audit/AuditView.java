@@ -3,6 +3,7 @@ package io.zsentinel.projections.audit;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.failover.api.MaintenanceModeChanged;
 import io.zsentinel.replication.api.AgentCommandFailed;
 import io.zsentinel.replication.api.AgentCommandSucceeded;
 import io.zsentinel.replication.api.CheckpointOrdered;
@@ -99,6 +100,19 @@ public class AuditView {
     public void on(DivergenceResolutionOrdered e) {
         linkAction(e.linkId(), "resolve --rollback-target" + (e.rollbackTo() == null ? " (full stream)"
                 : " to " + e.rollbackTo().name().shortName()), e.operator(), e.reason(), e.at());
+    }
+
+    /** Maintenance mode of a whole server: an entry without a dataset. */
+    @EventHandler
+    public synchronized void on(MaintenanceModeChanged e) {
+        UUID id = UUID.nameUUIDFromBytes((e.server() + "|maintenance|" + e.on() + "|" + e.at()).getBytes(StandardCharsets.UTF_8));
+        if (audit.containsKey(id)) {
+            return;
+        }
+        audit.put(id, new AuditEntry(e.at(), e.server(), null, e.by().operator(),
+                e.on() ? "maintenance on: no automatic failover away from it" : "maintenance off", e.by().reason(), id,
+                AuditEntry.RECORDED, null));
+        evictOldest(audit);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.MaintenanceModeChanged;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.PoolHealthChanged;
+import io.zsentinel.failover.api.ServerDeclaredFailed;
 import io.zsentinel.failover.api.ServerRegistered;
 import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.failover.detect.Verdict;
@@ -38,6 +39,7 @@ public class FleetView {
     private final FailureDetector detector;
     private final Map<ServerId, Instant> registered = new TreeMap<>();
     private final Map<ServerId, Map<PoolName, Pool>> pools = new TreeMap<>();
+    private final Map<ServerId, Instant> declaredFailed = new TreeMap<>();
 
     public FleetView(Clock clock, FailureDetector detector) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -60,6 +62,12 @@ public class FleetView {
         detector.maintenance(e.server(), e.on());
     }
 
+    /** The latest declaration: a server that came back and failed again is declared again. */
+    @EventHandler
+    public synchronized void on(ServerDeclaredFailed e) {
+        declaredFailed.merge(e.server(), e.at(), (old, now) -> now.isAfter(old) ? now : old);
+    }
+
     /** Keeps the newer condition, so a re-applied older event cannot roll a pool back. */
     @EventHandler
     public synchronized void on(PoolHealthChanged e) {
@@ -77,6 +85,7 @@ public class FleetView {
     public synchronized void reset() {
         registered.clear();
         pools.clear();
+        declaredFailed.clear();
     }
 
     /** Every server that registered or was heard, ordered by id. */
@@ -94,7 +103,7 @@ public class FleetView {
         Long seconds = verdict.silence() == null ? null : Math.max(0, verdict.silence().toSeconds());
         List<PoolRow> poolRows = pools.getOrDefault(id, Map.of()).values().stream().map(FleetView::poolRow).toList();
         return new ServerRow(id, verdict.liveness(), verdict.lastHeartbeat(), seconds, registered.get(id), poolRows,
-                verdict.health(), verdict.reason(), verdict.maintenance());
+                verdict.health(), verdict.reason(), verdict.maintenance(), declaredFailed.get(id));
     }
 
     private static PoolRow poolRow(Pool p) {

@@ -79,6 +79,22 @@ class FleetViewTest {
     }
 
     @Test
+    void showsWhenTheServerWasLastDeclaredFailed() {
+        fleet.on(new ServerRegistered(A, T0));
+        assertNull(fleet.servers().get(0).declaredFailedAt());
+        fleet.on(new io.zsentinel.failover.api.ServerDeclaredFailed(A, java.util.Set.of(
+                io.zsentinel.failover.detect.Evidence.UNREACHABLE_FROM_PEER), "gone", T0.plusSeconds(20), T0));
+        fleet.on(new io.zsentinel.failover.api.ServerDeclaredFailed(A, java.util.Set.of(
+                io.zsentinel.failover.detect.Evidence.POOL_FAILED), "again", T0.plusSeconds(90), T0.plusSeconds(60)));
+        fleet.on(new io.zsentinel.failover.api.ServerDeclaredFailed(A, java.util.Set.of(
+                io.zsentinel.failover.detect.Evidence.UNREACHABLE_FROM_PEER), "gone", T0.plusSeconds(20), T0));
+        assertEquals(T0.plusSeconds(90), fleet.servers().get(0).declaredFailedAt(), "a redelivered older one changes nothing");
+        fleet.reset();
+        fleet.on(new ServerRegistered(A, T0));
+        assertNull(fleet.servers().get(0).declaredFailedAt());
+    }
+
+    @Test
     void aHeartbeatFromAheadOfTheControllersClockIsZeroSecondsOld() {
         detector.heartbeat(A, clock.instant().plusSeconds(2));
         assertEquals(0L, fleet.servers().get(0).secondsSinceHeartbeat());

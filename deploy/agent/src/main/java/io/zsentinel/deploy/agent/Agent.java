@@ -69,6 +69,10 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService leaseWatch;
     private final PrimaryLease lease;
     private final SelfDemotion selfDemotion;
+    /** Peers probed on a thread of their own: a peer cut off costs a connect timeout, never a heartbeat. */
+    private final ScheduledExecutorService peerWatch;
+    private final PeerProbes peerProbes;
+    private ProbeListener probeListener;
     /** Last inventory the broker acknowledged, per dataset: only changes are sent again. */
     private final Map<DatasetName, InventoryScanner.DatasetInventory> published = new HashMap<>();
     private final Map<PoolName, String> poolErrors = new HashMap<>();
@@ -98,7 +102,12 @@ public final class Agent implements AutoCloseable {
         this.lease = new PrimaryLease(Duration.ofSeconds(config.leaseSeconds()), clock.instant());
         this.selfDemotion = new SelfDemotion(server, zfs, () -> poolProbe.importedPoolsNow(config.pools()), lease,
                 config.hooks().demote(), new HookRunner(clock), clock);
+        this.peerWatch = thread("agent-peers-" + server);
+        this.peerProbes = new PeerProbes(server, config.peerAddresses(), PROBE_TIMEOUT, clock);
     }
+
+    /** How long a peer gets to accept a probe's connection: on a LAN it takes a millisecond. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private static ScheduledExecutorService thread(String name) {
         return Executors.newSingleThreadScheduledExecutor(r -> {
@@ -112,6 +121,11 @@ public final class Agent implements AutoCloseable {
         return server;
     }
 
+    /** The port this agent listens on for its peers' probes, if it listens (probePort 0 picks a free one). */
+    public Optional<Integer> probePort() {
+        return Optional.ofNullable(probeListener).map(ProbeListener::port);
+    }
+
     /** Told each time one of this agent's transfers has started its {@code zfs send}. */
     public Agent onStreamStarted(java.util.function.Consumer<io.zsentinel.deploy.transfer.StreamStarted> listener) {
         transfers.onStreamStarted(listener);
@@ -119,6 +133,9 @@ public final class Agent implements AutoCloseable {
     }
 
     public Agent start() {
+        if (config.probePort() != null) {
+            probeListener = ProbeListener.open(config.probePort(), "agent-probe-port-" + server);
+        }
         guarded("removal of leftover restore clones", () -> executor.removeLeftoverRestoreClones(
                 poolProbe.importedPoolsNow(config.pools()))).run();
         Properties consumer = KafkaSettings.soleConsumer(bootstrap, topics.groupId("agent-" + server));
@@ -133,6 +150,10 @@ public final class Agent implements AutoCloseable {
                 .start();
         heartbeats.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), 0, config.heartbeatSeconds(), TimeUnit.SECONDS);
         leaseWatch.scheduleWithFixedDelay(guarded("lease check", selfDemotion::check), 1, 1, TimeUnit.SECONDS);
+        if (!config.peers().isEmpty()) {
+            peerWatch.scheduleWithFixedDelay(guarded("peer probes", peerProbes::probeAll), 0, config.heartbeatSeconds(),
+                    TimeUnit.SECONDS);
+        }
         scheduler.scheduleWithFixedDelay(guarded("scan", () -> scan(false)), 0, config.scanSeconds(), TimeUnit.SECONDS);
         log.info("agent {} started: watching pools {}, reporting to {}", server, config.pools(), topics.agentEvents());
         return this;
@@ -172,7 +193,8 @@ public final class Agent implements AutoCloseable {
 
     private void heartbeat() {
         Instant sentAt = clock.instant();
-        publisher.publish(topics.agentEvents(), server.value(), encode(new AgentHeartbeat(server, executor.epoch(), sentAt)))
+        publisher.publish(topics.agentEvents(), server.value(), encode(new AgentHeartbeat(server, executor.epoch(), sentAt,
+                        peerProbes.latest())))
                 .whenComplete((acked, failed) -> {
                     if (failed == null) {
                         lease.renewed(sentAt);
@@ -252,6 +274,10 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        peerWatch.shutdownNow();
+        if (probeListener != null) {
+            probeListener.close();
+        }
         leaseWatch.shutdownNow();
         heartbeats.shutdownNow();
         scheduler.shutdownNow();

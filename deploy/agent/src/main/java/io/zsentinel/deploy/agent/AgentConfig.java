@@ -29,12 +29,17 @@ import java.util.Objects;
  * transfers: { progressSeconds: 1, bufferKib: 1024, pipe: auto }   # optional; stall and breaker are the link's
  * leaseSeconds: 10                                # optional; a primary cut off from Kafka this long demotes itself
  * hooks: { demote: { command: ["/etc/zsentinel/unserve.sh"], timeoutSeconds: 30 } }   # optional
+ * probePort: 7380                                 # optional; peers connect here to see this server is up
+ * peers:                                          # optional; servers whose agents this one probes every heartbeat
+ *   standby: { host: 10.0.0.6 }                   # port: theirs if it differs from this probePort
  * </pre>
+ * The peers' probes travel in the heartbeats: the controller declares a silent server failed only when its peers
+ * cannot reach it either (or its pool is gone), so give each server of a service its partners as peers.
  */
 public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
                           Integer scanSeconds, String zfsCommand, String zpoolCommand, String restoreDirectory,
                           Map<String, TransferTarget> targets, TransferSettings transfers, Integer leaseSeconds,
-                          AgentHooks hooks) {
+                          AgentHooks hooks, Integer probePort, Map<String, PeerAddress> peers) {
     /**
      * How long a primary keeps serving without the broker acknowledging its heartbeats: then its agent makes its
      * primary datasets read-only and runs the demote hook ({@link PrimaryLease}).
@@ -42,6 +47,14 @@ public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> poo
     public static final int DEFAULT_LEASE_SECONDS = 10;
     /** Where restored files go when a restore command names no target directory. */
     public static final String DEFAULT_RESTORE_DIRECTORY = "/var/lib/zsentinel/restore";
+
+    public AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
+                       Integer scanSeconds, String zfsCommand, String zpoolCommand, String restoreDirectory,
+                       Map<String, TransferTarget> targets, TransferSettings transfers, Integer leaseSeconds,
+                       AgentHooks hooks) {
+        this(server, kafka, pools, heartbeatSeconds, scanSeconds, zfsCommand, zpoolCommand, restoreDirectory, targets,
+                transfers, leaseSeconds, hooks, null, null);
+    }
 
     public AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
                        Integer scanSeconds, String zfsCommand, String zpoolCommand) {
@@ -75,6 +88,20 @@ public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> poo
                     + heartbeatSeconds + "): one late heartbeat must not end the lease");
         }
         hooks = hooks == null ? AgentHooks.NONE : hooks;
+        if (probePort != null && (probePort < 0 || probePort > 65535)) {
+            throw new IllegalArgumentException("probePort " + probePort + " is not between 1 and 65535 (0: any free port)");
+        }
+        peers = peers == null ? Map.of() : Map.copyOf(peers);
+        for (Map.Entry<String, PeerAddress> peer : peers.entrySet()) {
+            if (new ServerId(peer.getKey()).equals(server)) {
+                throw new IllegalArgumentException("peers: " + peer.getKey() + " is this server itself; list the other"
+                        + " servers whose agents this one probes");
+            }
+            if (peer.getValue().port() == null && (probePort == null || probePort == 0)) {
+                throw new IllegalArgumentException("peers: " + peer.getKey() + " has no port and probePort is not set;"
+                        + " give the peer's port (port: 7380) or set probePort, which peers then share");
+            }
+        }
         if (!restoreDirectory.startsWith("/")) {
             throw new IllegalArgumentException("restoreDirectory must be an absolute path, not \"" + restoreDirectory + "\"");
         }
@@ -84,6 +111,14 @@ public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> poo
     public Map<ServerId, TransferTarget> transferTargets() {
         Map<ServerId, TransferTarget> byServer = new HashMap<>();
         targets.forEach((id, target) -> byServer.put(new ServerId(id), target));
+        return byServer;
+    }
+
+    /** The peers to probe, by server id, each at its own port or else at this agent's {@code probePort}. */
+    public Map<ServerId, java.net.InetSocketAddress> peerAddresses() {
+        Map<ServerId, java.net.InetSocketAddress> byServer = new java.util.TreeMap<>();
+        peers.forEach((id, peer) -> byServer.put(new ServerId(id),
+                java.net.InetSocketAddress.createUnresolved(peer.host(), peer.port() != null ? peer.port() : probePort)));
         return byServer;
     }
 

@@ -29,7 +29,8 @@ import java.util.Properties;
         description = "Keeps ZFS storage safe: agents report, the controller decides, operators order and follow.",
         subcommands = {LabCommand.class, ControllerCommand.class, AgentCommand.class, StatusCommand.class,
                 BenchCommand.class, OperatorCommands.Checkpoint.class, OperatorCommands.Rollback.class,
-                OperatorCommands.Restore.class, OperatorCommands.Audit.class, ReplicationCli.class, FailoverCli.class,
+                OperatorCommands.Restore.class, OperatorCommands.Audit.class, OperatorCommands.Maintenance.class,
+                ReplicationCli.class, FailoverCli.class,
                 Main.Completion.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int USAGE_ERROR = 2;

@@ -3,6 +3,7 @@ package io.zsentinel.deploy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.InvalidNameException;
+import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.SnapshotName;
 
 import java.io.PrintStream;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code zsentinel checkpoint | rollback | restore | audit}: posts the operator's command to the
+ * {@code zsentinel checkpoint | rollback | restore | audit | maintenance}: posts the operator's command to the
  * controller, prints what was ordered, then follows the operation until the agent reports. The command
  * line is read by {@link OperatorCommands}.
  * Exit codes: 0 done, 1 refused / failed / not done in time, 2 the command line is wrong.
@@ -96,6 +97,26 @@ final class OperatorCli {
                 + ControllerClient.segment(snapshot.dataset().value()) + "/restore", order.body())));
     }
 
+    /** Maintenance on or off ({@code order}'s body says which); on first checkpoints the server's datasets, followed. */
+    int maintenance(Order order, ServerId server) throws InterruptedException {
+        return calling(() -> {
+            ControllerClient.Answer answer = order.api().post("/api/servers/" + ControllerClient.segment(server.value())
+                    + "/maintenance", order.body());
+            if (!answer.ok()) {
+                return refused(answer);
+            }
+            boolean on = answer.body().path("maintenance").asBoolean();
+            out.println(on ? "server " + server + " is in maintenance: never declared failed, no automatic failover away"
+                    + " from it, until: zsentinel maintenance off " + server + " --reason ..."
+                    : "server " + server + " is out of maintenance: its failures are detected and failed over again");
+            JsonNode checkpoints = answer.body().path("checkpoints");
+            if (!on || checkpoints.path("ordered").isEmpty() && checkpoints.path("refused").isEmpty()) {
+                return 0;
+            }
+            return follow(order, new ControllerClient.Answer(answer.status(), checkpoints));
+        });
+    }
+
     int audit(ControllerClient api, Optional<DatasetName> of, int limit) throws InterruptedException {
         return calling(() -> audited(api, of.map(DatasetName::value), limit));
     }
@@ -111,8 +132,9 @@ final class OperatorCli {
         for (JsonNode e : audit.body()) {
             // the outcome comes with the entry (an older controller's entries have none: "recorded")
             String outcome = e.path("outcome").asText("recorded");
+            // an entry about a whole server (maintenance) has no dataset
             table.row(TerminalText.time(e, "at", zone), e.path("operator").asText(), e.path("server").asText(),
-                    e.path("dataset").asText(), outcome, e.path("action").asText() + " — " + e.path("reason").asText());
+                    e.path("dataset").asText(""), outcome, e.path("action").asText() + " — " + e.path("reason").asText());
             if (outcome.equals("failed") && e.hasNonNull("outcomeDetail")) {
                 table.note("failed: " + TerminalText.shorten(e.path("outcomeDetail").asText(), TerminalText.NOTE_LENGTH,
                         "GET /api/operations/" + e.path("commandId").asText()));

@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** What {@code zsentinel checkpoint | rollback | restore | audit} take; {@link OperatorCli} carries them out. */
+/**
+ * What {@code zsentinel checkpoint | rollback | restore | audit | maintenance} take; {@link OperatorCli} carries them
+ * out.
+ */
 final class OperatorCommands {
     private OperatorCommands() {
     }
@@ -147,6 +150,51 @@ final class OperatorCommands {
         @Override
         public Integer call() throws Exception {
             return new OperatorCli(terminal).restore(order.order(terminal), snapshot, path, Optional.ofNullable(to));
+        }
+    }
+
+    @Command(name = "maintenance", description = "Puts a server in maintenance mode (first a checkpoint of each of its datasets)"
+            + " or takes it out: meanwhile it is never declared failed and no service fails over away from it automatically.")
+    static final class Maintenance implements Callable<Integer> {
+        /** The two ways, as typed. */
+        enum Mode { on, off }
+
+        @Spec
+        private CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "on|off", description = "on: into maintenance; off: out of it")
+        Mode mode;
+        @Parameters(index = "1", paramLabel = "<server>", description = "the server, as the controller knows it")
+        ServerId server;
+        @Option(names = "--reason", paramLabel = "R", required = true, converter = Arguments.Reason.class,
+                description = "why: the audit log records it")
+        String reason;
+        @Option(names = "--operator", paramLabel = "O", description = "who orders it (default: $USER@host)")
+        String operator;
+        @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
+                description = "how long to follow the checkpoints taken first (default: ${DEFAULT-VALUE})")
+        int waitSeconds;
+        @Option(names = "--no-wait", description = "do not follow the checkpoints (then: zsentinel audit)")
+        boolean noWait;
+        @Mixin
+        ControllerClient.Url controller;
+
+        private final Terminal terminal;
+
+        Maintenance(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (waitSeconds < 0) {
+                throw new ParameterException(spec.commandLine(), "--wait must not be negative, not " + waitSeconds);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("on", mode == Mode.on);
+            body.put("operator", operator != null ? operator : terminal.operator().get());
+            body.put("reason", reason);
+            return new OperatorCli(terminal).maintenance(new OperatorCli.Order(controller.client(), body,
+                    noWait ? 0 : waitSeconds), server);
         }
     }
 

@@ -9,6 +9,7 @@ import io.zsentinel.core.zfs.ProcessCommandRunner;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.core.config.KafkaConfig;
+import io.zsentinel.deploy.agent.PeerAddress;
 import io.zsentinel.deploy.controller.ControllerApp;
 import io.zsentinel.deploy.embedded.EmbeddedPostgresStore;
 import org.slf4j.Logger;
@@ -96,10 +97,11 @@ public final class Lab implements AutoCloseable {
                 labConfig.replication(), List.of(LabService.write(dir))),
                 postgres.dataSource(), Clock.systemUTC());
         started.push(controller);
+        Map<String, PeerAddress> probes = probeAddresses(network);
         for (String server : SERVERS) {
             AgentProcess agent = AgentProcess.start(new ServerId(server),
-                    writeAgentConfig(dir, server, kafka.bootstrapServers()), dir.resolve("logs").resolve(server + ".log"),
-                    network == null ? List.of() : network.inside(server));
+                    writeAgentConfig(dir, server, kafka.bootstrapServers(), probes),
+                    dir.resolve("logs").resolve(server + ".log"), network == null ? List.of() : network.inside(server));
             started.push(agent);
             agents.put(server, agent);
         }
@@ -141,17 +143,58 @@ public final class Lab implements AutoCloseable {
 
     /** The lab server's agent.yaml (as an operator would write it), in {@code DIR/agents/}. */
     static Path writeAgentConfig(Path dir, String server, String bootstrap) throws IOException {
+        return writeAgentConfig(dir, server, bootstrap, Map.of());
+    }
+
+    /**
+     * As {@link #writeAgentConfig(Path, String, String)}, the agent listening for probes at its entry of
+     * {@code probes} (when it has one) and probing every other server there: the failure detector's second opinion.
+     */
+    static Path writeAgentConfig(Path dir, String server, String bootstrap, Map<String, PeerAddress> probes)
+            throws IOException {
         ServerId id = new ServerId(server);
         PoolName pool = new PoolName(server);
         Path file = dir.resolve("agents").resolve(server + ".yaml");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, "# written by the lab at every start\n"
+        StringBuilder yaml = new StringBuilder("# written by the lab at every start\n"
                 + "server: \"" + id.value() + "\"\n"
                 + "kafka: { bootstrap: \"" + bootstrap + "\" }\n"
                 + "pools: [ \"" + pool.value() + "\" ]\n"
                 + "heartbeatSeconds: 2\n"
                 + "scanSeconds: 2\n");
+        PeerAddress own = probes.get(server);
+        if (own != null) {
+            yaml.append("probePort: ").append(own.port()).append("\npeers:\n");
+            probes.forEach((peer, address) -> {
+                if (!peer.equals(server)) {
+                    yaml.append("  \"").append(peer).append("\": { host: \"").append(address.host())
+                            .append("\", port: ").append(address.port()).append(" }\n");
+                }
+            });
+        }
+        Files.writeString(file, yaml.toString());
         return file;
+    }
+
+    /**
+     * Where each lab server's agent listens for its peers' probes: its own address in the lab network (the machine's
+     * loopback without one) and a port free on this machine now, chosen per start so that labs side by side (and
+     * tests) never collide.
+     */
+    static Map<String, PeerAddress> probeAddresses(LabNetwork network) {
+        Map<String, PeerAddress> probes = new LinkedHashMap<>();
+        for (String server : SERVERS) {
+            probes.put(server, new PeerAddress(network == null ? "127.0.0.1" : network.addressOf(server), freePort()));
+        }
+        return probes;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new LabException("no free port for the agents' peer probes: " + e.getMessage(), e);
+        }
     }
 
     /** The agent process of a lab server ({@link #SERVERS}). */

@@ -69,6 +69,7 @@ final class LabNetwork implements AutoCloseable {
 
     private void add(String server) {
         int index = servers.size() + 1;
+        servers.put(server, index);
         String ns = namespace(index);
         String outside = name + "h" + index;
         String inside = name + "n" + index;
@@ -77,15 +78,19 @@ final class LabNetwork implements AutoCloseable {
         ip("link", "set", inside, "netns", ns);
         ip("link", "set", outside, "master", bridge());
         ip("link", "set", outside, "up");
-        ip("-n", ns, "addr", "add", subnet + "." + (10 + index) + "/24", "dev", inside);
+        ip("-n", ns, "addr", "add", addressOf(server) + "/24", "dev", inside);
         ip("-n", ns, "link", "set", inside, "up");
         ip("-n", ns, "link", "set", "lo", "up");
-        servers.put(server, index);
     }
 
     /** Where the machine's namespace (the broker, the controller) is reached from every server. */
     String hostAddress() {
         return subnet + ".1";
+    }
+
+    /** {@code server}'s own address, where the other servers reach it. */
+    String addressOf(String server) {
+        return subnet + "." + (10 + index(server));
     }
 
     /** The namespace {@code server}'s processes run in. */

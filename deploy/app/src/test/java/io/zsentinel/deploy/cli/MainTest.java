@@ -27,6 +27,7 @@ class MainTest {
             Map.entry("controller", List.of()), Map.entry("agent", List.of()), Map.entry("status", List.of()),
             Map.entry("bench", List.of("replication", "fleet")), Map.entry("checkpoint", List.of("release")),
             Map.entry("rollback", List.of()), Map.entry("restore", List.of()), Map.entry("audit", List.of()),
+            Map.entry("maintenance", List.of()),
             Map.entry("replication", List.of("pause", "resume", "sync-now", "resolve")),
             Map.entry("completion", List.of()), Map.entry("help", List.of()));
 

@@ -37,4 +37,20 @@ class LabConfigTest {
             assertTrue(described.contains(phrase), "README says \"" + phrase + "\": " + described);
         }
     }
+
+    @Test
+    void eachLabAgentListensForProbesAtAFreePortAndProbesTheOtherServers(@TempDir Path lab) throws Exception {
+        Map<String, io.zsentinel.deploy.agent.PeerAddress> probes = Lab.probeAddresses(null);
+        assertEquals(Lab.SERVERS, java.util.List.copyOf(probes.keySet()));
+        assertEquals(3, probes.values().stream().map(io.zsentinel.deploy.agent.PeerAddress::port).distinct().count(),
+                "one port each: without a lab network the agents share this machine's addresses");
+        io.zsentinel.deploy.agent.AgentConfig standby = io.zsentinel.core.config.ConfigFiles.read(
+                Lab.writeAgentConfig(lab, "standby", "127.0.0.1:9092", probes), io.zsentinel.deploy.agent.AgentConfig.class);
+        assertEquals(probes.get("standby").port(), standby.probePort());
+        assertEquals(Map.of(io.zsentinel.core.values.ServerId.of("primary"),
+                        java.net.InetSocketAddress.createUnresolved("127.0.0.1", probes.get("primary").port()),
+                        io.zsentinel.core.values.ServerId.of("offsite"),
+                        java.net.InetSocketAddress.createUnresolved("127.0.0.1", probes.get("offsite").port())),
+                standby.peerAddresses());
+    }
 }

@@ -8,6 +8,7 @@ import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.messages.CoreMessages;
 import io.zsentinel.core.messages.EnvelopeCodec;
 import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
+import io.zsentinel.core.messages.facts.AgentHeartbeat;
 import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.PoolHealthReported;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
@@ -15,6 +16,8 @@ import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.config.LinkRule;
+import io.zsentinel.deploy.failover.BrokerConnection;
+import io.zsentinel.deploy.failover.FailureDetection;
 import io.zsentinel.deploy.replication.BaseProtection;
 import io.zsentinel.deploy.replication.ReportedInventory;
 import io.zsentinel.deploy.replication.LinkScheduler;
@@ -29,6 +32,7 @@ import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.detect.DetectorSettings;
 import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.failover.process.ServiceAggregate;
+import io.zsentinel.failover.detect.ProbeResult;
 import io.zsentinel.failover.server.StorageServerAggregate;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
@@ -53,7 +57,6 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -89,6 +92,7 @@ public final class Controller implements AutoCloseable {
     private final ReportedInventory reported;
     private final ControllerMetrics metrics;
     private final FailoverProcesses failover;
+    private final FailureDetection detection;
     /**
      * Lanes of the consumer of agent facts: servers' facts handled side by side, each server's in order. Each lane
      * holds a store connection while its command runs (the pool has {@link io.zsentinel.deploy.store.DataSources#DEFAULT_POOL_SIZE}).
@@ -193,8 +197,15 @@ public final class Controller implements AutoCloseable {
         this.reported = new ReportedInventory();
         LiveFacts live = new LiveFacts() {
             @Override
-            public void heartbeat(ServerId server, Instant at) {
-                detector.heartbeat(server, at);
+            public void heartbeat(AgentHeartbeat heartbeat) {
+                detector.heartbeat(heartbeat.server(), heartbeat.at());
+                heartbeat.peers().forEach(p -> detector.probed(
+                        new ProbeResult(heartbeat.server(), p.peer(), p.reachable(), p.at())));
+            }
+
+            @Override
+            public void poolHealth(PoolHealthReported report) {
+                detector.poolReported(report.server(), report.pool(), report.health(), report.at());
             }
 
             @Override
@@ -244,6 +255,9 @@ public final class Controller implements AutoCloseable {
                 links::linkIds, links::version, axon.commandGateway(),
                 new OneTransaction(axon.getComponent(TransactionManager.class), store), clock).start(views::rebuilt);
         trigger.startWith(replication);
+        // While the consumer that reads heartbeats cannot reach the broker, no server is judged.
+        this.detection = new FailureDetection(detector, BrokerConnection.of(liveness != null ? liveness : agentEvents),
+                axon.commandGateway(), clock).start();
         RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication());
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),
                 new CapacityWatcher(policies, inventory, usage, axon.commandGateway()), clock).start();
@@ -362,6 +376,7 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         failovers.close();
+        detection.close();
         retention.close();
         replication.close();
         metrics.close();

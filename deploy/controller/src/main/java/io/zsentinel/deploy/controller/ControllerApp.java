@@ -17,6 +17,7 @@ import io.zsentinel.projections.web.ServiceRoutes;
 import io.zsentinel.projections.web.ZsentinelApi;
 import io.zsentinel.deploy.operator.FailoverRoutes;
 import io.zsentinel.deploy.operator.LinkRoutes;
+import io.zsentinel.deploy.operator.MaintenanceRoutes;
 import io.zsentinel.deploy.operator.OperatorRoutes;
 
 import javax.sql.DataSource;
@@ -107,7 +108,9 @@ public final class ControllerApp implements AutoCloseable {
         try {
             Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(),
                     controller.links(), health, holds, metrics);
-            new OperatorRoutes(controller.commandGateway(), clock, controller.inventory()).addTo(routes);
+            OperatorRoutes operator = new OperatorRoutes(controller.commandGateway(), clock, controller.inventory());
+            operator.addTo(routes);
+            new MaintenanceRoutes(controller.commandGateway(), clock, operator).addTo(routes);
             new LinkRoutes(controller.commandGateway(), clock).addTo(routes);
             new ServiceRoutes(controller.services()).addTo(routes);
             new FailoverRoutes(controller.commandGateway(), controller.services(), controller.failoverReactor(), clock)

@@ -52,7 +52,10 @@ public final class FactRouter {
          * which needs it in order with the server's destroy facts.
          */
         ORDERED,
-        /** Only liveness: heartbeats (failure detector, registration) and pool conditions; nothing else. */
+        /**
+         * Only liveness: heartbeats with their peer probes (failure detector, registration) and pool conditions
+         * (failure detector, the StorageServer); nothing else.
+         */
         LIVENESS
     }
 
@@ -81,12 +84,15 @@ public final class FactRouter {
             if (path == Path.ORDERED) {
                 return List.of();
             }
-            live.heartbeat(h.server(), h.at());
+            live.heartbeat(h);
             return List.of(new RecordHeartbeat(h.server(), h.epoch(), h.at()));
         }
         if (fact instanceof PoolHealthReported p) {
             if (path != Path.LIVENESS) {
                 live.poolReported(p);
+            }
+            if (path != Path.ORDERED) {
+                live.poolHealth(p);
             }
             return path == Path.ORDERED ? List.of() : List.of(new RecordPoolHealth(p.server(), new PoolCondition(p.pool(),
                     p.health(), p.capacityPercent(), p.sizeBytes(), p.readErrors(), p.writeErrors(), p.checksumErrors(),

@@ -1,12 +1,11 @@
 package io.zsentinel.deploy.controller;
 
+import io.zsentinel.core.messages.facts.AgentHeartbeat;
 import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.PoolHealthReported;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
-
-import java.time.Instant;
 
 /**
  * Facts the controller also keeps in memory, as they arrive, because they come too often to be
@@ -15,9 +14,14 @@ import java.time.Instant;
  * handled in order).
  */
 public interface LiveFacts {
-    void heartbeat(ServerId server, Instant at);
+    /** A heartbeat, with the agent's latest probes of its peers (the liveness path). */
+    void heartbeat(AgentHeartbeat heartbeat);
 
+    /** A pool report for the pool usage, in order with the server's destroy facts (the ordered path). */
     void poolReported(PoolHealthReported report);
+
+    /** A pool report for the failure detector, as soon as it arrives (the liveness path). */
+    void poolHealth(PoolHealthReported report);
 
     void snapshotDestroyed(ServerId server, Guid guid);
 

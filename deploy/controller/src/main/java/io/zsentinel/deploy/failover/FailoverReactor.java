@@ -74,7 +74,7 @@ public final class FailoverReactor {
             log.info("{} declared failed; it serves no configured service, so nothing fails over", e.server());
         }
         for (ServiceDefinition service : affected) {
-            send.accept(begin(service, e.server(), null));
+            send.accept(begin(service, e.server(), null, e.lastHeard()));
         }
     }
 
@@ -82,12 +82,13 @@ public final class FailoverReactor {
     public BeginFailover forced(ForceFailover order, ServerId from) {
         ServiceDefinition service = services.named(order.service()).orElseThrow(() -> new IllegalArgumentException(
                 "no service " + order.service() + " in controller.yaml"));
-        return begin(service, from, order);
+        return begin(service, from, order, null);
     }
 
-    private BeginFailover begin(ServiceDefinition service, ServerId from, ForceFailover force) {
+    /** {@code lastHeard}: the failed server's last heartbeat as declared (null: the detector's, or now if never heard). */
+    private BeginFailover begin(ServiceDefinition service, ServerId from, ForceFailover force, Instant lastHeard) {
         Instant now = clock.instant();
-        return new BeginFailover(service.name(), situations.of(service, from, null, now), force,
-                situations.leaseLapsesAt(from, leaseAndMargin, now), window);
+        Instant lapses = lastHeard != null ? lastHeard.plus(leaseAndMargin) : situations.leaseLapsesAt(from, leaseAndMargin, now);
+        return new BeginFailover(service.name(), situations.of(service, from, null, now), force, lapses, window);
     }
 }

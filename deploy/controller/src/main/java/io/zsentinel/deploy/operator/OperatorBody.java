@@ -96,6 +96,14 @@ final class OperatorBody {
         return value.booleanValue();
     }
 
+    /** A true/false field the request must have. */
+    boolean requiredFlag(String field, String hint) {
+        if (node.get(field) == null || node.get(field).isNull()) {
+            throw ApiException.badRequest("\"" + field + "\" is required", hint);
+        }
+        return flag(field);
+    }
+
     /** May be null: the command's own check then says a reason is required, in the audit log's words. */
     String reason() {
         return text("reason").orElse(null);

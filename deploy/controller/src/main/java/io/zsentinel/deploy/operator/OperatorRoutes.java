@@ -36,10 +36,12 @@ public final class OperatorRoutes {
     private final CommandGateway commands;
     private final Clock clock;
     private final DatasetLocator datasets;
+    private final SnapshotInventoryView inventory;
 
     public OperatorRoutes(CommandGateway commands, Clock clock, SnapshotInventoryView inventory) {
         this.commands = commands;
         this.clock = clock;
+        this.inventory = inventory;
         this.datasets = new DatasetLocator(inventory);
     }
 
@@ -76,6 +78,17 @@ public final class OperatorRoutes {
     private ApiResponse checkpointServer(ApiRequest request) {
         OperatorBody body = OperatorBody.parse(request);
         List<DatasetId> all = datasets.datasetsOf(request.pathParam("server"));
+        ServerCheckpoint answer = checkpointAll(all, body, request);
+        return ApiResponse.json(answer.ordered().isEmpty() ? 409 : 202, answer);
+    }
+
+    /** Every dataset of {@code server} the inventory knows; none when it knows none. */
+    List<DatasetId> datasetsOf(io.zsentinel.core.values.ServerId server) {
+        return inventory.datasets(Optional.of(server)).stream().map(d -> new DatasetId(d.server(), d.dataset())).toList();
+    }
+
+    /** A checkpoint of each of {@code all} (datasets of one server), for the operator and reason of {@code body}. */
+    ServerCheckpoint checkpointAll(List<DatasetId> all, OperatorBody body, ApiRequest request) {
         Instant at = clock.instant();
         List<Accepted> ordered = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
@@ -87,8 +100,7 @@ public final class OperatorRoutes {
                 refused.add(new Refused(id.dataset().value(), e.getMessage(), e.hint()));
             }
         }
-        ServerCheckpoint answer = new ServerCheckpoint(all.get(0).server().value(), ordered, refused);
-        return ApiResponse.json(ordered.isEmpty() ? 409 : 202, answer);
+        return new ServerCheckpoint(all.isEmpty() ? null : all.get(0).server().value(), ordered, refused);
     }
 
     private ApiResponse release(ApiRequest request) {

@@ -171,7 +171,11 @@ class AgentEventHandlerTest {
     /** The live facts are not this test's concern. */
     static final class NoLiveFacts implements LiveFacts {
         @Override
-        public void heartbeat(ServerId server, Instant at) {
+        public void heartbeat(io.zsentinel.core.messages.facts.AgentHeartbeat heartbeat) {
+        }
+
+        @Override
+        public void poolHealth(PoolHealthReported report) {
         }
 
         @Override

@@ -62,8 +62,14 @@ class FactRouterTest {
     final List<Object> seen = new ArrayList<>();
     final LiveFacts live = new LiveFacts() {
         @Override
-        public void heartbeat(ServerId server, Instant at) {
-            seen.add(List.of("heartbeat", server, at));
+        public void heartbeat(AgentHeartbeat heartbeat) {
+            seen.add(heartbeat.peers().isEmpty() ? List.of("heartbeat", heartbeat.server(), heartbeat.at())
+                    : List.of("heartbeat", heartbeat.server(), heartbeat.at(), heartbeat.peers()));
+        }
+
+        @Override
+        public void poolHealth(PoolHealthReported report) {
+            seen.add(List.of("pool health", report));
         }
 
         @Override
@@ -129,7 +135,17 @@ class FactRouterTest {
                 1000, 810, 1, 2, 3, "one disk faulted", AT);
         assertEquals(List.of(new RecordPoolHealth(PRIMARY, new PoolCondition(PoolName.of("tank"), PoolHealth.DEGRADED,
                 81, 1000, 1, 2, 3, AT))), route(report));
-        assertEquals(List.of(report), seen);
+        assertEquals(List.of(report, List.of("pool health", report)), seen, "the usage and the failure detector");
+    }
+
+    @Test
+    void aHeartbeatBringsItsPeerProbesToTheFailureDetector() {
+        List<io.zsentinel.core.messages.facts.PeerProbe> probes = List.of(
+                new io.zsentinel.core.messages.facts.PeerProbe(ServerId.of("standby"), false, AT.minusSeconds(1)));
+        FactRouter liveness = new FactRouter(live, FactRouter.Path.LIVENESS);
+        assertEquals(List.of(new RecordHeartbeat(PRIMARY, 4, AT)),
+                liveness.commandsFor("primary", envelope(new AgentHeartbeat(PRIMARY, 4, AT, probes))));
+        assertEquals(List.of(List.of("heartbeat", PRIMARY, AT, probes)), seen);
     }
 
     /** Issue 10: liveness has a path of its own; the ordered path leaves it alone but keeps usage in order. */
@@ -161,7 +177,8 @@ class FactRouterTest {
                 envelope(new SnapshotInventoryReported(PRIMARY, VM1, List.of(SNAP), AT))));
         assertEquals(List.of(), liveness.commandsFor("primary",
                 envelope(new SnapshotDestroyed(PRIMARY, SNAP.name(), new Guid(11), COMMAND))));
-        assertEquals(List.of(List.of("heartbeat", PRIMARY, AT)), seen, "pool usage and destroys are the ordered path's");
+        assertEquals(List.of(List.of("heartbeat", PRIMARY, AT), List.of("pool health", report)), seen,
+                "pool usage and destroys are the ordered path's; the detector takes the pool's health");
     }
 
     @Test

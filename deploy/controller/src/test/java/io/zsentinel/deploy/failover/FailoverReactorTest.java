@@ -56,6 +56,11 @@ class FailoverReactorTest {
         assertEquals(VM.name(), begin.service());
         assertEquals(PRIMARY, begin.situation().failedPrimary());
         assertEquals(T0.plusSeconds(15), begin.leaseLapsesAt(), "last heartbeat + lease + margin");
+
+        sent.clear();
+        reactor.on(new ServerDeclaredFailed(PRIMARY, Set.of(Evidence.POOL_FAILED), "pool faulted", T0.plusSeconds(9),
+                T0.minusSeconds(3)));
+        assertEquals(T0.plusSeconds(12), sent.get(0).leaseLapsesAt(), "from the last heartbeat the declaration names");
         assertEquals(Duration.ofMinutes(5), begin.window());
         assertNull(begin.force());
 

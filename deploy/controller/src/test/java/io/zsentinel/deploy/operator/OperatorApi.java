@@ -7,6 +7,7 @@ import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.detect.DetectorSettings;
 import io.zsentinel.failover.detect.FailureDetector;
+import io.zsentinel.failover.server.StorageServerAggregate;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 /**
- * A real Axon configuration (in-memory store, the Dataset aggregate, the views on subscribing
+ * A real Axon configuration (in-memory store, the Dataset and StorageServer aggregates, the views on subscribing
  * processors so that a command's events are in the views when {@code sendAndWait} returns) behind
  * the API on a free port, with the operator routes as the controller adds them.
  */
@@ -59,6 +60,7 @@ public final class OperatorApi implements AutoCloseable {
                 .configureSerializer(c -> serializer)
                 .configureEmbeddedEventStore(c -> new InMemoryEventStorageEngine())
                 .configureAggregate(DatasetAggregate.class)
+                .configureAggregate(StorageServerAggregate.class)
                 .eventProcessing(ep -> ep
                         .registerSubscribingEventProcessor(SnapshotInventoryView.PROCESSING_GROUP)
                         .registerSubscribingEventProcessor(AuditView.PROCESSING_GROUP)
@@ -67,7 +69,9 @@ public final class OperatorApi implements AutoCloseable {
                 .start();
         Routes routes = ZsentinelApi.routes(inventory, new FleetView(clock, new FailureDetector(DetectorSettings.DEFAULTS)), audit,
                 new HealthEndpoint());
-        new OperatorRoutes(axon.commandGateway(), clock, inventory).addTo(routes);
+        OperatorRoutes operator = new OperatorRoutes(axon.commandGateway(), clock, inventory);
+        operator.addTo(routes);
+        new MaintenanceRoutes(axon.commandGateway(), clock, operator).addTo(routes);
         api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), routes, 2);
     }
 
