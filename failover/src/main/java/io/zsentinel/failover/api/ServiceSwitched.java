@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * {@code service} is served by {@code to} at {@code generation}, no longer by {@code from}: failover {@code failover} is
- * done. Automatic failover of the service stays blocked until an operator acknowledges it.
+ * done; {@code datasets} are named as on {@code from} (each promotion's {@code primaryDataset}). Automatic failover of
+ * the service stays blocked until an operator acknowledges it.
  */
 public record ServiceSwitched(ServiceName service, FailoverId failover, ServerId from, ServerId to, long generation,
                               List<DatasetName> datasets, Instant at) implements FailoverEvent {

@@ -201,7 +201,7 @@ public final class ServiceDecider {
     private static DatasetPromotion promotion(Candidate standby, DatasetName dataset) {
         DatasetName copy = standby.copyOf(dataset);
         return new DatasetPromotion(copy, Optional.ofNullable(standby.commonSnapshots().get(dataset))
-                .map(common -> copy.snapshot(common.snapshot().shortName())).orElse(null));
+                .map(common -> copy.snapshot(common.snapshot().shortName())).orElse(null), dataset);
     }
 
     private static List<FailoverEvent> check(ServiceState state, CheckFailover c) {
@@ -241,7 +241,8 @@ public final class ServiceDecider {
             events.addAll(promotions(c.service(), r, c.at()));
         } else if (c.kind() == HookKind.PROMOTE && r.step() == FailoverStep.SWITCHING) {
             // the datasets are the writable primary at the new generation whatever the hook did
-            List<DatasetName> datasets = r.datasets().stream().map(DatasetPromotion::dataset).toList();
+            // named as on the former primary: what it demotes, and what its replication links name
+            List<DatasetName> datasets = r.datasets().stream().map(DatasetPromotion::primaryDataset).toList();
             events.add(new ServiceSwitched(c.service(), r.id(), r.failedPrimary(), r.to(), r.generation(), datasets, c.at()));
             for (DatasetName d : datasets) {
                 events.add(new DemotionRequested(c.service(), r.failedPrimary(), d, r.generation(),

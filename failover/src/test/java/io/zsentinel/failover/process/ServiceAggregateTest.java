@@ -151,8 +151,8 @@ class ServiceAggregateTest {
         fixture.given(REGISTERED).when(new BeginFailover(VM, renamed, null, LEASE, WINDOW))
                 .expectEventsMatching(payloadsMatching(org.axonframework.test.matchers.Matchers.listWithAnyOf(
                         event(FailoverStarted.class, e -> e.datasets().equals(List.of(
-                                new DatasetPromotion(copy1, copy1.snapshot("auto-2")),
-                                new DatasetPromotion(copy2, copy2.snapshot("auto-3"))))))));
+                                new DatasetPromotion(copy1, copy1.snapshot("auto-2"), VM1),
+                                new DatasetPromotion(copy2, copy2.snapshot("auto-3"), VM2)))))));
     }
 
     @Test

@@ -95,7 +95,7 @@ public final class Agent implements AutoCloseable {
         this.poolProbe = new PoolHealthProbe(server, zfs, clock);
         this.transfers = new TransferExecutor(server, zfs, new ZfsBinaries(config.zfsCommand(), config.zpoolCommand()),
                 config.transferTargets(), config.transfers(), this::publishTransferFact, clock);
-        this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath(), transfers);
+        this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath(), transfers).ownPools(config.pools());
         this.scheduler = thread("agent-" + server);
         this.heartbeats = thread("agent-heartbeat-" + server);
         this.leaseWatch = thread("agent-lease-" + server);

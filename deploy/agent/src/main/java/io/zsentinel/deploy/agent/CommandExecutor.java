@@ -68,6 +68,8 @@ public final class CommandExecutor {
 
     private final FreedSpace freedSpace;
     private final TransferExecutor transfers;
+    /** The pools this server serves; null: not checked (a test of one pool). */
+    private volatile List<PoolName> pools;
 
     public CommandExecutor(ServerId server, ZfsDriver zfs) {
         this(server, zfs, Path.of(AgentConfig.DEFAULT_RESTORE_DIRECTORY));
@@ -84,6 +86,15 @@ public final class CommandExecutor {
         this.zfs = zfs;
         this.restore = new SnapshotFileRestore(zfs, restoreDirectory);
         this.freedSpace = new FreedSpace(zfs);
+    }
+
+    /**
+     * Refuse promotions and demotions of datasets outside {@code pools}: where several servers' pools are visible
+     * to one zfs (a lab, a shared JBOD), an order meant for another server's copy must not change it.
+     */
+    public CommandExecutor ownPools(List<PoolName> pools) {
+        this.pools = List.copyOf(pools);
+        return this;
     }
 
     /** Destroys restore clones a killed agent left in {@code pools}; returns them. Call before taking commands. */
@@ -111,6 +122,11 @@ public final class CommandExecutor {
         if (command.epoch() < seen) {
             return Optional.of(reject(command, "controller epoch " + command.epoch() + " is older than epoch "
                     + seen + " already seen; a newer controller is active"));
+        }
+        List<PoolName> own = pools;
+        if (command instanceof ServiceCommand c && own != null && !own.contains(c.dataset().pool())) {
+            return Optional.of(reject(command, c.dataset() + " is not a dataset of " + server + "'s pools " + own
+                    + "; nothing was changed"));
         }
         if (command instanceof StartTransfer c && transfers != null) {
             // never blocks this thread: the transfer reports progress and outcome itself; a repeated

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,6 +89,14 @@ class ServiceRoleZfsIT {
         assertEquals(vm1, staleDemote.dataset());
         assertTrue(Files.exists(files.resolve("client-record")));
         Files.writeString(files.resolve("still-primary"), "the stale demotion changed nothing");
+
+        // an agent of another server whose pool the same zfs sees must not touch this one's dataset
+        CommandExecutor neighbour = new CommandExecutor(SERVER, zfs).ownPools(List.of(PoolName.of("elsewhere")));
+        CommandRejected notOurs = assertInstanceOf(CommandRejected.class, neighbour.execute(
+                new DemoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 9)).orElseThrow());
+        assertTrue(notOurs.reason().contains("is not a dataset of"), notOurs.reason());
+        assertEquals("vm-storage", notOurs.service(), "the answer names the service it was for");
+        assertEquals(new DatasetRole(2, true), zfs.role(vm1), "untouched");
 
         assertCompleted(restarted.execute(new DemoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 3))
                 .orElseThrow());
