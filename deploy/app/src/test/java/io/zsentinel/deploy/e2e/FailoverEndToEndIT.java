@@ -38,6 +38,7 @@ import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -167,19 +168,25 @@ class FailoverEndToEndIT {
         assertTrue(steps.indexOf("PrimaryFenced") >= 0 && steps.indexOf("PrimaryFenced") < steps.indexOf("DatasetPromoted"),
                 "fenced (by its lease) before any promotion: " + steps);
 
-        assertEquals("off", Stack.run("zfs", "get", "-H", "-o", "value", "readonly", copy).strip(), "the copy is writable");
         assertEquals("2", Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:generation", copy).strip());
+        assertEquals("primary", Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:role", copy).strip());
         assertEquals(List.of("s1", "s2", "s3"), Fleet.snapshots(copy), "every replicated snapshot is there");
         Path served = Path.of(Stack.run("zfs", "get", "-H", "-o", "value", "mountpoint", copy).strip());
         assertEquals(List.of("record 1", "record 2", "record 3"), Files.readAllLines(served.resolve("records.log")),
                 "the records up to the last replicated snapshot; the one written after it is lost");
+        Files.writeString(served.resolve("after-failover.log"), "written on the new primary\n"); // writable
         assertEquals(standby + " " + copy + " 2", Files.readString(endpoint).strip(), "the promote hook ran");
 
         // the old primary comes back: its agent demotes its copy and it serves no more
         Stack.run("zpool", "import", "-d", dir.resolve("pools").resolve(primary.value()).toString(), primary.value());
         agent(primary, 0, Map.of());
+        // (zfs-fuse reports readonly as its mount's "temporary" value: the role and a refused write say it)
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> Stack.run("zfs", "get", "-H", "-o", "value", "readonly", vm1).strip().equals("on"));
+                .until(() -> Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:role", vm1).strip().equals("replica"));
+        assertEquals("2", Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:generation", vm1).strip());
+        Path former = Path.of(Stack.run("zfs", "get", "-H", "-o", "value", "mountpoint", vm1).strip());
+        assertThrows(java.io.IOException.class, () -> Files.writeString(former.resolve("late-write.log"), "x"),
+                "the former primary takes no writes");
         assertEquals(standby.value(), service().path("service").path("primary").asText(), "still one primary");
     }
 
