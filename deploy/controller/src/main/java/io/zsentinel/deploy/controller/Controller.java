@@ -19,6 +19,7 @@ import io.zsentinel.deploy.replication.BaseProtection;
 import io.zsentinel.deploy.replication.ReportedInventory;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
+import io.zsentinel.deploy.replication.ServiceSwitches;
 import io.zsentinel.deploy.retention.CapacityWatcher;
 import io.zsentinel.deploy.retention.RetentionPolicies;
 import io.zsentinel.deploy.retention.PoolUsage;
@@ -144,6 +145,7 @@ public final class Controller implements AutoCloseable {
                 DomainEventPublisher.AsyncSink.of((key, json) -> domainEvents.publish(topics.domainEvents(), key, json),
                         domainEvents::flush));
         ReplicationTrigger trigger = new ReplicationTrigger();
+        ServiceSwitches switches = new ServiceSwitches();
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L));
@@ -168,7 +170,7 @@ public final class Controller implements AutoCloseable {
                         .assignHandlerInstancesMatching(BaseProtection.PROCESSOR, h -> h instanceof BaseProtection)
                         .registerEventHandler(c -> new BaseProtection(c.commandGateway())))
                 .eventProcessing(trigger::register)
-                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services))
+                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services, switches))
                 .buildConfiguration();
         // The views live in memory, so their token does too: every start rebuilds them from the store.
         axon.start();
@@ -228,7 +230,8 @@ public final class Controller implements AutoCloseable {
         }
         this.replication = new LinkScheduler(config.replication(), inventory, reported,
                 links::linkIds, links::version, axon.commandGateway(),
-                new OneTransaction(axon.getComponent(TransactionManager.class), store), clock).start(views::rebuilt);
+                new OneTransaction(axon.getComponent(TransactionManager.class), store), switches, clock)
+                .start(views::rebuilt);
         trigger.startWith(replication);
         RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication());
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),
