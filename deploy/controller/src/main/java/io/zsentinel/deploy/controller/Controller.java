@@ -17,6 +17,7 @@ import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.replication.BaseProtection;
 import io.zsentinel.deploy.replication.ReportedInventory;
+import io.zsentinel.deploy.replication.FailoverLinks;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
 import io.zsentinel.deploy.replication.ServiceSwitches;
@@ -146,9 +147,11 @@ public final class Controller implements AutoCloseable {
                         domainEvents::flush));
         ReplicationTrigger trigger = new ReplicationTrigger();
         ServiceSwitches switches = new ServiceSwitches();
+        FailoverLinks relinks = FailoverLinks.of(config.replication(), switches);
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
-                link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L));
+                link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L),
+                link -> relinks.generationOf(link.source()));
         AxonStore store = AxonStore.create(dataSource);
         this.axon = metrics.axon(store.configure(AxonStore.newConfigurer()))
                 .configureAggregate(Aggregates.cachedAndSnapshotted(DatasetAggregate.class,

@@ -2,6 +2,7 @@ package io.zsentinel.deploy.replication;
 
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.deploy.config.ReplicationConfig;
 import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.replication.api.DatasetId;
@@ -59,6 +60,11 @@ public final class FailoverLinks implements LinkConfiguration {
         this.switches = Objects.requireNonNull(switches, "switches");
     }
 
+    /** The links of {@code config} re-planned for the switches {@code switches} holds. */
+    public static FailoverLinks of(ReplicationConfig config, ServiceSwitches switches) {
+        return new FailoverLinks(LinkScheduler.configured(config), switches::all);
+    }
+
     /** The links to plan from {@code source}: none once a failover took its service away. */
     @Override
     public List<ConfiguredLink> linksFrom(DatasetId source) {
@@ -75,6 +81,23 @@ public final class FailoverLinks implements LinkConfiguration {
     /** The switch that took {@code source}'s service away from it, while no later one brought it back. */
     public Optional<ServiceSwitched> supersededBy(DatasetId source) {
         return supersededBy(source, switches.get());
+    }
+
+    /**
+     * The generation at which {@code source} serves its service since a failover made it the primary (the newest such
+     * switch), for the transfers it sends ({@code StartTransfer.generation}): the agents refuse older orders on the
+     * targets it sent to. 0 when no failover moved a service to it.
+     */
+    public long generationOf(DatasetId source) {
+        List<ServiceSwitched> all = switches.get();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            ServiceSwitched w = all.get(i);
+            if (w.to().equals(source.server()) && w.datasets().stream().anyMatch(d -> kept(new DatasetId(w.from(), d),
+                    all, w.service(), w.generation()).stream().anyMatch(l -> l.link().target().equals(source)))) {
+                return w.generation();
+            }
+        }
+        return 0;
     }
 
     /**

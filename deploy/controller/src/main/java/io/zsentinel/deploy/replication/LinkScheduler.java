@@ -104,7 +104,7 @@ public final class LinkScheduler implements AutoCloseable {
         this.transaction = transaction;
         this.config = config;
         this.switches = switches;
-        this.relinks = new FailoverLinks(configured(config), switches::all);
+        this.relinks = FailoverLinks.of(config, switches);
         this.schedule = new LinkSchedule(relinks, new ViewInventory(inventory), reported, linkVersions);
         this.knownLinks = knownLinks;
         this.commands = commands;

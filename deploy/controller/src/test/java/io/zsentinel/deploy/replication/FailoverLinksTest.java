@@ -147,6 +147,26 @@ class FailoverLinksTest {
     }
 
     @Test
+    void theNewPrimarysCopySendsAtItsGenerationAndEveryOtherSourceAtNone() {
+        FailoverLinks links = links(TO_STANDBY, TO_STANDBY2, TO_OFFSITE);
+        assertEquals(0, links.generationOf(S_VM1));
+        switches.add(switched(PRIMARY, STANDBY, 2, "primary/vm1"));
+        assertEquals(2, links.generationOf(S_VM1));
+        assertEquals(0, links.generationOf(P_VM1), "the former primary's orders are fenced by what the targets carry");
+        assertEquals(0, links.generationOf(id(STANDBY, "standby/vm2")), "a dataset the failover did not switch");
+        switches.add(switched(STANDBY, STANDBY2, 3, "standby/vm1"));
+        assertEquals(3, links.generationOf(S2_VM1));
+    }
+
+    @Test
+    void theNewPrimarysLinkKeepsTheBandwidthLimitOfTheRuleWhoseCopyItsTargetIs() {
+        LinkRule limited = new LinkRule("primary/vm*", "primary", "offsite", "offsite", "5m", "50M");
+        ReplicationConfig config = new ReplicationConfig(null, List.of(TO_STANDBY, limited));
+        assertEquals(50L << 20, config.ruleFor(new LinkId(S_VM1, O_VM1)).orElseThrow().bandwidthBytesPerSecond());
+        assertEquals(TO_STANDBY, config.ruleFor(new LinkId(P_VM1, S_VM1)).orElseThrow());
+    }
+
+    @Test
     void aSwitchIsKeptOnceHoweverOftenItIsToldAndForgottenOnAReplay() {
         ServiceSwitches kept = new ServiceSwitches();
         ServiceSwitched second = switched(STANDBY, STANDBY2, 3, "standby/vm1");
