@@ -236,7 +236,7 @@ public final class Controller implements AutoCloseable {
                 new OneTransaction(axon.getComponent(TransactionManager.class), store), switches, clock)
                 .start(views::rebuilt);
         trigger.startWith(replication);
-        RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication());
+        RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication(), relinks);
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),
                 new CapacityWatcher(policies, inventory, usage, axon.commandGateway()), clock).start();
         log.info("controller started: consuming {} ({}), publishing {}", topics.agentEvents(), ingest,

@@ -89,15 +89,48 @@ public final class FailoverLinks implements LinkConfiguration {
      * targets it sent to. 0 when no failover moved a service to it.
      */
     public long generationOf(DatasetId source) {
+        return takeover(source, switches.get(), Long.MAX_VALUE).map(t -> t.switched().generation()).orElse(0L);
+    }
+
+    /**
+     * The dataset that {@code copy} serves in place of since failovers made its server the primary: the primary's
+     * dataset before the first of them (the one the configuration's rules name), so that it takes that dataset's
+     * snapshots (its retention policy). Empty when it serves for none, or when a later failover took the service away
+     * from it too.
+     */
+    public Optional<DatasetId> servesFor(DatasetId copy) {
         List<ServiceSwitched> all = switches.get();
+        if (supersededBy(copy, all).isPresent()) {
+            return Optional.empty();
+        }
+        DatasetId origin = null;
+        // each step goes to an older generation, so the walk ends
+        for (Optional<Takeover> t = takeover(copy, all, Long.MAX_VALUE); t.isPresent();
+             t = takeover(origin, all, t.get().switched().generation())) {
+            origin = t.get().formerPrimary();
+        }
+        return Optional.ofNullable(origin);
+    }
+
+    /** A switch that made {@code copy}'s server the primary of {@code formerPrimary}, of which it is the copy. */
+    private record Takeover(ServiceSwitched switched, DatasetId formerPrimary) {
+    }
+
+    /** The newest switch below generation {@code below} that made {@code copy}'s server the primary of its dataset. */
+    private Optional<Takeover> takeover(DatasetId copy, List<ServiceSwitched> all, long below) {
         for (int i = all.size() - 1; i >= 0; i--) {
             ServiceSwitched w = all.get(i);
-            if (w.to().equals(source.server()) && w.datasets().stream().anyMatch(d -> kept(new DatasetId(w.from(), d),
-                    all, w.service(), w.generation()).stream().anyMatch(l -> l.link().target().equals(source)))) {
-                return w.generation();
+            if (w.generation() >= below || !w.to().equals(copy.server())) {
+                continue;
+            }
+            for (DatasetName dataset : w.datasets()) {
+                DatasetId former = new DatasetId(w.from(), dataset);
+                if (kept(former, all, w.service(), w.generation()).stream().anyMatch(l -> l.link().target().equals(copy))) {
+                    return Optional.of(new Takeover(w, former));
+                }
             }
         }
-        return 0;
+        return Optional.empty();
     }
 
     /**

@@ -159,6 +159,18 @@ class FailoverLinksTest {
     }
 
     @Test
+    void theNewPrimarysCopyServesInPlaceOfTheFirstPrimarysDatasetAcrossFailovers() {
+        FailoverLinks links = links(TO_STANDBY, TO_STANDBY2, TO_OFFSITE);
+        assertTrue(links.servesFor(S_VM1).isEmpty());
+        switches.add(switched(PRIMARY, STANDBY, 2, "primary/vm1"));
+        assertEquals(java.util.Optional.of(P_VM1), links.servesFor(S_VM1));
+        assertTrue(links.servesFor(P_VM1).isEmpty() && links.servesFor(S2_VM1).isEmpty() && links.servesFor(O_VM1).isEmpty());
+        switches.add(switched(STANDBY, STANDBY2, 3, "standby/vm1"));
+        assertEquals(java.util.Optional.of(P_VM1), links.servesFor(S2_VM1), "the dataset the rules name");
+        assertTrue(links.servesFor(S_VM1).isEmpty(), "no longer serves");
+    }
+
+    @Test
     void theNewPrimarysLinkKeepsTheBandwidthLimitOfTheRuleWhoseCopyItsTargetIs() {
         LinkRule limited = new LinkRule("primary/vm*", "primary", "offsite", "offsite", "5m", "50M");
         ReplicationConfig config = new ReplicationConfig(null, List.of(TO_STANDBY, limited));
