@@ -40,11 +40,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * first transfer is incremental from the snapshot they share by guid: the offsite keeps its snapshot and receives
  * only the newer ones, the standby's own new snapshot among them, and records the service's generation (the fence
  * against older orders). No link goes back to the former primary, and a snapshot the former primary still takes is
- * sent nowhere.
+ * sent nowhere; a controller restart, which rebuilds the switch from the store, changes none of it.
  */
 class FailoverRelinkEndToEndIT {
     private static final ObjectMapper JSON = Json.newMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** Primary (the first pool) to standby every second, to the offsite DC every hour. */
+    private static final String YAML = """
+            replication:
+              tickSeconds: 1
+              links:
+                - { match: "%1$s/vm*", targetServer: "%2$s", targetRoot: "%2$s", every: 1s }
+                - { match: "%1$s/vm*", targetServer: "%3$s", targetRoot: "%3$s", every: 1h }
+            """;
 
     @TempDir
     static Path dir;
@@ -52,13 +61,8 @@ class FailoverRelinkEndToEndIT {
 
     @BeforeAll
     static void start() {
-        fleet = Fleet.start(dir, "zrl", 128L << 20, List.of("p", "s", "o"), pools -> """
-                replication:
-                  tickSeconds: 1
-                  links:
-                    - { match: "%1$s/vm*", targetServer: "%2$s", targetRoot: "%2$s", every: 1s }
-                    - { match: "%1$s/vm*", targetServer: "%3$s", targetRoot: "%3$s", every: 1h }
-                """.formatted(pools.get(0), pools.get(1), pools.get(2)));
+        fleet = Fleet.start(dir, "zrl", 128L << 20, List.of("p", "s", "o"),
+                pools -> YAML.formatted(pools.get(0), pools.get(1), pools.get(2)));
     }
 
     @AfterAll
@@ -124,6 +128,18 @@ class FailoverRelinkEndToEndIT {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> !Fleet.snapshots(onOffsite.value()).contains("s5-stale")
                         && !Fleet.snapshots(onStandby.value()).contains("s5-stale"));
+
+        // A controller restart rebuilds the switch from the store: the links stay as the failover left them.
+        fleet.restartController(pools -> YAML.formatted(pools.get(0), pools.get(1), pools.get(2)));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> link(primary, standby).path("paused").isObject() && link(primary, offsite).path("paused")
+                        .isObject() && link(standby, offsite).path("base").path("name").asText().equals(onStandby + "@s4"));
+        run("zfs", "snapshot", vm1 + "@s6-stale");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> Fleet.snapshots(onOffsite.value()).equals(List.of("s1", "s2", "s3", "s4"))
+                        && !Fleet.snapshots(onStandby.value()).contains("s6-stale"));
+        assertEquals(s1OnOffsite, run("zfs", "get", "-H", "-p", "-o", "value", "guid,createtxg", onOffsite + "@s1"));
+        assertTrue(link(standby, primary).isEmpty(), "no link back to the former primary after the restart either");
     }
 
     private static JsonNode link(PoolName source, PoolName target) throws Exception {

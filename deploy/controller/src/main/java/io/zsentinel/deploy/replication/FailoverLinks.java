@@ -146,11 +146,6 @@ public final class FailoverLinks implements LinkConfiguration {
         return pauses;
     }
 
-    /** The translation of one switch alone: a pause for each of {@code known} whose source it took the service from. */
-    public static List<PauseLink> pauses(ServiceSwitched w, List<LinkId> known, Instant now) {
-        return known.stream().filter(link -> takesAway(w, link.source())).map(link -> pause(link, w, now)).toList();
-    }
-
     static PauseLink pause(LinkId link, ServiceSwitched w, Instant now) {
         return new PauseLink(link, OPERATOR, "failover " + w.failover() + " of service " + w.service() + ": " + w.from()
                 + " no longer serves it (" + w.to() + " does, at generation " + w.generation() + "), so it sends"

@@ -195,7 +195,8 @@ public final class LinkScheduler implements AutoCloseable {
             try {
                 commands.sendAndWait(pause);
                 paused.put(pause.linkId(), failover);
-                log.info("paused link {}: {}", pause.linkId(), pause.reason());
+                log.info("link {} paused (once per run while failover {} stands): {}", pause.linkId(), failover,
+                        pause.reason());
             } catch (RuntimeException e) {
                 log.warn("could not pause link {} after failover {}: {}", pause.linkId(), failover, e.getMessage());
             }

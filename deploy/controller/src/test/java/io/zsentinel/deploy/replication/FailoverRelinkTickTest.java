@@ -103,4 +103,32 @@ class FailoverRelinkTickTest {
         assertEquals(new LinkId(S_VM1, O_VM1), assertInstanceOf(EstablishAndPlan.class, sent.get(0)).linkId());
         assertEquals(1, switches.all().size());
     }
+
+    @Test
+    void aRedeliveredSwitchChangesNothingAndARestartedSchedulerPausesAgainWithoutRetiringAnything() {
+        inView(S_VM1, 500, 1, 2);
+        inView(O_VM1, 900, 1);
+        known.addAll(List.of(new LinkId(P_VM1, S_VM1), new LinkId(P_VM1, O_VM1)));
+        ServiceSwitched w = switched(PRIMARY, STANDBY, 2, "primary/vm1");
+        scheduler.serviceSwitched(w);
+        known.add(new LinkId(S_VM1, O_VM1));
+        sent.clear();
+        scheduler.serviceSwitched(w);
+        assertEquals(List.of(), sent, "redelivered: the links are what they were");
+        assertEquals(1, switches.all().size());
+
+        // a restart: the views (and the switches with them) are rebuilt from the store before the first pass
+        ServiceSwitches rebuilt = new ServiceSwitches();
+        rebuilt.on(w);
+        List<Object> afterRestart = new ArrayList<>();
+        try (LinkScheduler restarted = new LinkScheduler(new ReplicationConfig(null, List.of(TO_STANDBY, TO_OFFSITE)),
+                view, new ReportedInventory(), () -> List.copyOf(known), link -> -1, RecordingGateway.into(afterRestart),
+                null, rebuilt, Clock.fixed(T0, ZoneOffset.UTC))) {
+            restarted.tick();
+        }
+        assertEquals(List.of("EstablishAndPlan", "PauseLink", "PauseLink"), types(afterRestart),
+                "the successor established again (nothing stored if it is) and planned; the pauses sent again (a paused"
+                        + " link stores nothing); no link retired");
+        assertEquals(new LinkId(S_VM1, O_VM1), ((EstablishAndPlan) afterRestart.get(0)).linkId());
+    }
 }
