@@ -3,7 +3,6 @@ package io.zsentinel.deploy.replication;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.ReplicationConfig;
-import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.Operator;
@@ -14,9 +13,13 @@ import io.zsentinel.replication.schedule.LinkConfiguration;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +56,7 @@ public final class FailoverLinks implements LinkConfiguration {
 
     private final LinkConfiguration configured;
     private final Supplier<List<ServiceSwitched>> switches;
+    private volatile Index index;
 
     /** {@code switches}: oldest generation first. */
     public FailoverLinks(LinkConfiguration configured, Supplier<List<ServiceSwitched>> switches) {
@@ -68,19 +72,19 @@ public final class FailoverLinks implements LinkConfiguration {
     /** The links to plan from {@code source}: none once a failover took its service away. */
     @Override
     public List<ConfiguredLink> linksFrom(DatasetId source) {
-        List<ServiceSwitched> all = switches.get();
-        return supersededBy(source, all).isPresent() ? List.of() : kept(source, all, null, Long.MAX_VALUE);
+        Index index = index();
+        return index.superseded.containsKey(source) ? List.of() : index.kept(source);
     }
 
     /** The links of {@code source} that exist, planned or not: a superseded link stays (paused), not retired. */
     @Override
     public List<ConfiguredLink> keptFrom(DatasetId source) {
-        return kept(source, switches.get(), null, Long.MAX_VALUE);
+        return index().kept(source);
     }
 
     /** The switch that took {@code source}'s service away from it, while no later one brought it back. */
     public Optional<ServiceSwitched> supersededBy(DatasetId source) {
-        return supersededBy(source, switches.get());
+        return Optional.ofNullable(index().superseded.get(source));
     }
 
     /**
@@ -89,7 +93,8 @@ public final class FailoverLinks implements LinkConfiguration {
      * targets it sent to. 0 when no failover moved a service to it.
      */
     public long generationOf(DatasetId source) {
-        return takeover(source, switches.get(), Long.MAX_VALUE).map(t -> t.switched().generation()).orElse(0L);
+        Takeover t = index().takeovers.get(source);
+        return t == null ? 0 : t.switched().generation();
     }
 
     /**
@@ -99,38 +104,19 @@ public final class FailoverLinks implements LinkConfiguration {
      * from it too.
      */
     public Optional<DatasetId> servesFor(DatasetId copy) {
-        List<ServiceSwitched> all = switches.get();
-        if (supersededBy(copy, all).isPresent()) {
+        Index index = index();
+        if (index.superseded.containsKey(copy)) {
             return Optional.empty();
         }
         DatasetId origin = null;
+        long below = Long.MAX_VALUE;
         // each step goes to an older generation, so the walk ends
-        for (Optional<Takeover> t = takeover(copy, all, Long.MAX_VALUE); t.isPresent();
-             t = takeover(origin, all, t.get().switched().generation())) {
-            origin = t.get().formerPrimary();
+        for (Takeover t = index.takeovers.get(copy); t != null && t.switched().generation() < below;
+             t = index.takeovers.get(origin)) {
+            origin = t.formerPrimary();
+            below = t.switched().generation();
         }
         return Optional.ofNullable(origin);
-    }
-
-    /** A switch that made {@code copy}'s server the primary of {@code formerPrimary}, of which it is the copy. */
-    private record Takeover(ServiceSwitched switched, DatasetId formerPrimary) {
-    }
-
-    /** The newest switch below generation {@code below} that made {@code copy}'s server the primary of its dataset. */
-    private Optional<Takeover> takeover(DatasetId copy, List<ServiceSwitched> all, long below) {
-        for (int i = all.size() - 1; i >= 0; i--) {
-            ServiceSwitched w = all.get(i);
-            if (w.generation() >= below || !w.to().equals(copy.server())) {
-                continue;
-            }
-            for (DatasetName dataset : w.datasets()) {
-                DatasetId former = new DatasetId(w.from(), dataset);
-                if (kept(former, all, w.service(), w.generation()).stream().anyMatch(l -> l.link().target().equals(copy))) {
-                    return Optional.of(new Takeover(w, former));
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     /**
@@ -138,10 +124,13 @@ public final class FailoverLinks implements LinkConfiguration {
      * the reason; to send once per controller run (a link paused already stays as it is).
      */
     public List<PauseLink> pauses(List<LinkId> known, Instant now) {
-        List<ServiceSwitched> all = switches.get();
+        Index index = index();
         List<PauseLink> pauses = new ArrayList<>();
         for (LinkId link : known) {
-            supersededBy(link.source(), all).ifPresent(w -> pauses.add(pause(link, w, now)));
+            ServiceSwitched w = index.superseded.get(link.source());
+            if (w != null) {
+                pauses.add(pause(link, w, now));
+            }
         }
         return pauses;
     }
@@ -152,49 +141,90 @@ public final class FailoverLinks implements LinkConfiguration {
                 + " nothing until an operator rejoins it", now);
     }
 
-    private static boolean takesAway(ServiceSwitched w, DatasetId source) {
-        return w.from().equals(source.server()) && w.datasets().contains(source.dataset());
+    /** The index of the switches the supplier holds now, built again only when they changed. */
+    private Index index() {
+        List<ServiceSwitched> all = switches.get();
+        Index i = index;
+        if (i == null || !i.of.equals(all)) {
+            i = new Index(all, configured);
+            index = i;
+        }
+        return i;
     }
 
-    private static Optional<ServiceSwitched> supersededBy(DatasetId source, List<ServiceSwitched> all) {
-        ServiceSwitched last = null;
-        for (ServiceSwitched w : all) {
-            if (takesAway(w, source)) {
-                last = w;
-            } else if (last != null && w.service().equals(last.service()) && w.to().equals(source.server())) {
-                last = null; // the service came back to this server
-            }
-        }
-        return Optional.ofNullable(last);
+    /** A switch that made {@code copy}'s server the primary of {@code formerPrimary}, of which it is the copy. */
+    private record Takeover(ServiceSwitched switched, DatasetId formerPrimary) {
     }
 
     /**
-     * The configured links of {@code source} and the successors the switches of {@code service} (any when null) below
-     * generation {@code below} made for it, without those back to a former primary it took over from.
+     * What the switches change, per dataset, worked out once per set of switches (the schedulers ask for every dataset
+     * at every tick): built in generation order, each switch on the links the earlier ones left.
      */
-    private List<ConfiguredLink> kept(DatasetId source, List<ServiceSwitched> all, ServiceName service, long below) {
-        List<ConfiguredLink> links = new ArrayList<>(configured.linksFrom(source));
-        for (ServiceSwitched w : all) {
-            if (w.generation() >= below || (service != null && !w.service().equals(service))
-                    || !w.to().equals(source.server())) {
-                continue;
-            }
-            for (DatasetName dataset : w.datasets()) {
-                List<ConfiguredLink> before = kept(new DatasetId(w.from(), dataset), all, w.service(), w.generation());
-                if (before.stream().noneMatch(l -> l.link().target().equals(source))) {
-                    continue; // source is not this dataset's copy on the new primary
-                }
-                links.removeIf(l -> l.link().target().server().equals(w.from()));
-                for (ConfiguredLink l : before) {
-                    ServerId target = l.link().target().server();
-                    LinkId successor = target.equals(w.to()) || target.equals(w.from()) ? null
-                            : new LinkId(source, l.link().target());
-                    if (successor != null && links.stream().noneMatch(k -> k.link().equals(successor))) {
-                        links.add(new ConfiguredLink(successor, l.interval()));
-                    }
+    private static final class Index {
+        final List<ServiceSwitched> of;
+        final LinkConfiguration configured;
+        /** Per former primary's dataset, the switch that took its service away (until one brings it back). */
+        final Map<DatasetId, ServiceSwitched> superseded = new HashMap<>();
+        /** Per new primary's copy, the newest switch that made it serve, and the dataset it serves in place of. */
+        final Map<DatasetId, Takeover> takeovers = new HashMap<>();
+        /** Per new primary's copy, its links to the remaining targets. */
+        final Map<DatasetId, List<ConfiguredLink>> successors = new HashMap<>();
+        /** Per new primary's copy, the former primaries it sends nothing to. */
+        final Map<DatasetId, Set<ServerId>> formerPrimaries = new HashMap<>();
+
+        Index(List<ServiceSwitched> of, LinkConfiguration configured) {
+            this.of = List.copyOf(of);
+            this.configured = configured;
+            for (ServiceSwitched w : this.of) {
+                // the service comes back to a server it was taken from: that server's datasets serve again
+                superseded.values().removeIf(earlier -> earlier.service().equals(w.service())
+                        && earlier.from().equals(w.to()));
+                for (DatasetName dataset : w.datasets()) {
+                    apply(w, new DatasetId(w.from(), dataset));
                 }
             }
         }
-        return links;
+
+        private void apply(ServiceSwitched w, DatasetId former) {
+            List<ConfiguredLink> before = kept(former);
+            superseded.put(former, w);
+            Optional<DatasetId> copy = before.stream().map(l -> l.link().target())
+                    .filter(t -> t.server().equals(w.to())).findFirst();
+            if (copy.isEmpty()) {
+                return; // no copy of it on the new primary: nothing to send from there
+            }
+            DatasetId source = copy.get();
+            takeovers.put(source, new Takeover(w, former));
+            formerPrimaries.computeIfAbsent(source, s -> new HashSet<>()).add(w.from());
+            List<ConfiguredLink> links = successors.computeIfAbsent(source, s -> new ArrayList<>());
+            for (ConfiguredLink l : before) {
+                ServerId target = l.link().target().server();
+                if (target.equals(w.to()) || target.equals(w.from())) {
+                    continue;
+                }
+                LinkId successor = new LinkId(source, l.link().target());
+                if (links.stream().noneMatch(k -> k.link().equals(successor))) {
+                    links.add(new ConfiguredLink(successor, l.interval()));
+                }
+            }
+        }
+
+        /** The configured links of {@code source} and its successors, none to a former primary it took over from. */
+        List<ConfiguredLink> kept(DatasetId source) {
+            List<ConfiguredLink> extra = successors.getOrDefault(source, List.of());
+            Set<ServerId> excluded = formerPrimaries.getOrDefault(source, Set.of());
+            List<ConfiguredLink> configuredLinks = configured.linksFrom(source);
+            if (extra.isEmpty() && excluded.isEmpty()) {
+                return configuredLinks;
+            }
+            List<ConfiguredLink> links = new ArrayList<>(configuredLinks);
+            for (ConfiguredLink l : extra) {
+                if (links.stream().noneMatch(k -> k.link().equals(l.link()))) {
+                    links.add(l);
+                }
+            }
+            links.removeIf(l -> excluded.contains(l.link().target().server()));
+            return links;
+        }
     }
 }
