@@ -485,8 +485,7 @@ public final class ZfsDriver {
      * One {@code zfs set} each (zfs-fuse sets one property per call). Idempotent.
      */
     public void promote(DatasetName dataset, long generation) {
-        run("record the generation of", dataset.value(),
-                List.of("zfs", "set", DatasetRole.GENERATION + "=" + generation, dataset.value()));
+        recordGeneration(dataset, generation);
         run("mark as primary", dataset.value(), List.of("zfs", "set", DatasetRole.ROLE + "=" + DatasetRole.PRIMARY,
                 dataset.value()));
         run("set readonly=off on", dataset.value(), List.of("zfs", "set", "readonly=off", dataset.value()));
@@ -497,6 +496,15 @@ public final class ZfsDriver {
     }
 
     /**
+     * Records {@code generation} on {@code dataset} ({@value DatasetRole#GENERATION}) and nothing else: its role stays.
+     * Also what a receive from a failover's new primary leaves on its target, so that older orders are refused there.
+     */
+    public void recordGeneration(DatasetName dataset, long generation) {
+        run("record the generation of", dataset.value(),
+                List.of("zfs", "set", DatasetRole.GENERATION + "=" + generation, dataset.value()));
+    }
+
+    /**
      * Makes {@code dataset} a read-only replica at {@code generation}: {@code readonly=on} first (writes stop before
      * anything else), then the role and the generation. Idempotent.
      */
@@ -504,8 +512,7 @@ public final class ZfsDriver {
         run("set readonly=on on", dataset.value(), List.of("zfs", "set", "readonly=on", dataset.value()));
         run("mark as replica", dataset.value(), List.of("zfs", "set", DatasetRole.ROLE + "=" + DatasetRole.REPLICA,
                 dataset.value()));
-        run("record the generation of", dataset.value(),
-                List.of("zfs", "set", DatasetRole.GENERATION + "=" + generation, dataset.value()));
+        recordGeneration(dataset, generation);
     }
 
     /**

@@ -288,7 +288,7 @@ public final class ReplicationLinkDecider {
         }
         if (plan instanceof ReplicationPlan.Diverged p) {
             if (!state.rollbackConsented()) {
-                events.add(new TargetDiverged(c.linkId(), p.reason(), SnapshotRef.of(p.commonBase()),
+                events.add(new TargetDiverged(c.linkId(), divergenceReason(state, p), SnapshotRef.of(p.commonBase()),
                         p.targetOnly().stream().map(SnapshotRef::of).toList(), c.now()));
                 return true;
             }
@@ -314,6 +314,23 @@ public final class ReplicationLinkDecider {
             scheduleIfDue(state, c, mark, SnapshotRef.of(p.to()), false, rollback, true, events);
         }
         return lagging;
+    }
+
+    /**
+     * The planner's reason, and for a link that never sent anything yet but shares snapshots with a target that also
+     * holds newer ones of its own, where those came from and why they are kept. That is the new primary's link to the
+     * offsite DC after a failover, when the offsite received snapshots from the failed primary after the new primary's
+     * last receive: they hold the failed primary's last writes, which the failover lost and which may exist nowhere
+     * else now, so they are never rolled back without an operator's consent (saving them first is the operator's
+     * call), even though the link was made by a failover rather than by a person.
+     */
+    private static String divergenceReason(ReplicationLinkState state, ReplicationPlan.Diverged p) {
+        if (state.base() != null || p.commonBase() == null || p.targetOnly().isEmpty()) {
+            return p.reason();
+        }
+        return p.reason() + "; it received them from another source (such as a former primary before a failover),"
+                + " so they may be the only copy of that source's last writes: save them if they matter, then"
+                + " replication resolve " + state.id() + " --rollback-target sends from " + p.commonBase().name().full();
     }
 
     /**

@@ -153,12 +153,13 @@ public final class LinkSchedule {
 
     /**
      * The links the store knows ({@code known}) that no rule makes any more (rule removed, or its target
-     * changed): judged by the configuration alone, never by the inventory (which may still be loading).
+     * changed) and the configuration does not keep otherwise ({@link LinkConfiguration#keptFrom}): judged by the
+     * configuration alone, never by the inventory (which may still be loading).
      */
     public List<RetireLink> retirements(List<LinkId> known, Instant now) {
         List<RetireLink> retire = new ArrayList<>();
         for (LinkId link : known) {
-            boolean configured = configuration.linksFrom(link.source()).stream()
+            boolean configured = configuration.keptFrom(link.source()).stream()
                     .anyMatch(c -> c.link().equals(link));
             if (!configured) {
                 retire.add(new RetireLink(link, RETIRE_REASON, now));

@@ -18,12 +18,25 @@ import java.util.UUID;
  * transfer facts so it knows which link they are about. {@code fromBookmark}: {@code from} names a bookmark
  * ({@code dataset#shortName}, OpenZFS), not a snapshot: the stream is {@code -i} from it. {@code policy}: the
  * link's stall timeout and circuit breaker, which the agent applies ({@link TransferPolicy#DEFAULTS} when absent,
- * as in an order from a controller that did not send it).
+ * as in an order from a controller that did not send it). {@code generation}: the fencing token of the service whose
+ * new primary sends, for a link a failover made (0: none, every link no failover touched, and every order of a
+ * controller that did not send it). The agent refuses the order when the target (or the source) carries a newer
+ * {@code zsentinel:generation}, and records it on the target after the receive, so an order from before a failover
+ * (a former primary's, queued while it was away) cannot land on a target the new primary already sends to.
  */
 public record StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
                             SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
                             String resumeToken, long bandwidthLimitBytesPerSecond, boolean rollbackTarget,
-                            String link, boolean fromBookmark, TransferPolicy policy) implements SnapshotCommand {
+                            String link, boolean fromBookmark, TransferPolicy policy, long generation)
+        implements SnapshotCommand {
+    public StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
+                         SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
+                         String resumeToken, long bandwidthLimitBytesPerSecond, boolean rollbackTarget, String link,
+                         boolean fromBookmark, TransferPolicy policy) {
+        this(commandId, server, epoch, transferId, from, to, intermediates, targetServer, targetDataset, resumeToken,
+                bandwidthLimitBytesPerSecond, rollbackTarget, link, fromBookmark, policy, 0);
+    }
+
     public StartTransfer(UUID commandId, ServerId server, long epoch, UUID transferId, SnapshotName from,
                          SnapshotName to, boolean intermediates, ServerId targetServer, DatasetName targetDataset,
                          String resumeToken, long bandwidthLimitBytesPerSecond, boolean rollbackTarget, String link,
@@ -67,6 +80,16 @@ public record StartTransfer(UUID commandId, ServerId server, long epoch, UUID tr
         if (bandwidthLimitBytesPerSecond < 0) {
             throw new IllegalArgumentException("bandwidth limit must be 0 (none) or positive");
         }
+        if (generation < 0) {
+            throw new IllegalArgumentException("a generation is 0 (none) or positive, not " + generation);
+        }
+    }
+
+    /** The same order at {@code generation}. */
+    public StartTransfer atGeneration(long generation) {
+        return new StartTransfer(commandId, server, epoch, transferId, from, to, intermediates, targetServer,
+                targetDataset, resumeToken, bandwidthLimitBytesPerSecond, rollbackTarget, link, fromBookmark, policy,
+                generation);
     }
 
     /** The bookmark the stream starts at, when {@link #fromBookmark}. */

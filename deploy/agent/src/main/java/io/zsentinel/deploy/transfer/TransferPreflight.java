@@ -46,6 +46,9 @@ final class TransferPreflight {
 
         /** The target dataset's part in a service (an existing target only). */
         DatasetRole targetRole();
+
+        /** The source dataset's part in a service. */
+        DatasetRole sourceRole();
     }
 
     sealed interface Verdict {
@@ -73,6 +76,10 @@ final class TransferPreflight {
             return new Verdict.Refused("target " + command.targetDataset() + " on " + command.targetServer()
                     + " is the writable primary of its service (generation " + role.generation() + "): replication never"
                     + " writes onto a primary; the links are planned again from the new primary", false, null, false);
+        }
+        Verdict fenced = fenced(command, role, sides);
+        if (fenced != null) {
+            return fenced;
         }
         Optional<Guid> there = targetExists ? sides.targetSnapshotGuid() : Optional.empty();
         if (there.isPresent()) {
@@ -110,6 +117,29 @@ final class TransferPreflight {
                     + "zsentinel never does by itself. " + ZfsErrorKind.DIVERGED.correction(), false, null, false);
         }
         return new Verdict.Stream();
+    }
+
+    /**
+     * Generation fencing: an order older than what the target carries (a newer primary of the service sends to it
+     * since a failover: this is a former primary's order, or one dispatched before the controller knew of the
+     * failover), or than what the source carries while it no longer serves (a demoted former primary), is refused.
+     * Retriable: the link retries, and an order the controller re-issues with the right generation goes through,
+     * while a former primary's links are paused and re-issue nothing. Null when the order may go on.
+     */
+    private static Verdict fenced(StartTransfer command, DatasetRole target, Sides sides) {
+        if (target.generation() > command.generation()) {
+            return new Verdict.Refused("target " + command.targetDataset() + " on " + command.targetServer()
+                    + " carries generation " + target.generation() + ", newer than this order's " + command.generation()
+                    + ": a newer primary of its service replicates to it since a failover, so this order is stale",
+                    true, null, false);
+        }
+        DatasetRole source = sides.sourceRole();
+        if (!source.primary() && source.generation() > command.generation()) {
+            return new Verdict.Refused(command.to().dataset() + " here carries generation " + source.generation()
+                    + " and no longer serves its service (demoted), newer than this order's " + command.generation()
+                    + ": a server that lost its service sends nothing until an operator rejoins it", true, null, false);
+        }
+        return null;
     }
 
     /**

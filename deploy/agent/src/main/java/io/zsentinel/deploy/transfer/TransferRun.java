@@ -254,6 +254,7 @@ final class TransferRun {
                 log.info("transfer {}: {} already holds {} (guid {}); nothing to send", command.transferId(),
                         command.targetServer(), targetSnapshot(), there.guid());
                 keepReadOnly(target); // e.g. a replica received before zsentinel kept replicas read-only
+                recordGeneration(target);
                 return new Outcome(new TransferCompleted(server, command.transferId(), targetSnapshot(), there.guid(),
                         0, clock.instant(), command.link()), false);
             }
@@ -307,6 +308,7 @@ final class TransferRun {
             if (!setByReceive) {
                 keepReadOnly(target); // zfs-fuse has no receive -o; the replica stays unmounted (-u) until now
             }
+            recordGeneration(target);
             try {
                 Guid guid = withRetry(() -> target.snapshotGuid(targetSnapshot()));
                 return new Outcome(new TransferCompleted(server, command.transferId(), targetSnapshot(), guid, bytes(),
@@ -363,6 +365,11 @@ final class TransferRun {
             public DatasetRole targetRole() {
                 return withRetry(() -> target.role(command.targetDataset()));
             }
+
+            @Override
+            public DatasetRole sourceRole() {
+                return withRetry(() -> source.role(command.to().dataset()));
+            }
         };
     }
 
@@ -392,6 +399,27 @@ final class TransferRun {
             log.warn("transfer {}: could not keep {}:{} read-only ({}); reading or writing it may make the next "
                             + "incremental refuse: run `zfs set readonly=on {}` there", command.transferId(),
                     command.targetServer(), command.targetDataset(), e.getMessage(), command.targetDataset());
+        }
+    }
+
+    /**
+     * Records the order's generation on the target after it holds the snapshot (an order a failover's new primary
+     * sends carries one): an older order, such as a former primary's from before the failover, is refused there from
+     * now on. A failure is logged and tried again with the next transfer; the received snapshot stands.
+     */
+    private void recordGeneration(ZfsDriver target) {
+        if (command.generation() == 0) {
+            return;
+        }
+        try {
+            withRetry(() -> {
+                target.recordGeneration(command.targetDataset(), command.generation());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("transfer {}: could not record generation {} on {}:{} ({}); older orders are not fenced there until"
+                            + " the next transfer records it", command.transferId(), command.generation(),
+                    command.targetServer(), command.targetDataset(), e.getMessage());
         }
     }
 

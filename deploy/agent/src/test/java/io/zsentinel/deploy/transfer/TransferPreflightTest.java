@@ -35,6 +35,7 @@ class TransferPreflightTest {
     private final List<SnapshotInfo> source = List.of(snap(S1, 1, 10), snap(S2, 2, 20), snap(S3, 3, 30));
     private final List<String> asked = new ArrayList<>();
     private DatasetRole targetRole = DatasetRole.NONE;
+    private DatasetRole sourceRole = DatasetRole.NONE;
 
     private static SnapshotInfo snap(SnapshotName name, long guid, long txg) {
         return new SnapshotInfo(name, new Guid(guid), txg, T0.plusSeconds(txg), 0, 0);
@@ -99,6 +100,11 @@ class TransferPreflightTest {
             public DatasetRole targetRole() {
                 return targetRole; // asked of every existing target: not noted
             }
+
+            @Override
+            public DatasetRole sourceRole() {
+                return sourceRole; // asked of every order: not noted
+            }
         };
     }
 
@@ -115,9 +121,45 @@ class TransferPreflightTest {
                 SendSpec.withIntermediates(S2, S3), true, sides(null, null, List.of(copy("s2", 2, 5)), 2, List.of())));
         assertFalse(refused.retriable());
         assertTrue(refused.reason().contains("is the writable primary of its service (generation 2)"), refused.reason());
-        targetRole = new DatasetRole(2, false); // a demoted copy is a replica again: it receives
-        assertInstanceOf(TransferPreflight.Verdict.Stream.class, TransferPreflight.check(order(S2, S3, false),
-                SendSpec.withIntermediates(S2, S3), true, sides(null, null, List.of(copy("s2", 2, 5)), 2, List.of())));
+        targetRole = new DatasetRole(2, false); // a demoted copy is a replica again: it receives, at its generation
+        assertInstanceOf(TransferPreflight.Verdict.Stream.class, TransferPreflight.check(order(S2, S3, false)
+                .atGeneration(2), SendSpec.withIntermediates(S2, S3), true,
+                sides(null, null, List.of(copy("s2", 2, 5)), 2, List.of())));
+    }
+
+    /**
+     * Issue 11, generation fencing of receives: once a failover's new primary sent to a target (and recorded its
+     * generation there), an older order (a former primary's, queued while it was away) is refused, retriably.
+     */
+    @Test
+    void anOrderOlderThanTheGenerationTheTargetCarriesIsRefused() {
+        targetRole = new DatasetRole(2, false);
+        List<SnapshotInfo> target = List.of(copy("s2", 2, 5));
+        for (long generation : List.of(0L, 1L)) {
+            TransferPreflight.Verdict.Refused refused = refused(TransferPreflight.check(order(S2, S3, false)
+                    .atGeneration(generation), SendSpec.withIntermediates(S2, S3), true,
+                    sides(null, null, target, 2, List.of())));
+            assertTrue(refused.retriable() && !refused.targetFault());
+            assertTrue(refused.reason().contains("carries generation 2, newer than this order's " + generation),
+                    refused.reason());
+        }
+        for (long generation : List.of(2L, 3L)) {
+            assertInstanceOf(TransferPreflight.Verdict.Stream.class, TransferPreflight.check(order(S2, S3, false)
+                    .atGeneration(generation), SendSpec.withIntermediates(S2, S3), true,
+                    sides(null, null, target, 2, List.of())));
+        }
+    }
+
+    @Test
+    void aDemotedSourceSendsNoOrderOlderThanItsGenerationAndAPrimaryAnyOrder() {
+        sourceRole = new DatasetRole(2, false); // the former primary, demoted when it came back
+        TransferPreflight.Verdict.Refused refused = refused(TransferPreflight.check(order(null, S3, false),
+                SendSpec.full(S3), false, sides(null, null, List.of(), 0, List.of())));
+        assertTrue(refused.retriable() && !refused.targetFault());
+        assertTrue(refused.reason().contains("tank/vm1 here carries generation 2 and no longer serves"), refused.reason());
+        sourceRole = new DatasetRole(2, true);
+        assertInstanceOf(TransferPreflight.Verdict.Stream.class, TransferPreflight.check(order(null, S3, false),
+                SendSpec.full(S3), false, sides(null, null, List.of(), 0, List.of())));
     }
 
     @Test

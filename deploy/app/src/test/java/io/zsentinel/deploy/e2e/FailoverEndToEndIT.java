@@ -46,8 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (probing the primary), the in-process broker, PostgreSQL and the controller with a service {@code vm1} on the
  * primary. The primary crashes (its agent stops, its pool is exported): it is declared failed, the failover waits for
  * its lease (no fence hook), promotes the standby's copy at generation 2 with every replicated snapshot and the
- * records written up to the last one, runs the promote hook, and switches. The old primary comes back: its agent
- * demotes its copy (read-only) and it does not serve.
+ * records written up to the last one, runs the promote hook, and switches; the offsite goes on receiving from the
+ * new primary, incrementally. The old primary comes back: its agent demotes its copy (read-only) and it does not
+ * serve.
  */
 class FailoverEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -175,6 +176,16 @@ class FailoverEndToEndIT {
         assertEquals(List.of("record 1", "record 2", "record 3"), Files.readAllLines(served.resolve("records.log")),
                 "the records up to the last replicated snapshot; the one written after it is lost");
         Files.writeString(served.resolve("after-failover.log"), "written on the new primary\n"); // writable
+
+        // the offsite keeps receiving, now from the new primary, incrementally: its older snapshots stay
+        String offsiteCopy = offsite + "/vm1";
+        String guidBefore = Stack.run("zfs", "get", "-H", "-o", "value", "guid", offsiteCopy + "@s1").strip();
+        Stack.run("zfs", "snapshot", copy + "@after-failover");
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Fleet.snapshots(offsiteCopy).contains("after-failover"));
+        assertEquals(List.of("s1", "s2", "s3", "after-failover"), Fleet.snapshots(offsiteCopy));
+        assertEquals(guidBefore, Stack.run("zfs", "get", "-H", "-o", "value", "guid", offsiteCopy + "@s1").strip(),
+                "the same s1: received incrementally, not resent");
         assertEquals(standby + " " + copy + " 2", Files.readString(endpoint).strip(), "the promote hook ran");
 
         // the old primary comes back: its agent demotes its copy and it serves no more

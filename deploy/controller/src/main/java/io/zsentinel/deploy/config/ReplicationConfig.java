@@ -15,10 +15,15 @@ public record ReplicationConfig(Integer tickSeconds, List<LinkRule> links) {
         links = links == null ? List.of() : List.copyOf(links);
     }
 
-    /** The rule that makes {@code link}, if it is still configured. */
+    /**
+     * The rule that makes {@code link}, if it is still configured; for a link a failover made from the new primary
+     * (no rule matches its source), the rule whose copy its target is, so it keeps that rule's bandwidth limit.
+     */
     public java.util.Optional<LinkRule> ruleFor(io.zsentinel.replication.api.link.LinkId link) {
-        return links.stream().filter(r -> r.linkFor(link.source().server(), link.source().dataset())
-                .filter(link::equals).isPresent()).findFirst();
+        java.util.Optional<LinkRule> making = links.stream().filter(r -> r.linkFor(link.source().server(),
+                link.source().dataset()).filter(link::equals).isPresent()).findFirst();
+        return making.isPresent() ? making : links.stream()
+                .filter(r -> r.isTarget(link.target().server(), link.target().dataset())).findFirst();
     }
 
     public static ReplicationConfig none() {

@@ -66,6 +66,7 @@ public final class AgentCommandDispatcher {
     private final DomainEventPublisher.Sink sink;
     private final long epoch;
     private final ToLongFunction<LinkId> bandwidthLimit;
+    private final ToLongFunction<LinkId> generation;
 
     public AgentCommandDispatcher(DomainEventPublisher.Sink sink, long epoch) {
         this(sink, epoch, link -> 0);
@@ -73,7 +74,17 @@ public final class AgentCommandDispatcher {
 
     /** {@code bandwidthLimit}: bytes per second a link's transfers may use (0: no limit). */
     public AgentCommandDispatcher(DomainEventPublisher.Sink sink, long epoch, ToLongFunction<LinkId> bandwidthLimit) {
+        this(sink, epoch, bandwidthLimit, link -> 0);
+    }
+
+    /**
+     * {@code generation}: the fencing token a link's transfers carry (a failover's new primary sends at its service's
+     * generation; 0 for a link no failover made), read when the order is sent.
+     */
+    public AgentCommandDispatcher(DomainEventPublisher.Sink sink, long epoch, ToLongFunction<LinkId> bandwidthLimit,
+                                  ToLongFunction<LinkId> generation) {
         this.bandwidthLimit = bandwidthLimit;
+        this.generation = generation;
         this.sink = sink;
         this.epoch = epoch;
     }
@@ -130,7 +141,7 @@ public final class AgentCommandDispatcher {
         send(new StartTransfer(e.transferId(), link.source().server(), epoch, e.transferId(),
                 e.from() == null ? null : e.from().name(), e.to().name(), e.intermediates(), link.target().server(),
                 link.target().dataset(), e.resumeToken(), bandwidthLimit.applyAsLong(link), e.rollbackTarget(),
-                link.toString(), e.fromBookmark(), e.policy()), m);
+                link.toString(), e.fromBookmark(), e.policy(), generation.applyAsLong(link)), m);
     }
 
     /** A link that left the configuration: its cursor bookmarks go (its hold goes with the base's release). */

@@ -20,9 +20,11 @@ import io.zsentinel.deploy.failover.BrokerConnection;
 import io.zsentinel.deploy.failover.FailureDetection;
 import io.zsentinel.deploy.replication.BaseProtection;
 import io.zsentinel.deploy.replication.ReportedInventory;
+import io.zsentinel.deploy.replication.FailoverLinks;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
 import io.zsentinel.deploy.failover.ServiceTicker;
+import io.zsentinel.deploy.replication.ServiceSwitches;
 import io.zsentinel.deploy.retention.CapacityWatcher;
 import io.zsentinel.deploy.retention.RetentionPolicies;
 import io.zsentinel.deploy.retention.PoolUsage;
@@ -156,9 +158,12 @@ public final class Controller implements AutoCloseable {
                 DomainEventPublisher.AsyncSink.of((key, json) -> domainEvents.publish(topics.domainEvents(), key, json),
                         domainEvents::flush));
         ReplicationTrigger trigger = new ReplicationTrigger();
+        ServiceSwitches switches = new ServiceSwitches();
+        FailoverLinks relinks = FailoverLinks.of(config.replication(), switches);
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
-                link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L));
+                link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L),
+                link -> relinks.generationOf(link.source()));
         this.failover = new FailoverProcesses(config.serviceCatalogue(),
                 new Situations(detector, inventory::datasetIds, inventory::snapshots, links::linkIds),
                 config.failover().leaseAndMargin(), config.failover().window(), this::commandGateway,
@@ -186,7 +191,7 @@ public final class Controller implements AutoCloseable {
                         .registerEventHandler(c -> new BaseProtection(c.commandGateway())))
                 .eventProcessing(trigger::register)
                 .eventProcessing(failover::register)
-                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services))
+                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services, switches))
                 .buildConfiguration();
         // The views live in memory, so their token does too: every start rebuilds them from the store.
         axon.start();
@@ -253,12 +258,13 @@ public final class Controller implements AutoCloseable {
         }
         this.replication = new LinkScheduler(config.replication(), inventory, reported,
                 links::linkIds, links::version, axon.commandGateway(),
-                new OneTransaction(axon.getComponent(TransactionManager.class), store), clock).start(views::rebuilt);
+                new OneTransaction(axon.getComponent(TransactionManager.class), store), switches, clock)
+                .start(views::rebuilt);
         trigger.startWith(replication);
         // While the consumer that reads heartbeats cannot reach the broker, no server is judged.
         this.detection = new FailureDetection(detector, BrokerConnection.of(liveness != null ? liveness : agentEvents),
                 axon.commandGateway(), clock).start();
-        RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication());
+        RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication(), relinks);
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),
                 new CapacityWatcher(policies, inventory, usage, axon.commandGateway()), clock).start();
         this.failovers = new ServiceTicker(config.serviceCatalogue(), () -> services.services().stream()

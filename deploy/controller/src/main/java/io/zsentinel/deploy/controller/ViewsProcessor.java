@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.controller;
 
+import io.zsentinel.deploy.replication.ServiceSwitches;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -38,10 +39,13 @@ final class ViewsProcessor {
     private ViewsProcessor() {
     }
 
-    /** Registers the processor, its in-memory token store and the views on {@code ep}. */
+    /**
+     * Registers the processor, its in-memory token store and the views on {@code ep}; {@code switches} (the services'
+     * switches replication follows) with the services view, in its processing group.
+     */
     static EventProcessingConfigurer register(EventProcessingConfigurer ep, SnapshotInventoryView inventory,
                                               FleetView fleet, AuditView audit, ReplicationLinkView links,
-                                              ServicesView services) {
+                                              ServicesView services, ServiceSwitches switches) {
         ep.registerPooledStreamingEventProcessor(NAME, Configuration::eventStore,
                         (c, b) -> b.initialSegmentCount(1).batchSize(BATCH_SIZE)
                                 .transactionManager(NoTransactionManager.INSTANCE))
@@ -51,6 +55,7 @@ final class ViewsProcessor {
                 .registerEventHandler(c -> fleet)
                 .registerEventHandler(c -> audit)
                 .registerEventHandler(c -> links)
-                .registerEventHandler(c -> services);
+                .registerEventHandler(c -> services)
+                .registerEventHandler(c -> switches);
     }
 }

@@ -6,12 +6,15 @@ import io.zsentinel.deploy.controller.CommandBatch;
 import io.zsentinel.deploy.controller.OneTransaction;
 import io.zsentinel.deploy.controller.Ticker;
 import io.zsentinel.deploy.controller.ViewInventory;
+import io.zsentinel.failover.api.FailoverId;
+import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkCommand;
 import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.PauseLink;
 import io.zsentinel.replication.api.link.PlanReplication;
 import io.zsentinel.replication.api.link.RetireLink;
 import io.zsentinel.replication.schedule.ConfiguredLink;
@@ -40,7 +43,9 @@ import java.util.function.Supplier;
  * ReplicationLink aggregates'; this only ticks, reads the clock and sends. Cost per tick: no zfs call at all
  * (inventories come from the agents' reports), a few lookups per link, and commands only for the links to
  * plan, {@link #IN_FLIGHT} transactions of up to {@link #LINKS_PER_TRANSACTION} links at a time (the first pass
- * after a start establishes and plans every link).
+ * after a start establishes and plans every link). After a failover the links are the configured ones as
+ * {@link FailoverLinks} re-plans them: the failed primary's paused (once per run; a pause is idempotent), the new
+ * primary's to the remaining targets established and planned like any other.
  */
 public final class LinkScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LinkScheduler.class);
@@ -61,6 +66,10 @@ public final class LinkScheduler implements AutoCloseable {
     private final CommandGateway commands;
     private final Clock clock;
     private final Map<LinkId, String> failing = new HashMap<>();
+    private final ServiceSwitches switches;
+    private final FailoverLinks relinks;
+    /** The superseded links paused in this run, and for which failover. */
+    private final Map<LinkId, FailoverId> paused = new HashMap<>();
     private final Ticker ticker = new Ticker("replication-ticker");
     private final CommandBatch batch = new CommandBatch("replication-planner", IN_FLIGHT);
     /** Null: each command in a transaction of its own. */
@@ -85,9 +94,18 @@ public final class LinkScheduler implements AutoCloseable {
     public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, ReportedInventory reported,
                          Supplier<List<LinkId>> knownLinks, LinkVersions linkVersions, CommandGateway commands,
                          OneTransaction transaction, Clock clock) {
+        this(config, inventory, reported, knownLinks, linkVersions, commands, transaction, new ServiceSwitches(), clock);
+    }
+
+    /** {@code switches}: the services' switches the store holds, which re-plan the links ({@link FailoverLinks}). */
+    public LinkScheduler(ReplicationConfig config, SnapshotInventoryView inventory, ReportedInventory reported,
+                         Supplier<List<LinkId>> knownLinks, LinkVersions linkVersions, CommandGateway commands,
+                         OneTransaction transaction, ServiceSwitches switches, Clock clock) {
         this.transaction = transaction;
         this.config = config;
-        this.schedule = new LinkSchedule(configured(config), new ViewInventory(inventory), reported, linkVersions);
+        this.switches = switches;
+        this.relinks = FailoverLinks.of(config, switches);
+        this.schedule = new LinkSchedule(relinks, new ViewInventory(inventory), reported, linkVersions);
         this.knownLinks = knownLinks;
         this.commands = commands;
         this.clock = clock;
@@ -140,12 +158,47 @@ public final class LinkScheduler implements AutoCloseable {
         for (CommandBatch.Outcome<LinkId> outcome : outcomes) {
             settle(outcome.key(), orders.get(outcome.key()), outcome.results(), outcome.failure(), now);
         }
-        for (RetireLink retire : schedule.retirements(knownLinks.get(), now)) {
+        List<LinkId> known = knownLinks.get();
+        pauseSuperseded(known, now);
+        for (RetireLink retire : schedule.retirements(known, now)) {
             try {
                 commands.sendAndWait(retire);
                 schedule.retired(retire.linkId());
             } catch (RuntimeException e) {
                 log.warn("could not retire link {}: {}", retire.linkId(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A failover switched a service: its links are re-planned now rather than at the next tick (the former primary's
+     * paused, the new primary's established and planned). Nothing while the views are being rebuilt at a start: the
+     * switch is among the history they read, and the first pass after that re-plans every link.
+     */
+    public void serviceSwitched(ServiceSwitched e) {
+        if (!viewsRebuilt.getAsBoolean()) {
+            return;
+        }
+        switches.on(e);
+        log.info("replication follows service {} from {} to {} (failover {}, generation {})", e.service(), e.from(),
+                e.to(), e.failover(), e.generation());
+        tick();
+    }
+
+    /** Pauses each known link whose source a failover superseded, once per run and failover. */
+    private void pauseSuperseded(List<LinkId> known, Instant now) {
+        for (PauseLink pause : relinks.pauses(known, now)) {
+            FailoverId failover = relinks.supersededBy(pause.linkId().source()).map(ServiceSwitched::failover).orElseThrow();
+            if (failover.equals(paused.get(pause.linkId()))) {
+                continue;
+            }
+            try {
+                commands.sendAndWait(pause);
+                paused.put(pause.linkId(), failover);
+                log.info("link {} paused (once per run while failover {} stands): {}", pause.linkId(), failover,
+                        pause.reason());
+            } catch (RuntimeException e) {
+                log.warn("could not pause link {} after failover {}: {}", pause.linkId(), failover, e.getMessage());
             }
         }
     }

@@ -6,6 +6,8 @@ import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.config.PolicyRule;
 import io.zsentinel.deploy.config.ReplicationConfig;
 import io.zsentinel.deploy.config.RetentionConfig;
+import io.zsentinel.deploy.replication.FailoverLinks;
+import io.zsentinel.deploy.replication.ServiceSwitches;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.retention.RetentionPolicy;
@@ -24,6 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * link's {@code keep}, or its source's policy, always receive-only; a retention rule matching a copy is
  * not applied to it (it would take snapshots there and make the link diverge). A replica whose rule has
  * no {@code keep} and whose source is not known yet (see {@link #refresh}) has no policy meanwhile.
+ * <p>
+ * After a failover ({@link FailoverLinks}) the policy follows the service: the new primary's copy takes the former
+ * primary dataset's own policy (it takes the snapshots its links to the remaining targets send), and the former
+ * primary's dataset has none (no snapshot taken, none pruned there, until an operator rejoins the server).
  */
 public final class RetentionPolicies implements PolicyConfiguration {
     /** A rule, its policy, and that policy as its copies take it (receive-only). */
@@ -36,6 +42,7 @@ public final class RetentionPolicies implements PolicyConfiguration {
 
     private final List<Rule> rules;
     private final List<LinkRule> links;
+    private final FailoverLinks failovers;
     private volatile Map<DatasetId, RetentionPolicy> mirrored = Map.of();
     /** Per dataset, what the configuration alone says (it does not change while the controller runs). */
     private final Map<DatasetId, Optional<Copy>> copies = new ConcurrentHashMap<>();
@@ -47,6 +54,12 @@ public final class RetentionPolicies implements PolicyConfiguration {
     }
 
     public RetentionPolicies(RetentionConfig config, ReplicationConfig replication) {
+        this(config, replication, FailoverLinks.of(replication, new ServiceSwitches()));
+    }
+
+    /** {@code failovers}: the links as failovers re-planned them, which the policies follow. */
+    public RetentionPolicies(RetentionConfig config, ReplicationConfig replication, FailoverLinks failovers) {
+        this.failovers = failovers;
         this.rules = config.policies().stream().map(r -> {
             RetentionPolicy policy = r.policy();
             return new Rule(r, policy, policy.withReceiveOnly(true));
@@ -71,6 +84,13 @@ public final class RetentionPolicies implements PolicyConfiguration {
     /** The dataset's policy: its link's replica policy if it is a copy, else the first matching rule's. */
     Optional<RetentionPolicy> forDataset(ServerId server, DatasetName dataset) {
         DatasetId id = new DatasetId(server, dataset);
+        if (failovers.supersededBy(id).isPresent()) {
+            return Optional.empty();
+        }
+        Optional<DatasetId> servesFor = failovers.servesFor(id);
+        if (servesFor.isPresent()) {
+            return ownPolicy(servesFor.get().server(), servesFor.get().dataset());
+        }
         Optional<Copy> copy = copies.computeIfAbsent(id, d -> links.stream().filter(l -> l.isTarget(server, dataset))
                 .findFirst().map(l -> new Copy(l.replicaPolicy())));
         if (copy.isPresent()) {

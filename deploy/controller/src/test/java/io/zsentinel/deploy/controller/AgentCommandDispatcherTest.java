@@ -205,6 +205,22 @@ class AgentCommandDispatcherTest {
         assertEquals(TransferPolicy.DEFAULTS, full.policy(), "an event stored before links sent their policy");
     }
 
+    /** Issue 11: a failover's new primary sends at its service's generation, which the agents fence older orders by. */
+    @Test
+    void aTransferCarriesTheGenerationItsLinksSourceServesAt() {
+        List<String[]> out = new ArrayList<>();
+        AgentCommandDispatcher fencing = new AgentCommandDispatcher((key, json) -> out.add(new String[]{key, json}), 7,
+                link -> 0, link -> link.equals(LINK) ? 2 : 0);
+        UUID transfer = UUID.fromString("00000000-0000-0000-0000-000000000078");
+        ReplicationScheduled e = new ReplicationScheduled(LINK, transfer, null, new SnapshotRef(HOURLY, new Guid(42), AT),
+                false, null, false, 1, AT, false);
+        fencing.on(e, new GenericEventMessage<>(e));
+        StartTransfer order = assertInstanceOf(StartTransfer.class,
+                new EnvelopeCodec(CoreMessages.types()).decode(out.get(0)[1]).payload());
+        assertEquals(2, order.generation());
+        assertEquals(0, assertInstanceOf(StartTransfer.class, only(e)).generation(), "no failover: not fenced");
+    }
+
     @Test
     void aRollbackAndARestoreAreOrderedOnTheDatasetsServer() {
         assertEquals(new RollbackDataset(COMMAND, ServerId.of("primary"), 7, HOURLY, true),

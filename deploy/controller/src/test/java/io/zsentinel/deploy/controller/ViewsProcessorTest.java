@@ -159,7 +159,8 @@ class ViewsProcessorTest {
                 .configureSerializer(c -> JacksonSerializer.builder().objectMapper(Json.newMapper()).build())
                 .configureTransactionManager(c -> new CountingTransactions())
                 .configureEmbeddedEventStore(c -> store)
-                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services));
+                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services,
+                        new io.zsentinel.deploy.replication.ServiceSwitches()));
     }
 
     private static SnapshotRecorded recorded(int txg) {
