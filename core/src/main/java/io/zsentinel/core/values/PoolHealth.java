@@ -15,6 +15,11 @@ public enum PoolHealth {
         }
     }
 
+    /** The pool's data is gone from this server (FAULTED, UNAVAIL, SUSPENDED): for failover, its storage is lost. */
+    public boolean lost() {
+        return this == FAULTED || this == UNAVAIL || this == SUSPENDED;
+    }
+
     /** Serving data without redundancy loss. */
     public boolean healthy() {
         return this == ONLINE;

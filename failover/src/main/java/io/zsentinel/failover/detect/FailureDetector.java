@@ -34,8 +34,6 @@ import java.util.stream.Collectors;
  * HTTP threads and schedulers ask; each server's observations are replaced whole, never half-updated.
  */
 public final class FailureDetector {
-    private static final Set<PoolHealth> POOL_LOST = EnumSet.of(PoolHealth.FAULTED, PoolHealth.UNAVAIL, PoolHealth.SUSPENDED);
-
     private record PoolReport(PoolHealth health, Instant at) {
     }
 
@@ -215,7 +213,7 @@ public final class FailureDetector {
         }
         Set<Evidence> evidence = EnumSet.noneOf(Evidence.class);
         StringBuilder why = new StringBuilder();
-        String lostPools = o.pools().entrySet().stream().filter(p -> POOL_LOST.contains(p.getValue().health()))
+        String lostPools = o.pools().entrySet().stream().filter(p -> p.getValue().health().lost())
                 .map(p -> p.getKey() + " " + p.getValue().health()).collect(Collectors.joining(", "));
         if (!lostPools.isEmpty()) {
             evidence.add(Evidence.POOL_FAILED);

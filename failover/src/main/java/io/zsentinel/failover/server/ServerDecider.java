@@ -11,6 +11,7 @@ import io.zsentinel.failover.api.ServerCommand;
 import io.zsentinel.failover.api.ServerDeclaredFailed;
 import io.zsentinel.failover.api.ServerEvent;
 import io.zsentinel.failover.api.ServerRegistered;
+import io.zsentinel.failover.detect.Evidence;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public final class ServerDecider {
             return state.with(e.condition());
         }
         if (event instanceof ServerDeclaredFailed e) {
-            return state.failedAt(e.at(), e.lastHeard());
+            return state.failedAt(e.at(), e.lastHeard(), e.evidence().contains(Evidence.POOL_FAILED));
         }
         if (event instanceof MaintenanceModeChanged e) {
             return state.inMaintenance(e.on());

@@ -12,44 +12,49 @@ import java.util.TreeMap;
 /**
  * What the controller knows of one storage server. {@code declaredFailedAt}: when it was last declared failed, null
  * if never; {@code lastHeardWhenFailed}: its last heartbeat before that outage (null: not known), which tells a
- * new outage (heard since) from the same one. {@code maintenance}: an operator put it in maintenance mode.
+ * new outage (heard since) from the same one; {@code poolOutage}: that outage included a lost pool and no report
+ * since shows every pool back (a server whose pool is lost keeps heartbeating: only its pools say it recovered).
+ * {@code maintenance}: an operator put it in maintenance mode.
  */
 public record ServerState(ServerId server, boolean registered, Map<PoolName, PoolCondition> pools, Instant declaredFailedAt,
-                          Instant lastHeardWhenFailed, boolean maintenance) {
+                          Instant lastHeardWhenFailed, boolean poolOutage, boolean maintenance) {
     public ServerState {
         pools = Collections.unmodifiableMap(new TreeMap<>(pools));
     }
 
     public static ServerState initial(ServerId server) {
-        return new ServerState(server, false, Map.of(), null, null, false);
+        return new ServerState(server, false, Map.of(), null, null, false, false);
     }
 
     ServerState registeredNow() {
-        return new ServerState(server, true, pools, declaredFailedAt, lastHeardWhenFailed, maintenance);
+        return new ServerState(server, true, pools, declaredFailedAt, lastHeardWhenFailed, poolOutage, maintenance);
     }
 
     ServerState with(PoolCondition condition) {
         Map<PoolName, PoolCondition> copy = new TreeMap<>(pools);
         copy.put(condition.pool(), condition);
-        return new ServerState(server, registered, copy, declaredFailedAt, lastHeardWhenFailed, maintenance);
+        boolean stillLost = poolOutage && copy.values().stream().anyMatch(c -> c.health().lost());
+        return new ServerState(server, registered, copy, declaredFailedAt, lastHeardWhenFailed, stillLost, maintenance);
     }
 
-    ServerState failedAt(Instant at, Instant lastHeard) {
-        return new ServerState(server, registered, pools, at, lastHeard, maintenance);
+    ServerState failedAt(Instant at, Instant lastHeard, boolean poolLost) {
+        return new ServerState(server, registered, pools, at, lastHeard, poolLost, maintenance);
     }
 
     /**
      * Whether a server last heard at {@code lastHeard} came back since its last declared outage: heard after the heartbeat
-     * that outage followed (both its agent's clock), or, that one unknown, after the declaration.
+     * that outage followed (both its agent's clock), or, that one unknown, after the declaration; and, when a lost pool
+     * was part of it, with its pools reported back since.
      */
     boolean returnedSinceDeclaredFailed(Instant lastHeard) {
         if (declaredFailedAt == null) {
             return true;
         }
-        return lastHeard != null && lastHeard.isAfter(lastHeardWhenFailed != null ? lastHeardWhenFailed : declaredFailedAt);
+        return !poolOutage && lastHeard != null
+                && lastHeard.isAfter(lastHeardWhenFailed != null ? lastHeardWhenFailed : declaredFailedAt);
     }
 
     ServerState inMaintenance(boolean on) {
-        return new ServerState(server, registered, pools, declaredFailedAt, lastHeardWhenFailed, on);
+        return new ServerState(server, registered, pools, declaredFailedAt, lastHeardWhenFailed, poolOutage, on);
     }
 }

@@ -101,10 +101,29 @@ class StorageServerAggregateTest {
         fixture.given(new ServerRegistered(S, T0), first)
                 .when(new DeclareServerFailed(S, Set.of(Evidence.POOL_FAILED), "again", T0.plusSeconds(70), back))
                 .expectEvents(new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED), "again", T0.plusSeconds(70), back));
-        ServerDeclaredFailed beforeTheField = new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED), "old", T0.plusSeconds(10));
+        ServerDeclaredFailed beforeTheField = new ServerDeclaredFailed(S, Set.of(Evidence.UNREACHABLE_FROM_PEER), "old",
+                T0.plusSeconds(10));
         fixture.given(new ServerRegistered(S, T0), beforeTheField)
                 .when(new DeclareServerFailed(S, Set.of(Evidence.POOL_FAILED), "heard since", T0.plusSeconds(70), back))
                 .expectEvents(new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED), "heard since", T0.plusSeconds(70), back));
+    }
+
+    @Test
+    void aServerWhosePoolIsLostIsOneOutageWhileItHeartbeatsUntilItsPoolsAreBack() {
+        ServerDeclaredFailed lost = new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED), "pool UNAVAIL",
+                T0.plusSeconds(10), T0.plusSeconds(9));
+        PoolHealthChanged unavail = new PoolHealthChanged(S, pool(PoolHealth.UNAVAIL, 0, T0.plusSeconds(8)));
+        // the controller restarted meanwhile: its detector saw newer heartbeats, the pool still lost
+        fixture.given(new ServerRegistered(S, T0), unavail, lost)
+                .when(new DeclareServerFailed(S, Set.of(Evidence.POOL_FAILED), "pool UNAVAIL", T0.plusSeconds(70),
+                        T0.plusSeconds(69)))
+                .expectNoEvents();
+        PoolHealthChanged back = new PoolHealthChanged(S, pool(PoolHealth.ONLINE, 40, T0.plusSeconds(80)));
+        fixture.given(new ServerRegistered(S, T0), unavail, lost, back)
+                .when(new DeclareServerFailed(S, Set.of(Evidence.POOL_FAILED), "pool FAULTED", T0.plusSeconds(95),
+                        T0.plusSeconds(94)))
+                .expectEvents(new ServerDeclaredFailed(S, Set.of(Evidence.POOL_FAILED), "pool FAULTED", T0.plusSeconds(95),
+                        T0.plusSeconds(94)));
     }
 
     @Test

@@ -150,7 +150,7 @@ public final class Agent implements AutoCloseable {
                 .start();
         heartbeats.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), 0, config.heartbeatSeconds(), TimeUnit.SECONDS);
         leaseWatch.scheduleWithFixedDelay(guarded("lease check", selfDemotion::check), 1, 1, TimeUnit.SECONDS);
-        if (!config.peers().isEmpty()) {
+        if (!config.peerAddresses().isEmpty()) {
             peerWatch.scheduleWithFixedDelay(guarded("peer probes", peerProbes::probeAll), 0, config.heartbeatSeconds(),
                     TimeUnit.SECONDS);
         }

@@ -33,6 +33,7 @@ import java.util.Objects;
  * peers:                                          # optional; servers whose agents this one probes every heartbeat
  *   standby: { host: 10.0.0.6 }                   # port: theirs if it differs from this probePort
  * </pre>
+ * An ssh transfer target that is not a peer is probed too, at its ssh port.
  * The peers' probes travel in the heartbeats: the controller declares a silent server failed only when its peers
  * cannot reach it either (or its pool is gone), so give each server of a service its partners as peers.
  */
@@ -114,9 +115,17 @@ public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> poo
         return byServer;
     }
 
-    /** The peers to probe, by server id, each at its own port or else at this agent's {@code probePort}. */
+    /**
+     * The peers to probe, by server id, each at its own port or else at this agent's {@code probePort}; and each ssh
+     * transfer target not listed as a peer, at its ssh port (its sshd answering says the host is up, not its agent).
+     */
     public Map<ServerId, java.net.InetSocketAddress> peerAddresses() {
         Map<ServerId, java.net.InetSocketAddress> byServer = new java.util.TreeMap<>();
+        targets.forEach((id, target) -> {
+            if (target.transport() == TransferTarget.Transport.SSH && !new ServerId(id).equals(server)) {
+                byServer.put(new ServerId(id), java.net.InetSocketAddress.createUnresolved(target.host(), target.port()));
+            }
+        });
         peers.forEach((id, peer) -> byServer.put(new ServerId(id),
                 java.net.InetSocketAddress.createUnresolved(peer.host(), peer.port() != null ? peer.port() : probePort)));
         return byServer;

@@ -69,6 +69,22 @@ class PeerProbeTest {
     }
 
     @Test
+    void anSshTransferTargetIsProbedAtItsSshPortUnlessItIsAPeer() {
+        AgentConfig config = ConfigFiles.parse("""
+                server: primary
+                kafka: { bootstrap: "127.0.0.1:9092" }
+                pools: [ primary ]
+                targets:
+                  standby: { transport: local }
+                  offsite: { transport: ssh, host: 10.1.0.7, port: 2222 }
+                  backup: { transport: ssh, host: 10.1.0.9 }
+                peers: { backup: { host: 10.1.0.9, port: 7380 } }
+                """, "agent.yaml", AgentConfig.class);
+        assertEquals(Map.of(new ServerId("offsite"), InetSocketAddress.createUnresolved("10.1.0.7", 2222),
+                new ServerId("backup"), InetSocketAddress.createUnresolved("10.1.0.9", 7380)), config.peerAddresses());
+    }
+
+    @Test
     void aPeerWithoutAPortNeedsTheProbePortAndAServerIsNoPeerOfItself() {
         ConfigException noPort = assertThrows(ConfigException.class, () -> ConfigFiles.parse("""
                 server: standby

@@ -1,7 +1,6 @@
 package io.zsentinel.deploy.cli;
 
 import io.zsentinel.deploy.operator.OperatorApi;
-import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.projections.audit.AuditEntry;
 import io.zsentinel.projections.audit.Operation;
 import io.zsentinel.replication.api.DatasetId;
@@ -16,10 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
-import static io.zsentinel.deploy.operator.OperatorApi.A;
 import static io.zsentinel.deploy.operator.OperatorApi.T0;
-import static io.zsentinel.deploy.operator.OperatorApi.VM1;
-import static io.zsentinel.deploy.operator.OperatorApi.VM2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,10 +36,7 @@ class MaintenanceCliTest {
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new OperatorApi();
-        fixture.commands().sendAndWait(new RecordHeartbeat(A, 1, T0));
-        fixture.seed(A, VM1, 3);
-        fixture.seed(A, VM2, 1);
+        fixture = new OperatorApi().withServerA();
     }
 
     @AfterEach

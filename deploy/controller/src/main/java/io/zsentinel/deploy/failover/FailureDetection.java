@@ -36,7 +36,7 @@ public final class FailureDetection implements AutoCloseable {
     private final BooleanSupplier reachesBroker;
     private final CommandGateway commands;
     private final Clock clock;
-    /** The last heartbeat each failed server was declared failed with (empty: never heard), in this run. */
+    /** Servers declared failed in this run and not healthy since, with the last heartbeat they were declared with. */
     private final Map<ServerId, Optional<Instant>> declared = new HashMap<>();
     private final Ticker ticker = new Ticker("failure-detection");
     /** Whether the consumer reached the broker at the last tick; null until it first did (a start is no loss). */
@@ -63,6 +63,8 @@ public final class FailureDetection implements AutoCloseable {
         for (Verdict verdict : detector.verdicts(now).values()) {
             if (verdict.health() == Health.FAILED && !verdict.maintenance()) {
                 declare(verdict, now);
+            } else if (verdict.health() == Health.HEALTHY) {
+                declared.remove(verdict.server()); // back: its next failure is a new outage
             }
         }
     }
@@ -89,12 +91,15 @@ public final class FailureDetection implements AutoCloseable {
         }
     }
 
-    /** Once per outage in this run (again when it was heard since); the aggregate keeps it to once across restarts. */
+    /**
+     * Once per outage in this run: until the server is healthy again (a server whose pool is lost under a live agent
+     * stays failed while its heartbeats go on). The aggregate keeps it to once across restarts by the last heartbeat.
+     */
     private void declare(Verdict verdict, Instant now) {
-        Optional<Instant> lastHeard = Optional.ofNullable(verdict.lastHeartbeat());
-        if (lastHeard.equals(declared.get(verdict.server()))) {
+        if (declared.containsKey(verdict.server())) {
             return;
         }
+        Optional<Instant> lastHeard = Optional.ofNullable(verdict.lastHeartbeat());
         try {
             commands.sendAndWait(new DeclareServerFailed(verdict.server(), verdict.evidence(), verdict.reason(), now,
                     verdict.lastHeartbeat()));

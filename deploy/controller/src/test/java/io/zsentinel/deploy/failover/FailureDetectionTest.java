@@ -121,6 +121,31 @@ class FailureDetectionTest {
     }
 
     @Test
+    void aServerWhosePoolIsLostIsDeclaredOnceWhileItsHeartbeatsGoOnAndAgainAfterItWasHealthy() {
+        detector.heartbeat(STANDBY, T0);
+        for (int s = 0; s <= 10; s++) {
+            clock.set(T0.plusSeconds(s));
+            detector.heartbeat(PRIMARY, clock.instant());
+            detector.poolReported(PRIMARY, PoolName.of("primary"), s < 2 ? PoolHealth.ONLINE : PoolHealth.UNAVAIL,
+                    clock.instant());
+            detection.tick();
+        }
+        assertEquals(1, sent.size(), "one outage, however many heartbeats it sends meanwhile: " + sent);
+        assertEquals(T0.plusSeconds(2), sent.get(0).lastHeard());
+
+        clock.set(T0.plusSeconds(11));
+        detector.heartbeat(PRIMARY, clock.instant());
+        detector.poolReported(PRIMARY, PoolName.of("primary"), PoolHealth.ONLINE, clock.instant());
+        detection.tick();
+        clock.set(T0.plusSeconds(12));
+        detector.heartbeat(PRIMARY, clock.instant());
+        detector.poolReported(PRIMARY, PoolName.of("primary"), PoolHealth.FAULTED, clock.instant());
+        detection.tick();
+        assertEquals(2, sent.size(), "healthy in between: a new outage");
+        assertEquals(T0.plusSeconds(12), sent.get(1).lastHeard());
+    }
+
+    @Test
     void aServerInMaintenanceIsNeverDeclaredFailedUntilItLeavesIt() {
         detector.maintenance(PRIMARY, true);
         primarySilentFor(30, false);

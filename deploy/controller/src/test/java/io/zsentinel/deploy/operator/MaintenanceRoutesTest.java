@@ -19,8 +19,6 @@ import java.util.Optional;
 import static io.zsentinel.deploy.operator.OperatorApi.A;
 import static io.zsentinel.deploy.operator.OperatorApi.B;
 import static io.zsentinel.deploy.operator.OperatorApi.T0;
-import static io.zsentinel.deploy.operator.OperatorApi.VM1;
-import static io.zsentinel.deploy.operator.OperatorApi.VM2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,10 +31,7 @@ class MaintenanceRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new OperatorApi();
-        fixture.commands().sendAndWait(new RecordHeartbeat(A, 1, T0));
-        fixture.seed(A, VM1, 3);
-        fixture.seed(A, VM2, 1);
+        fixture = new OperatorApi().withServerA();
     }
 
     @AfterEach

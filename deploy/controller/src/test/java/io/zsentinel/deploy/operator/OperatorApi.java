@@ -83,6 +83,14 @@ public final class OperatorApi implements AutoCloseable {
         return "http://127.0.0.1:" + api.port();
     }
 
+    /** Server A heard (registered) with VM1 (3 snapshots) and VM2 (1): what the maintenance tests start from. */
+    public OperatorApi withServerA() {
+        commands().sendAndWait(new io.zsentinel.failover.api.RecordHeartbeat(A, 1, T0));
+        seed(A, VM1, 3);
+        seed(A, VM2, 1);
+        return this;
+    }
+
     /** Snapshots {@code s1 … sN} (createtxg 10, 20, …) on {@code server:dataset}, as an agent's inventory reports them. */
     public void seed(ServerId server, DatasetName dataset, int snapshots) {
         DatasetId id = new DatasetId(server, dataset);
