@@ -49,14 +49,16 @@ public final class FailoverProcesses {
     }
 
     /**
-     * Sends and waits. A command the service refuses (its rules threw) is logged and dropped: sending it again would
-     * be refused again and hold up every later event of the processor. Anything else (the store is down) propagates,
-     * so the processor retries the event.
+     * Sends and waits. A command the service refuses (its rules threw: an IllegalStateException or
+     * IllegalArgumentException as it is on the local bus, wrapped in a CommandExecutionException on a distributed one;
+     * or no such aggregate) is logged and dropped: sending it again would be refused again and hold up every later
+     * event of the processor. Anything else (the store is down) propagates, so the processor retries the event.
      */
     private static void send(CommandGateway gateway, Object command, String what) {
         try {
             gateway.sendAndWait(command);
-        } catch (CommandExecutionException | AggregateNotFoundException e) {
+        } catch (CommandExecutionException | AggregateNotFoundException | IllegalStateException
+                 | IllegalArgumentException e) {
             log.warn("{} was refused: {}", what, e.getMessage());
         }
     }
