@@ -12,6 +12,7 @@ import io.zsentinel.core.messages.EnvelopeCodec;
 import io.zsentinel.core.messages.MalformedMessageException;
 import io.zsentinel.core.messages.Message;
 import io.zsentinel.core.messages.agentcommands.AgentCommand;
+import io.zsentinel.core.messages.agentcommands.DemoteDataset;
 import io.zsentinel.core.messages.agentcommands.SnapshotCommand;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
@@ -159,6 +160,15 @@ public final class Agent implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A command issued more than {@link #COMMAND_TTL} ago is not executed, except a demotion: it only takes writes
+     * away, and the generation it carries fences it (a dataset promoted since refuses it), so a former primary that
+     * comes back after days still stops serving.
+     */
+    static boolean stale(AgentCommand command, Instant issuedAt, Instant now) {
+        return !(command instanceof DemoteDataset) && issuedAt.plus(COMMAND_TTL).isBefore(now);
+    }
+
     private void onCommand(ConsumerRecord<String, String> record) {
         if (!server.value().equals(record.key())) {
             return; // addressed to another server of the cell
@@ -167,7 +177,7 @@ public final class Agent implements AutoCloseable {
         if (!(envelope.payload() instanceof AgentCommand command)) {
             throw new MalformedMessageException(envelope.type() + " is not an agent command");
         }
-        if (envelope.occurredAt().plus(COMMAND_TTL).isBefore(clock.instant())) {
+        if (stale(command, envelope.occurredAt(), clock.instant())) {
             log.warn("skipped stale {} {} issued at {}", envelope.type(), command.commandId(), envelope.occurredAt());
             return;
         }
