@@ -53,6 +53,9 @@ public final class HookRunner {
     public Result run(String name, Hook hook, Map<String, String> environment) {
         Instant start = clock.instant();
         ProcessBuilder builder = new ProcessBuilder(hook.command()).redirectErrorStream(true);
+        // the facts are ours alone: a ZSENTINEL_* variable of the controller's or agent's own environment could
+        // pass for one of them
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("ZSENTINEL_"));
         builder.environment().putAll(environment);
         Process process;
         try {
