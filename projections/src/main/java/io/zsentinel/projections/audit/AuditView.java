@@ -3,7 +3,12 @@ package io.zsentinel.projections.audit;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.FailoverAcknowledged;
+import io.zsentinel.failover.api.FailoverRefused;
 import io.zsentinel.failover.api.MaintenanceModeChanged;
+import io.zsentinel.failover.api.OperatorOrder;
+import io.zsentinel.failover.api.StandbyChosen;
 import io.zsentinel.replication.api.AgentCommandFailed;
 import io.zsentinel.replication.api.AgentCommandSucceeded;
 import io.zsentinel.replication.api.CheckpointOrdered;
@@ -112,6 +117,39 @@ public class AuditView {
         audit.put(id, new AuditEntry(e.at(), e.server(), null, e.by().operator(),
                 e.on() ? "maintenance on: no automatic failover away from it" : "maintenance off", e.by().reason(), id,
                 AuditEntry.RECORDED, null));
+        evictOldest(audit);
+    }
+
+    /** An operator's forced failover, chosen: an entry on the server failed over from. */
+    @EventHandler
+    public void on(StandbyChosen e) {
+        if (e.forced() != null) {
+            serviceAction(e.failedPrimary(), e.service() + "|force|" + e.at(), e.forced(), "failover force "
+                    + e.service() + " --to " + e.chosen() + ": ordered", e.at());
+        }
+    }
+
+    /** An operator's forced failover, refused by the rules: recorded with why. */
+    @EventHandler
+    public void on(FailoverRefused e) {
+        if (e.forced() != null) {
+            serviceAction(e.failedPrimary(), e.service() + "|force|" + e.at(), e.forced(), "failover force "
+                    + e.service() + ": refused (" + String.join("; ", e.reasons()) + ")", e.at());
+        }
+    }
+
+    @EventHandler
+    public void on(FailoverAcknowledged e) {
+        serviceAction(null, e.service() + "|ack|" + e.at(), e.by(), "failover ack " + e.service()
+                + ": automatic failover armed again", e.at());
+    }
+
+    private synchronized void serviceAction(ServerId server, String key, OperatorOrder by, String action, Instant at) {
+        UUID id = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+        if (audit.containsKey(id)) {
+            return;
+        }
+        audit.put(id, new AuditEntry(at, server, null, by.operator(), action, by.reason(), id, AuditEntry.RECORDED, null));
         evictOldest(audit);
     }
 

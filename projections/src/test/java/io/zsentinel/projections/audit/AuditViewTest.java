@@ -43,6 +43,32 @@ class AuditViewTest {
     private final AuditView view = new AuditView();
 
     @Test
+    void forcedFailoversAndAcknowledgementsAreAuditedButNotTheRulesOwnChoices() {
+        io.zsentinel.failover.api.ServiceName vm = io.zsentinel.failover.api.ServiceName.of("vm");
+        io.zsentinel.failover.api.OperatorOrder bob = new io.zsentinel.failover.api.OperatorOrder("bob@ops", "accept the loss");
+        io.zsentinel.core.values.ServerId primary = io.zsentinel.core.values.ServerId.of("primary");
+        io.zsentinel.core.values.ServerId standby = io.zsentinel.core.values.ServerId.of("standby");
+        view.on(new io.zsentinel.failover.api.StandbyChosen(vm, primary, standby, java.time.Duration.ZERO, "first eligible",
+                null, T0));
+        assertEquals(List.of(), view.audit(Optional.empty(), 10), "an automatic choice is no operator's action");
+        io.zsentinel.failover.api.StandbyChosen forced = new io.zsentinel.failover.api.StandbyChosen(vm, primary, standby,
+                java.time.Duration.ofMinutes(20), "forced", bob, T0.plusSeconds(1));
+        view.on(forced);
+        view.on(forced); // redelivered
+        view.on(new io.zsentinel.failover.api.FailoverRefused(vm, primary, List.of("standby is failed"), bob,
+                T0.plusSeconds(2)));
+        view.on(new io.zsentinel.failover.api.FailoverAcknowledged(vm, bob, T0.plusSeconds(3)));
+
+        List<AuditEntry> entries = view.audit(Optional.empty(), 10);
+        assertEquals(3, entries.size(), entries.toString());
+        assertEquals(List.of("failover ack vm: automatic failover armed again",
+                "failover force vm: refused (standby is failed)", "failover force vm --to standby: ordered"),
+                entries.stream().map(AuditEntry::action).toList());
+        assertEquals(List.of("bob@ops", "accept the loss"), List.of(entries.get(2).operator(), entries.get(2).reason()));
+        assertEquals(primary, entries.get(2).server());
+    }
+
+    @Test
     void anOperatorCheckpointIsAuditedAndSucceedsWhenItsSnapshotIsRecorded() {
         SnapshotName name = VM1.snapshot("zsentinel_checkpoint_x");
         view.on(audited(A_VM1, C1, "checkpoint " + name));

@@ -132,8 +132,8 @@ final class OperatorCli {
         for (JsonNode e : audit.body()) {
             // the outcome comes with the entry (an older controller's entries have none: "recorded")
             String outcome = e.path("outcome").asText("recorded");
-            // an entry about a whole server (maintenance) has no dataset
-            table.row(TerminalText.time(e, "at", zone), e.path("operator").asText(), e.path("server").asText(),
+            // an entry about a whole server (maintenance) has no dataset, one about a service (failover ack) no server
+            table.row(TerminalText.time(e, "at", zone), e.path("operator").asText(), e.path("server").asText(""),
                     e.path("dataset").asText(""), outcome, e.path("action").asText() + " — " + e.path("reason").asText());
             if (outcome.equals("failed") && e.hasNonNull("outcomeDetail")) {
                 table.note("failed: " + TerminalText.shorten(e.path("outcomeDetail").asText(), TerminalText.NOTE_LENGTH,
