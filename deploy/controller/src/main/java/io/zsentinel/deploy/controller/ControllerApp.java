@@ -8,6 +8,7 @@ import io.zsentinel.deploy.store.DataSources;
 import io.zsentinel.deploy.store.OwnedDatabase;
 import io.zsentinel.projections.metrics.ConsumerLoopMetrics;
 import io.zsentinel.projections.metrics.MetricsEndpoint;
+import io.zsentinel.projections.metrics.ServiceMetrics;
 import io.zsentinel.projections.link.RetentionHolds;
 import io.zsentinel.projections.web.ApiServer;
 import io.zsentinel.projections.web.HealthCheck;
@@ -104,7 +105,8 @@ public final class ControllerApp implements AutoCloseable {
         MetricsEndpoint metrics = new MetricsEndpoint(controller.links(), controller.fleet(), controller.inventory(), holds,
                 meters)
                 .also(new ConsumerLoopMetrics(() -> java.util.stream.Stream.concat(java.util.stream.Stream.of(controller.agentEventsStatus()),
-                        controller.livenessStatus().stream()).toList(), clock, STUCK_AFTER));
+                        controller.livenessStatus().stream()).toList(), clock, STUCK_AFTER))
+                .also(new ServiceMetrics(controller.services()));
         try {
             Routes routes = ZsentinelApi.routes(controller.inventory(), controller.fleet(), controller.audit(),
                     controller.links(), health, holds, metrics);
