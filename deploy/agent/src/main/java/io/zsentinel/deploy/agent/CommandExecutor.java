@@ -249,8 +249,9 @@ public final class CommandExecutor {
     /**
      * Promotes after checking the generation the dataset carries (a property, so it holds across agent restarts):
      * older is refused, the same with the dataset already primary is a repeat answered without touching it (a second
-     * rollback would discard what clients wrote since), newer rolls back to {@code rollbackTo}, records the generation
-     * and makes the dataset writable.
+     * rollback would discard what clients wrote since), the same with the dataset a replica is refused (it was demoted
+     * at that generation), newer (or any, for a dataset without a role yet) rolls back to {@code rollbackTo}, records
+     * the generation and makes the dataset writable.
      */
     private AgentFact promote(PromoteDataset c) {
         DatasetRole carried = zfs.role(c.dataset());
@@ -260,6 +261,13 @@ public final class CommandExecutor {
         if (c.generation() == carried.generation() && carried.primary()) {
             return completed(c, c.dataset() + " is already the primary of service " + c.service() + " at generation "
                     + c.generation() + "; left as it is");
+        }
+        if (c.generation() == carried.generation() && carried.generation() > 0) {
+            // a replica at this generation was demoted at it (by its lease, or as a former primary): only a newer
+            // generation, a failover's or a rejoin's, may make it primary again
+            return reject(c, c.dataset() + " is a replica at generation " + carried.generation() + ", demoted at it (its"
+                    + " lease ran out, or a failover replaced it): only a newer generation makes it primary again; the"
+                    + " dataset was not changed");
         }
         String rolledBack = "";
         if (c.rollbackTo() != null) {

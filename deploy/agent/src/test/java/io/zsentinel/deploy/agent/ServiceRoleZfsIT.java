@@ -102,6 +102,15 @@ class ServiceRoleZfsIT {
                 .orElseThrow());
         assertEquals(new DatasetRole(3, false), zfs.role(vm1));
         assertThrows(IOException.class, () -> Files.writeString(files.resolve("refused"), "x"));
+
+        // demoted at generation 3 (a lapsed lease, a failover): a promotion at 3 does not make it primary again
+        CommandRejected samePromote = assertInstanceOf(CommandRejected.class, restarted.execute(
+                new PromoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 3, null)).orElseThrow());
+        assertTrue(samePromote.reason().contains("only a newer generation"), samePromote.reason());
+        assertEquals(new DatasetRole(3, false), zfs.role(vm1));
+        assertCompleted(restarted.execute(new PromoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 4, null))
+                .orElseThrow());
+        assertEquals(new DatasetRole(4, true), zfs.role(vm1));
     }
 
     private static CommandCompleted assertCompleted(AgentFact fact) {

@@ -150,6 +150,11 @@ class FailoverEndToEndIT {
                 .until(() -> service().path("service").path("state").asText().equals("serving")
                         && health(standby).equals("healthy") && health(primary).equals("healthy"));
 
+        // the controller marks the first primary's copy as the service's primary (what its agent demotes on a lapsed lease)
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:role", vm1).strip().equals("primary"));
+        assertEquals("1", Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:generation", vm1).strip());
+
         long crashAt = System.nanoTime();
         open.remove(primaryAgent);
         primaryAgent.close();

@@ -175,10 +175,15 @@ public final class AgentCommandDispatcher {
     }
 
     private void send(AgentCommand command, EventMessage<?> cause) {
+        order(command, cause.getTimestamp());
+    }
+
+    /** Sends {@code command}, issued at {@code at}, to its server's agent, waiting for the broker's ack. */
+    public void order(AgentCommand command, java.time.Instant at) {
         ServerId server = command.server();
         MessageTypes.Type type = types.of(command.getClass());
         Envelope<AgentCommand> envelope = new Envelope<>(command.commandId(), type.name(), type.version(),
-                cause.getTimestamp(), "controller", command);
+                at, "controller", command);
         sink.sendAndWait(server.value(), codec.encode(envelope));
         log.debug("ordered {} {} from {}", envelope.type(), command.commandId(), server);
     }

@@ -42,6 +42,7 @@ import io.zsentinel.projections.link.ReplicationLinkView;
 import io.zsentinel.projections.service.ServiceRow;
 import io.zsentinel.projections.service.ServicesView;
 import io.zsentinel.deploy.failover.FailoverProcesses;
+import io.zsentinel.deploy.failover.PrimaryClaims;
 import io.zsentinel.deploy.failover.FailoverReactor;
 import io.zsentinel.deploy.failover.Situations;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
@@ -94,6 +95,9 @@ public final class Controller implements AutoCloseable {
     private final ReportedInventory reported;
     private final ControllerMetrics metrics;
     private final FailoverProcesses failover;
+    /** Marks first primaries' datasets as primary at generation 1 ({@link PrimaryClaims}). */
+    private final Ticker claims;
+    private static final Duration PRIMARY_CLAIMS_EVERY = Duration.ofSeconds(10);
     private final FailureDetection detection;
     /**
      * Lanes of the consumer of agent facts: servers' facts handled side by side, each server's in order. Each lane
@@ -267,6 +271,14 @@ public final class Controller implements AutoCloseable {
         RetentionPolicies policies = new RetentionPolicies(config.retention(), config.replication(), relinks);
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),
                 new CapacityWatcher(policies, inventory, usage, axon.commandGateway()), clock).start();
+        PrimaryClaims primaryClaims = new PrimaryClaims(config.serviceCatalogue(), services::services,
+                inventory::datasetIds, promote -> dispatcher.order(promote, clock.instant()), EPOCH);
+        this.claims = new Ticker("primary-claims");
+        claims.every(PRIMARY_CLAIMS_EVERY, () -> {
+            if (views.check().up()) { // the services view says which services never failed over
+                primaryClaims.claim();
+            }
+        });
         this.failovers = new ServiceTicker(config.serviceCatalogue(), () -> services.services().stream()
                 .filter(s -> s.failover() != null).map(ServiceRow::service).toList(), axon.commandGateway(), clock).start();
         log.info("controller started: consuming {} ({}), publishing {}", topics.agentEvents(), ingest,
@@ -381,6 +393,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
+        claims.close();
         failovers.close();
         detection.close();
         retention.close();
