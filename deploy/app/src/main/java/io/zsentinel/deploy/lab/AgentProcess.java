@@ -174,16 +174,22 @@ public final class AgentProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** SIGKILL: the agent ends at once, mid-step, with no shutdown of its own. */
+    /**
+     * SIGKILL: the agent ends at once, mid-step, with no shutdown of its own — and so do the processes it started
+     * (a {@code zfs send|receive} pipeline), as on a server that lost its power: a surviving send would keep the
+     * pool busy, and its export would fail.
+     */
     public void crash() {
         if (!alive()) {
             return;
         }
         ending = process;
+        List<ProcessHandle> children = process.descendants().toList(); // before the kill: orphans are nobody's
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         waitForExit(STOP_GRACE);
         frozen = false;
-        log.info("agent of {} crashed on purpose (SIGKILL)", server);
+        log.info("agent of {} crashed on purpose (SIGKILL, with {} process(es) it had started)", server, children.size());
     }
 
     /** SIGSTOP: the process stops where it is, keeps its connections and state, and goes on after {@link #thaw}. */

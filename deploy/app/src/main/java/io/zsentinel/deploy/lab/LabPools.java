@@ -11,10 +11,14 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The lab's file-backed pools: created when missing, re-imported when exported, destroyed on
@@ -83,11 +87,79 @@ final class LabPools {
         }
     }
 
-    /** Exports the lab pool (a crashed server's pool is gone from the machine until it is imported again). */
+    /**
+     * Exports the lab pool (a crashed or failed server's pool is gone from the machine until it is imported again).
+     * {@code zpool export -f} detaches the mounts at once, but zfs-fuse keeps calling the pool busy for as long as
+     * any process has its working directory or an open file in it — a shell, an editor, a leftover send; those are
+     * looked up first, so that a failed export can name them.
+     */
     void export(PoolName pool) {
         if (imported(pool)) {
-            runWhileBusy(List.of("zpool", "export", "-f", pool.value()), "retry");
+            List<String> holders = holders(mountpoint(pool));
+            runWhileBusy(List.of("zpool", "export", "-f", pool.value()), holders.isEmpty() ? "retry"
+                    : "retry; in it when the export began: " + String.join(", ", holders));
             log.info("exported lab pool {}", pool);
+        }
+    }
+
+    /**
+     * Mounts the pool's datasets a failed forced export left unmounted (it detaches the mounts before it finds the
+     * pool busy): a pool that stayed imported has nothing to import, and would otherwise serve nothing.
+     */
+    void mountAll(PoolName pool) {
+        CommandResult list = runner.run(List.of("zfs", "list", "-H", "-r", "-t", "filesystem", "-o", "name,mounted",
+                pool.value()), TIMEOUT);
+        for (String line : list.stdout().split("\n")) {
+            String[] cols = line.split("\t");
+            if (cols.length == 2 && cols[1].equals("no")) {
+                CommandResult mount = runner.run(List.of("zfs", "mount", cols[0]), TIMEOUT);
+                if (!mount.succeeded()) {
+                    log.warn("could not mount {} again: {}", cols[0], mount.errorText().strip());
+                }
+            }
+        }
+    }
+
+    /** The processes ("pid command") whose working directory or an open file is under {@code dir}. */
+    static List<String> holders(Path dir) {
+        List<String> found = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
+                .matches("[0-9]+"))) {
+            for (Path proc : procs) {
+                if (uses(proc, dir)) {
+                    found.add(proc.getFileName() + " " + command(proc));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("cannot look for the processes using {}: {}", dir, e.toString());
+        }
+        return found;
+    }
+
+    private static boolean uses(Path proc, Path dir) {
+        if (under(proc.resolve("cwd"), dir)) {
+            return true;
+        }
+        try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+            return fds.anyMatch(fd -> under(fd, dir));
+        } catch (IOException | UncheckedIOException e) {
+            return false; // gone meanwhile, or not ours to read
+        }
+    }
+
+    private static boolean under(Path link, Path dir) {
+        try {
+            return Files.readSymbolicLink(link).startsWith(dir);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static String command(Path proc) {
+        try {
+            return Files.readString(proc.resolve("comm")).strip();
+        } catch (IOException e) {
+            return "?";
         }
     }
 
