@@ -105,7 +105,13 @@ public final class FailoverBench {
                 }
                 Instant protectedUntil = inSyncBase(api).orElse(base.get()); // the newest the standby has now
                 Instant fault = Instant.now();
-                LabControl.request(options.dir(), List.of("fault", PRIMARY, options.kind()), options.roundTimeout());
+                String faultNote = null;
+                try {
+                    LabControl.request(options.dir(), List.of("fault", PRIMARY, options.kind()), options.roundTimeout());
+                } catch (LabException e) {
+                    faultNote = e.getMessage(); // e.g. a crash whose pool stayed imported: the failover still runs
+                    out.println("  the fault was incomplete: " + faultNote);
+                }
                 Optional<Instant> declared = await(options.roundTimeout(), () -> declaredFailedAt(api));
                 Optional<Instant> switched = await(options.roundTimeout(), () -> switchedAt(api));
                 if (switched.isPresent()) {
@@ -118,7 +124,8 @@ public final class FailoverBench {
                 int early = (int) seen.missing().values().stream().filter(at -> at.isBefore(protectedUntil)).count();
                 return new Round(declared.map(at -> Duration.between(fault, at)).orElse(null),
                         switched.map(at -> Duration.between(fault, at)).orElse(null), seen.longestGap(),
-                        seen.missing().size(), early, switched.isPresent() ? null
+                        seen.missing().size(), early, switched.isPresent() ? (faultNote == null ? null
+                        : "the fault was incomplete: " + faultNote)
                         : "no ServiceSwitched within " + options.roundTimeout().toSeconds() + " s: " + serviceState(api));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -282,7 +289,8 @@ public final class FailoverBench {
             s.append("| ").append(i + 1).append(" | ").append(seconds(r.detected())).append(" | ")
                     .append(seconds(r.switched())).append(" | ").append(seconds(r.longestGap())).append(" | ")
                     .append(r.failure() != null && r.switched() == null ? "— (" + r.failure() + ")"
-                            : r.lost() + " (" + r.lostEarly() + ")").append(" |\n");
+                            : r.lost() + " (" + r.lostEarly() + ")" + (r.failure() == null ? "" : "; " + r.failure()))
+                    .append(" |\n");
         }
         List<Round> done = rounds.stream().filter(r -> r.switched() != null).toList();
         s.append("| **median** | ").append(seconds(median(done, Round::detected))).append(" | ")

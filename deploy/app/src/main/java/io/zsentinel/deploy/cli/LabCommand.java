@@ -79,8 +79,8 @@ final class LabCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "fault", description = "Injects a real fault into one server of the running lab: crash (its agent and what it"
-            + " started killed, its pool exported), pool (its pool exported under its running agent), freeze (its agent stopped with SIGSTOP, its pool left as it is) or partition (its network"
+    @Command(name = "fault", description = "Injects a real fault into one server of the running lab: crash (its agent killed, its"
+            + " pool exported), pool (its pool exported under its running agent), freeze (its agent stopped with SIGSTOP, its pool left as it is) or partition (its network"
             + " link down). Undo it with lab heal.")
     static final class Fault extends LabRequest {
         @Parameters(index = "0", paramLabel = "SERVER", description = "primary, standby or offsite")

@@ -175,9 +175,9 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     /**
-     * SIGKILL: the agent ends at once, mid-step, with no shutdown of its own — and so do the processes it started
-     * (a {@code zfs send|receive} pipeline), as on a server that lost its power: a surviving send would keep the
-     * pool busy, and its export would fail.
+     * SIGKILL: the agent ends at once, mid-step, with no shutdown of its own. The {@code zfs} commands it had started
+     * are left to finish (waited for, up to {@link #STOP_GRACE}): killed mid-call they can leave the shared zfs-fuse
+     * daemon holding their pool, which then stays busy for every export until the daemon restarts.
      */
     public void crash() {
         if (!alive()) {
@@ -186,10 +186,21 @@ public final class AgentProcess implements AutoCloseable {
         ending = process;
         List<ProcessHandle> children = process.descendants().toList(); // before the kill: orphans are nobody's
         process.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
         waitForExit(STOP_GRACE);
         frozen = false;
-        log.info("agent of {} crashed on purpose (SIGKILL, with {} process(es) it had started)", server, children.size());
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.warn("a process the crashed agent of {} had started (pid {}) still runs: {}", server, child.pid(),
+                        child.info().commandLine().orElse("?"));
+            }
+        }
+        log.info("agent of {} crashed on purpose (SIGKILL; {} process(es) it had started left to finish)", server,
+                children.size());
     }
 
     /** SIGSTOP: the process stops where it is, keeps its connections and state, and goes on after {@link #thaw}. */
