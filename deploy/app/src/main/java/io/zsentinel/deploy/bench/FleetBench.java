@@ -199,7 +199,7 @@ public final class FleetBench {
     private ControllerApp controller;
     private long heapBeforeController;
     private long emptyStart;
-    private final String loadAtStart = loadAverage();
+    private final String loadAtStart = Machine.loadAverage();
 
     public FleetBench(Options options, PrintStream out) {
         this.options = options;
@@ -942,7 +942,7 @@ public final class FleetBench {
                 .append(options.facts()).append(" agent facts (per server a heartbeat, a pool report and one inventory "
                         + "of each dataset), produced while the controller was stopped, then absorbed at its start.\n\n");
         s.append("Machine: ").append(Machine.describe()).append("; load average (1, 5, 15 min) ").append(loadAtStart)
-                .append(" at the start, ").append(loadAverage()).append(" at the end")
+                .append(" at the start, ").append(Machine.loadAverage()).append(" at the end")
                 .append("; heap max ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MB.\n\n");
         s.append("| what | ").append(options.label()).append(" | how |\n|---|---|---|\n");
         for (Row r : rows) {
@@ -952,15 +952,6 @@ public final class FleetBench {
             s.append("\nThe run stopped before the other phases: ").append(failure).append("\n");
         }
         return s.toString();
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException | RuntimeException e) {
-            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        }
     }
 
     private static MemoryUsage heapAfterGc() {

@@ -1,9 +1,11 @@
 package io.zsentinel.deploy.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /** One line saying what a benchmark ran on: cores, RAM, OS, Java, zfs-fuse version. */
@@ -15,6 +17,16 @@ final class Machine {
         return Runtime.getRuntime().availableProcessors() + " cores, " + ramGib() + " GiB RAM, " + os() + ", Java "
                 + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), zfs-fuse "
                 + output(List.of("dpkg-query", "-W", "-f", "${Version}", "zfs-fuse"));
+    }
+
+    /** The 1, 5 and 15 minute load average, as /proc/loadavg gives it. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
     }
 
     private static String ramGib() {

@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.cli;
 
+import io.zsentinel.deploy.bench.FailoverBench;
 import io.zsentinel.deploy.bench.FleetBench;
 import io.zsentinel.deploy.bench.ReplicationBench;
 import picocli.CommandLine.Command;
@@ -10,8 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Benchmarks: replication on zfs-fuse pools, the controller under a synthetic fleet.",
-        subcommands = {BenchCommand.Replication.class, BenchCommand.Fleet.class})
+@Command(name = "bench", description = "Benchmarks: replication on zfs-fuse pools, the controller under a synthetic fleet,"
+        + " failover on the lab.",
+        subcommands = {BenchCommand.Replication.class, BenchCommand.Fleet.class, BenchCommand.Failover.class})
 final class BenchCommand {
 
     @Command(name = "replication", description = "Raw zfs send|receive vs. zsentinel's transfer executor on two zfs-fuse pools.")
@@ -93,6 +95,43 @@ final class BenchCommand {
                     FleetBench.Phase.parse(only), jdbcUrl, user, password, dir, report, label,
                     Duration.ofSeconds(publishWaitSeconds), Duration.ofSeconds(planWaitSeconds),
                     Duration.ofSeconds(timeoutSeconds)), terminal.out()).run();
+        }
+    }
+
+    @Command(name = "failover", description = {
+            "Failover on the lab: per round a fresh lab in --dir, the demo client writing to vm1, the link primary → "
+                    + "standby in sync, then the primary faulted (--kind).",
+            "Measures fault → ServerDeclaredFailed, fault → ServiceSwitched, the client's longest gap and the records "
+                    + "it lost; median and worst. Needs the lab's pool names (primary, standby, offsite) free: no lab "
+                    + "may run meanwhile."})
+    static final class Failover implements Callable<Integer> {
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "10", description = "how many failovers (default: ${DEFAULT-VALUE})")
+        int rounds;
+        @Option(names = "--kind", paramLabel = "KIND", defaultValue = "crash", description = "the fault: crash, pool, freeze or partition (default: ${DEFAULT-VALUE})")
+        String kind;
+        @Option(names = "--round-timeout", paramLabel = "SECONDS", defaultValue = "180",
+                description = "the longest each wait of a round may take (default: ${DEFAULT-VALUE})")
+        long roundTimeoutSeconds;
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/var/tmp/zsentinel-bench-failover", description = "the labs' directory, reset every round (default: ${DEFAULT-VALUE})")
+        Path dir;
+        @Option(names = "--report", paramLabel = "FILE", defaultValue = "docs/benchmarks.md", description = "the report the results are added to (default: ${DEFAULT-VALUE})")
+        Path report;
+
+        private final Terminal terminal;
+
+        Failover(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            FailoverBench.Options options;
+            try {
+                options = new FailoverBench.Options(rounds, kind, dir, report, Duration.ofSeconds(roundTimeoutSeconds));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--rounds is at least 1 and --kind one of crash, pool, freeze, partition");
+            }
+            return new FailoverBench(options, terminal.out()).run();
         }
     }
 }

@@ -79,13 +79,13 @@ final class LabCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "fault", description = "Injects a real fault into one server of the running lab: crash (its agent killed,"
-            + " its pool exported), freeze (its agent stopped with SIGSTOP, its pool left as it is) or partition (its network"
+    @Command(name = "fault", description = "Injects a real fault into one server of the running lab: crash (its agent killed, its"
+            + " pool exported), pool (its pool exported under its running agent), freeze (its agent stopped with SIGSTOP, its pool left as it is) or partition (its network"
             + " link down). Undo it with lab heal.")
     static final class Fault extends LabRequest {
         @Parameters(index = "0", paramLabel = "SERVER", description = "primary, standby or offsite")
         String server;
-        @Option(names = "--kind", paramLabel = "KIND", required = true, description = "crash, freeze or partition")
+        @Option(names = "--kind", paramLabel = "KIND", required = true, description = "crash, pool, freeze or partition")
         String kind;
 
         Fault(Terminal terminal) {
@@ -99,7 +99,7 @@ final class LabCommand implements Callable<Integer> {
     }
 
     @Command(name = "heal", description = "Undoes the fault of one server of the running lab: a crashed server's pool is"
-            + " imported and its agent started again, a frozen agent resumed, a partitioned one connected again.")
+            + " imported and its agent started again, a failed pool imported, a frozen agent resumed, a partitioned one connected again.")
     static final class Heal extends LabRequest {
         @Parameters(index = "0", paramLabel = "SERVER", description = "primary, standby or offsite")
         String server;

@@ -174,16 +174,33 @@ public final class AgentProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** SIGKILL: the agent ends at once, mid-step, with no shutdown of its own. */
+    /**
+     * SIGKILL: the agent ends at once, mid-step, with no shutdown of its own. The {@code zfs} commands it had started
+     * are left to finish (waited for, up to {@link #STOP_GRACE}): killed mid-call they can leave the shared zfs-fuse
+     * daemon holding their pool, which then stays busy for every export until the daemon restarts.
+     */
     public void crash() {
         if (!alive()) {
             return;
         }
         ending = process;
+        List<ProcessHandle> children = process.descendants().toList(); // before the kill: orphans are nobody's
         process.destroyForcibly();
         waitForExit(STOP_GRACE);
         frozen = false;
-        log.info("agent of {} crashed on purpose (SIGKILL)", server);
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.warn("a process the crashed agent of {} had started (pid {}) still runs: {}", server, child.pid(),
+                        child.info().commandLine().orElse("?"));
+            }
+        }
+        log.info("agent of {} crashed on purpose (SIGKILL; {} process(es) it had started left to finish)", server,
+                children.size());
     }
 
     /** SIGSTOP: the process stops where it is, keeps its connections and state, and goes on after {@link #thaw}. */

@@ -206,6 +206,17 @@ public final class Lab implements AutoCloseable {
         return agent;
     }
 
+    /**
+     * Destroys the pools of the (stopped) lab in {@code dir} — only those whose device is that lab's file: a
+     * benchmark's labs leave no pool named primary behind for the operator's own lab to trip over.
+     */
+    public static void destroyPools(Path dir) {
+        LabPools pools = new LabPools(dir.toAbsolutePath(), new ProcessCommandRunner());
+        for (String server : SERVERS) {
+            pools.destroy(new PoolName(server));
+        }
+    }
+
     private static void reset(Path dir, LabPools pools) throws IOException {
         for (String server : SERVERS) {
             pools.destroy(new PoolName(server));

@@ -16,7 +16,11 @@ import java.util.function.Function;
  * Real faults on one lab server ({@code zsentinel lab fault SERVER --kind ...}, undone by {@code lab heal SERVER}):
  * <ul>
  *   <li>{@code crash}: the server is gone — its agent killed (SIGKILL) and its pool exported, as after a power cut;
- *       heal imports the pool and starts the agent again;</li>
+ *       heal imports the pool and starts the agent again. The fault counts from the kill: an export that fails (a
+ *       process holding the pool) leaves it recorded, so heal still undoes it;</li>
+ *   <li>{@code pool}: the server's pool gone under its running agent (exported: failing a single-disk file pool
+ *       for real would hang every pool of the shared zfs-fuse daemon) — its agent goes on reporting, the pool
+ *       missing; heal imports it;</li>
  *   <li>{@code freeze}: its agent stopped where it is (SIGSTOP) with its pool still imported and writable — a paused
  *       node that wakes up later believing it still serves; heal resumes it (SIGCONT);</li>
  *   <li>{@code partition}: the server cut off the network ({@link LabNetwork}) while its agent runs and its pool
@@ -28,13 +32,13 @@ final class LabFaults {
     private static final Logger log = LoggerFactory.getLogger(LabFaults.class);
 
     enum Kind {
-        CRASH, FREEZE, PARTITION;
+        CRASH, POOL, FREEZE, PARTITION;
 
         static Kind of(String word) {
             try {
                 return valueOf(word.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new LabException("unknown fault kind \"" + word + "\"; kinds: crash, freeze, partition");
+                throw new LabException("unknown fault kind \"" + word + "\"; kinds: crash, pool, freeze, partition");
             }
         }
     }
@@ -60,7 +64,7 @@ final class LabFaults {
             return heal(words.get(1));
         }
         throw new LabException("unknown lab request \"" + String.join(" ", words)
-                + "\"; known: fault SERVER crash|freeze|partition, heal SERVER");
+                + "\"; known: fault SERVER crash|pool|freeze|partition, heal SERVER");
     }
 
     String fault(String server, Kind kind) {
@@ -70,33 +74,53 @@ final class LabFaults {
             throw new LabException(server + " already has a " + name(already) + " fault; heal it first: zsentinel lab heal "
                     + server);
         }
-        switch (kind) {
-            case CRASH -> {
-                agent.crash();
+        return switch (kind) {
+            case CRASH -> crash(server, agent);
+            case POOL -> {
+                if (!agent.alive()) {
+                    throw new LabException("the agent of " + server + " is not running; a pool fault is one under a live"
+                            + " agent (crash is the server gone)");
+                }
                 pools.export(new PoolName(server));
+                recorded(server, kind);
+                yield server + "'s pool failed: exported under its running agent";
             }
             case FREEZE -> {
                 if (!agent.alive()) {
                     throw new LabException("the agent of " + server + " is not running; nothing to freeze");
                 }
                 agent.freeze();
+                recorded(server, kind);
+                yield server + " frozen: its agent stopped (SIGSTOP, pid " + agent.pid().orElse(-1L)
+                        + "), its pool still imported";
             }
             case PARTITION -> {
                 if (network == null) {
                     throw new LabException("this lab runs without network namespaces (they need root and iproute2),"
-                            + " so a partition cannot be made real; crash and freeze work");
+                            + " so a partition cannot be made real; crash, pool and freeze work");
                 }
                 network.partition(server);
+                recorded(server, kind);
+                yield server + " partitioned: its network link is down; its agent runs, its pool is imported";
             }
+        };
+    }
+
+    private String crash(String server, AgentProcess agent) {
+        agent.crash();
+        recorded(server, Kind.CRASH); // the server is down from here on, whatever the export does
+        try {
+            pools.export(new PoolName(server));
+        } catch (LabException e) {
+            throw new LabException(server + " crashed (its agent killed) but its pool is still imported: "
+                    + e.getMessage() + "; zsentinel lab heal " + server + " starts the agent again", e);
         }
+        return server + " crashed: its agent killed (SIGKILL), its pool exported";
+    }
+
+    private void recorded(String server, Kind kind) {
         faulted.put(server, kind);
         log.warn("lab fault: {} {}", name(kind), server);
-        return switch (kind) {
-            case CRASH -> server + " crashed: its agent killed (SIGKILL), its pool exported";
-            case FREEZE -> server + " frozen: its agent stopped (SIGSTOP, pid " + agent.pid().orElse(-1L)
-                    + "), its pool still imported";
-            case PARTITION -> server + " partitioned: its network link is down; its agent runs, its pool is imported";
-        };
     }
 
     String heal(String server) {
@@ -110,11 +134,13 @@ final class LabFaults {
                 importAgain(new PoolName(server));
                 agent.start();
             }
+            case POOL -> importAgain(new PoolName(server));
             case FREEZE -> agent.thaw();
             case PARTITION -> network.heal(server);
         }
         log.warn("lab heal: {} ({})", server, name(kind));
-        return server + " healed (" + name(kind) + "): its agent runs again";
+        return server + " healed (" + name(kind) + "): " + (kind == Kind.POOL ? "its pool is imported again"
+                : "its agent runs again");
     }
 
     private static String name(Kind kind) {
@@ -124,6 +150,7 @@ final class LabFaults {
     private void importAgain(PoolName pool) {
         try {
             pools.ensure(pool, false);
+            pools.mountAll(pool);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -90,9 +90,57 @@ class LabFaultsIT {
                     LabControl.request(dir, List.of("heal", pool.value()), WITHIN));
             assertTrue(agent.alive() && !agent.frozen());
 
+            LabControl.request(dir, List.of("fault", pool.value(), "pool"), WITHIN);
+            assertTrue(agent.alive() && !agent.frozen(), "a pool fault leaves the agent running");
+            assertFalse(pools.imported(pool), "a failed pool is gone from the machine");
+            assertEquals(pool.value() + " healed (pool): its pool is imported again",
+                    LabControl.request(dir, List.of("heal", pool.value()), WITHIN));
+            assertTrue(pools.imported(pool));
+
             LabException unknown = assertThrows(LabException.class,
                     () -> LabControl.request(dir, List.of("fault", pool.value(), "meteor"), WITHIN));
             assertTrue(unknown.getMessage().contains("unknown fault kind \"meteor\""), unknown.getMessage());
         }
+    }
+
+    /**
+     * A process with its working directory in the pool (a shell left there) keeps zfs-fuse calling it busy after
+     * the forced export detached its mounts: the crash still counts (the agent is dead), the answer names the
+     * holder, and heal mounts the pool again and starts the agent. A holder that lets go within the retries is
+     * waited out.
+     */
+    @Test
+    void aCrashWhosePoolIsHeldIsRecordedAndHealed() throws Exception {
+        pools = new LabPools(dir, new ProcessCommandRunner());
+        pool = new PoolName("zlabheld" + UUID.randomUUID().toString().substring(0, 6).toLowerCase(Locale.ROOT));
+        pools.ensure(pool, true);
+        Path vm1 = pools.mountpoint(pool).resolve("vm1");
+        Topics topics = KafkaTestBroker.freshTopics("lab-faults", 1);
+        String cell = topics.prefix().substring(0, topics.prefix().length() - 1);
+        Path config = Lab.writeAgentConfig(dir, pool.value(), KafkaTestBroker.bootstrapServers());
+        Files.writeString(config, Files.readString(config).replace("\" }", "\", cell: \"" + cell + "\" }"));
+        agent = AgentProcess.start(new ServerId(pool.value()), config, dir.resolve("logs").resolve("agent.log"));
+        LabFaults faults = new LabFaults(server -> agent, pools, null);
+
+        Process briefly = new ProcessBuilder("sleep", "3").directory(vm1.toFile()).start();
+        assertTrue(faults.fault(pool.value(), LabFaults.Kind.CRASH).contains("crashed"));
+        assertFalse(pools.imported(pool), "a holder that lets go is waited out");
+        briefly.waitFor();
+        faults.heal(pool.value());
+        assertTrue(pools.imported(pool) && agent.alive());
+
+        Process shell = new ProcessBuilder("sleep", "600").directory(vm1.toFile()).start();
+        try {
+            LabException held = assertThrows(LabException.class, () -> faults.fault(pool.value(), LabFaults.Kind.CRASH));
+            assertTrue(held.getMessage().contains("still imported") && held.getMessage().contains(shell.pid() + " sleep"),
+                    held.getMessage());
+            assertFalse(agent.alive(), "the agent is dead all the same");
+        } finally {
+            shell.destroyForcibly().waitFor();
+        }
+        assertTrue(faults.heal(pool.value()).contains("healed (crash)"), "the crash was recorded");
+        assertTrue(agent.alive());
+        assertTrue(Files.isDirectory(vm1) && Files.exists(pools.mountpoint(pool)), "its datasets are mounted again");
+        Files.writeString(vm1.resolve("probe"), "written after heal");
     }
 }
