@@ -40,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The lab's failovers of service vm1 (primary/vm1 on primary, standby standby) on the faults that make a primary
@@ -130,6 +131,45 @@ class LabFailoverIT {
                 .findFirst().orElseThrow();
         assertTrue(refusal.contains("generation 1 is older than generation 2"), refusal);
         await("the demotion the failover sent carried out").atMost(MINUTES).pollInterval(Duration.ofSeconds(1))
+                .until(() -> zfsGet("zsentinel:generation", "primary/vm1").equals("2"));
+
+        assertOnePrimaryServing();
+    }
+
+    @Test
+    void aPartitionedPrimaryDemotesItselfBeforeTheStandbyIsPromotedAndAfterHealOneServes() throws Exception {
+        assumeTrue(LabNetwork.available(RUNNER), "a real partition needs network namespaces: root and iproute2");
+        startLabAndSampler();
+        readyToFailOver();
+
+        String cut = LabControl.request(dir, List.of("fault", "primary", "partition"), ANSWER_WITHIN);
+        assertTrue(cut.contains("partitioned"), cut);
+        await("the standby serves vm1").atMost(MINUTES).pollInterval(Duration.ofSeconds(1))
+                .until(() -> service().path("service").path("primary").asText().equals("standby"));
+
+        ServiceRoleSampler.Sample selfDemoted = sampler.first(s -> "replica".equals(s.roles().get("primary")))
+                .orElseThrow(() -> new AssertionError("the partitioned primary never demoted itself: "
+                        + sampler.last(s -> true)));
+        ServiceRoleSampler.Sample promoted = sampler.first(s -> s.primary("standby")).orElseThrow();
+        ServiceRoleSampler.Sample justBefore = sampler.last(s -> s.at().isBefore(promoted.at())).orElseThrow();
+        assertFalse(justBefore.primary("primary"), "at the last look before the standby was primary (" + promoted
+                + ") the partitioned primary had demoted itself already: " + justBefore);
+        assertTrue(Files.readString(lab.agent("primary").logFile()).contains("has had no heartbeat acknowledged"),
+                "the agent demoted itself on its lease, cut off from Kafka");
+        Instant lastHeartbeat = Instant.parse(server("primary").path("lastHeartbeat").asText());
+        assertFencedByLeaseBeforeAnyPromotion(lastHeartbeat);
+        for (JsonNode step : steps()) {
+            if (step.path("event").asText().equals("PromotionRequested")) {
+                assertFalse(Instant.parse(step.path("at").asText()).isBefore(selfDemoted.at()), "promotion ordered at "
+                        + step.path("at").asText() + ", before the primary was seen demoted at " + selfDemoted.at());
+            }
+        }
+        System.out.println("LabFailoverIT: the partitioned primary was seen demoted at " + selfDemoted.at()
+                + ", the standby primary at " + promoted.at());
+
+        String healed = LabControl.request(dir, List.of("heal", "primary"), ANSWER_WITHIN);
+        assertTrue(healed.contains("healed (partition)"), healed);
+        await("the returning primary takes the failover's demotion").atMost(MINUTES).pollInterval(Duration.ofSeconds(1))
                 .until(() -> zfsGet("zsentinel:generation", "primary/vm1").equals("2"));
 
         assertOnePrimaryServing();
