@@ -5,6 +5,7 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.zfs.CommandResult;
 import io.zsentinel.core.zfs.CommandRunner;
+import io.zsentinel.core.zfs.DatasetRole;
 import io.zsentinel.core.zfs.ZfsDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,8 @@ final class LabPools {
 
     /**
      * Makes sure {@code pool} is imported; with {@code withVm1}, with a dataset {@code pool/vm1}
-     * (only the primary's: the others receive theirs by replication).
+     * (only the primary's: the others receive theirs by replication), marked as the service's primary at generation 1
+     * when it has no role yet.
      */
     void ensure(PoolName pool, boolean withVm1) throws IOException {
         if (imported(pool)) {
@@ -79,6 +81,12 @@ final class LabPools {
         DatasetName vm1 = new DatasetName(pool.value() + "/vm1");
         if (zfs.listDatasets(new DatasetName(pool.value())).stream().noneMatch(d -> d.name().equals(vm1))) {
             zfs.createDataset(vm1);
+        }
+        if (zfs.role(vm1).equals(DatasetRole.NONE)) {
+            // the service's first primary at its first generation, as an operator marks it when setting it up: only
+            // a dataset carrying the primary role is made read-only by its agent when the agent's lease runs out
+            zfs.promote(vm1, 1);
+            log.info("marked {} as the primary of service {} at generation 1", vm1, Lab.SERVICE);
         }
     }
 
