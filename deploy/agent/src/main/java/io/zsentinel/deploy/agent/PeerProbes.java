@@ -60,7 +60,10 @@ final class PeerProbes {
         try (Socket socket = new Socket()) {
             // resolved at each probe: a peer's name may move to another address
             socket.connect(new InetSocketAddress(address.getHostString(), address.getPort()), (int) timeout.toMillis());
-            return true;
+            // the peer must answer: a paused agent's kernel still accepts connections (ProbeListener); an ssh
+            // target's banner answers too
+            socket.setSoTimeout((int) timeout.toMillis());
+            return socket.getInputStream().read() >= 0;
         } catch (IOException e) {
             log.debug("probe of {} failed: {}", text(address), e.toString());
             return false;

@@ -10,11 +10,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /**
- * The agent's probe port: a TCP listener that accepts each connection and closes it at once. A peer that can connect
- * knows this server's network and agent are up; nothing is read or written, so there is nothing to parse or abuse.
+ * The agent's probe port: a TCP listener that answers each connection with one byte and closes it. A peer that reads
+ * the byte knows this server's network and agent are up; a connection alone is not enough: the kernel accepts
+ * connections into the listen queue for a paused (SIGSTOPped) agent, which would then look reachable for as long as
+ * the queue has room. Nothing is read, so there is nothing to parse or abuse.
  */
 final class ProbeListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProbeListener.class);
+
+    /** What a probe reads: any byte will do (an ssh server's banner also answers). */
+    static final int ANSWER = '+';
 
     private final ServerSocket socket;
     private final Thread acceptor;
@@ -51,8 +56,8 @@ final class ProbeListener implements AutoCloseable {
     private void acceptAll() {
         while (!socket.isClosed()) {
             try (Socket probe = socket.accept()) {
-                // nothing to say: the connection was the answer (a reset instead of a close can reach the peer
-                // before its connect returns, and read as unreachable)
+                probe.getOutputStream().write(ANSWER); // then a close, not a reset: the peer reads the byte first
+                probe.getOutputStream().flush();
             } catch (IOException e) {
                 if (!socket.isClosed()) {
                     log.debug("a peer probe's connection failed: {}", e.toString());

@@ -45,6 +45,30 @@ class PeerProbeTest {
     }
 
     @Test
+    void aPeerWhoseKernelAcceptsButWhichDoesNotAnswerIsUnreachableAndAnSshBannerAnswers() throws Exception {
+        // a paused agent: its socket listens (the kernel queues connections) but nothing accepts or answers
+        try (java.net.ServerSocket paused = new java.net.ServerSocket(0, 50);
+             java.net.ServerSocket ssh = new java.net.ServerSocket(0)) {
+            Thread banner = new Thread(() -> {
+                try (java.net.Socket s = ssh.accept()) {
+                    s.getOutputStream().write("SSH-2.0-OpenSSH_9.2\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (java.io.IOException ignored) {
+                    // the test ends
+                }
+            });
+            banner.start();
+            PeerProbes probes = new PeerProbes(STANDBY, Map.of(
+                    PRIMARY, InetSocketAddress.createUnresolved("127.0.0.1", paused.getLocalPort()),
+                    new ServerId("offsite"), InetSocketAddress.createUnresolved("127.0.0.1", ssh.getLocalPort())),
+                    Duration.ofMillis(500), clock);
+            probes.probeAll();
+            assertEquals(List.of(new PeerProbe(new ServerId("offsite"), true, clock.instant()),
+                    new PeerProbe(PRIMARY, false, clock.instant())), probes.latest());
+            banner.join(5_000);
+        }
+    }
+
+    @Test
     void aProbePortInUseIsRefusedNamingTheSetting() {
         try (ProbeListener first = ProbeListener.open(0, "test-probe-port")) {
             var e = assertThrows(java.io.UncheckedIOException.class, () -> ProbeListener.open(first.port(), "second"));
