@@ -82,10 +82,14 @@ class ControllerConnectionIT {
                 .until(() -> health(controller, A).equals("healthy") && health(controller, B).equals("healthy"));
 
         broker.stop();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+        // unknown, never failed: by the controller's own connection (its consumer's connection count dropped) or, should
+        // that take longer on a loaded machine, because every server fell silent at once; either way not failed
+        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             JsonNode a = row(controller, A);
             assertEquals("unknown", a.path("health").asText(), a.toString());
-            assertTrue(a.path("healthReason").asText().contains("connection to Kafka is down"), a.toString());
+            String reason = a.path("healthReason").asText();
+            assertTrue(reason.contains("connection to Kafka is down") || reason.contains("every server is silent at once"),
+                    a.toString());
         });
         await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
                 .until(() -> health(controller, A).equals("unknown") && health(controller, B).equals("unknown"));
