@@ -112,6 +112,18 @@ final class TransferPreflight {
             return incremental(command, sides);
         }
         if (targetExists) {
+            java.util.Set<Guid> sent = sides.sourceSnapshots().stream().map(SnapshotInfo::guid)
+                    .collect(java.util.stream.Collectors.toSet());
+            Optional<SnapshotInfo> shared = sides.targetSnapshots().stream().filter(t -> sent.contains(t.guid()))
+                    .max(java.util.Comparator.comparingLong(SnapshotInfo::createtxg));
+            if (shared.isPresent()) {
+                // the plan was made before the target's inventory showed what an earlier transfer put there (a first
+                // full send, then a new snapshot at once): not a divergence; the next plan sends incrementally
+                return new Verdict.Refused("target " + command.targetDataset() + " on " + command.targetServer()
+                        + " already holds " + shared.get().name() + " (guid " + shared.get().guid() + ") of the source:"
+                        + " the plan was stale (a full stream planned before the target's inventory showed it); the next"
+                        + " plan sends incrementally from it", true, null, false);
+            }
             return new Verdict.Refused("target " + command.targetDataset() + " already exists on "
                     + command.targetServer() + ": a full stream would have to replace it (receive -F), which "
                     + "zsentinel never does by itself. " + ZfsErrorKind.DIVERGED.correction(), false, null, false);

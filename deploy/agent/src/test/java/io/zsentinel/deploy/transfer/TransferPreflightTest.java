@@ -250,6 +250,17 @@ class TransferPreflightTest {
     }
 
     @Test
+    void aFullStreamPlannedBeforeTheTargetShowedAnEarlierTransferIsPlannedAgainNotDiverged() {
+        // the first full send put s1 there; s2 was planned as full before the target's inventory showed s1
+        TransferPreflight.Verdict.Refused r = refused(TransferPreflight.check(order(null, S2, false), SendSpec.full(S2),
+                true, sides(null, null, List.of(copy("s1", 1, 5)), 0, List.of())));
+        assertTrue(r.retriable());
+        assertFalse(r.targetFault());
+        assertTrue(r.reason().contains("already holds backup/vm1@s1") && r.reason().contains("the plan was stale"),
+                r.reason());
+    }
+
+    @Test
     void aFullStreamNeverReplacesAnExistingTarget() {
         TransferPreflight.Verdict.Refused r = refused(TransferPreflight.check(order(null, S3, false), SendSpec.full(S3),
                 true, sides(null, null, List.of(), 0, List.of())));
