@@ -14,6 +14,7 @@ import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
 import io.zsentinel.core.messages.facts.TransferCompleted;
 import io.zsentinel.core.messages.facts.TransferFailed;
 import io.zsentinel.core.messages.facts.TransferProgressed;
+import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.RecordHeartbeat;
@@ -33,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Turns agent facts into aggregate commands. A fact whose Kafka key is not the server it speaks for
@@ -149,9 +151,8 @@ public final class FactRouter {
     }
 
     /** An agent's answer to a promotion or demotion goes to the service that ordered it. */
-    private static Object serviceOutcome(ServerId server, String service, io.zsentinel.core.values.DatasetName dataset,
-                                         java.util.UUID commandId, String type, boolean succeeded, String detail,
-                                         Envelope<Message> envelope) {
+    private static Object serviceOutcome(ServerId server, String service, DatasetName dataset, UUID commandId,
+                                         String type, boolean succeeded, String detail, Envelope<Message> envelope) {
         if (dataset == null) {
             throw new MalformedMessageException("the answer to " + type + " " + commandId + " of service " + service
                     + " names no dataset");

@@ -6,7 +6,10 @@ import io.zsentinel.failover.api.HookRequested;
 import io.zsentinel.failover.service.ServiceCatalogue;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.Configuration;
 import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
@@ -40,8 +43,20 @@ public final class FailoverProcesses {
                 request -> startOf(store.get(), request), clock);
     }
 
+    /**
+     * Registers the reactor and the hook runner, each on a processor of its own: one thread, its token in the store,
+     * starting at the store's head (a new controller acts on no old history).
+     */
     public EventProcessingConfigurer register(EventProcessingConfigurer ep) {
-        return hooks.register(reactor.register(ep));
+        return fromHead(fromHead(ep, FailoverReactor.PROCESSOR, reactor), ServiceHooks.PROCESSOR, hooks);
+    }
+
+    private static EventProcessingConfigurer fromHead(EventProcessingConfigurer ep, String processor, Object handler) {
+        return ep.registerTrackingEventProcessor(processor, Configuration::eventStore,
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken))
+                .assignHandlerInstancesMatching(processor, h -> h == handler)
+                .registerEventHandler(c -> handler);
     }
 
     public FailoverReactor reactor() {

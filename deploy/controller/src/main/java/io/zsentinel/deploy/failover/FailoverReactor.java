@@ -6,12 +6,8 @@ import io.zsentinel.failover.api.ForceFailover;
 import io.zsentinel.failover.api.ServerDeclaredFailed;
 import io.zsentinel.failover.service.ServiceCatalogue;
 import io.zsentinel.failover.service.ServiceDefinition;
-import org.axonframework.config.Configuration;
-import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
-import org.axonframework.messaging.StreamableMessageSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,15 +51,6 @@ public final class FailoverReactor {
         this.window = window;
         this.send = send;
         this.clock = clock;
-    }
-
-    /** Registers the processor for {@link #PROCESSOR} (one thread, starting at the head, token in the store) and this. */
-    public EventProcessingConfigurer register(EventProcessingConfigurer ep) {
-        return ep.registerTrackingEventProcessor(PROCESSOR, Configuration::eventStore,
-                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken))
-                .assignHandlerInstancesMatching(PROCESSOR, h -> h == this)
-                .registerEventHandler(c -> this);
     }
 
     @EventHandler

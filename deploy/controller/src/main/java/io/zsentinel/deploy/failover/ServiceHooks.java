@@ -10,12 +10,8 @@ import io.zsentinel.failover.api.HookRequested;
 import io.zsentinel.failover.api.RecordHookOutcome;
 import io.zsentinel.failover.service.ServiceCatalogue;
 import io.zsentinel.failover.service.ServiceDefinition;
-import org.axonframework.config.Configuration;
-import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
-import org.axonframework.messaging.StreamableMessageSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,15 +73,6 @@ public final class ServiceHooks {
         this.outcomes = outcomes;
         this.storedStart = storedStart;
         this.clock = clock;
-    }
-
-    /** Registers the processor for {@link #PROCESSOR} (one thread, one event at a time, starting at the head) and this. */
-    public EventProcessingConfigurer register(EventProcessingConfigurer ep) {
-        return ep.registerTrackingEventProcessor(PROCESSOR, Configuration::eventStore,
-                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
-                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken))
-                .assignHandlerInstancesMatching(PROCESSOR, h -> h == this)
-                .registerEventHandler(c -> this);
     }
 
     @EventHandler

@@ -13,11 +13,13 @@ import io.zsentinel.failover.service.ServiceDefinition;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.link.LinkId;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -75,7 +77,7 @@ public final class Situations {
     }
 
     /** When the primary's lease has certainly lapsed: its last heartbeat plus the lease and a margin. */
-    public Instant leaseLapsesAt(ServerId primary, java.time.Duration leaseAndMargin, Instant now) {
+    public Instant leaseLapsesAt(ServerId primary, Duration leaseAndMargin, Instant now) {
         Instant last = detector.verdict(primary, now).lastHeartbeat();
         return (last == null ? now : last).plus(leaseAndMargin);
     }
@@ -85,7 +87,7 @@ public final class Situations {
                 .map(l -> l.target().dataset()).findFirst().orElse(source.dataset());
     }
 
-    private java.util.Optional<CommonSnapshot> newestCommon(DatasetId primary, DatasetId copy) {
+    private Optional<CommonSnapshot> newestCommon(DatasetId primary, DatasetId copy) {
         Set<Guid> held = snapshots.apply(copy).stream().map(SnapshotInfo::guid).collect(Collectors.toSet());
         return snapshots.apply(primary).stream().filter(s -> held.contains(s.guid()))
                 .max(Comparator.comparingLong(SnapshotInfo::createtxg).thenComparing(SnapshotInfo::created))
