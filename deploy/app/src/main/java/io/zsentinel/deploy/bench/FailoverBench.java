@@ -40,8 +40,8 @@ import java.util.function.Supplier;
  * (only those written after the last replicated snapshot may be). Median and worst go to {@code docs/benchmarks.md}.
  */
 public final class FailoverBench {
-    /** {@code kind}: the lab fault (crash, pool, freeze, partition). */
-    public record Options(int rounds, String kind, Path dir, Path report, Duration roundTimeout) {
+    /** {@code kind}: the lab fault (crash, pool, freeze, partition); {@code fence}: the lab's fence hook configured. */
+    public record Options(int rounds, String kind, boolean fence, Path dir, Path report, Duration roundTimeout) {
         public Options {
             if (rounds < 1 || !List.of("crash", "pool", "freeze", "partition").contains(kind)) {
                 throw new IllegalArgumentException("rounds at least 1, kind crash, pool, freeze or partition");
@@ -152,7 +152,7 @@ public final class FailoverBench {
         Instant until = Instant.now().plus(options.roundTimeout());
         while (true) {
             try {
-                return Lab.start(new Lab.Options(options.dir(), true, 0, 0));
+                return Lab.start(new Lab.Options(options.dir(), true, 0, 0, options.fence()));
             } catch (LabException e) {
                 if (!e.getMessage().contains("is not the lab's") || Instant.now().isAfter(until)) {
                     throw e;
@@ -268,9 +268,12 @@ public final class FailoverBench {
     private String report(List<Round> rounds, String loadAtStart) {
         StringBuilder s = new StringBuilder();
         s.append("\n## Failover, `zsentinel bench failover --rounds ").append(options.rounds()).append(" --kind ")
-                .append(options.kind()).append("` (issue 11), measured ").append(LocalDate.now()).append("\n\n");
+                .append(options.kind()).append(options.fence() ? " --fence" : "").append("` (issue 11), measured ")
+                .append(LocalDate.now()).append("\n\n");
         s.append("Each round a fresh lab (three agent processes, the in-process broker, the embedded PostgreSQL, the"
-                + " controller with its defaults: heartbeat TTL, lease 10 s + margin 5 s, no fence hook), the demo client"
+                + " controller with its defaults: heartbeat TTL 8 s, lease 10 s + margin 5 s, ").append(options.fence()
+                ? "the lab's fence hook: the failed primary powered off as IPMI would, its agent killed and its pool exported"
+                : "no fence hook: each failover waits for the failed primary's lease to lapse").append("), the demo client"
                 + " writing a record every 100 ms to vm1, the link primary → standby in sync on a snapshot; then `lab fault"
                 + " primary --kind ").append(options.kind()).append("`. Times from the fault request to the event's time"
                 + " in the controller's views.\n\n");

@@ -109,6 +109,9 @@ final class BenchCommand {
         int rounds;
         @Option(names = "--kind", paramLabel = "KIND", defaultValue = "crash", description = "the fault: crash, pool, freeze or partition (default: ${DEFAULT-VALUE})")
         String kind;
+        @Option(names = "--fence", description = "the lab's fence hook powers the failed primary off (IPMI's stand-in);"
+                + " without it each failover waits for the failed primary's lease to lapse")
+        boolean fence;
         @Option(names = "--round-timeout", paramLabel = "SECONDS", defaultValue = "180",
                 description = "the longest each wait of a round may take (default: ${DEFAULT-VALUE})")
         long roundTimeoutSeconds;
@@ -127,7 +130,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             FailoverBench.Options options;
             try {
-                options = new FailoverBench.Options(rounds, kind, dir, report, Duration.ofSeconds(roundTimeoutSeconds));
+                options = new FailoverBench.Options(rounds, kind, fence, dir, report, Duration.ofSeconds(roundTimeoutSeconds));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--rounds is at least 1 and --kind one of crash, pool, freeze, partition");
             }

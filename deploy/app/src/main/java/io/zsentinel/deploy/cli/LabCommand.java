@@ -30,6 +30,10 @@ final class LabCommand implements Callable<Integer> {
     int port;
     @Option(names = "--kafka-port", paramLabel = "N", defaultValue = "9092", description = "the Kafka broker's port (default: ${DEFAULT-VALUE})")
     int kafkaPort;
+    @Option(names = "--fence", description = "give the service vm1 the lab's fence hook (a stand-in for IPMI power-off:"
+            + " the failed server's agent killed, its pool exported); without it a failover waits for the failed"
+            + " primary's lease to lapse")
+    boolean fence;
     @Option(names = "--install", description = "install and start what is missing (zfs-fuse) first; done by ./zsentinel before Java starts")
     boolean install;
 
@@ -41,7 +45,7 @@ final class LabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Lab.Options lab = new Lab.Options(dir, reset, port, kafkaPort);
+        Lab.Options lab = new Lab.Options(dir, reset, port, kafkaPort, fence);
         try {
             UntilInterrupted.run(() -> {
                 Lab running = Lab.start(lab);

@@ -177,13 +177,19 @@ public final class AgentProcess implements AutoCloseable {
     /**
      * SIGKILL: the agent ends at once, mid-step, with no shutdown of its own. The {@code zfs} commands it had started
      * are left to finish (waited for, up to {@link #STOP_GRACE}): killed mid-call they can leave the shared zfs-fuse
-     * daemon holding their pool, which then stays busy for every export until the daemon restarts.
+     * daemon holding their pool, which then stays busy for every export until the daemon restarts. The agent is
+     * stopped (SIGSTOP) before its processes are listed, so none can start between the list and the kill (one that
+     * did was missed, killed with its pipe, and wedged the pool: seen in {@code bench failover}).
      */
     public void crash() {
         if (!alive()) {
             return;
         }
         ending = process;
+        if (!frozen) {
+            signal("STOP"); // from here on the agent starts nothing: the list below is complete
+            frozen = true;
+        }
         List<ProcessHandle> children = process.descendants().toList(); // before the kill: orphans are nobody's
         process.destroyForcibly();
         waitForExit(STOP_GRACE);

@@ -37,7 +37,14 @@ public final class Lab implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Lab.class);
     public static final List<String> SERVERS = List.of("primary", "standby", "offsite");
 
-    public record Options(Path dir, boolean reset, int httpPort, int kafkaPort) {
+    /**
+     * {@code fence}: the service gets the lab's fence hook ({@link LabService}), which powers the failed server off the
+     * way IPMI would; without it a failover waits for the failed primary's lease to lapse.
+     */
+    public record Options(Path dir, boolean reset, int httpPort, int kafkaPort, boolean fence) {
+        public Options(Path dir, boolean reset, int httpPort, int kafkaPort) {
+            this(dir, reset, httpPort, kafkaPort, false);
+        }
     }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -94,7 +101,7 @@ public final class Lab implements AutoCloseable {
         KafkaConfig kafkaConfig = new KafkaConfig(kafka.bootstrapServers(), "");
         controller = ControllerApp.start(new ControllerConfig(kafkaConfig, null,
                 new ControllerConfig.HttpConfig("127.0.0.1", options.httpPort()), null, labConfig.retention(),
-                labConfig.replication(), List.of(LabService.write(dir))),
+                labConfig.replication(), List.of(LabService.write(dir, options.fence()))),
                 postgres.dataSource(), Clock.systemUTC());
         started.push(controller);
         Map<String, PeerAddress> probes = probeAddresses(network);

@@ -26,6 +26,11 @@ import java.util.function.Function;
  *   <li>{@code partition}: the server cut off the network ({@link LabNetwork}) while its agent runs and its pool
  *       stays imported; heal connects it again.</li>
  * </ul>
+ * And {@code fence SERVER}, what the lab's fence hook asks ({@link LabService}): the server powered off the way IPMI
+ * would, whatever fault it has — its agent killed (a frozen one too), its network connected again (the power
+ * controller is out of band; the server is off), its pool exported. It answers only when all of that is done, so
+ * the hook's success is a confirmed fence; it is recorded as a crash, which heal undoes. Powering off a server that
+ * is off already confirms it again.
  * One fault per server at a time. Driven from the lab's control thread only.
  */
 final class LabFaults {
@@ -63,8 +68,11 @@ final class LabFaults {
         if (words.size() == 2 && words.get(0).equals("heal")) {
             return heal(words.get(1));
         }
+        if (words.size() == 2 && words.get(0).equals("fence")) {
+            return fence(words.get(1));
+        }
         throw new LabException("unknown lab request \"" + String.join(" ", words)
-                + "\"; known: fault SERVER crash|pool|freeze|partition, heal SERVER");
+                + "\"; known: fault SERVER crash|pool|freeze|partition, heal SERVER, fence SERVER");
     }
 
     String fault(String server, Kind kind) {
@@ -116,6 +124,22 @@ final class LabFaults {
                     + e.getMessage() + "; zsentinel lab heal " + server + " starts the agent again", e);
         }
         return server + " crashed: its agent killed (SIGKILL), its pool exported";
+    }
+
+    String fence(String server) {
+        AgentProcess agent = agents.apply(server);
+        Kind before = faulted.get(server);
+        boolean wasRunning = agent.alive();
+        agent.crash(); // SIGKILL: a stopped (frozen) process dies too
+        if (before == Kind.PARTITION) {
+            network.heal(server); // off now: heal (a crash's) starts its agent on a connected network
+        }
+        faulted.put(server, Kind.CRASH);
+        pools.export(new PoolName(server)); // a busy pool throws: the fence is not confirmed, the hook fails
+        log.warn("lab fence: {} powered off ({})", server, before == null ? "it had no fault" : "it had a " + name(before)
+                + " fault");
+        return server + " is off: " + (wasRunning ? "its agent killed (SIGKILL)" : "its agent was not running")
+                + ", its pool exported";
     }
 
     private void recorded(String server, Kind kind) {

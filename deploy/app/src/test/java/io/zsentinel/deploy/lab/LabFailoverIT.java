@@ -46,8 +46,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The lab's failovers of service vm1 (primary/vm1 on primary, standby standby) on the faults that make a primary
  * dangerous rather than dead, on the lab itself: zfs-fuse pools, the in-process broker, PostgreSQL, the controller and
  * each agent a process of its own (in a network namespace of its own where the machine allows it), the faults sent as
- * {@code zsentinel lab fault|heal} sends them. No fence hook: the standby may be promoted only once the primary's
- * lease has certainly lapsed. Throughout each run a {@link ServiceRoleSampler} watches both copies' roles and says
+ * {@code zsentinel lab fault|heal} sends them. Without a fence hook the standby may be promoted only once the primary's
+ * lease has certainly lapsed; with the lab's fence hook ({@code lab --fence}: the failed server powered off, as IPMI
+ * would) it is promoted as soon as the hook confirmed the power-off, before that lease lapses. Throughout each run a {@link ServiceRoleSampler} watches both copies' roles and says
  * whether two servers were ever the service's writable primary at once.
  */
 class LabFailoverIT {
@@ -175,9 +176,55 @@ class LabFailoverIT {
         assertOnePrimaryServing();
     }
 
+    @Test
+    void withTheFenceHookAFrozenPrimaryIsPoweredOffAndTheStandbyServesBeforeTheLeaseWouldHaveLapsed() throws Exception {
+        startLabAndSampler(true);
+        readyToFailOver();
+
+        sampler.paused("primary", true); // frozen, then powered off: its copy's role is not looked at meanwhile
+        String frozen = LabControl.request(dir, List.of("fault", "primary", "freeze"), ANSWER_WITHIN);
+        assertTrue(frozen.contains("frozen"), frozen);
+        await("the standby serves vm1").atMost(MINUTES).pollInterval(Duration.ofSeconds(1))
+                .until(() -> service().path("service").path("primary").asText().equals("standby"));
+
+        assertFalse(lab.agent("primary").alive(), "the fence hook powered the frozen server off: its agent was killed");
+        assertFalse(RUNNER.run(List.of("zpool", "list", "primary"), ANSWER_WITHIN).succeeded(),
+                "the fence hook powered the frozen server off: its pool is exported");
+        Instant lastHeartbeat = Instant.parse(server("primary").path("lastHeartbeat").asText());
+        List<String> events = new ArrayList<>();
+        Instant fencedAt = null;
+        for (JsonNode step : steps()) {
+            String event = step.path("event").asText();
+            Instant at = Instant.parse(step.path("at").asText());
+            events.add(event);
+            if (event.equals("PrimaryFenced")) {
+                String text = step.path("text").asText();
+                assertTrue(text.contains("the fence hook succeeded") && text.contains("primary is off"), text);
+                fencedAt = at;
+            }
+            if (event.equals("PromotionRequested")) {
+                assertTrue(fencedAt != null && !at.isBefore(fencedAt), "promotion before the fence: " + events);
+                assertTrue(at.isBefore(lastHeartbeat.plus(LEASE_AND_MARGIN)), "promoted at " + at + ", not before the"
+                        + " lease (last heartbeat " + lastHeartbeat + " + " + LEASE_AND_MARGIN + ") would have lapsed");
+            }
+        }
+        assertTrue(events.contains("ServiceSwitched"), events.toString());
+
+        String healed = LabControl.request(dir, List.of("heal", "primary"), ANSWER_WITHIN);
+        assertTrue(healed.contains("healed (crash)"), healed); // a fenced server comes back as from a crash
+        sampler.paused("primary", false);
+        await("the powered-on primary takes the failover's demotion").atMost(MINUTES).pollInterval(Duration.ofSeconds(1))
+                .until(() -> zfsGet("zsentinel:generation", "primary/vm1").equals("2"));
+        assertOnePrimaryServing();
+    }
+
     private void startLabAndSampler() throws IOException {
+        startLabAndSampler(false);
+    }
+
+    private void startLabAndSampler(boolean fence) throws IOException {
         waitForLabPoolNames();
-        lab = Lab.start(new Lab.Options(dir, false, 0, 0));
+        lab = Lab.start(new Lab.Options(dir, false, 0, 0, fence));
         sampler = new ServiceRoleSampler(RUNNER, Lab.SERVICE, List.of("primary", "standby")).start();
     }
 
