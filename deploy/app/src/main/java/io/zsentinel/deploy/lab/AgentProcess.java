@@ -175,11 +175,11 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     /**
-     * SIGKILL: the agent ends at once, mid-step, with no shutdown of its own. The {@code zfs} commands it had started
-     * are left to finish (waited for, up to {@link #STOP_GRACE}): killed mid-call they can leave the shared zfs-fuse
-     * daemon holding their pool, which then stays busy for every export until the daemon restarts. The agent is
-     * stopped (SIGSTOP) before its processes are listed, so none can start between the list and the kill (one that
-     * did was missed, killed with its pipe, and wedged the pool: seen in {@code bench failover}).
+     * SIGKILL: the agent ends at once, mid-step, with no shutdown of its own. It is stopped first (SIGSTOP), so that it
+     * starts nothing more, and the {@code zfs} commands it had started are left to finish before the kill (waited for
+     * up to {@link #STOP_GRACE}): killed mid-call, or cut off from their pipe by their parent's death, they can leave
+     * the shared zfs-fuse daemon holding their pool, which then stays busy for every export until the daemon
+     * restarts (seen in {@code bench failover} when a command started between a list of them and the kill).
      */
     public void crash() {
         if (!alive()) {
@@ -190,23 +190,24 @@ public final class AgentProcess implements AutoCloseable {
             signal("STOP"); // from here on the agent starts nothing: the list below is complete
             frozen = true;
         }
-        List<ProcessHandle> children = process.descendants().toList(); // before the kill: orphans are nobody's
-        process.destroyForcibly();
-        waitForExit(STOP_GRACE);
-        frozen = false;
+        List<ProcessHandle> children = process.descendants().toList();
+        long until = System.nanoTime() + STOP_GRACE.toNanos();
         for (ProcessHandle child : children) {
             try {
-                child.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                child.onExit().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                log.warn("a process the crashed agent of {} had started (pid {}) still runs: {}", server, child.pid(),
+                log.warn("a process the crashing agent of {} had started (pid {}) still runs: {}", server, child.pid(),
                         child.info().commandLine().orElse("?"));
             }
         }
-        log.info("agent of {} crashed on purpose (SIGKILL; {} process(es) it had started left to finish)", server,
-                children.size());
+        process.destroyForcibly();
+        waitForExit(STOP_GRACE);
+        frozen = false;
+        log.info("agent of {} crashed on purpose (SIGSTOP, then SIGKILL once the {} process(es) it had started ended)",
+                server, children.size());
     }
 
     /** SIGSTOP: the process stops where it is, keeps its connections and state, and goes on after {@link #thaw}. */

@@ -81,6 +81,9 @@ public final class Lab implements AutoCloseable {
             pools.ensure(new PoolName(server), server.equals(SERVERS.get(0)));
         }
         writeEndpointIfMissing(dir, runner);
+        for (String server : SERVERS) {
+            Files.deleteIfExists(downMarker(dir, server)); // every server starts up, whatever the last run left
+        }
         LabNetwork network = null;
         if (LabNetwork.available(runner)) {
             network = LabNetwork.create(runner, networkName(dir), subnet(dir), SERVERS);
@@ -112,7 +115,7 @@ public final class Lab implements AutoCloseable {
             started.push(agent);
             agents.put(server, agent);
         }
-        started.push(LabControl.serve(dir, new LabFaults(this::agent, pools, network)::handle));
+        started.push(LabControl.serve(dir, new LabFaults(this::agent, pools, network, server -> downMarker(dir, server))::handle));
         lock.running(dashboard());
         log.info("lab in {}: Kafka {}, PostgreSQL {}", dir, kafka.bootstrapServers(), postgres.jdbcUrl());
     }
@@ -123,6 +126,15 @@ public final class Lab implements AutoCloseable {
     /** {@code DIR/service/SERVICE.endpoint}: "SERVER DIRECTORY", where clients find the service ({@link LabClient}). */
     public static Path endpointFile(Path dir, String service) {
         return dir.toAbsolutePath().resolve("service").resolve(service + ".endpoint");
+    }
+
+    /**
+     * {@code DIR/service/down/SERVER}: present while SERVER is off (crashed, fenced) or its pool is gone — its address
+     * answers nothing, as a server's service address dies with it, so clients ({@link LabClient}) stop writing there
+     * before its pool is exported (a write racing the export could leave zfs-fuse holding the pool).
+     */
+    public static Path downMarker(Path dir, String server) {
+        return dir.toAbsolutePath().resolve("service").resolve("down").resolve(server);
     }
 
     private static void writeEndpointIfMissing(Path dir, CommandRunner runner) throws IOException {

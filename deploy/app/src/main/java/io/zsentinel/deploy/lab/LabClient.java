@@ -75,6 +75,10 @@ public final class LabClient {
             return;
         }
         Endpoint at = endpoint.get();
+        if (Files.exists(Lab.downMarker(endpointFile.getParent().getParent(), at.server()))) {
+            unavailable(now, at.server() + " is down");
+            return;
+        }
         if (servedBy != null && !servedBy.equals(at)) {
             out.println(now + " the service moved from " + servedBy.server() + " to " + at.server());
             checkRecordsOn(at);

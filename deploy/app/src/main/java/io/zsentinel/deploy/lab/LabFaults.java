@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,12 +54,34 @@ final class LabFaults {
     private final LabPools pools;
     /** Null when the lab runs without network namespaces. */
     private final LabNetwork network;
+    /** Each server's down marker ({@link Lab#downMarker}): there while it is off or its pool is gone. */
+    private final Function<String, Path> downMarkers;
     private final Map<String, Kind> faulted = new HashMap<>();
 
-    LabFaults(Function<String, AgentProcess> agents, LabPools pools, LabNetwork network) {
+    LabFaults(Function<String, AgentProcess> agents, LabPools pools, LabNetwork network, Function<String, Path> downMarkers) {
         this.agents = agents;
         this.pools = pools;
         this.network = network;
+        this.downMarkers = downMarkers;
+    }
+
+    /** The server's address answers nothing from here on: clients stop writing to it before its pool goes. */
+    private void down(String server) {
+        Path marker = downMarkers.apply(server);
+        try {
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, server + " is down\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void up(String server) {
+        try {
+            Files.deleteIfExists(downMarkers.apply(server));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The lab control's handler: {@code fault SERVER KIND} or {@code heal SERVER}. */
@@ -89,6 +113,7 @@ final class LabFaults {
                     throw new LabException("the agent of " + server + " is not running; a pool fault is one under a live"
                             + " agent (crash is the server gone)");
                 }
+                down(server);
                 pools.export(new PoolName(server));
                 recorded(server, kind);
                 yield server + "'s pool failed: exported under its running agent";
@@ -115,6 +140,7 @@ final class LabFaults {
     }
 
     private String crash(String server, AgentProcess agent) {
+        down(server);
         agent.crash();
         recorded(server, Kind.CRASH); // the server is down from here on, whatever the export does
         try {
@@ -130,6 +156,7 @@ final class LabFaults {
         AgentProcess agent = agents.apply(server);
         Kind before = faulted.get(server);
         boolean wasRunning = agent.alive();
+        down(server);
         agent.crash(); // SIGKILL: a stopped (frozen) process dies too
         if (before == Kind.PARTITION) {
             network.heal(server); // off now: heal (a crash's) starts its agent on a connected network
@@ -157,8 +184,12 @@ final class LabFaults {
             case CRASH -> {
                 importAgain(new PoolName(server));
                 agent.start();
+                up(server);
             }
-            case POOL -> importAgain(new PoolName(server));
+            case POOL -> {
+                importAgain(new PoolName(server));
+                up(server);
+            }
             case FREEZE -> agent.thaw();
             case PARTITION -> network.heal(server);
         }

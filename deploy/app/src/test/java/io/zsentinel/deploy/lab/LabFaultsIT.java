@@ -67,13 +67,15 @@ class LabFaultsIT {
                 throw new LabException("no lab server " + server);
             }
             return agent;
-        }, pools, null);
+        }, pools, null, server -> Lab.downMarker(dir, server));
+        Path down = Lab.downMarker(dir, pool.value());
 
         try (LabLock lock = LabLock.acquire(dir); LabControl control = LabControl.serve(dir, faults::handle)) {
             String crashed = LabControl.request(dir, List.of("fault", pool.value(), "crash"), WITHIN);
             assertTrue(crashed.contains("crashed"), crashed);
             assertFalse(agent.alive(), "a crashed server's agent is dead");
             assertFalse(pools.imported(pool), "a crashed server's pool is exported");
+            assertTrue(Files.exists(down), "a crashed server's address answers nothing");
 
             LabException twice = assertThrows(LabException.class,
                     () -> LabControl.request(dir, List.of("fault", pool.value(), "freeze"), WITHIN));
@@ -82,6 +84,7 @@ class LabFaultsIT {
             LabControl.request(dir, List.of("heal", pool.value()), WITHIN);
             assertTrue(pools.imported(pool), "heal imports the pool again");
             assertTrue(agent.alive() && !agent.frozen(), "heal starts the agent again");
+            assertFalse(Files.exists(down), "a healed server answers again");
 
             LabControl.request(dir, List.of("fault", pool.value(), "freeze"), WITHIN);
             assertTrue(agent.frozen(), "a frozen agent is stopped, not gone");
@@ -89,6 +92,19 @@ class LabFaultsIT {
             assertEquals(pool.value() + " healed (freeze): its agent runs again",
                     LabControl.request(dir, List.of("heal", pool.value()), WITHIN));
             assertTrue(agent.alive() && !agent.frozen());
+
+            // the fence hook's request: a frozen server powered off, recorded as a crash that heal undoes
+            LabControl.request(dir, List.of("fault", pool.value(), "freeze"), WITHIN);
+            String fenced = LabControl.request(dir, List.of("fence", pool.value()), WITHIN);
+            assertEquals(pool.value() + " is off: its agent killed (SIGKILL), its pool exported", fenced);
+            assertFalse(agent.alive(), "a fenced server's agent is dead, frozen or not");
+            assertFalse(pools.imported(pool), "a fenced server's pool is exported");
+            assertTrue(Files.exists(down));
+            assertEquals(pool.value() + " is off: its agent was not running, its pool exported",
+                    LabControl.request(dir, List.of("fence", pool.value()), WITHIN), "fencing again confirms it again");
+            assertEquals(pool.value() + " healed (crash): its agent runs again",
+                    LabControl.request(dir, List.of("heal", pool.value()), WITHIN));
+            assertTrue(pools.imported(pool) && agent.alive() && !agent.frozen() && !Files.exists(down));
 
             LabControl.request(dir, List.of("fault", pool.value(), "pool"), WITHIN);
             assertTrue(agent.alive() && !agent.frozen(), "a pool fault leaves the agent running");
@@ -120,7 +136,7 @@ class LabFaultsIT {
         Path config = Lab.writeAgentConfig(dir, pool.value(), KafkaTestBroker.bootstrapServers());
         Files.writeString(config, Files.readString(config).replace("\" }", "\", cell: \"" + cell + "\" }"));
         agent = AgentProcess.start(new ServerId(pool.value()), config, dir.resolve("logs").resolve("agent.log"));
-        LabFaults faults = new LabFaults(server -> agent, pools, null);
+        LabFaults faults = new LabFaults(server -> agent, pools, null, server -> Lab.downMarker(dir, server));
 
         Process briefly = new ProcessBuilder("sleep", "3").directory(vm1.toFile()).start();
         assertTrue(faults.fault(pool.value(), LabFaults.Kind.CRASH).contains("crashed"));
