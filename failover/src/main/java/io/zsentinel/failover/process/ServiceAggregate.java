@@ -7,6 +7,7 @@ import io.zsentinel.failover.api.FailoverEvent;
 import io.zsentinel.failover.api.RecordHookOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.RegisterService;
+import io.zsentinel.failover.api.RetryDemotions;
 import io.zsentinel.failover.api.ServiceCommand;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -53,6 +54,11 @@ public class ServiceAggregate {
 
     @CommandHandler
     public void handle(AcknowledgeFailover command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(RetryDemotions command) {
         decideAndApply(command);
     }
 

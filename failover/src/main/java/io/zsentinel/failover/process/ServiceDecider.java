@@ -25,6 +25,7 @@ import io.zsentinel.failover.api.PromotionRequested;
 import io.zsentinel.failover.api.RecordHookOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.RegisterService;
+import io.zsentinel.failover.api.RetryDemotions;
 import io.zsentinel.failover.api.ServiceCommand;
 import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.failover.api.ServiceRegistered;
@@ -88,6 +89,9 @@ public final class ServiceDecider {
         if (command instanceof AcknowledgeFailover c) {
             return acknowledge(state, c);
         }
+        if (command instanceof RetryDemotions c) {
+            return retryDemotions(state, c);
+        }
         throw new IllegalArgumentException("unknown service command " + command.getClass().getName());
     }
 
@@ -147,7 +151,7 @@ public final class ServiceDecider {
                     + e.at() + " (" + e.step().text() + "): " + e.reason()) : state;
         }
         if (event instanceof DemotionRequested e) {
-            return state.demotionRequested(e.commandId(), new PendingDemotion(e.server(), e.dataset()));
+            return state.demotionRequested(e.commandId(), new PendingDemotion(e.server(), e.dataset(), e.generation()));
         }
         if (event instanceof FormerPrimaryDemoted e) {
             return state.demoted(e.commandId());
@@ -250,6 +254,17 @@ public final class ServiceDecider {
             }
             events.add(new HookRequested(c.service(), r.id(), HookKind.DEMOTE, r.failedPrimary(), r.generation(), c.at()));
         }
+        return events;
+    }
+
+    /** Each demotion {@code c.server()} has not carried out, ordered again under its first command id. */
+    private static List<FailoverEvent> retryDemotions(ServiceState state, RetryDemotions c) {
+        List<FailoverEvent> events = new ArrayList<>();
+        state.pendingDemotions().forEach((commandId, d) -> {
+            if (d.server().equals(c.server())) {
+                events.add(new DemotionRequested(c.service(), d.server(), d.dataset(), d.generation(), commandId, c.at()));
+            }
+        });
         return events;
     }
 

@@ -50,7 +50,7 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
     }
 
     /** A demotion command for a former primary, answered when its agent comes back. */
-    public record PendingDemotion(ServerId server, DatasetName dataset) {
+    public record PendingDemotion(ServerId server, DatasetName dataset, long generation) {
     }
 
     /**

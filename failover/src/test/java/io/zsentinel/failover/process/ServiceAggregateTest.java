@@ -8,6 +8,7 @@ import io.zsentinel.failover.api.DatasetPromotion;
 import io.zsentinel.failover.api.FailoverAborted;
 import io.zsentinel.failover.api.FailoverAcknowledged;
 import io.zsentinel.failover.api.FailoverCandidateEvaluated;
+import io.zsentinel.failover.api.DemotionRequested;
 import io.zsentinel.failover.api.FailoverEvent;
 import io.zsentinel.failover.api.FailoverId;
 import io.zsentinel.failover.api.FailoverRefused;
@@ -20,6 +21,7 @@ import io.zsentinel.failover.api.PrimaryFenced;
 import io.zsentinel.failover.api.RecordHookOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.RegisterService;
+import io.zsentinel.failover.api.RetryDemotions;
 import io.zsentinel.failover.api.ServiceRegistered;
 import io.zsentinel.failover.api.StandbyChosen;
 import io.zsentinel.failover.choose.FailoverSituation;
@@ -208,6 +210,35 @@ class ServiceAggregateTest {
         fixture.given(done)
                 .when(new RecordServiceCommandOutcome(VM, PRIMARY, VM1, demote(VM1), "DemoteDataset", false, "no such"
                         + " dataset", back))
+                .expectNoEvents();
+    }
+
+    @Test
+    void demotionsTheFormerPrimaryHasNotCarriedOutAreOrderedAgainWithTheirFirstCommandIdsWhenItCanActAgain() {
+        List<FailoverEvent> done = history(List.of(REGISTERED), started(), fencedByHook(), bothPromoted(), switched(true));
+        Instant poolBack = SWITCHED_AT.plusSeconds(900);
+        // both refused while primary's pool was gone; VM2's carried out later (its agent acted on it at once)
+        List<FailoverEvent> oneDone = new ArrayList<>(done);
+        oneDone.add(new FormerPrimaryDemoted(VM, PRIMARY, VM2, demote(VM2), "read-only at generation 2", poolBack));
+        fixture.given(oneDone)
+                .when(new RetryDemotions(VM, PRIMARY, "pool primary is ONLINE again", poolBack.plusSeconds(1)))
+                .expectEvents(new DemotionRequested(VM, PRIMARY, VM1, 2, demote(VM1), poolBack.plusSeconds(1)));
+        fixture.given(done)
+                .when(new RetryDemotions(VM, PRIMARY, "pool primary is ONLINE again", poolBack))
+                .expectEvents(new DemotionRequested(VM, PRIMARY, VM1, 2, demote(VM1), poolBack),
+                        new DemotionRequested(VM, PRIMARY, VM2, 2, demote(VM2), poolBack));
+        // the answer to the order given again is matched as the first one's
+        List<FailoverEvent> orderedAgain = new ArrayList<>(done);
+        orderedAgain.add(new DemotionRequested(VM, PRIMARY, VM1, 2, demote(VM1), poolBack));
+        fixture.given(orderedAgain)
+                .when(new RecordServiceCommandOutcome(VM, PRIMARY, VM1, demote(VM1), "DemoteDataset", true,
+                        "read-only at generation 2", poolBack.plusSeconds(2)))
+                .expectEvents(new FormerPrimaryDemoted(VM, PRIMARY, VM1, demote(VM1), "read-only at generation 2",
+                        poolBack.plusSeconds(2)));
+        // nothing pending for that server: nothing ordered
+        fixture.given(done).when(new RetryDemotions(VM, STANDBY, "pool standby is ONLINE again", poolBack))
+                .expectNoEvents();
+        fixture.given(List.of(REGISTERED)).when(new RetryDemotions(VM, PRIMARY, "pool primary is ONLINE again", poolBack))
                 .expectNoEvents();
     }
 

@@ -1,8 +1,11 @@
 package io.zsentinel.deploy.failover;
 
 import io.zsentinel.core.hooks.HookRunner;
+import io.zsentinel.failover.api.BeginFailover;
 import io.zsentinel.failover.api.FailoverStarted;
 import io.zsentinel.failover.api.HookRequested;
+import io.zsentinel.failover.api.RetryDemotions;
+import io.zsentinel.failover.api.ServiceCommand;
 import io.zsentinel.failover.service.ServiceCatalogue;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -35,8 +38,7 @@ public final class FailoverProcesses {
     public FailoverProcesses(ServiceCatalogue services, Situations situations, Duration leaseAndMargin, Duration window,
                              Supplier<CommandGateway> commands, Supplier<EventStore> store, Clock clock) {
         this.reactor = new FailoverReactor(services, situations, leaseAndMargin, window,
-                begin -> send(commands.get(), begin, begin.service() + "'s failover from "
-                        + begin.situation().failedPrimary()), clock);
+                command -> send(commands.get(), command, describe(command)), clock);
         this.hooks = new ServiceHooks(services, new HookRunner(clock),
                 outcome -> send(commands.get(), outcome, "the " + outcome.kind().text() + " hook's outcome of "
                         + outcome.service()),
@@ -61,6 +63,16 @@ public final class FailoverProcesses {
 
     public FailoverReactor reactor() {
         return reactor;
+    }
+
+    private static String describe(ServiceCommand command) {
+        if (command instanceof BeginFailover begin) {
+            return begin.service() + "'s failover from " + begin.situation().failedPrimary();
+        }
+        if (command instanceof RetryDemotions retry) {
+            return "the demotions of " + retry.service() + " on " + retry.server() + " ordered again (" + retry.why() + ")";
+        }
+        return command.toString();
     }
 
     /**

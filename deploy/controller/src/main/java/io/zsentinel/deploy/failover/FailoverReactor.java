@@ -1,9 +1,13 @@
 package io.zsentinel.deploy.failover;
 
+import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.BeginFailover;
 import io.zsentinel.failover.api.ForceFailover;
+import io.zsentinel.failover.api.PoolHealthChanged;
+import io.zsentinel.failover.api.RetryDemotions;
 import io.zsentinel.failover.api.ServerDeclaredFailed;
+import io.zsentinel.failover.api.ServiceCommand;
 import io.zsentinel.failover.service.ServiceCatalogue;
 import io.zsentinel.failover.service.ServiceDefinition;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -36,7 +40,7 @@ public final class FailoverReactor {
     private final Situations situations;
     private final Duration leaseAndMargin;
     private final Duration window;
-    private final Consumer<BeginFailover> send;
+    private final Consumer<ServiceCommand> send;
     private final Clock clock;
 
     /**
@@ -44,7 +48,7 @@ public final class FailoverReactor {
      * agents' lease and a margin); {@code window}: how long a failover may take before it is aborted.
      */
     public FailoverReactor(ServiceCatalogue services, Situations situations, Duration leaseAndMargin, Duration window,
-                           Consumer<BeginFailover> send, Clock clock) {
+                           Consumer<ServiceCommand> send, Clock clock) {
         this.services = services;
         this.situations = situations;
         this.leaseAndMargin = leaseAndMargin;
@@ -62,6 +66,26 @@ public final class FailoverReactor {
         }
         for (ServiceDefinition service : affected) {
             send.accept(begin(service, e.server(), null, e.lastHeard()));
+        }
+    }
+
+    /**
+     * A pool of {@code e.server()} serves again (ONLINE or DEGRADED, back from gone or faulted): each service that may
+     * live on it orders again the demotions that server has not carried out. A former primary whose pool was gone when
+     * its demotion came refused it, and its copies, imported again, would otherwise be writable beside the new
+     * primary's. A service with nothing pending for it ignores the order.
+     */
+    @EventHandler
+    public void on(PoolHealthChanged e) {
+        PoolHealth health = e.condition().health();
+        if (health != PoolHealth.ONLINE && health != PoolHealth.DEGRADED) {
+            return;
+        }
+        String why = "pool " + e.condition().pool() + " of " + e.server() + " is " + health;
+        for (ServiceDefinition service : services.services()) {
+            if (service.primary().equals(e.server()) || service.standbys().contains(e.server())) {
+                send.accept(new RetryDemotions(service.name(), e.server(), why, clock.instant()));
+            }
         }
     }
 
