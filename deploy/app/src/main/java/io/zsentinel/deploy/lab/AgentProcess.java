@@ -25,6 +25,8 @@ public final class AgentProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentProcess.class);
     /** How long a stop waits for the agent's own shutdown before it kills the process. */
     static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    /** How long a crash waits for the stopped agent's commands before the kill (one blocked on its pipe never ends). */
+    static final Duration BEFORE_KILL = Duration.ofSeconds(5);
     static final String MAIN = "io.zsentinel.deploy.cli.Main";
 
     private final ServerId server;
@@ -177,7 +179,7 @@ public final class AgentProcess implements AutoCloseable {
     /**
      * SIGKILL: the agent ends at once, mid-step, with no shutdown of its own. It is stopped first (SIGSTOP), so that it
      * starts nothing more, and the {@code zfs} commands it had started are left to finish before the kill (waited for
-     * up to {@link #STOP_GRACE}): killed mid-call, or cut off from their pipe by their parent's death, they can leave
+     * up to {@link #BEFORE_KILL}): killed mid-call, or cut off from their pipe by their parent's death, they can leave
      * the shared zfs-fuse daemon holding their pool, which then stays busy for every export until the daemon
      * restarts (seen in {@code bench failover} when a command started between a list of them and the kill).
      */
@@ -191,14 +193,13 @@ public final class AgentProcess implements AutoCloseable {
             frozen = true;
         }
         List<ProcessHandle> children = process.descendants().toList();
-        long until = System.nanoTime() + STOP_GRACE.toNanos();
+        long until = System.nanoTime() + BEFORE_KILL.toNanos();
         for (ProcessHandle child : children) {
-            try {
-                child.onExit().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // one that ended stays a zombie while its stopped parent cannot reap it: ended all the same
+            while (running(child) && System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            if (running(child)) {
                 log.warn("a process the crashing agent of {} had started (pid {}) still runs: {}", server, child.pid(),
                         child.info().commandLine().orElse("?"));
             }
@@ -208,6 +209,17 @@ public final class AgentProcess implements AutoCloseable {
         frozen = false;
         log.info("agent of {} crashed on purpose (SIGSTOP, then SIGKILL once the {} process(es) it had started ended)",
                 server, children.size());
+    }
+
+    /** Alive and not a zombie (its state in /proc/PID/stat, after the command's closing parenthesis). */
+    private static boolean running(ProcessHandle p) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false; // gone
+        }
     }
 
     /** SIGSTOP: the process stops where it is, keeps its connections and state, and goes on after {@link #thaw}. */
