@@ -98,9 +98,14 @@ final class LabNetwork implements AutoCloseable {
         return namespace(index(server));
     }
 
-    /** The prefix that runs a command line inside {@code server}'s namespace. */
+    /**
+     * The prefix that runs a command line inside {@code server}'s network namespace, and only that: {@code nsenter
+     * --net} keeps the machine's mount namespace, where {@code ip netns exec} makes one of its own holding a copy of
+     * every zfs-fuse mount of the moment — other tests' pools too — and zfs-fuse calls such a pool busy for as long
+     * as the copy lives (an export or destroy elsewhere on the machine failed while a lab ran).
+     */
     List<String> inside(String server) {
-        return List.of("ip", "netns", "exec", namespaceOf(server));
+        return List.of("nsenter", "--net=/run/netns/" + namespaceOf(server), "--");
     }
 
     /** Cuts {@code server} off: its link to the bridge goes down. */

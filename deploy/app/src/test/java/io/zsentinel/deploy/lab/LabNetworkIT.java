@@ -65,6 +65,23 @@ class LabNetworkIT {
         assertFalse(left.contains(name), "nothing of the network is left: " + left);
     }
 
+    @Test
+    void aServersProcessesShareTheMachinesMountsNotACopyOfThem() throws Exception {
+        assumeTrue(LabNetwork.available(RUNNER), "network namespaces need root and iproute2");
+        String name = "zt" + UUID.randomUUID().toString().substring(0, 6).toLowerCase(Locale.ROOT);
+        try (LabNetwork network = LabNetwork.create(RUNNER, name, 251, List.of("a"))) {
+            List<String> argv = new ArrayList<>(network.inside("a"));
+            argv.addAll(List.of("readlink", "/proc/self/ns/mnt", "/proc/self/ns/net"));
+            CommandResult inside = RUNNER.run(argv, Duration.ofSeconds(60));
+            assertTrue(inside.succeeded(), inside.errorText());
+            String[] ns = inside.stdout().strip().split("\n");
+            assertEquals(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/mnt")).toString(),
+                    ns[0], "the machine's mount namespace: a zfs-fuse mount made later is seen, none is copied");
+            assertFalse(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/net")).toString()
+                    .equals(ns[1]), "a network namespace of its own");
+        }
+    }
+
     /** A probe process inside the server's namespace: does a TCP connection to the bridge address succeed? */
     private static boolean reaches(LabNetwork network, String server, int port) {
         List<String> argv = new ArrayList<>(network.inside(server));
