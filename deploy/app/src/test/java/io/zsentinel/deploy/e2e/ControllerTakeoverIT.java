@@ -159,8 +159,8 @@ class ControllerTakeoverIT {
     /** Orders a checkpoint through {@code controller}'s REST API, once it knows the dataset. */
     private static void checkpoint(ControllerApp controller, DatasetName vm1) {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + controller.httpPort() + "/api/datasets/" + Stack.encoded(vm1.value()) + "/checkpoint"))
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(controller) + "/api/datasets/"
+                            + Stack.encoded(vm1.value()) + "/checkpoint"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"operator\":\"ha-test\",\"reason\":\"takeover\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -169,8 +169,12 @@ class ControllerTakeoverIT {
     }
 
     private static HttpResponse<String> get(ControllerApp controller, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path)).GET()
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(controller) + path)).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String url(ControllerApp controller) {
+        return "http://127.0.0.1:" + controller.httpPort();
     }
 
     private static String snapshots(DatasetName dataset) throws Exception {
