@@ -141,8 +141,9 @@ public final class ControllerApp implements AutoCloseable {
             running.push(serveActive(controller, meters));
         } catch (RuntimeException e) {
             closeAll(running);
-            log.error("controller {} holds the lease at epoch {} but could not start; it serves as a standby",
+            log.error("controller {} holds the lease at epoch {} but could not start; it gives the lease up",
                     keeper.holder(), epoch, e);
+            keeper.resign("this controller could not start: " + e.getMessage());
             serveStandby();
             return;
         }

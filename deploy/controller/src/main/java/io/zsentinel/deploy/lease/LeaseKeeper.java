@@ -48,6 +48,9 @@ public final class LeaseKeeper implements AutoCloseable, LongSupplier {
     private volatile long epoch; // 0: not held
     private volatile long validUntilNanos;
     private volatile Status status;
+    /** After {@link #resign}: this controller does not ask for the lease before this (System.nanoTime()). */
+    private long quietUntilNanos;
+    private boolean quiet;
 
     public LeaseKeeper(ControllerLease lease, String holder, Duration renewEvery, Roles roles) {
         this.lease = lease;
@@ -123,6 +126,10 @@ public final class LeaseKeeper implements AutoCloseable, LongSupplier {
     }
 
     private void acquire() {
+        if (quiet && System.nanoTime() - quietUntilNanos < 0) {
+            return;
+        }
+        quiet = false;
         long sentAt = System.nanoTime();
         Optional<Long> taken;
         try {
@@ -151,6 +158,31 @@ public final class LeaseKeeper implements AutoCloseable, LongSupplier {
         transitions.execute(() -> {
             if (epoch == e) {
                 roles.active(e);
+            }
+        });
+    }
+
+    /**
+     * Gives the lease up and does not ask for it again for one ttl, so that another controller takes it: for a
+     * controller that holds the lease but could not start.
+     */
+    public void resign(String why) {
+        renewals.execute(() -> {
+            synchronized (this) {
+                long held = epoch;
+                if (held == 0) {
+                    return;
+                }
+                epoch = 0;
+                quiet = true;
+                quietUntilNanos = System.nanoTime() + lease.ttl().toNanos();
+                status = new Status(false, 0, null, "standby: gave up the lease of epoch " + held + ": " + why);
+                log.warn("controller {} gives up the lease of epoch {}: {}", holder, held, why);
+                try {
+                    lease.release(holder, held);
+                } catch (ControllerLease.LeaseUnavailable e) {
+                    log.warn("controller {} could not release its lease; it lapses: {}", holder, e.getMessage());
+                }
             }
         });
     }

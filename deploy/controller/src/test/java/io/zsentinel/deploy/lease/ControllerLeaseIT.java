@@ -154,6 +154,19 @@ class ControllerLeaseIT {
         assertTrue(a.status().detail().contains("now b at epoch 2"), a.status().detail());
     }
 
+    @Test
+    void aKeeperThatResignsLeavesTheLeaseToTheOtherController() {
+        Roles first = new Roles();
+        Roles second = new Roles();
+        LeaseKeeper a = keeper("a", first);
+        LeaseKeeper b = keeper("b", second);
+        a.resign("could not start");
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.changes.contains("active 2"));
+        assertThrows(LeaseKeeper.LeaseLost.class, a::epoch);
+        assertTrue(a.status().detail().contains("gave up the lease of epoch 1: could not start"), a.status().detail());
+        assertEquals(List.of("active 1"), first.changes, "it asks no more while it keeps quiet");
+    }
+
     private LeaseKeeper keeper(String holder, Roles roles) {
         LeaseKeeper keeper = new LeaseKeeper(lease(SHORT), holder, Duration.ofMillis(200), roles).start();
         keepers.add(keeper);
