@@ -174,7 +174,7 @@ public final class Controller implements AutoCloseable {
         this.failover = new FailoverProcesses(config.serviceCatalogue(),
                 new Situations(detector, inventory::datasetIds, inventory::snapshots, links::linkIds),
                 config.failover().leaseAndMargin(), config.failover().window(), this::commandGateway,
-                this::eventStore, clock);
+                this::eventStore, clock, epoch);
         AxonStore store = AxonStore.create(dataSource);
         this.axon = metrics.axon(store.configure(AxonStore.newConfigurer()))
                 .configureAggregate(Aggregates.cachedAndSnapshotted(DatasetAggregate.class,
