@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The active controller is a process of its own ({@code zsentinel controller}, a child JVM) and is killed with
  * SIGKILL: no shutdown hook, its lease is not given up. The standby (in this JVM) takes it over once it lapses, at
- * epoch 2. Logs the takeover time ("takeover after kill -9:"); no zfs involved.
+ * epoch 2; when its lease is taken from it in turn, it stops and says it is a standby. Logs the takeover time
+ * ("takeover after kill -9:"); no zfs involved.
  */
 class ControllerKillIT {
     private static final Logger log = LoggerFactory.getLogger(ControllerKillIT.class);
@@ -102,6 +103,20 @@ class ControllerKillIT {
         HttpResponse<String> active = health(standby);
         assertTrue(active.body().contains("active at epoch 2 (ctl-b)"), active.body());
         assertTrue(StatusCommandAccess.print(url(standby)).startsWith("controller: active at epoch 2 (ctl-b)\n"));
+
+        // its lease taken from under it (another controller after a pause of this one longer than the ttl): it stops
+        // its active parts at its next renewal and says it is a standby
+        try (var c = postgres.dataSource().getConnection(); var s = c.prepareStatement("UPDATE zsentinel_controller_lease"
+                + " SET holder = 'ctl-c', epoch = 3, expires_at = now() + interval '1 minute' WHERE cell = ?")) {
+            s.setString(1, cell);
+            assertEquals(1, s.executeUpdate());
+        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> !standby.active());
+        HttpResponse<String> deposed = health(standby);
+        assertEquals(503, deposed.statusCode());
+        assertTrue(deposed.body().contains("\"STANDBY\"") && deposed.body().contains("ctl-c")
+                && deposed.body().contains("epoch 3"),
+                deposed.body());
     }
 
     private static HttpResponse<String> health(ControllerApp controller) throws Exception {
