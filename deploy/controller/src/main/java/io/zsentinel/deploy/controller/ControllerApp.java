@@ -65,7 +65,7 @@ public final class ControllerApp implements AutoCloseable {
     public static ControllerApp start(ControllerConfig config, DataSource dataSource, Clock clock) {
         ControllerApp app = new ControllerApp();
         try {
-            app.startOn(config, dataSource, clock);
+            app.startOn(config, dataSource, dataSource, clock);
             return app;
         } catch (RuntimeException e) {
             app.close();
@@ -82,16 +82,23 @@ public final class ControllerApp implements AutoCloseable {
         ControllerApp app = new ControllerApp();
         try {
             DataSource dataSource;
+            DataSource leaseDataSource;
             if (config.store().embedded()) {
                 OwnedDatabase postgres = embedded.apply(Path.of(config.store().embeddedDir()));
                 app.parts.push(postgres);
                 dataSource = postgres.dataSource();
+                leaseDataSource = dataSource;
             } else {
                 var pooled = DataSources.pooled(config.store().url(), config.store().user(), config.store().password());
                 app.parts.push(pooled);
                 dataSource = pooled;
+                // the lease's own connections: a renewal never waits behind a store pool busy with a burst of facts
+                var leasePool = DataSources.pooled(config.store().url(), config.store().user(),
+                        config.store().password(), LEASE_CONNECTIONS);
+                app.parts.push(leasePool);
+                leaseDataSource = leasePool;
             }
-            app.startOn(config, dataSource, clock);
+            app.startOn(config, dataSource, leaseDataSource, clock);
             return app;
         } catch (RuntimeException e) {
             app.close();
@@ -99,13 +106,16 @@ public final class ControllerApp implements AutoCloseable {
         }
     }
 
-    private void startOn(ControllerConfig config, DataSource dataSource, Clock clock) {
+    /** Connections of the lease's own pool (a renewal or an ask at a time, and one to spare). */
+    static final int LEASE_CONNECTIONS = 2;
+
+    private void startOn(ControllerConfig config, DataSource dataSource, DataSource leaseDataSource, Clock clock) {
         this.config = config;
         this.dataSource = dataSource;
         this.clock = clock;
         this.port = config.http().port();
-        ControllerLease lease = new ControllerLease(dataSource, config.kafka().cell(), config.controllerLease().ttl())
-                .createTable();
+        ControllerLease lease = new ControllerLease(leaseDataSource, config.kafka().cell(),
+                config.controllerLease().ttl()).createTable();
         keeper = new LeaseKeeper(lease, config.controllerLease().holder(), config.controllerLease().renewEvery(),
                 new LeaseKeeper.Roles() {
                     @Override
