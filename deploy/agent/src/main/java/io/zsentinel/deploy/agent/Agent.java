@@ -96,7 +96,8 @@ public final class Agent implements AutoCloseable {
         this.poolProbe = new PoolHealthProbe(server, zfs, clock);
         this.transfers = new TransferExecutor(server, zfs, new ZfsBinaries(config.zfsCommand(), config.zpoolCommand()),
                 config.transferTargets(), config.transfers(), this::publishTransferFact, clock);
-        this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath(), transfers).ownPools(config.pools());
+        this.executor = new CommandExecutor(server, zfs, config.restoreDirectoryPath(), transfers).ownPools(config.pools())
+                .rememberEpochIn(seenEpoch(config));
         this.scheduler = thread("agent-" + server);
         this.heartbeats = thread("agent-heartbeat-" + server);
         this.leaseWatch = thread("agent-lease-" + server);
@@ -105,6 +106,16 @@ public final class Agent implements AutoCloseable {
                 config.hooks().demote(), new HookRunner(clock), clock);
         this.peerWatch = thread("agent-peers-" + server);
         this.peerProbes = new PeerProbes(server, config.peerAddresses(), PROBE_TIMEOUT, clock);
+    }
+
+    private static SeenEpoch seenEpoch(AgentConfig config) {
+        if (config.stateDirectory() == null) {
+            log.warn("agent {}: no stateDirectory in its configuration, so the highest controller epoch seen is"
+                    + " forgotten when it stops (a deposed controller's commands could act after a restart)",
+                    config.server());
+            return SeenEpoch.inMemory();
+        }
+        return SeenEpoch.persistedIn(java.nio.file.Path.of(config.stateDirectory()), config.kafka().cell(), config.server());
     }
 
     /** How long a peer gets to accept a probe's connection: on a LAN it takes a millisecond. */

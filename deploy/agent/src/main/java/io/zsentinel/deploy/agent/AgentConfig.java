@@ -32,6 +32,8 @@ import java.util.Objects;
  * probePort: 7380                                 # optional; peers connect here to see this server is up
  * peers:                                          # optional; servers whose agents this one probes every heartbeat
  *   standby: { host: 10.0.0.6 }                   # port: theirs if it differs from this probePort
+ * stateDirectory: /var/lib/zsentinel/agent        # optional (advised); the highest controller epoch seen, kept
+ *                                                 # across restarts; without it the agent forgets it when it stops
  * </pre>
  * An ssh transfer target that is not a peer is probed too, at its ssh port.
  * The peers' probes travel in the heartbeats: the controller declares a silent server failed only when its peers
@@ -40,7 +42,16 @@ import java.util.Objects;
 public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
                           Integer scanSeconds, String zfsCommand, String zpoolCommand, String restoreDirectory,
                           Map<String, TransferTarget> targets, TransferSettings transfers, Integer leaseSeconds,
-                          AgentHooks hooks, Integer probePort, Map<String, PeerAddress> peers) {
+                          AgentHooks hooks, Integer probePort, Map<String, PeerAddress> peers,
+                          String stateDirectory) {
+    public AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> pools, Integer heartbeatSeconds,
+                       Integer scanSeconds, String zfsCommand, String zpoolCommand, String restoreDirectory,
+                       Map<String, TransferTarget> targets, TransferSettings transfers, Integer leaseSeconds,
+                       AgentHooks hooks, Integer probePort, Map<String, PeerAddress> peers) {
+        this(server, kafka, pools, heartbeatSeconds, scanSeconds, zfsCommand, zpoolCommand, restoreDirectory, targets,
+                transfers, leaseSeconds, hooks, probePort, peers, null);
+    }
+
     /**
      * How long a primary keeps serving without the broker acknowledging its heartbeats: then its agent makes its
      * primary datasets read-only and runs the demote hook ({@link PrimaryLease}).
@@ -105,6 +116,10 @@ public record AgentConfig(ServerId server, KafkaConfig kafka, List<PoolName> poo
         }
         if (!restoreDirectory.startsWith("/")) {
             throw new IllegalArgumentException("restoreDirectory must be an absolute path, not \"" + restoreDirectory + "\"");
+        }
+        stateDirectory = stateDirectory == null || stateDirectory.isBlank() ? null : stateDirectory;
+        if (stateDirectory != null && !stateDirectory.startsWith("/")) {
+            throw new IllegalArgumentException("stateDirectory must be an absolute path, not \"" + stateDirectory + "\"");
         }
     }
 

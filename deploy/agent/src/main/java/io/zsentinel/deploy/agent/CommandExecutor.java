@@ -38,13 +38,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Executes controller commands on this server and says what happened as a fact. Commands are
  * replayed after a crash, so each is idempotent: taking a snapshot that exists, or destroying one
  * that is gone, reports the outcome instead of failing. A command from an older controller epoch
- * than one already seen is refused (a deposed controller must not act). Rollback and restore cannot
+ * than one already seen is refused (a deposed controller must not act; the epoch is kept in the agent's state
+ * directory when it has one, see {@link SeenEpoch}). Rollback and restore cannot
  * be made idempotent by looking at zfs (a second rollback would discard writes made since), so the
  * outcome of recent successful command ids is remembered (in memory, for the life of the process)
  * and a redelivered command gets the same answer.
@@ -57,7 +57,8 @@ public final class CommandExecutor {
     private final ServerId server;
     private final ZfsDriver zfs;
     private final SnapshotFileRestore restore;
-    private final AtomicLong epoch = new AtomicLong();
+    /** The highest controller epoch seen: on disk when the agent has a state directory. */
+    private volatile SeenEpoch epoch = SeenEpoch.inMemory();
     /** Outcomes of recent commands by id: Kafka delivers at least once. */
     private final Map<UUID, AgentFact> outcomes = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -109,8 +110,14 @@ public final class CommandExecutor {
         return removed;
     }
 
+    /** Keep the highest controller epoch seen in {@code seen} (a file, so a restart still refuses older ones). */
+    public CommandExecutor rememberEpochIn(SeenEpoch seen) {
+        this.epoch = seen;
+        return this;
+    }
+
     public long epoch() {
-        return epoch.get();
+        return epoch.highest();
     }
 
     /** The fact to report, or empty for a command addressed to another server. */
@@ -118,7 +125,12 @@ public final class CommandExecutor {
         if (!command.server().equals(server)) {
             return Optional.empty();
         }
-        long seen = epoch.accumulateAndGet(command.epoch(), Math::max);
+        long seen;
+        try {
+            seen = epoch.observe(command.epoch());
+        } catch (java.io.UncheckedIOException e) {
+            return Optional.of(reject(command, e.getMessage() + "; nothing was changed"));
+        }
         if (command.epoch() < seen) {
             return Optional.of(reject(command, "controller epoch " + command.epoch() + " is older than epoch "
                     + seen + " already seen; a newer controller is active"));

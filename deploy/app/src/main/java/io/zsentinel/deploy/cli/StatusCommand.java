@@ -46,6 +46,16 @@ final class StatusCommand implements Callable<Integer> {
         JsonNode datasets;
         JsonNode links;
         try {
+            JsonNode health = healthOf(json, http, baseUrl);
+            JsonNode role = health.path("checks").path("controller");
+            if (!role.isMissingNode()) { // which controller of the cell answers, and its lease's epoch
+                out.println("controller: " + TerminalText.of(role.path("detail").asText()));
+                if ("STANDBY".equals(health.path("status").asText())) {
+                    out.println("this controller is a standby and serves nothing else; ask the active one (--url)");
+                    return 1;
+                }
+                out.println();
+            }
             HttpResponse<String> fleetAnswer = fetch(http, baseUrl + "/api/servers");
             servers = json.readTree(fleetAnswer.body());
             // the controller says so while its views or its consumer are behind: say it before the tables
@@ -95,6 +105,17 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 out.println("  " + TerminalText.of(held.path("summary").asText()));
             }
+        }
+    }
+
+    /** The controller's /health answer (any status), a missing node when it has none or it is not JSON. */
+    private static JsonNode healthOf(ObjectMapper json, HttpClient http, String baseUrl) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health"))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        try {
+            return json.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
     }
 

@@ -180,7 +180,9 @@ public final class Lab implements AutoCloseable {
                 + "kafka: { bootstrap: \"" + bootstrap + "\" }\n"
                 + "pools: [ \"" + pool.value() + "\" ]\n"
                 + "heartbeatSeconds: 2\n"
-                + "scanSeconds: 2\n");
+                + "scanSeconds: 2\n"
+                // beside the lab's PostgreSQL, so the epochs it holds and the controller lease's live and go together
+                + "stateDirectory: \"" + dir.toAbsolutePath().resolve("agents").resolve("state") + "\"\n");
         PeerAddress own = probes.get(server);
         if (own != null) {
             yaml.append("probePort: ").append(own.port()).append("\npeers:\n");

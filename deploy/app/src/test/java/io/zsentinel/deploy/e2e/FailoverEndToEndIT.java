@@ -118,17 +118,7 @@ class FailoverEndToEndIT {
 
     @AfterAll
     static void stop() {
-        Stack.closeAll(List.copyOf(open));
-        try {
-            if (!Stack.run("zpool", "list", "-H", "-o", "name").lines().toList().contains(primary.value())) {
-                Stack.run("zpool", "import", "-d", dir.resolve("pools").resolve(primary.value()).toString(), primary.value());
-            }
-        } catch (Exception e) {
-            System.err.println("cleanup: could not import " + primary + " again to destroy it: " + e);
-        }
-        if (pools != null) {
-            pools.close();
-        }
+        Stack.closeAndDestroy(List.copyOf(open), pools, dir, primary);
     }
 
     @Test

@@ -113,6 +113,24 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes {@code open}, then imports {@code exported} again when a test left it exported (a crashed primary), so
+     * that closing {@code pools} destroys it too.
+     */
+    static void closeAndDestroy(List<? extends AutoCloseable> open, ZfsTestPools pools, Path dir, PoolName exported) {
+        closeAll(open);
+        try {
+            if (exported != null && !run("zpool", "list", "-H", "-o", "name").lines().toList().contains(exported.value())) {
+                run("zpool", "import", "-d", dir.resolve("pools").resolve(exported.value()).toString(), exported.value());
+            }
+        } catch (Exception e) {
+            System.err.println("cleanup: could not import " + exported + " again to destroy it: " + e);
+        }
+        if (pools != null) {
+            pools.close();
+        }
+    }
+
     /** Runs a command (zfs, zpool…) as an operator would, asserting success; returns its output. */
     static String run(String... argv) throws IOException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();

@@ -21,11 +21,18 @@ import java.util.Objects;
  * http: { host: 0.0.0.0, port: 8080 }
  * services: [ ... ]   # see ServiceConfig
  * failover: { leaseSeconds: 10, leaseMarginSeconds: 5, windowSeconds: 300 }   # see FailoverConfig
+ * controllerLease: { renewSeconds: 2, ttlSeconds: 10 }   # see ControllerLeaseConfig
  * </pre>
  */
 public record ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds,
                                RetentionConfig retention, ReplicationConfig replication, List<ServiceConfig> services,
-                               FailoverConfig failover) {
+                               FailoverConfig failover, ControllerLeaseConfig controllerLease) {
+    public ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds,
+                            RetentionConfig retention, ReplicationConfig replication, List<ServiceConfig> services,
+                            FailoverConfig failover) {
+        this(kafka, store, http, heartbeatTimeoutSeconds, retention, replication, services, failover, null);
+    }
+
     public ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig http, Integer heartbeatTimeoutSeconds,
                             RetentionConfig retention, ReplicationConfig replication, List<ServiceConfig> services) {
         this(kafka, store, http, heartbeatTimeoutSeconds, retention, replication, services, null);
@@ -55,6 +62,7 @@ public record ControllerConfig(KafkaConfig kafka, StoreConfig store, HttpConfig 
         replication = replication == null ? ReplicationConfig.none() : replication;
         services = services == null ? List.of() : List.copyOf(services);
         failover = failover == null ? FailoverConfig.defaults() : failover;
+        controllerLease = controllerLease == null ? ControllerLeaseConfig.defaults() : controllerLease;
         checkServices(services, replication); // refused at load, with the line of the service
     }
 

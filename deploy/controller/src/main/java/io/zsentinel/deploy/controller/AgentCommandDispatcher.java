@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -64,7 +65,8 @@ public final class AgentCommandDispatcher {
     private final MessageTypes types = CoreMessages.types();
     private final EnvelopeCodec codec = new EnvelopeCodec(types);
     private final DomainEventPublisher.Sink sink;
-    private final long epoch;
+    /** The epoch of this controller's lease, asked before each command: it throws once the lease may have lapsed. */
+    private final LongSupplier epoch;
     private final ToLongFunction<LinkId> bandwidthLimit;
     private final ToLongFunction<LinkId> generation;
 
@@ -83,6 +85,15 @@ public final class AgentCommandDispatcher {
      */
     public AgentCommandDispatcher(DomainEventPublisher.Sink sink, long epoch, ToLongFunction<LinkId> bandwidthLimit,
                                   ToLongFunction<LinkId> generation) {
+        this(sink, () -> epoch, bandwidthLimit, generation);
+    }
+
+    /**
+     * {@code epoch}: asked before every command is sent; when it throws (the controller's lease may have lapsed) no
+     * command goes out, the batch fails and its token stays, so the next holder of the lease sends the orders.
+     */
+    public AgentCommandDispatcher(DomainEventPublisher.Sink sink, LongSupplier epoch, ToLongFunction<LinkId> bandwidthLimit,
+                                  ToLongFunction<LinkId> generation) {
         this.bandwidthLimit = bandwidthLimit;
         this.generation = generation;
         this.sink = sink;
@@ -96,41 +107,41 @@ public final class AgentCommandDispatcher {
 
     @EventHandler
     public void on(SnapshotScheduled e, EventMessage<?> m) {
-        send(new TakeSnapshot(e.commandId(), e.id().server(), epoch, e.name()), m);
+        send(new TakeSnapshot(e.commandId(), e.id().server(), epoch(), e.name()), m);
     }
 
     @EventHandler
     public void on(SnapshotPruned e, EventMessage<?> m) {
-        send(new DestroySnapshot(e.commandId(), e.id().server(), epoch, e.name(), e.guid()), m);
+        send(new DestroySnapshot(e.commandId(), e.id().server(), epoch(), e.name(), e.guid()), m);
     }
 
     @EventHandler
     public void on(CheckpointOrdered e, EventMessage<?> m) {
-        send(new TakeSnapshot(e.commandId(), e.id().server(), epoch, e.snapshot()), m);
+        send(new TakeSnapshot(e.commandId(), e.id().server(), epoch(), e.snapshot()), m);
     }
 
     /** A checkpoint is held in ZFS too (where holds exist); which snapshots and tags: {@link ZfsHolds}. */
     @EventHandler
     public void on(SnapshotRecorded e, EventMessage<?> m) {
-        ZfsHolds.checkpointHold(e).ifPresent(tag -> send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch,
+        ZfsHolds.checkpointHold(e).ifPresent(tag -> send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch(),
                 e.snapshot().name(), e.snapshot().guid(), tag), m));
     }
 
     @EventHandler
     public void on(CheckpointReleased e, EventMessage<?> m) {
-        ZfsHolds.checkpointRelease(e).ifPresent(tag -> send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch,
+        ZfsHolds.checkpointRelease(e).ifPresent(tag -> send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch(),
                 e.snapshot(), e.guid(), tag), m));
     }
 
     @EventHandler
     public void on(SnapshotProtected e, EventMessage<?> m) {
-        ZfsHolds.baseHold(e).ifPresent(tag -> send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch, e.name(),
+        ZfsHolds.baseHold(e).ifPresent(tag -> send(new HoldSnapshot(derived(m, "hold"), e.id().server(), epoch(), e.name(),
                 e.guid(), tag), m));
     }
 
     @EventHandler
     public void on(ProtectionReleased e, EventMessage<?> m) {
-        ZfsHolds.baseRelease(e).ifPresent(tag -> send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch,
+        ZfsHolds.baseRelease(e).ifPresent(tag -> send(new ReleaseHold(derived(m, "release"), e.id().server(), epoch(),
                 e.name(), e.guid(), tag), m));
     }
 
@@ -138,7 +149,7 @@ public final class AgentCommandDispatcher {
     @EventHandler
     public void on(ReplicationScheduled e, EventMessage<?> m) {
         LinkId link = e.linkId();
-        send(new StartTransfer(e.transferId(), link.source().server(), epoch, e.transferId(),
+        send(new StartTransfer(e.transferId(), link.source().server(), epoch(), e.transferId(),
                 e.from() == null ? null : e.from().name(), e.to().name(), e.intermediates(), link.target().server(),
                 link.target().dataset(), e.resumeToken(), bandwidthLimit.applyAsLong(link), e.rollbackTarget(),
                 link.toString(), e.fromBookmark(), e.policy(), generation.applyAsLong(link)), m);
@@ -147,31 +158,35 @@ public final class AgentCommandDispatcher {
     /** A link that left the configuration: its cursor bookmarks go (its hold goes with the base's release). */
     @EventHandler
     public void on(LinkRetired e, EventMessage<?> m) {
-        send(new ForgetLink(derived(m, "forget"), e.source().server(), epoch, e.source().dataset(),
+        send(new ForgetLink(derived(m, "forget"), e.source().server(), epoch(), e.source().dataset(),
                 e.linkId().toString()), m);
     }
 
     @EventHandler
     public void on(RollbackOrdered e, EventMessage<?> m) {
-        send(new RollbackDataset(e.commandId(), e.id().server(), epoch, e.snapshot(), e.destroyNewer()), m);
+        send(new RollbackDataset(e.commandId(), e.id().server(), epoch(), e.snapshot(), e.destroyNewer()), m);
     }
 
     @EventHandler
     public void on(RestoreOrdered e, EventMessage<?> m) {
-        send(new RestoreFromSnapshot(e.commandId(), e.id().server(), epoch, e.snapshot(), e.path(), e.targetDirectory()), m);
+        send(new RestoreFromSnapshot(e.commandId(), e.id().server(), epoch(), e.snapshot(), e.path(), e.targetDirectory()), m);
     }
 
     /** A failover promotes the chosen standby's copy: rolled back, writable, at the service's new generation. */
     @EventHandler
     public void on(PromotionRequested e, EventMessage<?> m) {
-        send(new PromoteDataset(e.commandId(), e.server(), epoch, e.dataset(), e.service().value(), e.generation(),
+        send(new PromoteDataset(e.commandId(), e.server(), epoch(), e.dataset(), e.service().value(), e.generation(),
                 e.rollbackTo()), m);
     }
 
     /** A former primary's copy becomes a read-only replica (its agent gets it when it is back, within the command's TTL). */
     @EventHandler
     public void on(DemotionRequested e, EventMessage<?> m) {
-        send(new DemoteDataset(e.commandId(), e.server(), epoch, e.dataset(), e.service().value(), e.generation()), m);
+        send(new DemoteDataset(e.commandId(), e.server(), epoch(), e.dataset(), e.service().value(), e.generation()), m);
+    }
+
+    private long epoch() {
+        return epoch.getAsLong();
     }
 
     private void send(AgentCommand command, EventMessage<?> cause) {
@@ -180,6 +195,7 @@ public final class AgentCommandDispatcher {
 
     /** Sends {@code command}, issued at {@code at}, to its server's agent, waiting for the broker's ack. */
     public void order(AgentCommand command, java.time.Instant at) {
+        epoch(); // a command built before the lease lapsed still waits for it here
         ServerId server = command.server();
         MessageTypes.Type type = types.of(command.getClass());
         Envelope<AgentCommand> envelope = new Envelope<>(command.commandId(), type.name(), type.version(),

@@ -61,11 +61,13 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The controller: agent facts from Kafka → Axon aggregates → JDBC event store → domain events on
  * Kafka and in-memory projections. Only one controller of a cell may run (Axon locks aggregates per
- * JVM); the lease that enforces it is future work.
+ * JVM): {@link ControllerApp} starts one only while it holds the cell's lease ({@link io.zsentinel.deploy.lease.LeaseKeeper}),
+ * whose epoch rides on every agent command.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
@@ -138,10 +140,11 @@ public final class Controller implements AutoCloseable {
         public static final Ingest TRANSACTION_PER_COMMAND = new Ingest(INGEST_LANES, true, true, 1);
         public static final Ingest BEFORE_ISSUE_10 = new Ingest(1, false, false);
     }
-    /** The controller epoch carried by every agent command; a lease that raises it is future work. */
+    /** The controller epoch of a controller started without a lease (tests, benchmarks). */
     static final long EPOCH = 1;
 
-    private Controller(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters, Ingest ingest) {
+    private Controller(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters, Ingest ingest,
+                       LongSupplier epoch) {
         this.metrics = new ControllerMetrics(meters);
         this.bootstrap = config.kafka().bootstrap();
         this.dataSource = dataSource;
@@ -165,13 +168,13 @@ public final class Controller implements AutoCloseable {
         ServiceSwitches switches = new ServiceSwitches();
         FailoverLinks relinks = FailoverLinks.of(config.replication(), switches);
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
-                (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), EPOCH,
+                (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), epoch,
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L),
                 link -> relinks.generationOf(link.source()));
         this.failover = new FailoverProcesses(config.serviceCatalogue(),
                 new Situations(detector, inventory::datasetIds, inventory::snapshots, links::linkIds),
                 config.failover().leaseAndMargin(), config.failover().window(), this::commandGateway,
-                this::eventStore, clock);
+                this::eventStore, clock, epoch);
         AxonStore store = AxonStore.create(dataSource);
         this.axon = metrics.axon(store.configure(AxonStore.newConfigurer()))
                 .configureAggregate(Aggregates.cachedAndSnapshotted(DatasetAggregate.class,
@@ -272,7 +275,7 @@ public final class Controller implements AutoCloseable {
         this.retention = new RetentionScheduler(config.retention(), policies, inventory, axon.commandGateway(),
                 new CapacityWatcher(policies, inventory, usage, axon.commandGateway()), clock).start();
         PrimaryClaims primaryClaims = new PrimaryClaims(config.serviceCatalogue(), services::services,
-                inventory::datasetIds, promote -> dispatcher.order(promote, clock.instant()), EPOCH);
+                inventory::datasetIds, promote -> dispatcher.order(promote, clock.instant()), epoch);
         this.claims = new Ticker("primary-claims");
         claims.every(PRIMARY_CLAIMS_EVERY, () -> {
             if (views.check().up()) { // the services view says which services never failed over
@@ -304,7 +307,16 @@ public final class Controller implements AutoCloseable {
     /** As {@link #start(ControllerConfig, DataSource, Clock, MeterRegistry)}, reading agent facts as {@code ingest} says. */
     public static Controller start(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters,
                                    Ingest ingest) {
-        return new Controller(config, dataSource, clock, meters, ingest);
+        return new Controller(config, dataSource, clock, meters, ingest, () -> EPOCH);
+    }
+
+    /**
+     * As {@link #start(ControllerConfig, DataSource, Clock, MeterRegistry)}, every agent command stamped with
+     * {@code epoch}, which is asked before each send and throws when this controller's lease may have lapsed.
+     */
+    public static Controller start(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters,
+                                   LongSupplier epoch) {
+        return new Controller(config, dataSource, clock, meters, Ingest.DEFAULT, epoch);
     }
 
     public SnapshotInventoryView inventory() {

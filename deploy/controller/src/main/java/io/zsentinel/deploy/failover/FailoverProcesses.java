@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -37,12 +38,19 @@ public final class FailoverProcesses {
 
     public FailoverProcesses(ServiceCatalogue services, Situations situations, Duration leaseAndMargin, Duration window,
                              Supplier<CommandGateway> commands, Supplier<EventStore> store, Clock clock) {
+        this(services, situations, leaseAndMargin, window, commands, store, clock, () -> 0);
+    }
+
+    /** {@code lease}: hooks run only while it answers (the controller lease; see {@link ServiceHooks#onlyWhile}). */
+    public FailoverProcesses(ServiceCatalogue services, Situations situations, Duration leaseAndMargin, Duration window,
+                             Supplier<CommandGateway> commands, Supplier<EventStore> store, Clock clock,
+                             LongSupplier lease) {
         this.reactor = new FailoverReactor(services, situations, leaseAndMargin, window,
                 command -> send(commands.get(), command, describe(command)), clock);
         this.hooks = new ServiceHooks(services, new HookRunner(clock),
                 outcome -> send(commands.get(), outcome, "the " + outcome.kind().text() + " hook's outcome of "
                         + outcome.service()),
-                request -> startOf(store.get(), request), clock);
+                request -> startOf(store.get(), request), clock).onlyWhile(lease);
     }
 
     /**

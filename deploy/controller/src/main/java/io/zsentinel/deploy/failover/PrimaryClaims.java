@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -32,11 +33,17 @@ public final class PrimaryClaims {
     private final Supplier<List<ServiceRow>> rows;
     private final Supplier<List<DatasetId>> datasets;
     private final Consumer<PromoteDataset> order;
-    private final long epoch;
+    private final LongSupplier epoch;
     private final Set<DatasetId> claimed = new HashSet<>();
 
     public PrimaryClaims(ServiceCatalogue services, Supplier<List<ServiceRow>> rows, Supplier<List<DatasetId>> datasets,
                          Consumer<PromoteDataset> order, long epoch) {
+        this(services, rows, datasets, order, () -> epoch);
+    }
+
+    /** {@code epoch}: the controller lease's, asked at each order (it throws while the lease is not held). */
+    public PrimaryClaims(ServiceCatalogue services, Supplier<List<ServiceRow>> rows, Supplier<List<DatasetId>> datasets,
+                         Consumer<PromoteDataset> order, LongSupplier epoch) {
         this.services = services;
         this.rows = rows;
         this.datasets = datasets;
@@ -58,7 +65,7 @@ public final class PrimaryClaims {
                     UUID commandId = UUID.nameUUIDFromBytes((row.service() + "|claim|" + id + "|1")
                             .getBytes(StandardCharsets.UTF_8));
                     try {
-                        order.accept(new PromoteDataset(commandId, id.server(), epoch, id.dataset(),
+                        order.accept(new PromoteDataset(commandId, id.server(), epoch.getAsLong(), id.dataset(),
                                 row.service().value(), 1, null));
                         claimed.add(id);
                         log.info("service {}: marked {} on {} as its primary at generation 1", row.service(),

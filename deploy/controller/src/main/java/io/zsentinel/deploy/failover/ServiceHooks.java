@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -66,6 +67,8 @@ public final class ServiceHooks {
      * {@link FailoverStarted} of a request's failover, read from the store, for a request whose start this
      * processor did not see (it started after it).
      */
+    private volatile LongSupplier lease = () -> 0;
+
     public ServiceHooks(ServiceCatalogue services, HookRunner runner, Consumer<RecordHookOutcome> outcomes,
                         Function<HookRequested, Optional<FailoverStarted>> storedStart, Clock clock) {
         this.services = services;
@@ -82,8 +85,18 @@ public final class ServiceHooks {
         }
     }
 
+    /**
+     * Runs hooks only while {@code lease} answers (it throws while this controller does not hold the controller lease):
+     * a request met without it is retried, its token kept, so the next holder runs it and a deposed controller never.
+     */
+    public ServiceHooks onlyWhile(LongSupplier lease) {
+        this.lease = lease;
+        return this;
+    }
+
     @EventHandler
     public void on(HookRequested request) {
+        lease.getAsLong();
         outcomes.accept(run(request));
     }
 

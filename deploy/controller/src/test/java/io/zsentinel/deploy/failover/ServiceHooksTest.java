@@ -30,6 +30,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A service's hooks run as real processes with what happens in their environment, and each request gets one answer. */
@@ -94,6 +95,17 @@ class ServiceHooksTest {
         hooks.on(request(HookKind.PROMOTE, STANDBY, T0));
         assertFalse(answers.get(0).succeeded());
         assertTrue(answers.get(0).detail().contains("exit status 4"), answers.get(0).detail());
+    }
+
+    @Test
+    void aControllerWithoutTheLeaseRunsNoHookAndTheRequestIsRetriedByTheNextHolder() {
+        ServiceHooks hooks = hooks(recording("fence.env", 0), null).onlyWhile(() -> {
+            throw new io.zsentinel.deploy.lease.LeaseKeeper.LeaseLost("not the holder");
+        });
+        hooks.on(started());
+        assertThrows(IllegalStateException.class, () -> hooks.on(request(HookKind.FENCE, PRIMARY, T0)));
+        assertEquals(List.of(), answers);
+        assertFalse(Files.exists(dir.resolve("fence.env")), "the hook did not run");
     }
 
     @Test
