@@ -23,7 +23,7 @@ public record RejoinState(ServiceName service, ServerId server, int attempts, Ru
         kept = Collections.unmodifiableMap(new LinkedHashMap<>(kept));
     }
 
-    static RejoinState initial() {
+    public static RejoinState initial() {
         return new RejoinState(null, null, 0, null, Map.of());
     }
 
