@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
 
 import static io.zsentinel.deploy.cli.FailoverCli.text;
 
@@ -23,6 +24,14 @@ final class RejoinCli {
     private RejoinCli() {
     }
 
+    /** Who orders, and which controller. */
+    static final class Who {
+        @Option(names = "--operator", paramLabel = "O", description = "who orders it (default: $USER@host)")
+        String operator;
+        @Mixin
+        ControllerClient.Url controller;
+    }
+
     @Command(name = "rejoin", description = "Make a former primary a replica of the new primary again: per dataset,"
             + " keep what lies after the common snapshot aside, roll back to it, receive incrementally from there.")
     static final class Rejoin implements Callable<Integer> {
@@ -33,10 +42,8 @@ final class RejoinCli {
         @Option(names = "--reason", paramLabel = "R", converter = Arguments.Reason.class,
                 description = "why (the audit log records it)")
         String reason;
-        @Option(names = "--operator", paramLabel = "O", description = "who orders it (default: $USER@host)")
-        String operator;
         @Mixin
-        ControllerClient.Url controller;
+        Who who;
         private final Terminal terminal;
 
         Rejoin(Terminal terminal) {
@@ -45,28 +52,20 @@ final class RejoinCli {
 
         @Override
         public Integer call() throws InterruptedException {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("operator", operator != null ? operator : terminal.operator().get());
-            if (reason != null) {
-                body.put("reason", reason);
-            }
+            Map<String, Object> body = body(terminal, who.operator, reason);
             body.put("dryRun", dryRun);
-            try {
-                ControllerClient.Answer answer = controller.client().post("/api/servers/"
-                        + ControllerClient.segment(server) + "/rejoin", body);
-                if (answer.body() == null || answer.body().path("services").isMissingNode()) {
-                    answer.printRefusal(terminal.err());
-                    return 1;
-                }
-                boolean refused = false;
-                for (JsonNode s : answer.body().path("services")) {
-                    refused |= print(terminal.out(), s);
-                }
-                return refused ? 1 : 0;
-            } catch (ControllerClient.Unreachable e) {
-                terminal.err().println("zsentinel: " + e.getMessage());
-                return 1;
-            }
+            return post(terminal, who.controller, "/api/servers/" + ControllerClient.segment(server) + "/rejoin", body,
+                    answer -> {
+                        if (answer.body() == null || answer.body().path("services").isMissingNode()) {
+                            answer.printRefusal(terminal.err());
+                            return 1;
+                        }
+                        boolean refused = false;
+                        for (JsonNode s : answer.body().path("services")) {
+                            refused |= print(terminal.out(), s);
+                        }
+                        return refused ? 1 : 0;
+                    });
         }
 
         /** Prints one service's rejoin; true when it was refused. */
@@ -150,10 +149,8 @@ final class RejoinCli {
         @Option(names = "--reason", paramLabel = "R", required = true, converter = Arguments.Reason.class,
                 description = "why: the audit log records it")
         String reason;
-        @Option(names = "--operator", paramLabel = "O", description = "who orders it (default: $USER@host)")
-        String operator;
         @Mixin
-        ControllerClient.Url controller;
+        Who who;
         private final Terminal terminal;
 
         RescueRelease(Terminal terminal) {
@@ -162,12 +159,9 @@ final class RejoinCli {
 
         @Override
         public Integer call() throws InterruptedException {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("operator", operator != null ? operator : terminal.operator().get());
-            body.put("reason", reason);
+            Map<String, Object> body = body(terminal, who.operator, reason);
             body.put("name", name);
-            try {
-                ControllerClient.Answer answer = controller.client().post("/api/rescues/release", body);
+            return post(terminal, who.controller, "/api/rescues/release", body, answer -> {
                 if (!answer.ok()) {
                     answer.printRefusal(terminal.err());
                     return 1;
@@ -175,10 +169,27 @@ final class RejoinCli {
                 terminal.out().println("release of " + TerminalText.of(name) + " ordered; zsentinel rescue list shows"
                         + " it until its agent has destroyed it");
                 return 0;
-            } catch (ControllerClient.Unreachable e) {
-                terminal.err().println("zsentinel: " + e.getMessage());
-                return 1;
-            }
+            });
+        }
+    }
+
+    /** The operator (given, else $USER@host) and the reason, if any: what every order sends. */
+    private static Map<String, Object> body(Terminal terminal, String operator, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("operator", operator != null ? operator : terminal.operator().get());
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return body;
+    }
+
+    private static int post(Terminal terminal, ControllerClient.Url controller, String path, Map<String, Object> body,
+                            ToIntFunction<ControllerClient.Answer> then) throws InterruptedException {
+        try {
+            return then.applyAsInt(controller.client().post(path, body));
+        } catch (ControllerClient.Unreachable e) {
+            terminal.err().println("zsentinel: " + e.getMessage());
+            return 1;
         }
     }
 }

@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.config.ConfigFiles;
 import io.zsentinel.core.config.KafkaConfig;
 import io.zsentinel.core.kafka.KafkaTestBroker;
-import io.zsentinel.core.kafka.MessagePublisher;
 import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
-import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsTestPools;
 import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.agent.AgentConfig;
 import io.zsentinel.deploy.agent.PeerAddress;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
@@ -97,28 +94,12 @@ class RejoinEndToEndIT {
     }
 
     private static Agent agent(PoolName pool, Integer probePort, Map<String, PeerAddress> peers) {
-        MessagePublisher publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
-        open.push(publisher);
-        Agent agent = new Agent(new AgentConfig(new ServerId(pool.value()), kafka, List.of(pool), 1, 1, null, null, null,
-                null, null, 6, null, probePort, peers), ZfsDriver.detect(pools.runner(), pool), publisher,
-                Clock.systemUTC()).start();
-        open.push(agent);
-        return agent;
+        return FailoverStack.agent(pools, kafka, open, pool, probePort, peers);
     }
 
     @AfterAll
     static void stop() {
-        Stack.closeAll(List.copyOf(open));
-        try {
-            if (!Stack.run("zpool", "list", "-H", "-o", "name").lines().toList().contains(primary.value())) {
-                Stack.run("zpool", "import", "-d", dir.resolve("pools").resolve(primary.value()).toString(), primary.value());
-            }
-        } catch (Exception e) {
-            System.err.println("cleanup: could not import " + primary + " again to destroy it: " + e);
-        }
-        if (pools != null) {
-            pools.close();
-        }
+        FailoverStack.stop(open, pools, dir.resolve("pools"), primary);
     }
 
     @Test
@@ -225,17 +206,11 @@ class RejoinEndToEndIT {
     }
 
     private static String health(PoolName server) throws Exception {
-        for (JsonNode row : JSON.readTree(get("/api/servers"))) {
-            if (row.path("server").asText().equals(server.value())) {
-                return row.path("health").asText();
-            }
-        }
-        return "unheard";
+        return FailoverStack.health(controller, server);
     }
 
     private static String get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return FailoverStack.get(controller, path);
     }
 
     private static JsonNode post(String path, String body) throws Exception {
