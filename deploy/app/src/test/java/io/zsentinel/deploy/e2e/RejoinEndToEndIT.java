@@ -182,6 +182,19 @@ class RejoinEndToEndIT {
         assertEquals("s3", listed.path("fromSnapshot").asText());
         assertEquals(vm1, listed.path("dataset").asText());
 
+        // restorable per file like any snapshot: records.log as it was at the divergent snapshot
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> inventoryHas(primary.value(), rescue, "s4-divergent"));
+        Path restoreTo = Files.createDirectories(dir.resolve("restored"));
+        JsonNode restore = post("/api/datasets/" + rescue.replace("/", "%2F") + "/restore", "{\"operator\":\"it\","
+                + "\"reason\":\"the lost record\",\"server\":\"" + primary + "\",\"snapshot\":\"s4-divergent\","
+                + "\"path\":\"records.log\",\"to\":\"" + restoreTo + "\"}");
+        assertEquals("ordered", restore.path("status").asText(), restore.toString());
+        Path restored = restoreTo.resolve(rescue.replace('/', '_')).resolve("s4-divergent").resolve("records.log");
+        List<String> expected = List.of("record 1", "record 2", "record 3", "record 4 (divergent, snapshotted)");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Files.exists(restored) && Files.readAllLines(restored).equals(expected));
+
         JsonNode released = post("/api/rescues/release", "{\"operator\":\"it\",\"reason\":\"records copied\",\"name\":\""
                 + primary + ":" + rescue + "\"}");
         assertEquals("releasing", released.path("status").asText(), released.toString());
