@@ -67,6 +67,13 @@ final class RejoinExecution {
             if (refused.isPresent()) {
                 return refused.get();
             }
+            List<DatasetName> children = zfs.listDatasets(dataset).stream().map(d -> d.name())
+                    .filter(d -> !d.equals(dataset)).toList();
+            if (rescue != null && !children.isEmpty()) {
+                // a rename would move them aside too, and the clone put in its place would have none
+                return rejected.apply(c, dataset + " has child datasets " + children + ": a rejoin keeps only a"
+                        + " dataset without children aside; the dataset was not changed");
+            }
             zfs.demote(dataset, c.generation()); // writes stop before anything is looked at or moved
             List<String> after = after(c);
             if (rescue == null) {

@@ -116,12 +116,14 @@ class RejoinZfsIT {
     }
 
     @Test
-    void withoutDivergenceItIsAPlainRollbackAndNeverAServingPrimary() throws Exception {
+    void withoutDivergenceItIsAPlainRollbackAndNeverAServingPrimaryNorAParentMovedAside() throws Exception {
         pools = ZfsTestPools.open(dir, "zrejoin0");
         PoolName a = pools.createPool("a", 128L << 20);
         ZfsDriver zfs = ZfsDriver.detect(pools.runner(), a);
         DatasetName vm1 = DatasetName.of(a.value()).child("vm1");
         zfs.createDataset(vm1);
+        DatasetName child = vm1.child("disk0");
+        zfs.createDataset(child);
         SnapshotName s1 = vm1.snapshot("s1");
         zfs.createSnapshot(s1);
         CommandExecutor agent = new CommandExecutor(OLD, zfs);
@@ -137,6 +139,12 @@ class RejoinZfsIT {
         assertTrue(done.detail().contains("nothing newer"), done.detail());
         assertEquals(new DatasetRole(4, false), zfs.role(vm1));
         assertFalse(zfs.datasetExists(DatasetName.of(a.value()).child(RescueNames.PARENT)), "no rescue made");
+
+        DatasetName rescue = RescueNames.rescueOf(vm1, Instant.parse("2026-12-02T10:00:00Z"));
+        CommandRejected parent = assertInstanceOf(CommandRejected.class, agent.execute(new RejoinDataset(
+                UUID.randomUUID(), OLD, 1, vm1, SERVICE, 4, s1, guid, rescue)).orElseThrow());
+        assertTrue(parent.reason().contains("has child datasets"), parent.reason());
+        assertTrue(zfs.datasetExists(child) && !zfs.datasetExists(rescue), "nothing moved");
 
         zfs.createSnapshot(vm1.snapshot("s2"));
         CommandRejected newer = assertInstanceOf(CommandRejected.class, agent.execute(new RejoinDataset(

@@ -10,6 +10,7 @@ import io.zsentinel.failover.api.BeginRejoin;
 import io.zsentinel.failover.api.CommonSnapshot;
 import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.RejoinPlan;
+import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.projections.service.ServiceRow;
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
  * their newest common snapshot by guid, and what the server holds after it (from the inventory). Bytes after it: the
  * inventory has no {@code written} (zfs-fuse has none), so only the net growth of {@code referenced} from the common
  * snapshot to the newest one after it, and nothing of writes after the newest snapshot: those are kept, never assumed
- * absent ({@link RejoinPlan#quiet()} is false here; a switchover, which knows better, says so itself).
+ * absent ({@link RejoinPlan#quiet()} is false, unless a switchover, which knows better, says so).
  */
 public final class Rejoins {
     private final Supplier<List<ServiceRow>> services;
@@ -56,26 +57,40 @@ public final class Rejoins {
     /** One rejoin per service of which {@code server} is a former primary; empty when it is none's. */
     public List<Planned> of(ServerId server, OperatorOrder by, Instant now) {
         List<Planned> planned = new ArrayList<>();
-        String health = detector.verdict(server, now).health().text();
         for (ServiceRow row : services.get()) {
-            Optional<ServiceSwitched> away = switches.all().stream()
-                    .filter(w -> w.service().equals(row.service()) && w.from().equals(server))
-                    .reduce((a, b) -> b);
-            if (away.isEmpty()) {
-                continue;
-            }
-            boolean formerPrimary = !row.primary().equals(server);
-            List<RejoinPlan> plans = away.get().datasets().stream()
-                    .map(d -> plan(new DatasetId(server, d), row.primary())).toList();
-            boolean done = switches.rejoins().stream().anyMatch(r -> r.service().equals(row.service())
-                    && r.server().equals(server) && r.generation() == row.generation());
-            planned.add(new Planned(new BeginRejoin(row.service(), server, row.primary(), row.generation(), health,
-                    formerPrimary, ServiceRow.FAILING_OVER.equals(row.state()), plans, by, now), done));
+            planned(row, server, false, by, now).ifPresent(planned::add);
         }
         return planned;
     }
 
-    private RejoinPlan plan(DatasetId former, ServerId primary) {
+    /**
+     * The rejoin of {@code server} to {@code service} alone (a switchover's end: its old primary rejoins). With
+     * {@code quiet}, the caller knows nothing was written after the common snapshots (read-only before the final one),
+     * so nothing is kept aside; empty when no switch took the service from {@code server}.
+     */
+    public Optional<Planned> of(ServerId server, ServiceName service, boolean quiet, OperatorOrder by, Instant now) {
+        return services.get().stream().filter(r -> r.service().equals(service)).findFirst()
+                .flatMap(row -> planned(row, server, quiet, by, now));
+    }
+
+    private Optional<Planned> planned(ServiceRow row, ServerId server, boolean quiet, OperatorOrder by, Instant now) {
+        Optional<ServiceSwitched> away = switches.all().stream()
+                .filter(w -> w.service().equals(row.service()) && w.from().equals(server))
+                .reduce((a, b) -> b);
+        if (away.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean formerPrimary = !row.primary().equals(server);
+        List<RejoinPlan> plans = away.get().datasets().stream()
+                .map(d -> plan(new DatasetId(server, d), row.primary(), quiet)).toList();
+        boolean done = switches.rejoins().stream().anyMatch(r -> r.service().equals(row.service())
+                && r.server().equals(server) && r.generation() == row.generation());
+        String health = detector.verdict(server, now).health().text();
+        return Optional.of(new Planned(new BeginRejoin(row.service(), server, row.primary(), row.generation(), health,
+                formerPrimary, ServiceRow.FAILING_OVER.equals(row.state()), plans, by, now), done));
+    }
+
+    private RejoinPlan plan(DatasetId former, ServerId primary, boolean quiet) {
         DatasetId copy = links.copyOn(former, primary).orElse(new DatasetId(primary, former.dataset()));
         List<SnapshotInfo> own = snapshots.apply(former).stream()
                 .sorted(Comparator.comparingLong(SnapshotInfo::createtxg).thenComparing(SnapshotInfo::created)).toList();
@@ -83,7 +98,7 @@ public final class Rejoins {
         Optional<SnapshotInfo> common = own.stream().filter(s -> held.contains(s.guid())).reduce((a, b) -> b);
         if (common.isEmpty()) {
             return new RejoinPlan(former.dataset(), copy.dataset(), null, own.stream().map(this::shortName).toList(),
-                    null, "no common snapshot", false);
+                    null, "no common snapshot", quiet);
         }
         SnapshotInfo base = common.get();
         List<SnapshotInfo> after = own.stream().filter(s -> s.createtxg() > base.createtxg()).toList();
@@ -96,7 +111,7 @@ public final class Rejoins {
                         + " not in the inventory; kept anyway";
         DatasetName dataset = former.dataset();
         return new RejoinPlan(dataset, copy.dataset(), new CommonSnapshot(dataset, base.name(), base.guid(),
-                base.created()), after.stream().map(this::shortName).toList(), bytes, how, false);
+                base.created()), after.stream().map(this::shortName).toList(), bytes, how, quiet);
     }
 
     private String shortName(SnapshotInfo s) {

@@ -66,10 +66,15 @@ class RejoinsTest {
                 T0.plusSeconds(txg), 0, referenced);
     }
 
-    @Test
-    void aFormerPrimaryIsPlannedFromTheNewestCommonSnapshotByGuidWithWhatLiesAfterIt() {
+    /** A failover at generation 2 took vm1 from the primary to the standby. */
+    void switchedAway() {
         switches.on(new ServiceSwitched(VM, new FailoverId(new UUID(0, 2)), PRIMARY, STANDBY, 2,
                 List.of(P_VM1.dataset()), T0));
+    }
+
+    @Test
+    void aFormerPrimaryIsPlannedFromTheNewestCommonSnapshotByGuidWithWhatLiesAfterIt() {
+        switchedAway();
         snapshots.put(P_VM1, List.of(snap(P_VM1, "s1", 11, 1, 100), snap(P_VM1, "s2", 22, 2, 200),
                 snap(P_VM1, "s3", 33, 3, 1_000)));
         snapshots.put(S_VM1, List.of(snap(S_VM1, "s1", 11, 5, 100), snap(S_VM1, "s2", 22, 6, 200),
@@ -94,9 +99,20 @@ class RejoinsTest {
     }
 
     @Test
+    void aSwitchoverRejoinsOneServiceQuietlyKeepingNothingAside() {
+        switchedAway();
+        snapshots.put(P_VM1, List.of(snap(P_VM1, "final", 11, 1, 100)));
+        snapshots.put(S_VM1, List.of(snap(S_VM1, "final", 11, 5, 100)));
+        RejoinPlan plan = rejoins(served(STANDBY, 2)).of(PRIMARY, VM, true, BY, T0).orElseThrow().begin().datasets()
+                .get(0);
+        assertEquals("final", plan.common().snapshot().shortName());
+        assertFalse(plan.keepsDivergence(), "read-only since its final snapshot: nothing to keep");
+        assertTrue(rejoins(served(STANDBY, 2)).of(PRIMARY, ServiceName.of("other"), true, BY, T0).isEmpty());
+    }
+
+    @Test
     void noCommonSnapshotIsPlannedWithoutOneAndARejoinedServerIsSaidSo() {
-        switches.on(new ServiceSwitched(VM, new FailoverId(new UUID(0, 2)), PRIMARY, STANDBY, 2,
-                List.of(P_VM1.dataset()), T0));
+        switchedAway();
         snapshots.put(P_VM1, List.of(snap(P_VM1, "s1", 11, 1, 100)));
         snapshots.put(S_VM1, List.of(snap(S_VM1, "other", 99, 1, 100)));
         Rejoins.Planned planned = rejoins(served(STANDBY, 2)).of(PRIMARY, BY, T0).get(0);
