@@ -168,7 +168,9 @@ public final class RejoinRoutes {
             commands.sendAndWait(new ReleaseRescueOrder(RejoinEvent.rejoinId(rescue.service(), rescue.server()),
                     rescue.rescue(), by, clock.instant()));
         } catch (RuntimeException e) {
-            throw new ApiException(409, refusal(e).getMessage(), HINT);
+            throw Refusals.classify(e, HINT, () -> new ApiException(409, "no rejoin of " + rescue.server()
+                    + " to " + rescue.service() + " is recorded, so none kept " + rescue.rescue(), HINT))
+                    .orElseGet(() -> new ApiException(409, refusal(e).getMessage(), HINT));
         }
         return ApiResponse.json(202, new RescueAnswer(name, rescue.server().value(), rescue.rescue().value(),
                 rescue.dataset().value(), rescue.service().value(), rescue.keptAt(), rescue.common().shortName(),
