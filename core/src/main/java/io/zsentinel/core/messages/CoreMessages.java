@@ -3,6 +3,8 @@ package io.zsentinel.core.messages;
 import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
 import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
 import io.zsentinel.core.messages.agentcommands.ForgetLink;
+import io.zsentinel.core.messages.agentcommands.RejoinDataset;
+import io.zsentinel.core.messages.agentcommands.ReleaseRescue;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
@@ -43,6 +45,8 @@ public final class CoreMessages {
                 .register(HoldSnapshot.class, 1)
                 .register(ReleaseHold.class, 1)
                 .register(ForgetLink.class, 1)
+                .register(RejoinDataset.class, 1)
+                .register(ReleaseRescue.class, 1)
                 .register(CommandCompleted.class, 1)
                 .register(StartTransfer.class, 1)
                 .register(TransferProgressed.class, 1)

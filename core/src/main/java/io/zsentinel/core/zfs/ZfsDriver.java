@@ -230,13 +230,17 @@ public final class ZfsDriver {
      * dataset fails with {@link ZfsErrorKind#DATASET_MISSING}.
      */
     public void destroyDataset(DatasetName name) {
-        List<String> destroy = List.of("zfs", "destroy", name.value());
+        destroyUntilGone("destroy dataset", name, List.of("zfs", "destroy", name.value()));
+    }
+
+    /** Runs {@code destroy} until {@code name} is gone (BUSY and a lingering dataset tried again), or fails. */
+    private void destroyUntilGone(String action, DatasetName name, List<String> destroy) {
         int[] attempt = {0};
         boolean gone = untilGone(name.value(), () -> {
             attempt[0]++;
             CommandResult result = runner.run(destroy, timeout);
             if (!result.succeeded()) {
-                ZfsException failure = ZfsException.of("destroy dataset", name.value(), result);
+                ZfsException failure = ZfsException.of(action, name.value(), result);
                 boolean goneMeanwhile = attempt[0] > 1 && failure.kind() == ZfsErrorKind.DATASET_MISSING;
                 if (!goneMeanwhile && (failure.kind() != ZfsErrorKind.BUSY || attempt[0] >= DESTROY_ATTEMPTS)) {
                     throw failure;
@@ -245,7 +249,7 @@ public final class ZfsDriver {
             return !datasetExists(name); // busy and still there: tried again
         });
         if (!gone) {
-            throw new ZfsException("destroy dataset", name.value(), destroy, 0,
+            throw new ZfsException(action, name.value(), destroy, 0,
                     "zfs reported success but the dataset still exists after " + attempt[0] + " attempts",
                     ZfsErrorKind.BUSY);
         }
@@ -294,6 +298,94 @@ public final class ZfsDriver {
         }
         command.addAll(List.of(snapshot.full(), target.value()));
         run("clone " + snapshot.full() + " to", target.value(), command);
+    }
+
+    /**
+     * {@code zfs rename FROM TO}, unmounting {@code from} first: zfs-fuse refuses to rename a mounted dataset and, for
+     * a moment after an unmount, an unmounted one ("dataset is busy", checked by hand), so BUSY is tried again, at
+     * most {@value #DESTROY_ATTEMPTS} times, {@link #DESTROY_PAUSES} apart. The renamed dataset stays unmounted.
+     */
+    public void rename(DatasetName from, DatasetName to) {
+        unmount(from);
+        List<String> rename = List.of("zfs", "rename", from.value(), to.value());
+        int[] attempt = {0};
+        Polling.until(destroyRetry, () -> {
+            attempt[0]++;
+            CommandResult result = runner.run(rename, timeout);
+            if (result.succeeded()) {
+                return true;
+            }
+            ZfsException failure = ZfsException.of("rename " + from + " to", to.value(), result);
+            if (failure.kind() != ZfsErrorKind.BUSY || attempt[0] >= DESTROY_ATTEMPTS) {
+                throw failure;
+            }
+            return false;
+        });
+    }
+
+    /** {@code zfs unmount}; a dataset that is not mounted is left as it is. */
+    public void unmount(DatasetName dataset) {
+        CommandResult result = runner.run(List.of("zfs", "unmount", dataset.value()), timeout);
+        if (!result.succeeded() && !result.errorText().contains("not currently mounted")) {
+            throw ZfsException.of("unmount", dataset.value(), result);
+        }
+    }
+
+    /** {@code zfs mount}; a dataset already mounted is left as it is. */
+    public void mount(DatasetName dataset) {
+        CommandResult result = runner.run(List.of("zfs", "mount", dataset.value()), timeout);
+        if (!result.succeeded() && !result.errorText().contains("already mounted")) {
+            throw ZfsException.of("mount", dataset.value(), result);
+        }
+    }
+
+    /**
+     * {@code zfs promote CLONE}: the clone takes over its origin's snapshots up to the origin, the former origin
+     * dataset becomes a clone of it. (Not a service promotion: see {@link #promote(DatasetName, long)}.)
+     */
+    public void promoteClone(DatasetName clone) {
+        run("promote the clone", clone.value(), List.of("zfs", "promote", clone.value()));
+    }
+
+    /** The snapshot {@code dataset} was cloned from; empty for a dataset that is no clone. */
+    public Optional<SnapshotName> origin(DatasetName dataset) {
+        String value = property(dataset, "origin").orElse("-");
+        return value.contains("@") ? Optional.of(SnapshotName.parse(value)) : Optional.empty();
+    }
+
+    /** {@code zfs set NAME=VALUE} of one property (zfs-fuse sets one per call). */
+    public void setProperty(DatasetName dataset, String name, String value) {
+        run("set " + name + " on", dataset.value(), List.of("zfs", "set", name + "=" + value, dataset.value()));
+    }
+
+    /** {@code zfs inherit NAME}: the property comes from the parent again. */
+    public void inheritProperty(DatasetName dataset, String name) {
+        run("inherit " + name + " on", dataset.value(), List.of("zfs", "inherit", name, dataset.value()));
+    }
+
+    /** A property's value ({@code zfs get -H -p}); empty when zfs shows {@code -} (not set). */
+    public Optional<String> property(DatasetName dataset, String name) {
+        return read("read " + name + " of", dataset.value(),
+                List.of("zfs", "get", "-H", "-p", "-o", "value", name, dataset.value()), out -> {
+                    String value = out.strip();
+                    return value.isEmpty() || value.equals("-") ? Optional.<String>empty() : Optional.of(value);
+                });
+    }
+
+    /**
+     * Destroys {@code dataset} with its snapshots ({@code zfs destroy -r}; never {@code -R}: a clone of one of them
+     * elsewhere refuses it), unmounted first, and checks it is gone; BUSY and a dataset still there after a reported
+     * success are tried again, as {@link #destroyDataset}.
+     */
+    public void destroyRecursively(DatasetName dataset) {
+        unmount(dataset);
+        destroyUntilGone("destroy recursively", dataset, List.of("zfs", "destroy", "-r", dataset.value()));
+    }
+
+    /** {@code zfs clone -o readonly=on SNAPSHOT TARGET}: read-only, mounted where {@code target} inherits. */
+    public void cloneInPlace(SnapshotName snapshot, DatasetName target) {
+        run("clone " + snapshot.full() + " to", target.value(),
+                List.of("zfs", "clone", "-o", "readonly=on", snapshot.full(), target.value()));
     }
 
     /** Where the dataset mounts; empty for {@code none}, {@code legacy} and volumes. */

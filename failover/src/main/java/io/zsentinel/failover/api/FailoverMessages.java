@@ -28,6 +28,14 @@ public final class FailoverMessages {
                 .register(FailoverAborted.class, 1)
                 .register(DemotionRequested.class, 1)
                 .register(FormerPrimaryDemoted.class, 1)
-                .register(FailoverAcknowledged.class, 1);
+                .register(FailoverAcknowledged.class, 1)
+                .register(RejoinStarted.class, 1)
+                .register(DatasetRejoinOrdered.class, 1)
+                .register(DivergenceKept.class, 1)
+                .register(DatasetRolledBack.class, 1)
+                .register(RejoinCompleted.class, 1)
+                .register(RejoinFailed.class, 1)
+                .register(RescueReleaseOrdered.class, 1)
+                .register(RescueReleased.class, 1);
     }
 }

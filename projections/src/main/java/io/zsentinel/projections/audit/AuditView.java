@@ -8,6 +8,8 @@ import io.zsentinel.failover.api.FailoverAcknowledged;
 import io.zsentinel.failover.api.FailoverRefused;
 import io.zsentinel.failover.api.MaintenanceModeChanged;
 import io.zsentinel.failover.api.OperatorOrder;
+import io.zsentinel.failover.api.RejoinStarted;
+import io.zsentinel.failover.api.RescueReleaseOrdered;
 import io.zsentinel.failover.api.StandbyChosen;
 import io.zsentinel.replication.api.AgentCommandFailed;
 import io.zsentinel.replication.api.AgentCommandSucceeded;
@@ -142,6 +144,19 @@ public class AuditView {
     public void on(FailoverAcknowledged e) {
         serviceAction(null, e.service() + "|ack|" + e.at(), e.by(), "failover ack " + e.service()
                 + ": automatic failover armed again", e.at());
+    }
+
+    @EventHandler
+    public void on(RejoinStarted e) {
+        serviceAction(e.server(), e.service() + "|rejoin|" + e.server() + "|" + e.at(), e.by(), "rejoin " + e.server()
+                + " to " + e.service() + " as a replica of " + e.newPrimary() + " at generation " + e.generation(), e.at());
+    }
+
+    @EventHandler
+    public void on(RescueReleaseOrdered e) {
+        serviceAction(e.server(), e.service() + "|rescue-release|" + e.rescue() + "|" + e.at(), e.by(),
+                "rescue release " + e.server() + ":" + e.rescue() + " (divergent state of " + e.rescuedFrom() + ")",
+                e.at());
     }
 
     private synchronized void serviceAction(ServerId server, String key, OperatorOrder by, String action, Instant at) {

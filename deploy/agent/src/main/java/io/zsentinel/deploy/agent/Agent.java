@@ -13,9 +13,11 @@ import io.zsentinel.core.messages.MalformedMessageException;
 import io.zsentinel.core.messages.Message;
 import io.zsentinel.core.messages.agentcommands.AgentCommand;
 import io.zsentinel.core.messages.agentcommands.DemoteDataset;
+import io.zsentinel.core.messages.agentcommands.RejoinDataset;
 import io.zsentinel.core.messages.agentcommands.SnapshotCommand;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
+import io.zsentinel.core.messages.facts.CommandCompleted;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
 import io.zsentinel.core.messages.facts.TransferProgressed;
 import io.zsentinel.core.values.DatasetName;
@@ -39,9 +41,11 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The agent of one storage server: reports heartbeats, pool health and snapshot inventories to
@@ -199,6 +203,9 @@ public final class Agent implements AutoCloseable {
         Optional<AgentFact> fact;
         try {
             fact = executor.execute(command);
+            if (command instanceof RejoinDataset && fact.orElse(null) instanceof CommandCompleted) {
+                reportBefore(command);
+            }
             fact.ifPresent(this::publish);
         } finally {
             if (dataset != null) {
@@ -209,6 +216,21 @@ public final class Agent implements AutoCloseable {
             // Report now, not at the next tick, and the pool usage even if unchanged: the controller waits for
             // a usage report taken after its prune before it prunes again.
             scheduler.execute(guarded("scan", () -> scan(true)));
+        }
+    }
+
+    /**
+     * Scans (on the scanning thread) and reports what changed before {@code command}'s answer goes out: the controller
+     * plans the new primary's link to a rejoined dataset on that answer, and a plan on the inventory from before the
+     * rollback would find the divergent snapshots still there and stop the link as diverged.
+     */
+    private void reportBefore(AgentCommand command) {
+        try {
+            scheduler.submit(guarded("scan", () -> scan(false))).get(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("could not report the inventory before the answer to {}: {}", command.commandId(), e.toString());
         }
     }
 

@@ -6,7 +6,9 @@ import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
 import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
 import io.zsentinel.core.messages.agentcommands.ForgetLink;
 import io.zsentinel.core.messages.agentcommands.PromoteDataset;
+import io.zsentinel.core.messages.agentcommands.RejoinDataset;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
+import io.zsentinel.core.messages.agentcommands.ReleaseRescue;
 import io.zsentinel.core.messages.agentcommands.ServiceCommand;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
@@ -68,6 +70,7 @@ public final class CommandExecutor {
     };
 
     private final FreedSpace freedSpace;
+    private final RejoinExecution rejoin;
     private final TransferExecutor transfers;
     /** The pools this server serves; null: not checked (a test of one pool). */
     private volatile List<PoolName> pools;
@@ -87,6 +90,7 @@ public final class CommandExecutor {
         this.zfs = zfs;
         this.restore = new SnapshotFileRestore(zfs, restoreDirectory);
         this.freedSpace = new FreedSpace(zfs);
+        this.rejoin = new RejoinExecution(zfs, this::completed, this::reject);
     }
 
     /**
@@ -183,6 +187,12 @@ public final class CommandExecutor {
             }
             if (command instanceof DemoteDataset c) {
                 return demote(c);
+            }
+            if (command instanceof RejoinDataset c) {
+                return rejoin.rejoin(c);
+            }
+            if (command instanceof ReleaseRescue c) {
+                return rejoin.release(c);
             }
             if (command instanceof ForgetLink c) {
                 int destroyed = transfers == null ? 0 : transfers.forgetLink(c.link(), c.dataset());

@@ -5,14 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zsentinel.core.config.ConfigFiles;
 import io.zsentinel.core.config.KafkaConfig;
 import io.zsentinel.core.kafka.KafkaTestBroker;
-import io.zsentinel.core.kafka.MessagePublisher;
 import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.values.PoolName;
-import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsTestPools;
 import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.agent.AgentConfig;
 import io.zsentinel.deploy.agent.PeerAddress;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
@@ -22,10 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,7 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FailoverEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path dir;
@@ -105,20 +97,13 @@ class FailoverEndToEndIT {
         agent(offsite, null, Map.of(primary.value(), probe));
     }
 
-    /** A server named like its pool, heartbeating every second, lease 6 s (the controller's failover.leaseSeconds). */
     private static Agent agent(PoolName pool, Integer probePort, Map<String, PeerAddress> peers) {
-        MessagePublisher publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
-        open.push(publisher);
-        Agent agent = new Agent(new AgentConfig(new ServerId(pool.value()), kafka, List.of(pool), 1, 1, null, null, null,
-                null, null, 6, null, probePort, peers), ZfsDriver.detect(pools.runner(), pool), publisher,
-                Clock.systemUTC()).start();
-        open.push(agent);
-        return agent;
+        return FailoverStack.agent(pools, kafka, open, pool, probePort, peers);
     }
 
     @AfterAll
     static void stop() {
-        Stack.closeAndDestroy(List.copyOf(open), pools, dir, primary);
+        FailoverStack.stop(open, pools, dir.resolve("pools"), primary);
     }
 
     @Test
@@ -205,16 +190,10 @@ class FailoverEndToEndIT {
     }
 
     private static String health(PoolName server) throws Exception {
-        for (JsonNode row : JSON.readTree(get("/api/servers"))) {
-            if (row.path("server").asText().equals(server.value())) {
-                return row.path("health").asText();
-            }
-        }
-        return "unheard";
+        return FailoverStack.health(controller, server);
     }
 
     private static String get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return FailoverStack.get(controller, path);
     }
 }

@@ -10,14 +10,18 @@ import io.zsentinel.core.messages.agentcommands.DestroySnapshot;
 import io.zsentinel.core.messages.agentcommands.HoldSnapshot;
 import io.zsentinel.core.messages.agentcommands.ForgetLink;
 import io.zsentinel.core.messages.agentcommands.PromoteDataset;
+import io.zsentinel.core.messages.agentcommands.RejoinDataset;
 import io.zsentinel.core.messages.agentcommands.ReleaseHold;
+import io.zsentinel.core.messages.agentcommands.ReleaseRescue;
 import io.zsentinel.core.messages.agentcommands.RestoreFromSnapshot;
 import io.zsentinel.core.messages.agentcommands.RollbackDataset;
 import io.zsentinel.core.messages.agentcommands.StartTransfer;
 import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.values.ServerId;
+import io.zsentinel.failover.api.DatasetRejoinOrdered;
 import io.zsentinel.failover.api.DemotionRequested;
 import io.zsentinel.failover.api.PromotionRequested;
+import io.zsentinel.failover.api.RescueReleaseOrdered;
 import io.zsentinel.replication.api.CheckpointOrdered;
 import io.zsentinel.replication.api.CheckpointReleased;
 import io.zsentinel.replication.api.ProtectionReleased;
@@ -187,6 +191,20 @@ public final class AgentCommandDispatcher {
 
     private long epoch() {
         return epoch.getAsLong();
+    }
+
+    /** A rejoin's order to the former primary's agent: keep what lies after the common snapshot, roll back to it. */
+    @EventHandler
+    public void on(DatasetRejoinOrdered e, EventMessage<?> m) {
+        send(new RejoinDataset(e.commandId(), e.server(), epoch(), e.dataset(), e.service().value(), e.generation(),
+                e.common(), e.commonGuid(), e.rescue()), m);
+    }
+
+    /** An operator's release of a rescue a rejoin kept. */
+    @EventHandler
+    public void on(RescueReleaseOrdered e, EventMessage<?> m) {
+        send(new ReleaseRescue(e.commandId(), e.server(), epoch(), e.rescue(), e.rescuedFrom(), e.service().value(),
+                e.generation()), m);
     }
 
     private void send(AgentCommand command, EventMessage<?> cause) {

@@ -25,6 +25,7 @@ import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
 import io.zsentinel.deploy.failover.ServiceTicker;
 import io.zsentinel.deploy.replication.ServiceSwitches;
+import io.zsentinel.deploy.failover.Rejoins;
 import io.zsentinel.deploy.retention.CapacityWatcher;
 import io.zsentinel.deploy.retention.RetentionPolicies;
 import io.zsentinel.deploy.retention.PoolUsage;
@@ -34,12 +35,14 @@ import io.zsentinel.deploy.store.AxonStore;
 import io.zsentinel.failover.detect.DetectorSettings;
 import io.zsentinel.failover.detect.FailureDetector;
 import io.zsentinel.failover.process.ServiceAggregate;
+import io.zsentinel.failover.rejoin.RejoinAggregate;
 import io.zsentinel.failover.detect.ProbeResult;
 import io.zsentinel.failover.server.StorageServerAggregate;
 import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.link.ReplicationLinkView;
 import io.zsentinel.projections.service.ServiceRow;
+import io.zsentinel.projections.service.RescuesView;
 import io.zsentinel.projections.service.ServicesView;
 import io.zsentinel.deploy.failover.FailoverProcesses;
 import io.zsentinel.deploy.failover.PrimaryClaims;
@@ -85,6 +88,8 @@ public final class Controller implements AutoCloseable {
     private final SnapshotInventoryView inventory = new SnapshotInventoryView();
     private final AuditView audit = new AuditView();
     private final ServicesView services = new ServicesView();
+    private final RescuesView rescues = new RescuesView();
+    private final Rejoins rejoins;
     private final ReplicationLinkView links;
     private final FleetView fleet;
     private final Configuration axon;
@@ -167,6 +172,7 @@ public final class Controller implements AutoCloseable {
         ReplicationTrigger trigger = new ReplicationTrigger();
         ServiceSwitches switches = new ServiceSwitches();
         FailoverLinks relinks = FailoverLinks.of(config.replication(), switches);
+        this.rejoins = new Rejoins(services::services, switches, relinks, detector, inventory::snapshots);
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), epoch,
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L),
@@ -181,6 +187,7 @@ public final class Controller implements AutoCloseable {
                         Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
                 .configureAggregate(Aggregates.cached(StorageServerAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
                 .configureAggregate(Aggregates.cached(ServiceAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
+                .configureAggregate(Aggregates.cached(RejoinAggregate.class, Aggregates.DEFAULT_CACHE_SIZE))
                 .configureAggregate(Aggregates.cachedAndSnapshotted(ReplicationLinkAggregate.class,
                         Aggregates.DEFAULT_CACHE_SIZE, Aggregates.DEFAULT_SNAPSHOT_EVERY))
                 .eventProcessing(ep -> ep
@@ -198,7 +205,8 @@ public final class Controller implements AutoCloseable {
                         .registerEventHandler(c -> new BaseProtection(c.commandGateway())))
                 .eventProcessing(trigger::register)
                 .eventProcessing(failover::register)
-                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services, switches))
+                .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services, switches,
+                        rescues))
                 .buildConfiguration();
         // The views live in memory, so their token does too: every start rebuilds them from the store.
         axon.start();
@@ -342,6 +350,16 @@ public final class Controller implements AutoCloseable {
     }
 
     /** Services, who serves each now, and their failovers. */
+    /** What a rejoin of a former primary finds, per service. */
+    public Rejoins rejoins() {
+        return rejoins;
+    }
+
+    /** The divergent state rejoins kept. */
+    public RescuesView rescues() {
+        return rescues;
+    }
+
     public ServicesView services() {
         return services;
     }

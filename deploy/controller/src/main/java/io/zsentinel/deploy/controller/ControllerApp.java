@@ -24,6 +24,7 @@ import io.zsentinel.projections.web.ZsentinelApi;
 import io.zsentinel.deploy.operator.FailoverRoutes;
 import io.zsentinel.deploy.operator.LinkRoutes;
 import io.zsentinel.deploy.operator.MaintenanceRoutes;
+import io.zsentinel.deploy.operator.RejoinRoutes;
 import io.zsentinel.deploy.operator.OperatorRoutes;
 
 import javax.sql.DataSource;
@@ -230,6 +231,8 @@ public final class ControllerApp implements AutoCloseable {
         new ServiceRoutes(controller.services()).addTo(routes);
         new FailoverRoutes(controller.commandGateway(), controller.services(), controller.failoverReactor(), clock)
                 .addTo(routes);
+        new RejoinRoutes(controller.commandGateway(), controller.rejoins(), controller.rescues(),
+                controller.inventory()::snapshots, clock).addTo(routes);
         api = listen(routes, health::notReady);
         return api;
     }

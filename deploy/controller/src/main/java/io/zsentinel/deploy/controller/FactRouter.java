@@ -3,6 +3,8 @@ package io.zsentinel.deploy.controller;
 import io.zsentinel.core.messages.Envelope;
 import io.zsentinel.core.messages.MalformedMessageException;
 import io.zsentinel.core.messages.Message;
+import io.zsentinel.core.messages.agentcommands.RejoinDataset;
+import io.zsentinel.core.messages.agentcommands.ReleaseRescue;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.AgentHeartbeat;
 import io.zsentinel.core.messages.facts.CommandCompleted;
@@ -19,7 +21,9 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
+import io.zsentinel.failover.api.RecordRejoinOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
+import io.zsentinel.failover.api.RejoinEvent;
 import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.ReconcileInventory;
@@ -34,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -43,6 +48,9 @@ import java.util.UUID;
  * must never wait behind a burst of inventories.
  */
 public final class FactRouter {
+    /** The agent commands of a rejoin, whose answers go to the Rejoin aggregate rather than the service's. */
+    private static final Set<String> REJOIN_COMMANDS = Set.of(
+            RejoinDataset.class.getSimpleName(), ReleaseRescue.class.getSimpleName());
     private static final Logger log = LoggerFactory.getLogger(FactRouter.class);
 
     /** Which of a fact's effects a consumer of agent facts takes on. */
@@ -150,7 +158,10 @@ public final class FactRouter {
         throw new MalformedMessageException("no route for agent fact " + envelope.type());
     }
 
-    /** An agent's answer to a promotion or demotion goes to the service that ordered it. */
+    /**
+     * An agent's answer to a promotion or demotion goes to the service that ordered it; to a rejoin's order, to the
+     * rejoin of that server to that service.
+     */
     private static Object serviceOutcome(ServerId server, String service, DatasetName dataset, UUID commandId,
                                          String type, boolean succeeded, String detail, Envelope<Message> envelope) {
         if (dataset == null) {
@@ -162,6 +173,10 @@ public final class FactRouter {
             name = ServiceName.of(service);
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("the answer to " + type + " " + commandId + ": " + e.getMessage(), e);
+        }
+        if (REJOIN_COMMANDS.contains(type)) {
+            return new RecordRejoinOutcome(RejoinEvent.rejoinId(name, server), server, dataset, commandId, succeeded,
+                    detail, envelope.occurredAt());
         }
         return new RecordServiceCommandOutcome(name, server, dataset, commandId, type, succeeded, detail,
                 envelope.occurredAt());

@@ -5,6 +5,7 @@ import io.zsentinel.projections.audit.AuditView;
 import io.zsentinel.projections.fleet.FleetView;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.projections.link.ReplicationLinkView;
+import io.zsentinel.projections.service.RescuesView;
 import io.zsentinel.projections.service.ServicesView;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.config.Configuration;
@@ -41,11 +42,12 @@ final class ViewsProcessor {
 
     /**
      * Registers the processor, its in-memory token store and the views on {@code ep}; {@code switches} (the services'
-     * switches replication follows) with the services view, in its processing group.
+     * switches replication follows) and {@code rescues} (what rejoins kept) with the services view, in its processing
+     * group.
      */
     static EventProcessingConfigurer register(EventProcessingConfigurer ep, SnapshotInventoryView inventory,
                                               FleetView fleet, AuditView audit, ReplicationLinkView links,
-                                              ServicesView services, ServiceSwitches switches) {
+                                              ServicesView services, ServiceSwitches switches, RescuesView rescues) {
         ep.registerPooledStreamingEventProcessor(NAME, Configuration::eventStore,
                         (c, b) -> b.initialSegmentCount(1).batchSize(BATCH_SIZE)
                                 .transactionManager(NoTransactionManager.INSTANCE))
@@ -56,6 +58,7 @@ final class ViewsProcessor {
                 .registerEventHandler(c -> audit)
                 .registerEventHandler(c -> links)
                 .registerEventHandler(c -> services)
-                .registerEventHandler(c -> switches);
+                .registerEventHandler(c -> switches)
+                .registerEventHandler(c -> rescues);
     }
 }

@@ -3,6 +3,7 @@ package io.zsentinel.deploy.replication;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.ReplicationConfig;
+import io.zsentinel.failover.api.RejoinCompleted;
 import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.Operator;
@@ -11,6 +12,7 @@ import io.zsentinel.replication.api.link.PauseLink;
 import io.zsentinel.replication.schedule.ConfiguredLink;
 import io.zsentinel.replication.schedule.LinkConfiguration;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +38,9 @@ import java.util.function.Supplier;
  *   interval. Its first plan is incremental: {@code to} received its snapshots from {@code from}, so their guids are
  *   the ones the target holds, and the newest snapshot the two share is the common base (no full resend);</li>
  *   <li>no link from {@code to} back to {@code from}: the former primary neither serves nor receives until an
- *   operator rejoins it, even when a rule of the configuration would make that link.</li>
+ *   operator rejoins it, even when a rule of the configuration would make that link; once rejoined
+ *   ({@link RejoinCompleted}), a link from each copy on the new primary to the rejoined dataset, whose first plan is
+ *   incremental from the common snapshot the rejoin rolled it back to.</li>
  * </ul>
  * A target that holds snapshots newer than the base it shares with {@code to} (received from {@code from} after
  * {@code to}'s last receive) is not rolled back: the successor's plan finds them target-only and the link stops with
@@ -56,17 +60,34 @@ public final class FailoverLinks implements LinkConfiguration {
 
     private final LinkConfiguration configured;
     private final Supplier<List<ServiceSwitched>> switches;
+    private final Supplier<List<RejoinCompleted>> rejoins;
     private volatile Index index;
 
     /** {@code switches}: oldest generation first. */
     public FailoverLinks(LinkConfiguration configured, Supplier<List<ServiceSwitched>> switches) {
-        this.configured = Objects.requireNonNull(configured, "configured");
-        this.switches = Objects.requireNonNull(switches, "switches");
+        this(configured, switches, List::of);
     }
 
-    /** The links of {@code config} re-planned for the switches {@code switches} holds. */
+    /** {@code rejoins}: the former primaries rejoined, each receiving from its service's primary since. */
+    public FailoverLinks(LinkConfiguration configured, Supplier<List<ServiceSwitched>> switches,
+                         Supplier<List<RejoinCompleted>> rejoins) {
+        this.configured = Objects.requireNonNull(configured, "configured");
+        this.switches = Objects.requireNonNull(switches, "switches");
+        this.rejoins = Objects.requireNonNull(rejoins, "rejoins");
+    }
+
+    /** The links of {@code config} re-planned for the switches and rejoins {@code switches} holds. */
     public static FailoverLinks of(ReplicationConfig config, ServiceSwitches switches) {
-        return new FailoverLinks(LinkScheduler.configured(config), switches::all);
+        return new FailoverLinks(LinkScheduler.configured(config), switches::all, switches::rejoins);
+    }
+
+    /**
+     * The copy of {@code former} (a former primary's dataset) on {@code server}: the target of a link from it there,
+     * configured or made by a failover; empty when none.
+     */
+    public Optional<DatasetId> copyOn(DatasetId former, ServerId server) {
+        return index().kept(former).stream().map(l -> l.link().target()).filter(t -> t.server().equals(server))
+                .findFirst();
     }
 
     /** The links to plan from {@code source}: none once a failover took its service away. */
@@ -144,9 +165,10 @@ public final class FailoverLinks implements LinkConfiguration {
     /** The index of the switches the supplier holds now, built again only when they changed. */
     private Index index() {
         List<ServiceSwitched> all = switches.get();
+        List<RejoinCompleted> back = rejoins.get();
         Index i = index;
-        if (i == null || !i.of.equals(all)) {
-            i = new Index(all, configured);
+        if (i == null || !i.of.equals(all) || !i.rejoins.equals(back)) {
+            i = new Index(all, back, configured);
             index = i;
         }
         return i;
@@ -162,6 +184,7 @@ public final class FailoverLinks implements LinkConfiguration {
      */
     private static final class Index {
         final List<ServiceSwitched> of;
+        final List<RejoinCompleted> rejoins;
         final LinkConfiguration configured;
         /** Per former primary's dataset, the switch that took its service away (until one brings it back). */
         final Map<DatasetId, ServiceSwitched> superseded = new HashMap<>();
@@ -172,8 +195,9 @@ public final class FailoverLinks implements LinkConfiguration {
         /** Per new primary's copy, the former primaries it sends nothing to. */
         final Map<DatasetId, Set<ServerId>> formerPrimaries = new HashMap<>();
 
-        Index(List<ServiceSwitched> of, LinkConfiguration configured) {
+        Index(List<ServiceSwitched> of, List<RejoinCompleted> rejoins, LinkConfiguration configured) {
             this.of = List.copyOf(of);
+            this.rejoins = List.copyOf(rejoins);
             this.configured = configured;
             for (ServiceSwitched w : this.of) {
                 // the service comes back to a server it was taken from: that server's datasets serve again
@@ -181,6 +205,37 @@ public final class FailoverLinks implements LinkConfiguration {
                         && earlier.from().equals(w.to()));
                 for (DatasetName dataset : w.datasets()) {
                     apply(w, new DatasetId(w.from(), dataset));
+                }
+                // a rejoin at this switch's generation: before any later switch moves the links on
+                this.rejoins.stream().filter(r -> r.service().equals(w.service()) && r.generation() == w.generation())
+                        .forEach(this::rejoin);
+            }
+        }
+
+        /**
+         * The rejoined former primary receives from the new primary's copies: a link from each copy to its dataset
+         * (at the interval of the link that made the copy), and the new primary no longer leaves it out. Its own
+         * links stay superseded: a replica sends nothing.
+         */
+        private void rejoin(RejoinCompleted r) {
+            for (RejoinCompleted.Rejoined d : r.datasets()) {
+                DatasetId source = new DatasetId(r.newPrimary(), d.copy());
+                DatasetId target = new DatasetId(r.server(), d.dataset());
+                Set<ServerId> excluded = formerPrimaries.get(source);
+                if (excluded != null) {
+                    excluded.remove(r.server());
+                }
+                List<ConfiguredLink> before = kept(target);
+                Duration interval = before.stream().filter(l -> l.link().target().equals(source))
+                        .map(ConfiguredLink::interval).findFirst()
+                        .orElse(before.isEmpty() ? null : before.get(0).interval());
+                if (interval == null) {
+                    continue; // no rule ever replicated it: nothing says how often
+                }
+                LinkId back = new LinkId(source, target);
+                List<ConfiguredLink> links = successors.computeIfAbsent(source, s -> new ArrayList<>());
+                if (links.stream().noneMatch(k -> k.link().equals(back))) {
+                    links.add(new ConfiguredLink(back, interval));
                 }
             }
         }

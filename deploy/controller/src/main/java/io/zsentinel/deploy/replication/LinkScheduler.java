@@ -7,6 +7,7 @@ import io.zsentinel.deploy.controller.OneTransaction;
 import io.zsentinel.deploy.controller.Ticker;
 import io.zsentinel.deploy.controller.ViewInventory;
 import io.zsentinel.failover.api.FailoverId;
+import io.zsentinel.failover.api.RejoinCompleted;
 import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.api.DatasetId;
@@ -182,6 +183,17 @@ public final class LinkScheduler implements AutoCloseable {
         switches.on(e);
         log.info("replication follows service {} from {} to {} (failover {}, generation {})", e.service(), e.from(),
                 e.to(), e.failover(), e.generation());
+        tick();
+    }
+
+    /** A former primary rejoined: the new primary's links to it are established and planned now. */
+    public void rejoined(RejoinCompleted e) {
+        if (!viewsRebuilt.getAsBoolean()) {
+            return;
+        }
+        switches.on(e);
+        log.info("replication from {} to the rejoined {} of service {} (generation {})", e.newPrimary(), e.server(),
+                e.service(), e.generation());
         tick();
     }
 

@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.replication;
 
+import io.zsentinel.failover.api.RejoinCompleted;
 import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.replication.api.SnapshotRecorded;
 import org.axonframework.config.Configuration;
@@ -12,7 +13,7 @@ import org.axonframework.messaging.StreamableMessageSource;
 
 /**
  * Plans the links of a dataset as soon as it records a new snapshot, and re-plans replication as soon as a failover
- * switches a service: the ticker alone would add up to a tick of latency.
+ * switches a service or a former primary rejoins: the ticker alone would add up to a tick of latency.
  * <p>
  * Only snapshots recorded since the controller's start: the processor starts at the store's head and keeps its
  * token in memory (what it missed while the controller was down is the ticker's business). A token write and
@@ -55,6 +56,14 @@ public final class ReplicationTrigger {
         LinkScheduler s = scheduler;
         if (s != null) {
             s.serviceSwitched(e);
+        }
+    }
+
+    @EventHandler
+    public void on(RejoinCompleted e) {
+        LinkScheduler s = scheduler;
+        if (s != null) {
+            s.rejoined(e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.zsentinel.deploy.retention;
 
 import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.RescueNames;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.config.PolicyRule;
@@ -83,6 +84,9 @@ public final class RetentionPolicies implements PolicyConfiguration {
 
     /** The dataset's policy: its link's replica policy if it is a copy, else the first matching rule's. */
     Optional<RetentionPolicy> forDataset(ServerId server, DatasetName dataset) {
+        if (RescueNames.isRescue(dataset)) {
+            return Optional.empty();
+        }
         DatasetId id = new DatasetId(server, dataset);
         if (failovers.supersededBy(id).isPresent()) {
             return Optional.empty();
@@ -99,6 +103,11 @@ public final class RetentionPolicies implements PolicyConfiguration {
         return ownPolicy(server, dataset);
     }
 
+    /**
+     * A rejoin's rescue (below {@code <pool>/zsentinel-rescue}) has none, whatever a rule's pattern matches (its
+     * snapshots include the former primary's own {@code zsentinel_*} ones): nothing is taken or pruned there, only an
+     * operator's release removes it.
+     */
     @Override
     public Optional<RetentionPolicy> policyFor(DatasetId dataset) {
         return forDataset(dataset.server(), dataset.dataset());

@@ -160,7 +160,8 @@ class ViewsProcessorTest {
                 .configureTransactionManager(c -> new CountingTransactions())
                 .configureEmbeddedEventStore(c -> store)
                 .eventProcessing(ep -> ViewsProcessor.register(ep, inventory, fleet, audit, links, services,
-                        new io.zsentinel.deploy.replication.ServiceSwitches()));
+                        new io.zsentinel.deploy.replication.ServiceSwitches(),
+                        new io.zsentinel.projections.service.RescuesView()));
     }
 
     private static SnapshotRecorded recorded(int txg) {

@@ -5,6 +5,7 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.config.LinkRule;
 import io.zsentinel.deploy.config.ReplicationConfig;
 import io.zsentinel.failover.api.FailoverId;
+import io.zsentinel.failover.api.RejoinCompleted;
 import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.replication.api.DatasetId;
@@ -44,6 +45,7 @@ class FailoverLinksTest {
     static final ServiceName VM = ServiceName.of("vm");
 
     final List<ServiceSwitched> switches = new ArrayList<>();
+    final List<RejoinCompleted> rejoins = new ArrayList<>();
 
     static DatasetId id(ServerId server, String dataset) {
         return new DatasetId(server, DatasetName.of(dataset));
@@ -56,7 +58,7 @@ class FailoverLinksTest {
 
     FailoverLinks links(LinkRule... rules) {
         return new FailoverLinks(LinkScheduler.configured(new ReplicationConfig(null, List.of(rules))),
-                () -> List.copyOf(switches));
+                () -> List.copyOf(switches), () -> List.copyOf(rejoins));
     }
 
     static List<LinkId> ids(List<ConfiguredLink> links) {
@@ -80,6 +82,24 @@ class FailoverLinksTest {
         assertEquals(List.of(new ConfiguredLink(new LinkId(S_VM1, O_VM1), Duration.ofMinutes(5))), links.linksFrom(S_VM1),
                 "standby → offsite, the offsite link's interval; no standby → primary");
         assertEquals(links.linksFrom(S_VM1), links.keptFrom(S_VM1));
+    }
+
+    @Test
+    void aRejoinedFormerPrimaryReceivesFromTheNewPrimaryAndSendsNothingItself() {
+        FailoverLinks links = links(TO_STANDBY, TO_OFFSITE);
+        switches.add(switched(PRIMARY, STANDBY, 2, "primary/vm1"));
+        assertEquals(java.util.Optional.of(S_VM1), links.copyOn(P_VM1, STANDBY));
+        rejoins.add(new RejoinCompleted(VM, PRIMARY, STANDBY, 2, List.of(new RejoinCompleted.Rejoined(
+                P_VM1.dataset(), S_VM1.dataset())), T0.plusSeconds(60)));
+
+        assertEquals(List.of(new ConfiguredLink(new LinkId(S_VM1, O_VM1), Duration.ofMinutes(5)),
+                new ConfiguredLink(new LinkId(S_VM1, P_VM1), Duration.ofSeconds(10))), links.linksFrom(S_VM1),
+                "standby → primary at the interval of the link that made the copy");
+        assertEquals(List.of(), links.linksFrom(P_VM1), "a rejoined replica sends nothing");
+        assertTrue(links.supersededBy(P_VM1).isPresent(), "its own links stay paused");
+
+        rejoins.add(new RejoinCompleted(VM, STANDBY, PRIMARY, 9, List.of(), T0)); // another generation: no effect
+        assertEquals(2, links.linksFrom(S_VM1).size());
     }
 
     @Test

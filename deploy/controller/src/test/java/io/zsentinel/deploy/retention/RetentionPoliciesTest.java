@@ -47,6 +47,14 @@ class RetentionPoliciesTest {
     }
 
     @Test
+    void aRejoinsRescueHasNoPolicyWhateverTheRulesMatch() {
+        RetentionPolicies policies = policies();
+        assertTrue(policies.policyFor(dataset(PRIMARY, "tank/zsentinel-rescue/vm1-20261202T100000Z")).isEmpty());
+        assertTrue(policies.policyFor(dataset(PRIMARY, "tank/zsentinel-rescue")).isEmpty());
+        assertTrue(policies.policyFor(dataset(PRIMARY, "tank/other")).isPresent(), "the ** rule still applies");
+    }
+
+    @Test
     void theOffsiteCopyKeepsWhatItsLinkSaysAndTakesNothing() {
         RetentionPolicy p = policies().forDataset(OFFSITE, DatasetName.of("dr/vm1")).orElseThrow();
         assertTrue(p.receiveOnly());
