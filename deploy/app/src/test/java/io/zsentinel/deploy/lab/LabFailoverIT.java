@@ -256,8 +256,12 @@ class LabFailoverIT {
 
     /** How long after {@code since} the former primary's copy, back, was still the primary before its demotion. */
     private void printWindow(Instant since) {
-        ServiceRoleSampler.Sample demoted = sampler.first(s -> s.at().isAfter(since)
-                && "replica".equals(s.roles().get("primary"))).orElseThrow();
+        java.util.function.Predicate<ServiceRoleSampler.Sample> replica = s -> s.at().isAfter(since)
+                && "replica".equals(s.roles().get("primary"));
+        // the sampler's next look, not the test's zfs get, is what sees the demotion here (it may look later)
+        await("the sampler saw the demotion").atMost(MINUTES).pollInterval(Duration.ofMillis(200))
+                .until(() -> sampler.first(replica).isPresent());
+        ServiceRoleSampler.Sample demoted = sampler.first(replica).orElseThrow();
         ServiceRoleSampler.Sample back = sampler.first(s -> s.at().isAfter(since) && s.roles().containsKey("primary"))
                 .orElseThrow();
         System.out.println("LabFailoverIT: primary/vm1 was seen again at " + back + ", demoted "
