@@ -5,6 +5,7 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Hook;
 import io.zsentinel.failover.api.DatasetPromotion;
 import io.zsentinel.failover.api.FailoverStarted;
+import io.zsentinel.failover.api.SwitchoverStarted;
 import io.zsentinel.failover.api.HookKind;
 import io.zsentinel.failover.api.HookRequested;
 import io.zsentinel.failover.api.RecordHookOutcome;
@@ -55,6 +56,12 @@ public final class ServiceHooks {
     private final Consumer<RecordHookOutcome> outcomes;
     private final Function<HookRequested, Optional<FailoverStarted>> storedStart;
     private final Clock clock;
+    private final java.util.Set<String> switchovers = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
     private final Map<String, FailoverStarted> started = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, FailoverStarted> eldest) {
@@ -82,6 +89,20 @@ public final class ServiceHooks {
     public void on(FailoverStarted e) {
         synchronized (started) {
             started.put(e.failover().toString(), e);
+        }
+    }
+
+    /**
+     * A switchover's hooks get the same environment as a failover's ({@code ZSENTINEL_REASON}: {@code switchover by
+     * OPERATOR: REASON}); kept as the start of a failover forced by the operator, under the switchover's id. Only
+     * switchovers this processor saw: one started before the controller's start has no OLD/NEW_PRIMARY.
+     */
+    @EventHandler
+    public void on(SwitchoverStarted e) {
+        synchronized (started) {
+            started.put(e.failover().toString(), new FailoverStarted(e.service(), e.failover(), e.from(), e.to(),
+                    e.generation(), e.datasets(), e.deadline(), e.deadline(), e.by(), e.at()));
+            switchovers.add(e.failover().toString());
         }
     }
 
@@ -136,7 +157,12 @@ public final class ServiceHooks {
                 env.put("ZSENTINEL_NEW_PRIMARY", start.to().value());
                 env.put("ZSENTINEL_DATASETS", start.datasets().stream().map(DatasetPromotion::dataset)
                         .map(DatasetName::value).collect(Collectors.joining(" ")));
-                env.put("ZSENTINEL_REASON", start.forced() == null ? "failover: " + start.failedPrimary() + " failed"
+                boolean planned;
+                synchronized (started) {
+                    planned = switchovers.contains(start.failover().toString());
+                }
+                env.put("ZSENTINEL_REASON", planned ? "switchover by " + start.forced().operator() + ": "
+                        + start.forced().reason() : start.forced() == null ? "failover: " + start.failedPrimary() + " failed"
                         : "failover forced by " + start.forced().operator() + ": " + start.forced().reason());
             });
         } else {
