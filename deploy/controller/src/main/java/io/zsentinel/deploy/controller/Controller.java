@@ -178,7 +178,8 @@ public final class Controller implements AutoCloseable {
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), epoch,
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L),
-                link -> relinks.generationOf(link.source()));
+                link -> Math.max(relinks.generationOf(link.source()),
+                        SwitchoverWatch.sendingGeneration(services.switchovers(), link.source())));
         this.failover = new FailoverProcesses(config.serviceCatalogue(),
                 new Situations(detector, inventory::datasetIds, inventory::snapshots, links::linkIds),
                 config.failover().leaseAndMargin(), config.failover().window(), this::commandGateway,

@@ -131,7 +131,9 @@ public final class ServiceHooks {
         }
         Hook hook = hookOf(service.get(), request.kind());
         if (hook == null) {
-            return answer(request, false, "no " + kind + " hook configured for service " + request.service());
+            // no demote hook: nothing serves that must be stopped (a switchover goes on); no fence hook: not fenced
+            return answer(request, request.kind() == HookKind.DEMOTE, "no " + kind + " hook configured for service "
+                    + request.service());
         }
         Duration age = Duration.between(request.at(), clock.instant());
         if (age.compareTo(STALE_AFTER) > 0) {

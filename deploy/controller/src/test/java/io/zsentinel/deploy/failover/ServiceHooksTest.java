@@ -128,6 +128,9 @@ class ServiceHooksTest {
         hooks.on(request(HookKind.FENCE, PRIMARY, T0));
         assertEquals(List.of(new RecordHookOutcome(VM, FAILOVER, HookKind.FENCE, PRIMARY, false,
                 "no fence hook configured for service vm-storage", T0)), answers);
+        hooks.on(request(HookKind.DEMOTE, PRIMARY, T0));
+        assertEquals(new RecordHookOutcome(VM, FAILOVER, HookKind.DEMOTE, PRIMARY, true,
+                "no demote hook configured for service vm-storage", T0), answers.get(1), "nothing to stop: a switchover goes on");
     }
 
     @Test

@@ -71,4 +71,14 @@ class SwitchoverWatchTest {
         assertEquals(List.of(new RecordFinalSend(VM, ID, VM1, true, "standby:standby/vm1 holds guid " + new Guid(42), T0)),
                 sent);
     }
+
+    @Test
+    void theOldPrimarysFinalSendCarriesTheSwitchoversGenerationOnlyWhileItRuns() {
+        Switchover running = new Switchover(VM, ID, PRIMARY, STANDBY, 2, List.of(new DatasetPromotion(COPY,
+                COPY.snapshot("zsentinel-switchover-2"), VM1)), FailoverStep.SENDING, FailoverSummary.RUNNING);
+        assertEquals(2, SwitchoverWatch.sendingGeneration(List.of(running), new DatasetId(PRIMARY, VM1)));
+        assertEquals(0, SwitchoverWatch.sendingGeneration(List.of(running), new DatasetId(STANDBY, COPY)));
+        assertEquals(0, SwitchoverWatch.sendingGeneration(List.of(new Switchover(VM, ID, PRIMARY, STANDBY, 2,
+                running.datasets(), null, FailoverSummary.SWITCHED)), new DatasetId(PRIMARY, VM1)), "a switched one: stale");
+    }
 }
