@@ -42,7 +42,7 @@ import java.util.List;
 
 /**
  * A planned switchover's rules, part of {@link ServiceDecider}: DEMOTING (the old primary's datasets read-only and its
- * demote hook, at the new generation) → SNAPSHOTTING (a final snapshot of each dataset on the read-only old primary) →
+ * demote hook, at the generation it serves at) → SNAPSHOTTING (a final snapshot of each dataset on the read-only old primary) →
  * SENDING (until the standby holds each final snapshot's guid) → PROMOTING and SWITCHING exactly as a failover (the
  * old primary is fenced by being read-only; the promotion rolls back to the final snapshot, which is the newest) →
  * {@link ServiceSwitched} and {@link SwitchoverCompleted}: the old primary rejoins quietly. Before the promotion any
@@ -114,10 +114,13 @@ final class Switchovers {
         }).toList();
         List<FailoverEvent> events = new ArrayList<>();
         events.add(new SwitchoverStarted(service, id, from, c.to(), generation, datasets, now.plus(c.window()), c.by(), now));
+        // demoted at the generation it serves at, not the switchover's: the final send from it carries that one to the
+        // standby's copy, which the switchover's generation must then be newer than to promote it
         for (DatasetName d : s.datasets()) {
-            events.add(new DemotionRequested(service, from, d, generation, ServiceDecider.commandId("demote", id, d, 1), now));
+            events.add(new DemotionRequested(service, from, d, state.generation(), ServiceDecider.commandId("demote", id, d, 1),
+                    now));
         }
-        events.add(new HookRequested(service, id, HookKind.DEMOTE, from, generation, now));
+        events.add(new HookRequested(service, id, HookKind.DEMOTE, from, state.generation(), now));
         return events;
     }
 
@@ -138,7 +141,7 @@ final class Switchovers {
     static List<FailoverEvent> demotionAnswered(ServiceState state, Running r, RecordServiceCommandOutcome c) {
         PendingDemotion d = state.pendingDemotions().get(c.commandId());
         if (d == null || !d.server().equals(c.server()) || !c.server().equals(r.failedPrimary())
-                || d.generation() != r.generation() || r.step() != FailoverStep.DEMOTING) {
+                || d.generation() != r.generation() - 1 || r.step() != FailoverStep.DEMOTING) {
             return null;
         }
         if (!c.succeeded()) {

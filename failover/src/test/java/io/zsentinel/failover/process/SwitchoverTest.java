@@ -110,14 +110,14 @@ class SwitchoverTest {
 
     static List<FailoverEvent> started() {
         return List.of(new SwitchoverStarted(VM, ID, PRIMARY, STANDBY, 2, PROMOTIONS, AT.plus(WINDOW), BOB, AT),
-                new DemotionRequested(VM, PRIMARY, VM1, 2, demote(VM1), AT),
-                new DemotionRequested(VM, PRIMARY, VM2, 2, demote(VM2), AT),
-                new HookRequested(VM, ID, HookKind.DEMOTE, PRIMARY, 2, AT));
+                new DemotionRequested(VM, PRIMARY, VM1, 1, demote(VM1), AT),
+                new DemotionRequested(VM, PRIMARY, VM2, 1, demote(VM2), AT),
+                new HookRequested(VM, ID, HookKind.DEMOTE, PRIMARY, 1, AT));
     }
 
     static RecordServiceCommandOutcome demotion(DatasetName d, boolean ok) {
         return new RecordServiceCommandOutcome(VM, PRIMARY, d, demote(d), "DemoteDataset", ok,
-                ok ? "read-only at generation 2" : "pool is gone", DEMOTED_AT);
+                ok ? "read-only at generation 1" : "pool is gone", DEMOTED_AT);
     }
 
     static RecordHookOutcome demoteHook(boolean ok) {
@@ -132,8 +132,8 @@ class SwitchoverTest {
 
     /** Both datasets read-only, the demote hook succeeded, the final snapshots requested. */
     static List<FailoverEvent> demoted() {
-        return List.of(new FormerPrimaryDemoted(VM, PRIMARY, VM1, demote(VM1), "read-only at generation 2", DEMOTED_AT),
-                new FormerPrimaryDemoted(VM, PRIMARY, VM2, demote(VM2), "read-only at generation 2", DEMOTED_AT),
+        return List.of(new FormerPrimaryDemoted(VM, PRIMARY, VM1, demote(VM1), "read-only at generation 1", DEMOTED_AT),
+                new FormerPrimaryDemoted(VM, PRIMARY, VM2, demote(VM2), "read-only at generation 1", DEMOTED_AT),
                 new HookRan(VM, ID, HookKind.DEMOTE, PRIMARY, true, "unserve.sh exit 0", DEMOTED_AT),
                 snapshotRequested(VM1), snapshotRequested(VM2));
     }

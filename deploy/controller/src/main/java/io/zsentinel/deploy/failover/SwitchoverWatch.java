@@ -109,13 +109,14 @@ public final class SwitchoverWatch implements AutoCloseable {
 
     /**
      * The generation a transfer from {@code source} carries while a switchover runs from its server: the old primary,
-     * demoted at the switchover's generation, sends its final snapshot only on an order at least that new (its agent
-     * refuses older orders from a demoted dataset); 0 when no running switchover demoted it.
+     * demoted at the generation it served at (the switchover's minus one), sends its final snapshot only on an order at
+     * least that new (its agent refuses older orders from a demoted dataset); the copy receiving it is marked with it,
+     * older than the switchover's generation its promotion carries. 0 when no running switchover demoted it.
      */
     public static long sendingGeneration(List<Switchover> switchovers, DatasetId source) {
         return switchovers.stream().filter(w -> FailoverSummary.RUNNING.equals(w.outcome()) && w.from().equals(source.server())
                         && w.datasets().stream().anyMatch(d -> d.primaryDataset().equals(source.dataset())))
-                .mapToLong(Switchover::generation).max().orElse(0);
+                .mapToLong(w -> w.generation() - 1).max().orElse(0);
     }
 
     /** The final snapshot of {@code d} on the old primary, as its inventory shows it. */

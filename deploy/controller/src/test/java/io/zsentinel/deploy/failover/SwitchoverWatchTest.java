@@ -76,7 +76,8 @@ class SwitchoverWatchTest {
     void theOldPrimarysFinalSendCarriesTheSwitchoversGenerationOnlyWhileItRuns() {
         Switchover running = new Switchover(VM, ID, PRIMARY, STANDBY, 2, List.of(new DatasetPromotion(COPY,
                 COPY.snapshot("zsentinel-switchover-2"), VM1)), FailoverStep.SENDING, FailoverSummary.RUNNING);
-        assertEquals(2, SwitchoverWatch.sendingGeneration(List.of(running), new DatasetId(PRIMARY, VM1)));
+        assertEquals(1, SwitchoverWatch.sendingGeneration(List.of(running), new DatasetId(PRIMARY, VM1)),
+                "the generation it was demoted at, older than the one the standby is promoted at");
         assertEquals(0, SwitchoverWatch.sendingGeneration(List.of(running), new DatasetId(STANDBY, COPY)));
         assertEquals(0, SwitchoverWatch.sendingGeneration(List.of(new Switchover(VM, ID, PRIMARY, STANDBY, 2,
                 running.datasets(), null, FailoverSummary.SWITCHED)), new DatasetId(PRIMARY, VM1)), "a switched one: stale");
