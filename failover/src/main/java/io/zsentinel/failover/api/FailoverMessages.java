@@ -36,6 +36,13 @@ public final class FailoverMessages {
                 .register(RejoinCompleted.class, 1)
                 .register(RejoinFailed.class, 1)
                 .register(RescueReleaseOrdered.class, 1)
-                .register(RescueReleased.class, 1);
+                .register(RescueReleased.class, 1)
+                .register(SwitchoverStarted.class, 1)
+                .register(FinalSnapshotRequested.class, 1)
+                .register(FinalSnapshotTaken.class, 1)
+                .register(FinalSendRequested.class, 1)
+                .register(FinalSnapshotReceived.class, 1)
+                .register(SwitchoverAborted.class, 1)
+                .register(SwitchoverCompleted.class, 1);
     }
 }

@@ -2,8 +2,11 @@ package io.zsentinel.failover.process;
 
 import io.zsentinel.failover.api.AcknowledgeFailover;
 import io.zsentinel.failover.api.BeginFailover;
+import io.zsentinel.failover.api.BeginSwitchover;
 import io.zsentinel.failover.api.CheckFailover;
 import io.zsentinel.failover.api.FailoverEvent;
+import io.zsentinel.failover.api.RecordFinalSend;
+import io.zsentinel.failover.api.RecordFinalSnapshot;
 import io.zsentinel.failover.api.RecordHookOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.RegisterService;
@@ -16,7 +19,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.CreationPolicy;
 
-/** The Axon shell around {@link ServiceDecider}: one per service, its failovers step by step. */
+/** The Axon shell around {@link ServiceDecider}: one per service, its failovers and switchovers step by step. */
 public class ServiceAggregate {
     @AggregateIdentifier
     private String id;
@@ -59,6 +62,21 @@ public class ServiceAggregate {
 
     @CommandHandler
     public void handle(RetryDemotions command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(BeginSwitchover command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(RecordFinalSnapshot command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(RecordFinalSend command) {
         decideAndApply(command);
     }
 

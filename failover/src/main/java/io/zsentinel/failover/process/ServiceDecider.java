@@ -3,6 +3,7 @@ package io.zsentinel.failover.process;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.failover.api.AcknowledgeFailover;
 import io.zsentinel.failover.api.BeginFailover;
+import io.zsentinel.failover.api.BeginSwitchover;
 import io.zsentinel.failover.api.CheckFailover;
 import io.zsentinel.failover.api.DatasetPromoted;
 import io.zsentinel.failover.api.DatasetPromotion;
@@ -22,6 +23,8 @@ import io.zsentinel.failover.api.HookRequested;
 import io.zsentinel.failover.api.PrimaryFenced;
 import io.zsentinel.failover.api.PromotionFailed;
 import io.zsentinel.failover.api.PromotionRequested;
+import io.zsentinel.failover.api.RecordFinalSend;
+import io.zsentinel.failover.api.RecordFinalSnapshot;
 import io.zsentinel.failover.api.RecordHookOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.RegisterService;
@@ -92,11 +95,23 @@ public final class ServiceDecider {
         if (command instanceof RetryDemotions c) {
             return retryDemotions(state, c);
         }
+        if (command instanceof BeginSwitchover c) {
+            return Switchovers.begin(state, c);
+        }
+        if (command instanceof RecordFinalSnapshot c) {
+            return Switchovers.finalSnapshot(state, c);
+        }
+        if (command instanceof RecordFinalSend c) {
+            return Switchovers.finalSend(state, c);
+        }
         throw new IllegalArgumentException("unknown service command " + command.getClass().getName());
     }
 
     public static ServiceState evolve(ServiceState state, FailoverEvent event) {
         Running r = state.running();
+        if (Switchovers.handles(event)) {
+            return Switchovers.evolve(state, event);
+        }
         if (event instanceof ServiceRegistered e) {
             return state.registered(e.primary(), e.standbys(), e.generation());
         }
@@ -121,7 +136,7 @@ public final class ServiceDecider {
                     return next.running(r.promoteHookFailed(e.detail()));
                 }
             }
-            return next;
+            return r != null && r.isSwitchover() ? Switchovers.evolve(next, e) : next;
         }
         if (event instanceof PrimaryFenced e) {
             return runs(r, e.failover()) ? state.running(r.fencedNow()) : state;
@@ -141,6 +156,9 @@ public final class ServiceDecider {
             if (!runs(r, e.failover())) {
                 return state;
             }
+            if (r.isSwitchover()) {
+                return Switchovers.evolve(state, e);
+            }
             return state.ended(e.to(), "failover " + e.failover() + " from " + e.from() + " to " + e.to() + " at " + e.at()
                     + " is not acknowledged" + (r.promoteHookFailure() == null ? ""
                     : "; its promote hook on " + e.to() + " failed (" + r.promoteHookFailure() + "): check that "
@@ -154,7 +172,7 @@ public final class ServiceDecider {
             return state.demotionRequested(e.commandId(), new PendingDemotion(e.server(), e.dataset(), e.generation()));
         }
         if (event instanceof FormerPrimaryDemoted e) {
-            return state.demoted(e.commandId());
+            return Switchovers.evolve(state.demoted(e.commandId()), e);
         }
         if (event instanceof FailoverAcknowledged) {
             return state.unblocked();
@@ -213,6 +231,9 @@ public final class ServiceDecider {
         if (r == null) {
             return List.of();
         }
+        if (r.isSwitchover()) {
+            return c.at().isBefore(r.deadline()) ? List.of() : Switchovers.deadlinePassed(r, c.service(), c.at());
+        }
         if (!c.at().isBefore(r.deadline())) {
             return List.of(new FailoverAborted(c.service(), r.id(), r.step(), "not serving from " + r.to() + " by its"
                     + " deadline " + r.deadline() + ": " + waitingFor(r) + "; the service stays blocked until"
@@ -237,6 +258,16 @@ public final class ServiceDecider {
         events.add(new HookRan(c.service(), c.failover(), c.kind(), c.server(), c.succeeded(), c.detail(), c.at()));
         Running r = state.running();
         if (!runs(r, c.failover())) {
+            return events;
+        }
+        if (r.isSwitchover()) {
+            List<FailoverEvent> switchover = Switchovers.hookRan(state, r, c, (HookRan) events.get(0));
+            if (switchover != null) {
+                return switchover;
+            }
+            if (c.kind() == HookKind.PROMOTE && r.step() == FailoverStep.SWITCHING) {
+                events.addAll(Switchovers.switched(r, c.service(), c.at()));
+            }
             return events;
         }
         if (c.kind() == HookKind.FENCE && c.succeeded() && !r.fenced()) {
@@ -279,6 +310,12 @@ public final class ServiceDecider {
                 if (p.getValue().commandId().equals(c.commandId())) {
                     return promotionAnswered(r, p.getKey(), p.getValue(), c);
                 }
+            }
+        }
+        if (r != null && r.isSwitchover()) {
+            List<FailoverEvent> switchover = Switchovers.demotionAnswered(state, r, c);
+            if (switchover != null) {
+                return switchover;
             }
         }
         PendingDemotion d = state.pendingDemotions().get(c.commandId());
@@ -343,6 +380,7 @@ public final class ServiceDecider {
             case PROMOTING -> "no answer from " + r.to() + "'s agent to the promotion of " + r.promotions().keySet()
                     + " (is it running?)";
             case SWITCHING -> "the promote hook on " + r.to() + " did not answer";
+            case DEMOTING, SNAPSHOTTING, SENDING -> "a switchover's " + r.step().text(); // a switchover's own words
         };
     }
 

@@ -1,12 +1,14 @@
 package io.zsentinel.failover.process;
 
 import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.Guid;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.failover.api.DatasetPromotion;
 import io.zsentinel.failover.api.FailoverId;
 import io.zsentinel.failover.api.FailoverStep;
 import io.zsentinel.failover.api.HookKind;
+import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.ServiceName;
 
 import java.time.Instant;
@@ -49,6 +51,46 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
     public record PendingPromotion(UUID commandId, int attempt, SnapshotName rollbackTo) {
     }
 
+    /**
+     * A switchover's progress before the promotion: who ordered it, whether the old primary's demote hook succeeded,
+     * which of its datasets are read-only, the final snapshot taken of each (by the old primary's dataset name) and
+     * which of those the standby holds.
+     */
+    public record Planned(OperatorOrder by, boolean hookDone, Set<DatasetName> demoted, Map<DatasetName, Taken> taken,
+                          Set<DatasetName> received) {
+        public Planned {
+            demoted = Collections.unmodifiableSet(new TreeSet<>(demoted));
+            taken = Collections.unmodifiableMap(new TreeMap<>(taken));
+            received = Collections.unmodifiableSet(new TreeSet<>(received));
+        }
+
+        Planned hookSucceeded() {
+            return new Planned(by, true, demoted, taken, received);
+        }
+
+        Planned demoted(DatasetName dataset) {
+            Set<DatasetName> copy = new HashSet<>(demoted);
+            copy.add(dataset);
+            return new Planned(by, hookDone, copy, taken, received);
+        }
+
+        Planned taken(SnapshotName snapshot, Guid guid) {
+            Map<DatasetName, Taken> copy = new HashMap<>(taken);
+            copy.put(snapshot.dataset(), new Taken(snapshot, guid));
+            return new Planned(by, hookDone, demoted, copy, received);
+        }
+
+        Planned received(DatasetName dataset) {
+            Set<DatasetName> copy = new HashSet<>(received);
+            copy.add(dataset);
+            return new Planned(by, hookDone, demoted, taken, copy);
+        }
+    }
+
+    /** A switchover's final snapshot on the old primary and its guid (what the standby must hold). */
+    public record Taken(SnapshotName snapshot, Guid guid) {
+    }
+
     /** A demotion command for a former primary, answered when its agent comes back. */
     public record PendingDemotion(ServerId server, DatasetName dataset, long generation) {
     }
@@ -63,7 +105,7 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
     public record Running(FailoverId id, ServerId failedPrimary, ServerId to, long generation,
                           List<DatasetPromotion> datasets, Instant leaseLapsesAt, Instant deadline, FailoverStep step,
                           boolean fenced, String fenceFailure, Map<DatasetName, PendingPromotion> promotions,
-                          Set<DatasetName> promoted, String promoteHookFailure) {
+                          Set<DatasetName> promoted, String promoteHookFailure, Planned planned) {
         public Running {
             datasets = List.copyOf(datasets);
             promotions = Collections.unmodifiableMap(new TreeMap<>(promotions));
@@ -73,7 +115,30 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
         static Running started(FailoverId id, ServerId failedPrimary, ServerId to, long generation,
                                List<DatasetPromotion> datasets, Instant leaseLapsesAt, Instant deadline) {
             return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, FailoverStep.FENCING,
-                    false, null, Map.of(), Set.of(), null);
+                    false, null, Map.of(), Set.of(), null, null);
+        }
+
+        /** A planned switchover, demoting its old primary first ({@code fenced} once the final snapshot is on {@code to}). */
+        static Running switchover(FailoverId id, ServerId from, ServerId to, long generation,
+                                  List<DatasetPromotion> datasets, Instant deadline, OperatorOrder by) {
+            return new Running(id, from, to, generation, datasets, deadline, deadline, FailoverStep.DEMOTING, false, null,
+                    Map.of(), Set.of(), null, new Planned(by, false, Set.of(), Map.of(), Set.of()));
+        }
+
+        /** True for a planned switchover, false for a failover. */
+        public boolean isSwitchover() {
+            return planned != null;
+        }
+
+        /** The datasets as named on the old primary (what it demotes, snapshots and sends). */
+        public List<DatasetName> primaryDatasets() {
+            return datasets.stream().map(DatasetPromotion::primaryDataset).toList();
+        }
+
+        Running withPlanned(Planned next, FailoverStep nextStep) {
+            return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, nextStep,
+                    nextStep == FailoverStep.PROMOTING || fenced, fenceFailure, promotions, promoted, promoteHookFailure,
+                    next);
         }
 
         /** True once every dataset of the failover is promoted. */
@@ -83,19 +148,19 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
 
         Running fencedNow() {
             return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, FailoverStep.PROMOTING,
-                    true, fenceFailure, promotions, promoted, promoteHookFailure);
+                    true, fenceFailure, promotions, promoted, promoteHookFailure, planned);
         }
 
         Running fenceFailed(String detail) {
             return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, step, fenced, detail,
-                    promotions, promoted, promoteHookFailure);
+                    promotions, promoted, promoteHookFailure, planned);
         }
 
         Running promoting(DatasetName dataset, PendingPromotion pending) {
             Map<DatasetName, PendingPromotion> copy = new HashMap<>(promotions);
             copy.put(dataset, pending);
             return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, step, fenced,
-                    fenceFailure, copy, promoted, promoteHookFailure);
+                    fenceFailure, copy, promoted, promoteHookFailure, planned);
         }
 
         Running answered(DatasetName dataset, boolean promotedNow) {
@@ -106,17 +171,17 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
                 done.add(dataset);
             }
             return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, step, fenced,
-                    fenceFailure, copy, done, promoteHookFailure);
+                    fenceFailure, copy, done, promoteHookFailure, planned);
         }
 
         Running switching() {
             return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, FailoverStep.SWITCHING,
-                    fenced, fenceFailure, promotions, promoted, promoteHookFailure);
+                    fenced, fenceFailure, promotions, promoted, promoteHookFailure, planned);
         }
 
         Running promoteHookFailed(String detail) {
             return new Running(id, failedPrimary, to, generation, datasets, leaseLapsesAt, deadline, step, fenced,
-                    fenceFailure, promotions, promoted, detail);
+                    fenceFailure, promotions, promoted, detail, planned);
         }
     }
 
@@ -137,6 +202,21 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
         Set<PendingHook> hooks = new HashSet<>(pendingHooks);
         hooks.removeIf(h -> id.equals(h.failover())); // their answers come too late now
         return new ServiceState(service, registered, primary, standbys, generation, reason, null, hooks, pendingDemotions);
+    }
+
+    /**
+     * The running switchover ended: {@code primary} serves at generation {@code highest} at least, the block (an
+     * earlier failover's) as it was; demotions of {@code primary} still pending are dropped when {@code primary}
+     * serves again (a later pool event must not demote the server promoted back).
+     */
+    ServiceState switchoverEnded(ServerId primary, long highest) {
+        FailoverId id = running.id();
+        Set<PendingHook> hooks = new HashSet<>(pendingHooks);
+        hooks.removeIf(h -> id.equals(h.failover()));
+        Map<UUID, PendingDemotion> demotions = new LinkedHashMap<>(pendingDemotions);
+        demotions.values().removeIf(d -> d.server().equals(primary));
+        return new ServiceState(service, registered, primary, standbys, Math.max(generation, highest), blockedBy, null,
+                hooks, demotions);
     }
 
     ServiceState unblocked() {

@@ -11,6 +11,7 @@ import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.RejoinStarted;
 import io.zsentinel.failover.api.RescueReleaseOrdered;
 import io.zsentinel.failover.api.StandbyChosen;
+import io.zsentinel.failover.api.SwitchoverStarted;
 import io.zsentinel.replication.api.AgentCommandFailed;
 import io.zsentinel.replication.api.AgentCommandSucceeded;
 import io.zsentinel.replication.api.CheckpointOrdered;
@@ -138,6 +139,13 @@ public class AuditView {
             serviceAction(e.failedPrimary(), e.service() + "|force|" + e.at(), e.forced(), "failover force "
                     + e.service() + ": refused (" + String.join("; ", e.reasons()) + ")", e.at());
         }
+    }
+
+    /** An operator's planned switchover, ordered (a refused one changed nothing: its 409 says why). */
+    @EventHandler
+    public void on(SwitchoverStarted e) {
+        serviceAction(e.from(), e.service() + "|switchover|" + e.failover(), e.by(), "switchover " + e.service()
+                + " --to " + e.to() + ": ordered, generation " + e.generation(), e.at());
     }
 
     @EventHandler

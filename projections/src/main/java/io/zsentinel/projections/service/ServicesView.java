@@ -2,6 +2,7 @@ package io.zsentinel.projections.service;
 
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.DatasetPromoted;
+import io.zsentinel.failover.api.DatasetPromotion;
 import io.zsentinel.failover.api.DemotionRequested;
 import io.zsentinel.failover.api.FailoverAborted;
 import io.zsentinel.failover.api.FailoverAcknowledged;
@@ -10,6 +11,10 @@ import io.zsentinel.failover.api.FailoverId;
 import io.zsentinel.failover.api.FailoverRefused;
 import io.zsentinel.failover.api.FailoverStarted;
 import io.zsentinel.failover.api.FailoverStep;
+import io.zsentinel.failover.api.FinalSendRequested;
+import io.zsentinel.failover.api.FinalSnapshotReceived;
+import io.zsentinel.failover.api.FinalSnapshotRequested;
+import io.zsentinel.failover.api.FinalSnapshotTaken;
 import io.zsentinel.failover.api.FormerPrimaryDemoted;
 import io.zsentinel.failover.api.HookKind;
 import io.zsentinel.failover.api.HookRan;
@@ -21,6 +26,9 @@ import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.failover.api.ServiceRegistered;
 import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.failover.api.StandbyChosen;
+import io.zsentinel.failover.api.SwitchoverAborted;
+import io.zsentinel.failover.api.SwitchoverCompleted;
+import io.zsentinel.failover.api.SwitchoverStarted;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -87,7 +95,19 @@ public class ServicesView {
         }
     }
 
+    /**
+     * A service's latest switchover: from, to, its generation, its datasets (each copy on {@code to} and the final
+     * snapshot it is promoted to), where it stands and whether it completed (its old primary is then to rejoin).
+     */
+    public record Switchover(ServiceName service, FailoverId id, ServerId from, ServerId to, long generation,
+                             List<DatasetPromotion> datasets, FailoverStep step, String outcome) {
+        Switchover at(FailoverStep next, String nextOutcome) {
+            return new Switchover(service, id, from, to, generation, datasets, next, nextOutcome);
+        }
+    }
+
     private final Map<ServiceName, Service> services = new TreeMap<>();
+    private final Map<ServiceName, Switchover> switchovers = new TreeMap<>();
     private final Map<FailoverId, Failover> failovers = new LinkedHashMap<>();
     /** Refused attempts get an id of their own so that `failover show` can explain them too. */
     private long refusedSeq;
@@ -153,6 +173,90 @@ public class ServicesView {
     }
 
     @EventHandler
+    public synchronized void on(SwitchoverStarted e) {
+        Service s = service(e.service());
+        if (failovers.containsKey(e.failover())) {
+            return;
+        }
+        Failover f = new Failover(e.failover(), e.service(), e.from(), e.at());
+        f.to = e.to();
+        f.generation = e.generation();
+        f.steps.add(new FailoverSummary.Step("SwitchoverStarted", e.at(), "planned, from " + e.from() + " to " + e.to()
+                + " at generation " + e.generation() + ", " + e.datasets().size() + " dataset(s), deadline " + e.deadline()
+                + ", ordered by " + e.by()));
+        keep(s, f);
+        s.running = e.failover();
+        s.step = FailoverStep.DEMOTING;
+        s.deadline = e.deadline();
+        switchovers.put(e.service(), new Switchover(e.service(), e.failover(), e.from(), e.to(), e.generation(),
+                e.datasets(), FailoverStep.DEMOTING, FailoverSummary.RUNNING));
+    }
+
+    @EventHandler
+    public synchronized void on(FinalSnapshotRequested e) {
+        step(e.failover(), e, "FinalSnapshotRequested", e.at(), e.snapshot() + " on " + e.server());
+        switchoverStep(e.service(), e.failover(), FailoverStep.SNAPSHOTTING);
+    }
+
+    @EventHandler
+    public synchronized void on(FinalSnapshotTaken e) {
+        step(e.failover(), e, "FinalSnapshotTaken", e.at(), e.snapshot() + " on " + e.server() + ", guid " + e.guid());
+    }
+
+    @EventHandler
+    public synchronized void on(FinalSendRequested e) {
+        step(e.failover(), e, "FinalSendRequested", e.at(), e.snapshot() + " to " + e.to() + ":" + e.copy());
+        switchoverStep(e.service(), e.failover(), FailoverStep.SENDING);
+    }
+
+    @EventHandler
+    public synchronized void on(FinalSnapshotReceived e) {
+        step(e.failover(), e, "FinalSnapshotReceived", e.at(), e.dataset() + " on " + e.server() + ": " + e.detail());
+    }
+
+    @EventHandler
+    public synchronized void on(SwitchoverAborted e) {
+        step(e.failover(), e, "SwitchoverAborted", e.at(), "at step " + e.step().text() + ": " + e.reason());
+        Service s = service(e.service());
+        if (e.servedBy() != null) {
+            s.primary = e.servedBy();
+            s.generation = Math.max(s.generation, e.generation());
+        } else {
+            s.blockedBy = "switchover " + e.failover() + " was aborted at " + e.at() + " (" + e.step().text() + ")";
+        }
+        Switchover w = switchovers.get(e.service());
+        if (w != null && w.id().equals(e.failover())) {
+            switchovers.put(e.service(), w.at(e.step(), FailoverSummary.ABORTED));
+        }
+        end(s, e.failover(), FailoverSummary.ABORTED, e.at());
+    }
+
+    @EventHandler
+    public synchronized void on(SwitchoverCompleted e) {
+        step(e.failover(), e, "SwitchoverCompleted", e.at(), e.from() + " is to rejoin from " + e.to());
+        Switchover w = switchovers.get(e.service());
+        if (w != null && w.id().equals(e.failover())) {
+            switchovers.put(e.service(), w.at(null, FailoverSummary.SWITCHED));
+        }
+    }
+
+    /** Each service's latest switchover, running or ended. */
+    public synchronized List<Switchover> switchovers() {
+        return List.copyOf(switchovers.values());
+    }
+
+    private void switchoverStep(ServiceName service, FailoverId id, FailoverStep step) {
+        Service s = service(service);
+        if (id.equals(s.running)) {
+            s.step = step;
+        }
+        Switchover w = switchovers.get(service);
+        if (w != null && w.id().equals(id) && w.outcome().equals(FailoverSummary.RUNNING)) {
+            switchovers.put(service, w.at(step, FailoverSummary.RUNNING));
+        }
+    }
+
+    @EventHandler
     public synchronized void on(HookRequested e) {
         step(e.failover(), e, "HookRequested", e.at(), e.kind().text() + " hook about " + e.server());
         Service s = service(e.service());
@@ -181,6 +285,10 @@ public class ServicesView {
     public synchronized void on(PromotionRequested e) {
         step(e.failover(), e, "PromotionRequested", e.at(), e.dataset() + " on " + e.server() + " (try " + e.attempt()
                 + (e.rollbackTo() == null ? "" : ", rollback to " + e.rollbackTo()) + ")");
+        Switchover w = switchovers.get(e.service());
+        if (w != null && w.id().equals(e.failover()) && w.step() == FailoverStep.SENDING) {
+            switchoverStep(e.service(), e.failover(), FailoverStep.PROMOTING);
+        }
     }
 
     @EventHandler
@@ -201,8 +309,11 @@ public class ServicesView {
         Service s = service(e.service());
         s.primary = e.to();
         s.generation = Math.max(s.generation, e.generation());
-        s.blockedBy = "failover " + e.failover() + " from " + e.from() + " to " + e.to() + " at " + e.at()
-                + " is not acknowledged";
+        Switchover w = switchovers.get(e.service());
+        if (w == null || !w.id().equals(e.failover())) { // a planned switchover blocks nothing
+            s.blockedBy = "failover " + e.failover() + " from " + e.from() + " to " + e.to() + " at " + e.at()
+                    + " is not acknowledged";
+        }
         end(s, e.failover(), FailoverSummary.SWITCHED, e.at());
     }
 
@@ -235,6 +346,7 @@ public class ServicesView {
     public synchronized void reset() {
         services.clear();
         failovers.clear();
+        switchovers.clear();
         refusedSeq = 0;
     }
 

@@ -129,6 +129,44 @@ class ServicesViewTest {
     }
 
     @Test
+    void aSwitchoverIsFollowedStepByStepMovesThePrimaryAndBlocksNothing() {
+        view.on(registered());
+        view.on(switchoverStarted());
+        assertEquals(ServiceRow.FAILING_OVER, view.find(VM).orElseThrow().state());
+        assertEquals(FailoverStep.DEMOTING, view.switchovers().get(0).step());
+        view.on(new io.zsentinel.failover.api.FinalSnapshotRequested(VM, F1, PRIMARY, VM1.snapshot("zsentinel-switchover-2"),
+                UUID.randomUUID(), T0.plusSeconds(1)));
+        assertEquals(FailoverStep.SNAPSHOTTING, view.find(VM).orElseThrow().step());
+        view.on(new ServiceSwitched(VM, F1, PRIMARY, STANDBY, 2, List.of(VM1), T0.plusSeconds(5)));
+        view.on(new io.zsentinel.failover.api.SwitchoverCompleted(VM, F1, PRIMARY, STANDBY, 2, BOB, T0.plusSeconds(5)));
+        ServiceRow row = view.find(VM).orElseThrow();
+        assertEquals(STANDBY, row.primary());
+        assertEquals(ServiceRow.SERVING, row.state(), "a planned switchover blocks nothing");
+        assertNull(row.blockedBy());
+        assertEquals(FailoverSummary.SWITCHED, view.switchovers().get(0).outcome());
+    }
+
+    @Test
+    void aSwitchoverAbortedBeforeThePromotionLeavesTheOldPrimaryServingAtTheNewerGeneration() {
+        view.on(registered());
+        view.on(switchoverStarted());
+        view.on(new io.zsentinel.failover.api.SwitchoverAborted(VM, F1, FailoverStep.DEMOTING, "the demote hook failed",
+                PRIMARY, 3, T0.plusSeconds(2)));
+        ServiceRow row = view.find(VM).orElseThrow();
+        assertEquals(PRIMARY, row.primary());
+        assertEquals(3, row.generation());
+        assertEquals(ServiceRow.SERVING, row.state());
+        assertEquals(FailoverSummary.ABORTED, view.switchovers().get(0).outcome());
+    }
+
+    private static final OperatorOrder BOB = new OperatorOrder("bob@ops", "disk firmware");
+
+    private static io.zsentinel.failover.api.SwitchoverStarted switchoverStarted() {
+        return new io.zsentinel.failover.api.SwitchoverStarted(VM, F1, PRIMARY, STANDBY, 2, List.of(new DatasetPromotion(
+                VM1, VM1.snapshot("zsentinel-switchover-2"))), T0.plusSeconds(120), BOB, T0);
+    }
+
+    @Test
     void aResetForgetsEverything() {
         view.on(registered());
         view.on(started());

@@ -32,6 +32,15 @@ final class FailoverCli {
         ControllerClient.Url controller;
     }
 
+    /** Where a service moves to and why (a forced failover, a switchover). */
+    static final class Move {
+        @Option(names = "--to", paramLabel = "SERVER", required = true, description = "the standby to serve from")
+        String to;
+        @Option(names = "--reason", paramLabel = "R", required = true, converter = Arguments.Reason.class,
+                description = "why: the audit log records it")
+        String reason;
+    }
+
     @Command(name = "ack", description = "The last failover has been looked at: arm automatic failover again.")
     static final class Ack implements Callable<Integer> {
         @Mixin
@@ -56,11 +65,8 @@ final class FailoverCli {
     static final class Force implements Callable<Integer> {
         @Mixin
         ServiceOrder order;
-        @Option(names = "--to", paramLabel = "SERVER", required = true, description = "the standby to serve from")
-        String to;
-        @Option(names = "--reason", paramLabel = "R", required = true, converter = Arguments.Reason.class,
-                description = "why: the audit log records it")
-        String reason;
+        @Mixin
+        Move move;
         private final Terminal terminal;
 
         Force(Terminal terminal) {
@@ -69,8 +75,32 @@ final class FailoverCli {
 
         @Override
         public Integer call() throws InterruptedException {
-            return post(terminal, order, "force", reason, Map.of("to", to), "failover of " + order.service + " to " + to
-                    + " ordered; follow it with: zsentinel failover show " + order.service);
+            return post(terminal, order, "force", move.reason, Map.of("to", move.to), "failover of " + order.service
+                    + " to " + move.to + " ordered; follow it with: zsentinel failover show " + order.service);
+        }
+    }
+
+    /**
+     * {@code zsentinel switchover <service> --to <standby> --reason …}: a planned switchover, no data lost (the old
+     * primary read-only, a final snapshot sent, then the standby promoted; the old primary then receives from it).
+     */
+    @Command(name = "switchover", description = "Move the service to the standby --to with no data lost (planned,"
+            + " audited); the old primary then receives from it.")
+    static final class Switchover implements Callable<Integer> {
+        @Mixin
+        ServiceOrder order;
+        @Mixin
+        Move move;
+        private final Terminal terminal;
+
+        Switchover(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            return post(terminal, order, "switchover", move.reason, Map.of("to", move.to), "switchover of "
+                    + order.service + " to " + move.to + " ordered; follow it with: zsentinel failover show " + order.service);
         }
     }
 

@@ -29,7 +29,7 @@ class MainTest {
             Map.entry("rollback", List.of()), Map.entry("restore", List.of()), Map.entry("audit", List.of()),
             Map.entry("maintenance", List.of()),
             Map.entry("replication", List.of("pause", "resume", "sync-now", "resolve")),
-            Map.entry("failover", List.of("ack", "force", "show")),
+            Map.entry("failover", List.of("ack", "force", "show")), Map.entry("switchover", List.of()),
             Map.entry("rejoin", List.of()), Map.entry("rescue", List.of("list", "release")),
             Map.entry("completion", List.of()), Map.entry("help", List.of()));
 

@@ -1,17 +1,6 @@
 package io.zsentinel.deploy.cli;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,34 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * routes do: what is sent (dry run, operator, reason, name) and what the operator reads (common snapshot, what lies
  * after it, where it is kept; refusals with exit 1).
  */
-class RejoinCliTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final List<String> requests = new ArrayList<>();
-    private HttpServer server;
-    private volatile int status = 200;
-    private volatile String answer = "{}";
-
-    @BeforeEach
-    void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
-                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop(0);
-    }
-
+class RejoinCliTest extends ControllerStub {
     @Test
     void aDryRunShowsPerDatasetTheCommonSnapshotWhatLiesAfterItAndWhereItWouldBeKept() {
         answer = """
@@ -98,23 +60,5 @@ class RejoinCliTest {
         String sent = requests.get(requests.size() - 1);
         assertTrue(sent.startsWith("POST /api/rescues/release ") && sent.contains("\"reason\":\"copied\"")
                 && sent.contains("\"name\":\"storage-01:tank/zsentinel-rescue/vm1-t\""), sent);
-    }
-
-    private int run(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--url";
-        all[args.length + 1] = "http://127.0.0.1:" + server.getAddress().getPort();
-        return Main.commandLine(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), () -> "tester@host", d -> { }, ZoneOffset.UTC))
-                .execute(all);
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
     }
 }

@@ -20,6 +20,7 @@ import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.DatasetRejoinOrdered;
 import io.zsentinel.failover.api.DemotionRequested;
+import io.zsentinel.failover.api.FinalSnapshotRequested;
 import io.zsentinel.failover.api.PromotionRequested;
 import io.zsentinel.failover.api.RescueReleaseOrdered;
 import io.zsentinel.replication.api.CheckpointOrdered;
@@ -187,6 +188,12 @@ public final class AgentCommandDispatcher {
     @EventHandler
     public void on(DemotionRequested e, EventMessage<?> m) {
         send(new DemoteDataset(e.commandId(), e.server(), epoch(), e.dataset(), e.service().value(), e.generation()), m);
+    }
+
+    /** A switchover's final snapshot on the read-only old primary (its inventory then shows it, with its guid). */
+    @EventHandler
+    public void on(FinalSnapshotRequested e, EventMessage<?> m) {
+        send(new TakeSnapshot(e.commandId(), e.server(), epoch(), e.snapshot()), m);
     }
 
     private long epoch() {

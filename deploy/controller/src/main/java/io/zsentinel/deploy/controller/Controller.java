@@ -24,6 +24,7 @@ import io.zsentinel.deploy.replication.FailoverLinks;
 import io.zsentinel.deploy.replication.LinkScheduler;
 import io.zsentinel.deploy.replication.ReplicationTrigger;
 import io.zsentinel.deploy.failover.ServiceTicker;
+import io.zsentinel.deploy.failover.SwitchoverWatch;
 import io.zsentinel.deploy.replication.ServiceSwitches;
 import io.zsentinel.deploy.failover.Rejoins;
 import io.zsentinel.deploy.retention.CapacityWatcher;
@@ -98,6 +99,7 @@ public final class Controller implements AutoCloseable {
     private final ViewProgress views;
     private final RetentionScheduler retention;
     private final ServiceTicker failovers;
+    private final SwitchoverWatch switchoverWatch;
     private final LinkScheduler replication;
     private final ReportedInventory reported;
     private final ControllerMetrics metrics;
@@ -176,7 +178,8 @@ public final class Controller implements AutoCloseable {
         AgentCommandDispatcher dispatcher = new AgentCommandDispatcher(
                 (key, json) -> publisher.publishAndWait(topics.agentCommands(), key, json), epoch,
                 link -> config.replication().ruleFor(link).map(LinkRule::bandwidthBytesPerSecond).orElse(0L),
-                link -> relinks.generationOf(link.source()));
+                link -> Math.max(relinks.generationOf(link.source()),
+                        SwitchoverWatch.sendingGeneration(services.switchovers(), link.source())));
         this.failover = new FailoverProcesses(config.serviceCatalogue(),
                 new Situations(detector, inventory::datasetIds, inventory::snapshots, links::linkIds),
                 config.failover().leaseAndMargin(), config.failover().window(), this::commandGateway,
@@ -292,6 +295,8 @@ public final class Controller implements AutoCloseable {
         });
         this.failovers = new ServiceTicker(config.serviceCatalogue(), () -> services.services().stream()
                 .filter(s -> s.failover() != null).map(ServiceRow::service).toList(), axon.commandGateway(), clock).start();
+        this.switchoverWatch = new SwitchoverWatch(services::switchovers, inventory::snapshots, rejoins,
+                axon.commandGateway()::sendAndWait, clock).start();
         log.info("controller started: consuming {} ({}), publishing {}", topics.agentEvents(), ingest,
                 topics.domainEvents());
     }
@@ -425,6 +430,7 @@ public final class Controller implements AutoCloseable {
     public void close() {
         claims.close();
         failovers.close();
+        switchoverWatch.close();
         detection.close();
         retention.close();
         replication.close();

@@ -3,11 +3,14 @@ package io.zsentinel.deploy.failover;
 import io.zsentinel.core.values.PoolHealth;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.BeginFailover;
+import io.zsentinel.failover.api.BeginSwitchover;
 import io.zsentinel.failover.api.ForceFailover;
+import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.PoolHealthChanged;
 import io.zsentinel.failover.api.RetryDemotions;
 import io.zsentinel.failover.api.ServerDeclaredFailed;
 import io.zsentinel.failover.api.ServiceCommand;
+import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.failover.service.ServiceCatalogue;
 import io.zsentinel.failover.service.ServiceDefinition;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -94,6 +97,18 @@ public final class FailoverReactor {
         ServiceDefinition service = services.named(order.service()).orElseThrow(() -> new IllegalArgumentException(
                 "no service " + order.service() + " in controller.yaml"));
         return begin(service, from, order, null);
+    }
+
+    /**
+     * An operator's planned switchover of {@code service}, served by {@code from}, to {@code to}: the situation as the
+     * controller sees it now; a standby whose newest common snapshot is older than the service's {@code maxDataLoss}
+     * lags too much to switch to (what is left to send must fit the bound).
+     */
+    public BeginSwitchover switchover(ServiceName name, ServerId from, ServerId to, OperatorOrder by) {
+        ServiceDefinition service = services.named(name).orElseThrow(() -> new IllegalArgumentException(
+                "no service " + name + " in controller.yaml"));
+        return new BeginSwitchover(name, to, by, situations.of(service, from, null, clock.instant()),
+                service.maxDataLoss(), window);
     }
 
     /** {@code lastHeard}: the failed server's last heartbeat as declared (null: the detector's, or now if never heard). */

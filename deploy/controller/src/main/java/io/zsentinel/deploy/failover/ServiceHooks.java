@@ -5,6 +5,7 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.Hook;
 import io.zsentinel.failover.api.DatasetPromotion;
 import io.zsentinel.failover.api.FailoverStarted;
+import io.zsentinel.failover.api.SwitchoverStarted;
 import io.zsentinel.failover.api.HookKind;
 import io.zsentinel.failover.api.HookRequested;
 import io.zsentinel.failover.api.RecordHookOutcome;
@@ -55,6 +56,12 @@ public final class ServiceHooks {
     private final Consumer<RecordHookOutcome> outcomes;
     private final Function<HookRequested, Optional<FailoverStarted>> storedStart;
     private final Clock clock;
+    private final java.util.Set<String> switchovers = java.util.Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
     private final Map<String, FailoverStarted> started = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, FailoverStarted> eldest) {
@@ -86,6 +93,20 @@ public final class ServiceHooks {
     }
 
     /**
+     * A switchover's hooks get the same environment as a failover's ({@code ZSENTINEL_REASON}: {@code switchover by
+     * OPERATOR: REASON}); kept as the start of a failover forced by the operator, under the switchover's id. Only
+     * switchovers this processor saw: one started before the controller's start has no OLD/NEW_PRIMARY.
+     */
+    @EventHandler
+    public void on(SwitchoverStarted e) {
+        synchronized (started) {
+            started.put(e.failover().toString(), new FailoverStarted(e.service(), e.failover(), e.from(), e.to(),
+                    e.generation(), e.datasets(), e.deadline(), e.deadline(), e.by(), e.at()));
+            switchovers.add(e.failover().toString());
+        }
+    }
+
+    /**
      * Runs hooks only while {@code lease} answers (it throws while this controller does not hold the controller lease):
      * a request met without it is retried, its token kept, so the next holder runs it and a deposed controller never.
      */
@@ -110,7 +131,9 @@ public final class ServiceHooks {
         }
         Hook hook = hookOf(service.get(), request.kind());
         if (hook == null) {
-            return answer(request, false, "no " + kind + " hook configured for service " + request.service());
+            // no demote hook: nothing serves that must be stopped (a switchover goes on); no fence hook: not fenced
+            return answer(request, request.kind() == HookKind.DEMOTE, "no " + kind + " hook configured for service "
+                    + request.service());
         }
         Duration age = Duration.between(request.at(), clock.instant());
         if (age.compareTo(STALE_AFTER) > 0) {
@@ -136,7 +159,12 @@ public final class ServiceHooks {
                 env.put("ZSENTINEL_NEW_PRIMARY", start.to().value());
                 env.put("ZSENTINEL_DATASETS", start.datasets().stream().map(DatasetPromotion::dataset)
                         .map(DatasetName::value).collect(Collectors.joining(" ")));
-                env.put("ZSENTINEL_REASON", start.forced() == null ? "failover: " + start.failedPrimary() + " failed"
+                boolean planned;
+                synchronized (started) {
+                    planned = switchovers.contains(start.failover().toString());
+                }
+                env.put("ZSENTINEL_REASON", planned ? "switchover by " + start.forced().operator() + ": "
+                        + start.forced().reason() : start.forced() == null ? "failover: " + start.failedPrimary() + " failed"
                         : "failover forced by " + start.forced().operator() + ": " + start.forced().reason());
             });
         } else {

@@ -4,6 +4,7 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.deploy.failover.FailoverReactor;
 import io.zsentinel.failover.api.AcknowledgeFailover;
 import io.zsentinel.failover.api.BeginFailover;
+import io.zsentinel.failover.api.BeginSwitchover;
 import io.zsentinel.failover.api.ForceFailover;
 import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.ServiceName;
@@ -21,7 +22,8 @@ import java.time.Clock;
  * An operator's failover orders: {@code POST /api/services/{name}/ack} ({@code zsentinel failover ack}: the last
  * failover has been looked at, automatic failover is armed again) and {@code POST /api/services/{name}/force}
  * ({@code zsentinel failover force --to SERVER}: fail the service over now, accepting the data loss; body {@code to},
- * {@code operator}, {@code reason}). Both audited (the events name the operator and the reason). The service's rules
+ * {@code operator}, {@code reason}) and {@code POST /api/services/{name}/switchover} ({@code zsentinel switchover}: a
+ * planned switchover, no data lost). All audited (the events name the operator and the reason). The service's rules
  * refuse an order that does not fit its state (a failover running, nothing blocked): a 409 saying why.
  */
 public final class FailoverRoutes {
@@ -46,7 +48,8 @@ public final class FailoverRoutes {
     public Routes addTo(Routes routes) {
         return routes
                 .post("/api/services/{name}/ack", this::acknowledge)
-                .post("/api/services/{name}/force", this::force);
+                .post("/api/services/{name}/force", this::force)
+                .post("/api/services/{name}/switchover", this::switchover);
     }
 
     private ApiResponse acknowledge(ApiRequest request) {
@@ -62,12 +65,7 @@ public final class FailoverRoutes {
         OperatorBody body = OperatorBody.parse(request, "to");
         ServiceRow row = service(request);
         String to = body.required("to", "name the standby to fail over to: \"to\": \"standby-01\"");
-        ServerId target;
-        try {
-            target = ServerId.of(to);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage(), "nothing was ordered; " + HINT);
-        }
+        ServerId target = target(to);
         if (body.reason() == null) {
             throw ApiException.badRequest("a forced failover needs a reason: it may lose data, and it goes to the audit"
                     + " log", "send \"reason\": \"...\" (CLI: --reason)");
@@ -78,6 +76,34 @@ public final class FailoverRoutes {
         send(begin);
         return ApiResponse.json(202, new Ordered(row.service().value(), "ordered", row.primary().value(), target.value(),
                 "/api/services/" + row.service()));
+    }
+
+    /**
+     * {@code zsentinel switchover <service> --to <standby> --reason …}: a planned switchover, no data lost (body
+     * {@code to}, {@code operator}, {@code reason}); refused with a 409 saying why (a failover or switchover running, the
+     * standby unhealthy, in maintenance or lagging).
+     */
+    private ApiResponse switchover(ApiRequest request) {
+        OperatorBody body = OperatorBody.parse(request, "to");
+        ServiceRow row = service(request);
+        ServerId target = target(body.required("to", "name the standby to switch over to: \"to\": \"standby-01\""));
+        if (body.reason() == null) {
+            throw ApiException.badRequest("a switchover needs a reason: it goes to the audit log",
+                    "send \"reason\": \"...\" (CLI: --reason)");
+        }
+        OperatorOrder by = order(body, request, body.reason());
+        BeginSwitchover begin = Refusals.build(() -> reactor.switchover(row.service(), row.primary(), target, by));
+        send(begin);
+        return ApiResponse.json(202, new Ordered(row.service().value(), "switching over", row.primary().value(),
+                target.value(), "/api/services/" + row.service()));
+    }
+
+    private static ServerId target(String to) {
+        try {
+            return ServerId.of(to);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage(), "nothing was ordered; " + HINT);
+        }
     }
 
     private ServiceRow service(ApiRequest request) {

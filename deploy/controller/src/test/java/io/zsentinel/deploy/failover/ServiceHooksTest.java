@@ -89,6 +89,20 @@ class ServiceHooksTest {
     }
 
     @Test
+    void aSwitchoversHooksGetItsFactsAndTheOperatorsReason() throws IOException {
+        ServiceHooks hooks = hooks(null, recording("promote.env", 0));
+        hooks.on(new io.zsentinel.failover.api.SwitchoverStarted(VM, FAILOVER, PRIMARY, STANDBY, 2, List.of(
+                new DatasetPromotion(COPY, SnapshotName.parse("standby/vm1@zsentinel-switchover-2"))), T0.plusSeconds(300),
+                new io.zsentinel.failover.api.OperatorOrder("bob@ops", "disk firmware"), T0));
+        hooks.on(request(HookKind.PROMOTE, STANDBY, T0));
+        assertTrue(answers.get(0).succeeded(), answers.get(0).detail());
+        assertEquals(List.of("ZSENTINEL_DATASETS=standby/vm1", "ZSENTINEL_FAILOVER=" + FAILOVER, "ZSENTINEL_GENERATION=2",
+                "ZSENTINEL_HOOK=promote", "ZSENTINEL_NEW_PRIMARY=standby", "ZSENTINEL_OLD_PRIMARY=primary",
+                "ZSENTINEL_REASON=switchover by bob@ops: disk firmware", "ZSENTINEL_SERVER=standby",
+                "ZSENTINEL_SERVICE=vm-storage"), Files.readAllLines(dir.resolve("promote.env")));
+    }
+
+    @Test
     void aFailingHookIsAnsweredAsAFailureWithItsExitStatus() {
         ServiceHooks hooks = hooks(null, recording("promote.env", 4));
         hooks.on(started());
@@ -114,6 +128,9 @@ class ServiceHooksTest {
         hooks.on(request(HookKind.FENCE, PRIMARY, T0));
         assertEquals(List.of(new RecordHookOutcome(VM, FAILOVER, HookKind.FENCE, PRIMARY, false,
                 "no fence hook configured for service vm-storage", T0)), answers);
+        hooks.on(request(HookKind.DEMOTE, PRIMARY, T0));
+        assertEquals(new RecordHookOutcome(VM, FAILOVER, HookKind.DEMOTE, PRIMARY, true,
+                "no demote hook configured for service vm-storage", T0), answers.get(1), "nothing to stop: a switchover goes on");
     }
 
     @Test

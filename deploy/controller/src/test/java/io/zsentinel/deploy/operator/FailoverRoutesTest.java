@@ -141,4 +141,40 @@ class FailoverRoutesTest {
         assertEquals(400, post("/api/services/vm/force", "{\"operator\": \"a\", \"reason\": \"r\"}").statusCode());
         assertEquals("serving", services.find(VM).orElseThrow().state(), "nothing was ordered");
     }
+
+    @Test
+    void aSwitchoverStartsDemotingThePrimaryAndWhileItRunsNoOtherOrderIsTaken() throws Exception {
+        HttpResponse<String> ordered = post("/api/services/vm/switchover",
+                "{\"to\": \"standby\", \"operator\": \"bob@ops\", \"reason\": \"disk firmware\"}");
+        assertEquals(202, ordered.statusCode(), ordered.body());
+        JsonNode answer = JSON.readTree(ordered.body());
+        assertEquals("primary", answer.path("from").asText());
+        assertEquals("standby", answer.path("to").asText());
+        assertEquals("failing-over", services.find(VM).orElseThrow().state(), "the switchover runs");
+        ServicesView.Switchover running = services.switchovers().get(0);
+        assertEquals(io.zsentinel.failover.api.FailoverStep.DEMOTING, running.step());
+        assertEquals(2, running.generation());
+        assertEquals(COPY.snapshot("zsentinel-switchover-2"), running.datasets().get(0).rollbackTo(),
+                "the standby's copy is promoted to the final snapshot");
+
+        HttpResponse<String> again = post("/api/services/vm/switchover",
+                "{\"to\": \"standby\", \"operator\": \"bob@ops\", \"reason\": \"again\"}");
+        assertEquals(409, again.statusCode(), again.body());
+        assertTrue(again.body().contains("is running (demoting"), again.body());
+        assertEquals(409, post("/api/services/vm/force",
+                "{\"to\": \"standby\", \"operator\": \"bob@ops\", \"reason\": \"r\"}").statusCode());
+    }
+
+    @Test
+    void aSwitchoverToNoStandbyOrWithoutAReasonIsRefusedSayingWhy() throws Exception {
+        HttpResponse<String> elsewhere = post("/api/services/vm/switchover",
+                "{\"to\": \"elsewhere\", \"operator\": \"bob@ops\", \"reason\": \"r\"}");
+        assertEquals(409, elsewhere.statusCode(), elsewhere.body());
+        assertTrue(elsewhere.body().contains("elsewhere is not a configured standby of vm"), elsewhere.body());
+        assertTrue(elsewhere.body().contains("standby elsewhere is unknown, not healthy"), elsewhere.body());
+        HttpResponse<String> noReason = post("/api/services/vm/switchover", "{\"to\": \"standby\", \"operator\": \"a\"}");
+        assertEquals(400, noReason.statusCode(), noReason.body());
+        assertEquals("serving", services.find(VM).orElseThrow().state(), "nothing was ordered");
+        assertTrue(services.switchovers().isEmpty());
+    }
 }

@@ -1,0 +1,184 @@
+package io.zsentinel.deploy.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zsentinel.core.config.ConfigFiles;
+import io.zsentinel.core.config.KafkaConfig;
+import io.zsentinel.core.kafka.KafkaTestBroker;
+import io.zsentinel.core.kafka.Topics;
+import io.zsentinel.core.values.DatasetName;
+import io.zsentinel.core.values.PoolName;
+import io.zsentinel.core.zfs.ZfsDriver;
+import io.zsentinel.core.zfs.ZfsTestPools;
+import io.zsentinel.deploy.agent.Agent;
+import io.zsentinel.deploy.agent.PeerAddress;
+import io.zsentinel.deploy.config.ControllerConfig;
+import io.zsentinel.deploy.controller.ControllerApp;
+import io.zsentinel.deploy.embedded.EmbeddedPostgresStore;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 12's switchover end to end on real parts (zfs-fuse pools, an agent each, the in-process broker, PostgreSQL, the
+ * controller): records written on the primary up to the switchover, the last of them after its newest snapshot, are
+ * all on the standby once it serves (nothing lost: the final snapshot was sent); the old primary is read-only and
+ * receives the new primary's next snapshot incrementally (its older snapshots keep their guids).
+ */
+class SwitchoverEndToEndIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+    private static final Deque<AutoCloseable> open = new ArrayDeque<>();
+    private static ZfsTestPools pools;
+    private static ControllerApp controller;
+    private static KafkaConfig kafka;
+    private static PoolName primary;
+    private static PoolName standby;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pools = ZfsTestPools.open(dir.resolve("pools"), "sw");
+        primary = pools.createPool("p", 128L << 20);
+        standby = pools.createPool("s", 128L << 20);
+        ZfsDriver.detect(pools.runner(), primary).createDataset(new DatasetName(primary + "/vm1"));
+        Topics topics = KafkaTestBroker.freshTopics("switchover-e2e", 1);
+        kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(), topics.prefix().substring(0, topics.prefix().length() - 1));
+        EmbeddedPostgresStore postgres = EmbeddedPostgresStore.start(dir.resolve("postgres"));
+        open.push(postgres);
+        ControllerConfig yaml = ConfigFiles.parse("""
+                kafka: { bootstrap: "unused:9092" }
+                replication:
+                  tickSeconds: 1
+                  links:
+                    - { match: "%1$s/vm*", targetServer: "%2$s", targetRoot: "%2$s", every: 1s }
+                services:
+                  - name: vm1
+                    datasets: "%1$s/vm1"
+                    primary: "%1$s"
+                    standbys: ["%2$s"]
+                    maxDataLoss: 10m
+                failover: { leaseSeconds: 6, leaseMarginSeconds: 2, windowSeconds: 180 }
+                """.formatted(primary, standby), "controller.yaml", ControllerConfig.class);
+        controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0),
+                null, yaml.retention(), yaml.replication(), yaml.services(), yaml.failover()), postgres.dataSource(),
+                Clock.systemUTC());
+        open.push(controller);
+        Agent primaryAgent = FailoverStack.agent(pools, kafka, open, primary, 0, Map.of());
+        FailoverStack.agent(pools, kafka, open, standby, 0,
+                Map.of(primary.value(), new PeerAddress("127.0.0.1", primaryAgent.probePort().orElseThrow())));
+    }
+
+    @AfterAll
+    static void stop() {
+        FailoverStack.stop(open, pools, dir.resolve("pools"), null);
+    }
+
+    @Test
+    void everyRecordWrittenBeforeTheSwitchoverIsOnTheStandbyAndTheOldPrimaryReceivesFromIt() throws Exception {
+        String vm1 = primary + "/vm1";
+        String copy = standby + "/vm1";
+        Path mounted = mountpoint(vm1);
+        for (int i = 1; i <= 3; i++) {
+            Files.writeString(mounted.resolve("records.log"), "record " + i + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            Stack.run("zfs", "snapshot", vm1 + "@s" + i);
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Fleet.snapshots(copy).contains("s3"));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:role", vm1).strip().equals("primary")
+                        && FailoverStack.health(controller, standby).equals("healthy"));
+        // written after the newest snapshot: only the switchover's final snapshot carries it
+        Files.writeString(mounted.resolve("records.log"), "record 4 (after the last snapshot)\n", StandardOpenOption.APPEND);
+        String s3Guid = guid(vm1 + "@s3");
+
+        JsonNode ordered = post("/api/services/vm1/switchover", "{\"operator\":\"it\",\"reason\":\"disk firmware\","
+                + "\"to\":\"" + standby + "\"}");
+        assertEquals("switching over", ordered.path("status").asText(), ordered.toString());
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> service().path("service").path("primary").asText().equals(standby.value()));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not switched: " + get("/api/services/vm1"), e);
+        }
+        JsonNode switched = service().path("service");
+        assertEquals("serving", switched.path("state").asText(), "a planned switchover blocks nothing: " + switched);
+        assertEquals(2, switched.path("generation").asLong(), switched.toString());
+
+        assertEquals(List.of("record 1", "record 2", "record 3", "record 4 (after the last snapshot)"),
+                Files.readAllLines(mountpoint(copy).resolve("records.log")), "zero records lost");
+        assertEquals("off", Stack.run("zfs", "get", "-H", "-o", "value", "readonly", copy).strip(), "the standby serves");
+        assertOldPrimaryReadOnly(vm1);
+        assertEquals(guid(vm1 + "@zsentinel-switchover-2"), guid(copy + "@zsentinel-switchover-2"), "the final snapshot");
+
+        // the new primary writes and snapshots: the old primary receives it, incrementally (same older guids)
+        Files.writeString(mountpoint(copy).resolve("records.log"), "record 5 (on the new primary)\n",
+                StandardOpenOption.APPEND);
+        Stack.run("zfs", "snapshot", copy + "@after-switchover");
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> Fleet.snapshots(vm1).contains("after-switchover"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the old primary never received: " + get("/api/replication/links"), e);
+        }
+        assertEquals(s3Guid, guid(vm1 + "@s3"), "the same s3: nothing was resent in full");
+        assertEquals(guid(copy + "@after-switchover"), guid(vm1 + "@after-switchover"));
+        assertOldPrimaryReadOnly(vm1);
+        String audit = get("/api/audit");
+        assertTrue(audit.contains("switchover vm1 --to " + standby), audit);
+    }
+
+    /** A replica that takes no write (zfs-fuse reports readonly as its mount's "temporary" value: the role and a refused write say it). */
+    private static void assertOldPrimaryReadOnly(String dataset) throws Exception {
+        assertEquals("replica", Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:role", dataset).strip());
+        Path mounted = mountpoint(dataset);
+        assertThrows(java.io.IOException.class, () -> Files.writeString(mounted.resolve("late-write.log"), "x"),
+                "the old primary takes no writes");
+    }
+
+    private static Path mountpoint(String dataset) throws Exception {
+        return Path.of(Stack.run("zfs", "get", "-H", "-o", "value", "mountpoint", dataset).strip());
+    }
+
+    private static String guid(String snapshot) throws Exception {
+        return Stack.run("zfs", "get", "-H", "-o", "value", "guid", snapshot).strip();
+    }
+
+    private static JsonNode service() throws Exception {
+        return JSON.readTree(get("/api/services/vm1"));
+    }
+
+    private static String get(String path) throws Exception {
+        return FailoverStack.get(controller, path);
+    }
+
+    private static JsonNode post(String path, String body) throws Exception {
+        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+}
