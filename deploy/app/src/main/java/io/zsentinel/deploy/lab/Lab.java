@@ -204,18 +204,27 @@ public final class Lab implements AutoCloseable {
      */
     static Map<String, PeerAddress> probeAddresses(LabNetwork network) {
         Map<String, PeerAddress> probes = new LinkedHashMap<>();
-        for (String server : SERVERS) {
-            probes.put(server, new PeerAddress(network == null ? "127.0.0.1" : network.addressOf(server), freePort()));
-        }
-        return probes;
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
+        List<java.net.ServerSocket> held = new java.util.ArrayList<>();
+        try {
+            for (String server : SERVERS) {
+                // each socket stays open until all are chosen: one closed at once could be handed out again
+                java.net.ServerSocket socket = new java.net.ServerSocket(0);
+                held.add(socket);
+                probes.put(server, new PeerAddress(network == null ? "127.0.0.1" : network.addressOf(server),
+                        socket.getLocalPort()));
+            }
         } catch (IOException e) {
             throw new LabException("no free port for the agents' peer probes: " + e.getMessage(), e);
+        } finally {
+            for (java.net.ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    log.debug("closing a probe port's placeholder: {}", e.toString());
+                }
+            }
         }
+        return probes;
     }
 
     /** The agent process of a lab server ({@link #SERVERS}). */
