@@ -2,9 +2,11 @@ package io.zsentinel.deploy.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zsentinel.core.config.ConfigFiles;
 import io.zsentinel.core.config.KafkaConfig;
 import io.zsentinel.core.kafka.KafkaTestBroker;
 import io.zsentinel.core.kafka.MessagePublisher;
+import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.zfs.ZfsDriver;
@@ -12,8 +14,10 @@ import io.zsentinel.core.zfs.ZfsTestPools;
 import io.zsentinel.deploy.agent.Agent;
 import io.zsentinel.deploy.agent.AgentConfig;
 import io.zsentinel.deploy.agent.PeerAddress;
+import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
 
+import javax.sql.DataSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +46,39 @@ final class FailoverStack {
                 Clock.systemUTC()).start();
         open.push(agent);
         return agent;
+    }
+
+    /** The test's own topics on the shared broker, under a cell named after them. */
+    static KafkaConfig freshKafka(String name) {
+        Topics topics = KafkaTestBroker.freshTopics(name, 1);
+        return new KafkaConfig(KafkaTestBroker.bootstrapServers(), topics.prefix().substring(0, topics.prefix().length() - 1));
+    }
+
+    /**
+     * The controller of service vm1 ({@code primary/vm1}, standby {@code standby}, replicated every second, lease 6 s
+     * + margin 2 s) on {@code kafka} and {@code store}, its HTTP port free; pushed onto {@code open}.
+     */
+    static ControllerApp controller(KafkaConfig kafka, DataSource store, PoolName primary, PoolName standby,
+                                    Deque<AutoCloseable> open) {
+        ControllerConfig yaml = ConfigFiles.parse("""
+                kafka: { bootstrap: "unused:9092" }
+                replication:
+                  tickSeconds: 1
+                  links:
+                    - { match: "%1$s/vm*", targetServer: "%2$s", targetRoot: "%2$s", every: 1s }
+                services:
+                  - name: vm1
+                    datasets: "%1$s/vm1"
+                    primary: "%1$s"
+                    standbys: ["%2$s"]
+                    maxDataLoss: 10m
+                failover: { leaseSeconds: 6, leaseMarginSeconds: 2, windowSeconds: 180 }
+                """.formatted(primary, standby), "controller.yaml", ControllerConfig.class);
+        ControllerApp controller = ControllerApp.start(new ControllerConfig(kafka, null,
+                new ControllerConfig.HttpConfig("127.0.0.1", 0), null, yaml.retention(), yaml.replication(),
+                yaml.services(), yaml.failover()), store, Clock.systemUTC());
+        open.push(controller);
+        return controller;
     }
 
     /** Closes what the test opened, imports {@code crashed} again if it is still exported, destroys the pools. */

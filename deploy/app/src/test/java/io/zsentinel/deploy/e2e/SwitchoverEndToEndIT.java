@@ -2,17 +2,13 @@ package io.zsentinel.deploy.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zsentinel.core.config.ConfigFiles;
 import io.zsentinel.core.config.KafkaConfig;
-import io.zsentinel.core.kafka.KafkaTestBroker;
-import io.zsentinel.core.kafka.Topics;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsTestPools;
 import io.zsentinel.deploy.agent.Agent;
 import io.zsentinel.deploy.agent.PeerAddress;
-import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
 import io.zsentinel.deploy.embedded.EmbeddedPostgresStore;
 import org.awaitility.core.ConditionTimeoutException;
@@ -28,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -65,28 +60,10 @@ class SwitchoverEndToEndIT {
         primary = pools.createPool("p", 128L << 20);
         standby = pools.createPool("s", 128L << 20);
         ZfsDriver.detect(pools.runner(), primary).createDataset(new DatasetName(primary + "/vm1"));
-        Topics topics = KafkaTestBroker.freshTopics("switchover-e2e", 1);
-        kafka = new KafkaConfig(KafkaTestBroker.bootstrapServers(), topics.prefix().substring(0, topics.prefix().length() - 1));
+        kafka = FailoverStack.freshKafka("switchover-e2e");
         EmbeddedPostgresStore postgres = EmbeddedPostgresStore.start(dir.resolve("postgres"));
         open.push(postgres);
-        ControllerConfig yaml = ConfigFiles.parse("""
-                kafka: { bootstrap: "unused:9092" }
-                replication:
-                  tickSeconds: 1
-                  links:
-                    - { match: "%1$s/vm*", targetServer: "%2$s", targetRoot: "%2$s", every: 1s }
-                services:
-                  - name: vm1
-                    datasets: "%1$s/vm1"
-                    primary: "%1$s"
-                    standbys: ["%2$s"]
-                    maxDataLoss: 10m
-                failover: { leaseSeconds: 6, leaseMarginSeconds: 2, windowSeconds: 180 }
-                """.formatted(primary, standby), "controller.yaml", ControllerConfig.class);
-        controller = ControllerApp.start(new ControllerConfig(kafka, null, new ControllerConfig.HttpConfig("127.0.0.1", 0),
-                null, yaml.retention(), yaml.replication(), yaml.services(), yaml.failover()), postgres.dataSource(),
-                Clock.systemUTC());
-        open.push(controller);
+        controller = FailoverStack.controller(kafka, postgres.dataSource(), primary, standby, open);
         Agent primaryAgent = FailoverStack.agent(pools, kafka, open, primary, 0, Map.of());
         FailoverStack.agent(pools, kafka, open, standby, 0,
                 Map.of(primary.value(), new PeerAddress("127.0.0.1", primaryAgent.probePort().orElseThrow())));

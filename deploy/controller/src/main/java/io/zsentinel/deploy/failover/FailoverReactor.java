@@ -45,6 +45,8 @@ public final class FailoverReactor {
     private final Duration window;
     private final Consumer<ServiceCommand> send;
     private final Clock clock;
+    /** Each pool's last health seen (SERVER/POOL), so that only a pool coming back orders demotions again. */
+    private final java.util.Map<String, PoolHealth> lastHealth = new java.util.HashMap<>();
 
     /**
      * {@code leaseAndMargin}: how long after its last heartbeat a failed primary has certainly demoted itself (the
@@ -73,16 +75,18 @@ public final class FailoverReactor {
     }
 
     /**
-     * A pool of {@code e.server()} serves again (ONLINE or DEGRADED, back from gone or faulted): each service that may
-     * live on it orders again the demotions that server has not carried out. A former primary whose pool was gone when
-     * its demotion came refused it, and its copies, imported again, would otherwise be writable beside the new
-     * primary's. A service with nothing pending for it ignores the order.
+     * A pool of {@code e.server()} serves again (ONLINE or DEGRADED, back from gone or faulted, or first seen since this
+     * controller started): each service that may live on it orders again the demotions that server has not carried
+     * out. A former primary whose pool was gone when its demotion came refused it, and its copies, imported again,
+     * would otherwise be writable beside the new primary's. A service with nothing pending for it ignores the order;
+     * a change of capacity or error counts of a pool that served already orders nothing.
      */
     @EventHandler
     public void on(PoolHealthChanged e) {
         PoolHealth health = e.condition().health();
-        if (health != PoolHealth.ONLINE && health != PoolHealth.DEGRADED) {
-            return;
+        PoolHealth before = lastHealth.put(e.server().value() + "/" + e.condition().pool(), health);
+        if (!serves(health) || (before != null && serves(before))) {
+            return; // a pool that cannot serve, or one that served already (a capacity or error count changed)
         }
         String why = "pool " + e.condition().pool() + " of " + e.server() + " is " + health;
         for (ServiceDefinition service : services.services()) {
@@ -90,6 +94,10 @@ public final class FailoverReactor {
                 send.accept(new RetryDemotions(service.name(), e.server(), why, clock.instant()));
             }
         }
+    }
+
+    private static boolean serves(PoolHealth health) {
+        return health == PoolHealth.ONLINE || health == PoolHealth.DEGRADED;
     }
 
     /** An operator's order ({@code zsentinel failover force}): the same decision, forced. */
