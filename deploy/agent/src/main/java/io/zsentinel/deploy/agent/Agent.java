@@ -107,7 +107,7 @@ public final class Agent implements AutoCloseable {
         this.leaseWatch = thread("agent-lease-" + server);
         this.lease = new PrimaryLease(Duration.ofSeconds(config.leaseSeconds()), clock.instant());
         this.selfDemotion = new SelfDemotion(server, zfs, () -> poolProbe.importedPoolsNow(config.pools()), lease,
-                config.hooks().demote(), new HookRunner(clock), clock);
+                config.hooks().demote(), new HookRunner(clock), executor.roles(), clock);
         this.peerWatch = thread("agent-peers-" + server);
         this.peerProbes = new PeerProbes(server, config.peerAddresses(), PROBE_TIMEOUT, clock);
     }
@@ -184,6 +184,20 @@ public final class Agent implements AutoCloseable {
         return !(command instanceof DemoteDataset) && issuedAt.plus(COMMAND_TTL).isBefore(now);
     }
 
+    /**
+     * A command waiting in the queue of an agent that was paused or cut off runs after the lease has been looked at:
+     * a primary whose lease lapsed meanwhile is demoted first, so a queued order of its old generation meets a
+     * replica, whichever of the lease thread and this one woke first. Without a lapse it reads nothing.
+     */
+    private void lookAtLeaseFirst() {
+        try {
+            selfDemotion.check();
+        } catch (RuntimeException e) {
+            log.error("{}: the lease check before a command failed: {}; the lease thread tries again", server,
+                    e.getMessage());
+        }
+    }
+
     private void onCommand(ConsumerRecord<String, String> record) {
         if (!server.value().equals(record.key())) {
             return; // addressed to another server of the cell
@@ -196,6 +210,7 @@ public final class Agent implements AutoCloseable {
             log.warn("skipped stale {} {} issued at {}", envelope.type(), command.commandId(), envelope.occurredAt());
             return;
         }
+        lookAtLeaseFirst();
         DatasetName dataset = command instanceof SnapshotCommand s ? s.snapshot().dataset() : null;
         if (dataset != null) {
             changing.add(dataset);

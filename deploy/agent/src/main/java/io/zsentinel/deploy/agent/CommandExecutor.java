@@ -71,6 +71,8 @@ public final class CommandExecutor {
 
     private final FreedSpace freedSpace;
     private final RejoinExecution rejoin;
+    /** Shared with the lease's self-demotion: a role is read and written as one step. */
+    private final RoleChanges roles = new RoleChanges();
     private final TransferExecutor transfers;
     /** The pools this server serves; null: not checked (a test of one pool). */
     private volatile List<PoolName> pools;
@@ -122,6 +124,11 @@ public final class CommandExecutor {
 
     public long epoch() {
         return epoch.highest();
+    }
+
+    /** The lock every change of a dataset's role on this agent takes; the self-demotion takes it too. */
+    RoleChanges roles() {
+        return roles;
     }
 
     /** The fact to report, or empty for a command addressed to another server. */
@@ -183,10 +190,10 @@ public final class CommandExecutor {
                 return release(c);
             }
             if (command instanceof PromoteDataset c) {
-                return promote(c);
+                return roles.exclusively(() -> promote(c));
             }
             if (command instanceof DemoteDataset c) {
-                return demote(c);
+                return roles.exclusively(() -> demote(c));
             }
             if (command instanceof RejoinDataset c) {
                 return rejoin.rejoin(c);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -40,19 +41,21 @@ final class SelfDemotion {
     private final Hook demoteHook;
     private final HookRunner hooks;
     private final Clock clock;
+    private final RoleChanges roles;
     private boolean demotedThisOutage;
     /** A lapse whose demotion failed: looked at again next time. */
     private boolean lapseToRetry;
     private final List<DatasetName> demoted = new ArrayList<>();
 
     SelfDemotion(ServerId server, ZfsDriver zfs, Supplier<List<PoolName>> pools, PrimaryLease lease, Hook demoteHook,
-                 HookRunner hooks, Clock clock) {
+                 HookRunner hooks, RoleChanges roles, Clock clock) {
         this.server = server;
         this.zfs = zfs;
         this.pools = pools;
         this.lease = lease;
         this.demoteHook = demoteHook;
         this.hooks = hooks;
+        this.roles = roles;
         this.clock = clock;
     }
 
@@ -74,42 +77,58 @@ final class SelfDemotion {
             return;
         }
         Map<DatasetName, DatasetRole> primaries = primaries();
+        Map<DatasetName, Long> demotedNow = new LinkedHashMap<>();
         List<DatasetName> failed = new ArrayList<>();
-        for (Map.Entry<DatasetName, DatasetRole> primary : primaries.entrySet()) {
+        for (DatasetName primary : primaries.keySet()) {
             try {
-                zfs.demote(primary.getKey(), primary.getValue().generation());
-                demoted.add(primary.getKey());
+                demoteIfStillPrimary(primary).ifPresent(generation -> demotedNow.put(primary, generation));
             } catch (RuntimeException e) {
-                failed.add(primary.getKey());
-                log.error("{}: could not make {} read-only after losing Kafka: {}; trying again", server,
-                        primary.getKey(), e.getMessage());
+                failed.add(primary);
+                log.error("{}: could not make {} read-only after losing Kafka: {}; trying again", server, primary,
+                        e.getMessage());
             }
         }
+        demoted.addAll(demotedNow.keySet());
         if (!failed.isEmpty()) {
             lapseToRetry = lapsed;
             return; // the next look tries again: a primary must not keep serving because one zfs call failed
         }
         demotedThisOutage = true;
-        if (primaries.isEmpty()) {
-            return;
+        if (demotedNow.isEmpty()) {
+            return; // no primary here, or the controller's demotions came first
         }
         if (expired) {
             log.warn("{} has had no heartbeat acknowledged for {} s (lease {} s): made its primary datasets {} read-only",
                     server, Duration.between(lease.renewedAt(), now).toSeconds(), lease.length().toSeconds(),
-                    primaries.keySet());
+                    demotedNow.keySet());
         } else {
             log.warn("{}'s lease ({} s) ran out while it was paused or cut off, seen only as it resumed: made its primary"
-                    + " datasets {} read-only", server, lease.length().toSeconds(), primaries.keySet());
+                    + " datasets {} read-only", server, lease.length().toSeconds(), demotedNow.keySet());
         }
         if (demoteHook != null) {
             hooks.run("demote", demoteHook, Map.of(
                     "ZSENTINEL_REASON", expired ? "lease-expired" : "lease-lapsed",
                     "ZSENTINEL_SERVER", server.value(),
-                    "ZSENTINEL_DATASETS", primaries.keySet().stream().map(DatasetName::value)
+                    "ZSENTINEL_DATASETS", demotedNow.keySet().stream().map(DatasetName::value)
                             .collect(Collectors.joining(" ")),
-                    "ZSENTINEL_GENERATION", Long.toString(primaries.values().stream()
-                            .mapToLong(DatasetRole::generation).max().orElse(0))));
+                    "ZSENTINEL_GENERATION", Long.toString(demotedNow.values().stream()
+                            .mapToLong(Long::longValue).max().orElse(0))));
         }
+    }
+
+    /**
+     * Read again and demoted under the agent's role lock at the generation it carries now: a demotion the controller
+     * ordered in the meantime (a newer generation) is never overwritten with the older one read by the scan.
+     */
+    private Optional<Long> demoteIfStillPrimary(DatasetName dataset) {
+        return roles.exclusively(() -> {
+            DatasetRole now = zfs.role(dataset);
+            if (!now.primary()) {
+                return Optional.empty(); // the controller demoted it first
+            }
+            zfs.demote(dataset, now.generation());
+            return Optional.of(now.generation());
+        });
     }
 
     /** Every dataset this lease demoted so far. */

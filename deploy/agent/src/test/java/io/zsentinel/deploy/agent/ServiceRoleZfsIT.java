@@ -1,5 +1,6 @@
 package io.zsentinel.deploy.agent;
 
+import io.zsentinel.core.hooks.HookRunner;
 import io.zsentinel.core.messages.agentcommands.DemoteDataset;
 import io.zsentinel.core.messages.agentcommands.PromoteDataset;
 import io.zsentinel.core.messages.facts.AgentFact;
@@ -9,6 +10,8 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.core.values.SnapshotName;
+import io.zsentinel.core.zfs.CommandResult;
+import io.zsentinel.core.zfs.CommandRunner;
 import io.zsentinel.core.zfs.DatasetRole;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsTestPools;
@@ -19,8 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -111,6 +120,54 @@ class ServiceRoleZfsIT {
         assertCompleted(restarted.execute(new PromoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 4, null))
                 .orElseThrow());
         assertEquals(new DatasetRole(4, true), zfs.role(vm1));
+    }
+
+    /**
+     * The lease's self-demotion scans the datasets, then demotes the primaries it found; a demotion the controller
+     * ordered between the two (the failover's, at a newer generation, arriving as a frozen agent resumes) must stay:
+     * writing back the generation the scan read would leave the dataset a step behind the service, and the
+     * controller, told its demotion was carried out, would never order it again.
+     */
+    @Test
+    void aSelfDemotionNeverWritesTheGenerationItScannedOverTheControllersNewerDemotion() throws Exception {
+        pools = ZfsTestPools.open(dir, "zroles");
+        PoolName pool = pools.createPool("r", 128L << 20);
+        ZfsDriver plain = ZfsDriver.detect(pools.runner(), pool);
+        DatasetName vm1 = DatasetName.of(pool.value()).child("vm1");
+        plain.createDataset(vm1);
+        plain.promote(vm1, 1);
+        AtomicReference<CommandExecutor> agent = new AtomicReference<>();
+        AtomicBoolean raced = new AtomicBoolean();
+        CommandRunner racing = new CommandRunner() {
+            @Override
+            public CommandResult run(List<String> command, Duration timeout) {
+                CommandResult result = pools.runner().run(command, timeout);
+                boolean readsRole = command.contains(DatasetRole.GENERATION + "," + DatasetRole.ROLE);
+                if (readsRole && command.contains(vm1.value()) && raced.compareAndSet(false, true)) {
+                    // the scan has just read vm1 as primary at generation 1: the failover's demotion lands now
+                    assertCompleted(agent.get().execute(new DemoteDataset(UUID.randomUUID(), SERVER, 1, vm1,
+                            "vm-storage", 2)).orElseThrow());
+                }
+                return result;
+            }
+
+            @Override
+            public long invocations() {
+                return pools.runner().invocations();
+            }
+        };
+        ZfsDriver zfs = new ZfsDriver(racing, plain.features());
+        agent.set(new CommandExecutor(SERVER, zfs));
+        Instant renewed = Instant.parse("2026-12-01T00:00:00Z");
+        Clock lapsed = Clock.fixed(renewed.plusSeconds(60), ZoneOffset.UTC);
+        SelfDemotion lease = new SelfDemotion(SERVER, zfs, () -> List.of(pool),
+                new PrimaryLease(Duration.ofSeconds(10), renewed), null, new HookRunner(lapsed), agent.get().roles(), lapsed);
+
+        lease.check();
+
+        assertTrue(raced.get(), "the controller's demotion came between the scan and the self-demotion");
+        assertEquals(new DatasetRole(2, false), plain.role(vm1), "the newer generation the controller demoted at stays");
+        assertEquals(List.of(), lease.demoted(), "nothing was left for the lease to demote");
     }
 
     private static CommandCompleted assertCompleted(AgentFact fact) {
