@@ -16,6 +16,7 @@ import io.zsentinel.core.messages.facts.AgentHeartbeat;
 import io.zsentinel.core.messages.facts.CommandCompleted;
 import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.messages.facts.PrimaryStoodDown;
 import io.zsentinel.core.messages.facts.SnapshotCreated;
 import io.zsentinel.core.messages.facts.SnapshotDestroyed;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
@@ -51,6 +52,7 @@ public final class CoreMessages {
                 .register(StartTransfer.class, 1)
                 .register(TransferProgressed.class, 1)
                 .register(TransferCompleted.class, 1)
-                .register(TransferFailed.class, 1);
+                .register(TransferFailed.class, 1)
+                .register(PrimaryStoodDown.class, 1);
     }
 }

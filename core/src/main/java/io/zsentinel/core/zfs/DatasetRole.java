@@ -9,8 +9,12 @@ package io.zsentinel.core.zfs;
 public record DatasetRole(long generation, boolean primary) {
     public static final String GENERATION = "zsentinel:generation";
     public static final String ROLE = "zsentinel:role";
+    /** The service the dataset was last promoted for, recorded by the promotion (absent before such a promotion). */
+    public static final String SERVICE = "zsentinel:service";
     static final String PRIMARY = "primary";
     static final String REPLICA = "replica";
+    /** A primary its agent made read-only on its own when its lease ran out: a replica the controller may resume. */
+    static final String STOOD_DOWN = "stood-down";
     /** A dataset no promote or demote ever touched. */
     public static final DatasetRole NONE = new DatasetRole(0, false);
 }

@@ -588,6 +588,37 @@ public final class ZfsDriver {
     }
 
     /**
+     * {@link #promote(DatasetName, long)} for {@code service}, recorded on the dataset ({@value DatasetRole#SERVICE})
+     * first: an agent that later stands the dataset down on its own names the service when it reports it.
+     */
+    public void promote(DatasetName dataset, long generation, String service) {
+        run("record the service of", dataset.value(), List.of("zfs", "set",
+                DatasetRole.SERVICE + "=" + StoodDown.checkedService(service), dataset.value()));
+        promote(dataset, generation);
+    }
+
+    /**
+     * Makes a primary read-only on its agent's own decision (its lease ran out): {@code readonly=on} first, then the
+     * role {@value DatasetRole#STOOD_DOWN}; the generation stays. A replica to everything that reads the role, and
+     * listed by {@link #stoodDown} until a promotion or demotion sets the role again. Idempotent.
+     */
+    public void standDown(DatasetName dataset) {
+        run("set readonly=on on", dataset.value(), List.of("zfs", "set", "readonly=on", dataset.value()));
+        run("mark as stood down", dataset.value(), List.of("zfs", "set",
+                DatasetRole.ROLE + "=" + DatasetRole.STOOD_DOWN, dataset.value()));
+    }
+
+    /**
+     * The datasets of {@code pool} that stand down ({@link #standDown}), with their generation and the service they
+     * were promoted for: one process, values set on each dataset only (a child inherits no role).
+     */
+    public List<StoodDown> stoodDown(PoolName pool) {
+        String properties = DatasetRole.ROLE + "," + DatasetRole.GENERATION + "," + DatasetRole.SERVICE;
+        return read("list the stood-down datasets of", pool.value(), List.of("zfs", "get", "-H", "-p", "-r", "-s", "local",
+                "-o", "name,property,value", properties, pool.value()), StoodDown::parse);
+    }
+
+    /**
      * Records {@code generation} on {@code dataset} ({@value DatasetRole#GENERATION}) and nothing else: its role stays.
      * Also what a receive from a failover's new primary leaves on its target, so that older orders are refused there.
      */

@@ -43,6 +43,7 @@ public final class FailoverMessages {
                 .register(FinalSendRequested.class, 1)
                 .register(FinalSnapshotReceived.class, 1)
                 .register(SwitchoverAborted.class, 1)
-                .register(SwitchoverCompleted.class, 1);
+                .register(SwitchoverCompleted.class, 1)
+                .register(PrimaryResumed.class, 1);
     }
 }

@@ -10,6 +10,7 @@ import io.zsentinel.failover.api.RecordFinalSnapshot;
 import io.zsentinel.failover.api.RecordHookOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.RegisterService;
+import io.zsentinel.failover.api.ResumePrimary;
 import io.zsentinel.failover.api.RetryDemotions;
 import io.zsentinel.failover.api.ServiceCommand;
 import org.axonframework.commandhandling.CommandHandler;
@@ -62,6 +63,11 @@ public class ServiceAggregate {
 
     @CommandHandler
     public void handle(RetryDemotions command) {
+        decideAndApply(command);
+    }
+
+    @CommandHandler
+    public void handle(ResumePrimary command) {
         decideAndApply(command);
     }
 

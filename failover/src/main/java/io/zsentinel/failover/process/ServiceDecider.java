@@ -21,6 +21,7 @@ import io.zsentinel.failover.api.HookKind;
 import io.zsentinel.failover.api.HookRan;
 import io.zsentinel.failover.api.HookRequested;
 import io.zsentinel.failover.api.PrimaryFenced;
+import io.zsentinel.failover.api.PrimaryResumed;
 import io.zsentinel.failover.api.PromotionFailed;
 import io.zsentinel.failover.api.PromotionRequested;
 import io.zsentinel.failover.api.RecordFinalSend;
@@ -28,6 +29,7 @@ import io.zsentinel.failover.api.RecordFinalSnapshot;
 import io.zsentinel.failover.api.RecordHookOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.RegisterService;
+import io.zsentinel.failover.api.ResumePrimary;
 import io.zsentinel.failover.api.RetryDemotions;
 import io.zsentinel.failover.api.ServiceCommand;
 import io.zsentinel.failover.api.ServiceName;
@@ -95,6 +97,9 @@ public final class ServiceDecider {
         if (command instanceof RetryDemotions c) {
             return retryDemotions(state, c);
         }
+        if (command instanceof ResumePrimary c) {
+            return resume(state, c);
+        }
         if (command instanceof BeginSwitchover c) {
             return Switchovers.begin(state, c);
         }
@@ -108,6 +113,20 @@ public final class ServiceDecider {
     }
 
     public static ServiceState evolve(ServiceState state, FailoverEvent event) {
+        if (event instanceof PrimaryResumed e) {
+            return state.served(e.generation(), e.from());
+        }
+        ServiceState next = evolveSteps(state, event);
+        if (event instanceof ServiceSwitched e && runs(state.running(), e.failover())) {
+            return next.served(e.generation(), 0); // the new primary's datasets carry the failover's generation
+        }
+        if (event instanceof ServiceRegistered e) {
+            return next.served(e.generation(), 0);
+        }
+        return next;
+    }
+
+    private static ServiceState evolveSteps(ServiceState state, FailoverEvent event) {
         Running r = state.running();
         if (Switchovers.handles(event)) {
             return Switchovers.evolve(state, event);
@@ -286,6 +305,30 @@ public final class ServiceDecider {
             events.add(new HookRequested(c.service(), r.id(), HookKind.DEMOTE, r.failedPrimary(), r.generation(), c.at()));
         }
         return events;
+    }
+
+    /**
+     * A dataset its primary stood down on its own (its lease ran out) is resumed when nothing replaced that primary:
+     * still the service's primary, no failover or switchover running, and the dataset at the generation the primary
+     * serves — the first such dataset raises the generation, the others of the same outage (at the generation that
+     * resume started from) are resumed at the same new one, or above a failover started since. A report at any other
+     * generation is old news.
+     */
+    private static List<FailoverEvent> resume(ServiceState state, ResumePrimary c) {
+        if (!c.server().equals(state.primary()) || state.running() != null) {
+            return List.of(); // replaced, or a failover or switchover decides now; its demotion reaches the copy
+        }
+        boolean sameOutage = state.resumedFrom() != 0 && c.generation() == state.resumedFrom();
+        if (c.generation() != state.servedAt() && !sameOutage) {
+            return List.of();
+        }
+        // with the datasets resumed before unless a failover raised the generation since (it may have promoted a
+        // copy at it before it was aborted): then above that
+        long generation = sameOutage && state.generation() == state.servedAt() ? state.servedAt() : state.generation() + 1;
+        UUID commandId = UUID.nameUUIDFromBytes(("resume/" + c.service() + "/" + c.server() + "/" + c.dataset() + "/"
+                + generation).getBytes(StandardCharsets.UTF_8));
+        return List.of(new PrimaryResumed(c.service(), c.server(), c.dataset(), c.generation(), generation, commandId,
+                c.at()));
     }
 
     /** Each demotion {@code c.server()} has not carried out, ordered again under its first command id. */

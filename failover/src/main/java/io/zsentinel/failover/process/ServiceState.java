@@ -28,11 +28,14 @@ import java.util.UUID;
  * {@code generation} handed out (raised when a failover starts, so datasets an aborted failover promoted never share
  * a token with the next one), the failover that runs ({@code running}, null when none), why automatic failover is
  * blocked ({@code blockedBy}, null when armed), the hooks requested and not yet answered, and the demotions sent to
- * former primaries and not yet carried out (by command id).
+ * former primaries and not yet carried out (by command id). {@code servedAt}: the generation the primary's datasets
+ * carry (set by the registration, a switch and a resume; an aborted failover raises {@code generation} only);
+ * {@code resumedFrom}: the generation the last resume started from (0: none since the last switch), so that each
+ * dataset that stood down with it is resumed at the same new generation.
  */
 public record ServiceState(ServiceName service, boolean registered, ServerId primary, List<ServerId> standbys,
                            long generation, String blockedBy, Running running, Set<PendingHook> pendingHooks,
-                           Map<UUID, PendingDemotion> pendingDemotions) {
+                           Map<UUID, PendingDemotion> pendingDemotions, long servedAt, long resumedFrom) {
     public ServiceState {
         standbys = List.copyOf(standbys);
         pendingHooks = Collections.unmodifiableSet(new HashSet<>(pendingHooks));
@@ -40,7 +43,7 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
     }
 
     public static ServiceState initial(ServiceName service) {
-        return new ServiceState(service, false, null, List.of(), 0, null, null, Set.of(), Map.of());
+        return new ServiceState(service, false, null, List.of(), 0, null, null, Set.of(), Map.of(), 0, 0);
     }
 
     /** A hook the service waits to hear of: an outcome of none of these is duplicate, late or unknown. */
@@ -187,13 +190,13 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
 
     ServiceState registered(ServerId primary, List<ServerId> standbys, long generation) {
         return new ServiceState(service, true, primary, standbys, generation, blockedBy, running, pendingHooks,
-                pendingDemotions);
+                pendingDemotions, servedAt, resumedFrom);
     }
 
     ServiceState running(Running running) {
         long highest = running == null ? generation : Math.max(generation, running.generation());
         return new ServiceState(service, registered, primary, standbys, highest, blockedBy, running, pendingHooks,
-                pendingDemotions);
+                pendingDemotions, servedAt, resumedFrom);
     }
 
     /** The running failover ended; the service is served by {@code primary} and blocked by {@code reason}. */
@@ -201,7 +204,8 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
         FailoverId id = running.id();
         Set<PendingHook> hooks = new HashSet<>(pendingHooks);
         hooks.removeIf(h -> id.equals(h.failover())); // their answers come too late now
-        return new ServiceState(service, registered, primary, standbys, generation, reason, null, hooks, pendingDemotions);
+        return new ServiceState(service, registered, primary, standbys, generation, reason, null, hooks, pendingDemotions,
+                servedAt, resumedFrom);
     }
 
     /**
@@ -216,37 +220,45 @@ public record ServiceState(ServiceName service, boolean registered, ServerId pri
         Map<UUID, PendingDemotion> demotions = new LinkedHashMap<>(pendingDemotions);
         demotions.values().removeIf(d -> d.server().equals(primary));
         return new ServiceState(service, registered, primary, standbys, Math.max(generation, highest), blockedBy, null,
-                hooks, demotions);
+                hooks, demotions, servedAt, resumedFrom);
+    }
+
+    /** The primary's datasets carry {@code servedAt} now: a switch (nothing resumed since) or a resume from {@code from}. */
+    ServiceState served(long servedAt, long from) {
+        return new ServiceState(service, registered, primary, standbys, Math.max(generation, servedAt), blockedBy, running,
+                pendingHooks, pendingDemotions, servedAt, from);
     }
 
     ServiceState unblocked() {
         return new ServiceState(service, registered, primary, standbys, generation, null, running, pendingHooks,
-                pendingDemotions);
+                pendingDemotions, servedAt, resumedFrom);
     }
 
     ServiceState hookRequested(PendingHook hook) {
         Set<PendingHook> hooks = new HashSet<>(pendingHooks);
         hooks.add(hook);
         return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, hooks,
-                pendingDemotions);
+                pendingDemotions, servedAt, resumedFrom);
     }
 
     ServiceState hookAnswered(PendingHook hook) {
         Set<PendingHook> hooks = new HashSet<>(pendingHooks);
         hooks.remove(hook);
         return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, hooks,
-                pendingDemotions);
+                pendingDemotions, servedAt, resumedFrom);
     }
 
     ServiceState demotionRequested(UUID commandId, PendingDemotion demotion) {
         Map<UUID, PendingDemotion> copy = new LinkedHashMap<>(pendingDemotions);
         copy.put(commandId, demotion);
-        return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, pendingHooks, copy);
+        return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, pendingHooks, copy,
+                servedAt, resumedFrom);
     }
 
     ServiceState demoted(UUID commandId) {
         Map<UUID, PendingDemotion> copy = new LinkedHashMap<>(pendingDemotions);
         copy.remove(commandId);
-        return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, pendingHooks, copy);
+        return new ServiceState(service, registered, primary, standbys, generation, blockedBy, running, pendingHooks, copy,
+                servedAt, resumedFrom);
     }
 }

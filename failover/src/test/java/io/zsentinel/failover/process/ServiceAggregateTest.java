@@ -18,9 +18,11 @@ import io.zsentinel.failover.api.FormerPrimaryDemoted;
 import io.zsentinel.failover.api.HookKind;
 import io.zsentinel.failover.api.HookRequested;
 import io.zsentinel.failover.api.PrimaryFenced;
+import io.zsentinel.failover.api.PrimaryResumed;
 import io.zsentinel.failover.api.RecordHookOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.RegisterService;
+import io.zsentinel.failover.api.ResumePrimary;
 import io.zsentinel.failover.api.RetryDemotions;
 import io.zsentinel.failover.api.ServiceRegistered;
 import io.zsentinel.failover.api.StandbyChosen;
@@ -240,6 +242,51 @@ class ServiceAggregateTest {
                 .expectNoEvents();
         fixture.given(List.of(REGISTERED)).when(new RetryDemotions(VM, PRIMARY, "pool primary is ONLINE again", poolBack))
                 .expectNoEvents();
+    }
+
+    // --- a primary that stood down on its own lease (Kafka out for the lease) and was replaced by nobody
+
+    @Test
+    void aPrimaryThatStoodDownOnItsLeaseIsResumedAtANewGenerationWhenNothingReplacedIt() {
+        Instant back = T0.plusSeconds(120);
+        fixture.given(List.of(REGISTERED))
+                .when(new ResumePrimary(VM, PRIMARY, VM1, 1, back))
+                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 1, 2, resume(VM1, 2), back));
+        // its other dataset, stood down in the same outage, is resumed at the same new generation; a report of the
+        // first again (its promotion not carried out yet) orders it again under the same command id
+        List<FailoverEvent> oneResumed = List.of(REGISTERED, new PrimaryResumed(VM, PRIMARY, VM1, 1, 2, resume(VM1, 2), back));
+        fixture.given(oneResumed).when(new ResumePrimary(VM, PRIMARY, VM2, 1, back.plusSeconds(1)))
+                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM2, 1, 2, resume(VM2, 2), back.plusSeconds(1)));
+        fixture.given(oneResumed).when(new ResumePrimary(VM, PRIMARY, VM1, 1, back.plusSeconds(60)))
+                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 1, 2, resume(VM1, 2), back.plusSeconds(60)));
+        // the next outage starts from the resumed generation
+        fixture.given(oneResumed).when(new ResumePrimary(VM, PRIMARY, VM1, 2, back.plusSeconds(3600)))
+                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 2, 3, resume(VM1, 3), back.plusSeconds(3600)));
+        // an aborted failover raised the generation but promoted nothing for good: still resumed, above it
+        List<FailoverEvent> aborted = history(List.of(REGISTERED), started(),
+                List.of(new FailoverAborted(VM, ID, FailoverStep.FENCING, "no fence by the deadline", DEADLINE)));
+        fixture.given(aborted).when(new ResumePrimary(VM, PRIMARY, VM1, 1, DEADLINE.plusSeconds(5)))
+                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 1, 3, resume(VM1, 3), DEADLINE.plusSeconds(5)));
+    }
+
+    @Test
+    void aStoodDownCopyIsNeverResumedWhileAFailoverDecidesOrAfterOneReplacedIt() {
+        Instant back = FAILED_AT.plusSeconds(20);
+        // a failover runs (its lease fence or its promotions may be under way): its outcome decides
+        fixture.given(history(List.of(REGISTERED), started())).when(new ResumePrimary(VM, PRIMARY, VM1, 1, back))
+                .expectNoEvents();
+        // switched to the standby: the old primary's report is old news, the failover's demotion reaches it
+        fixture.given(history(List.of(REGISTERED), started(), fencedByHook(), bothPromoted(), switched(true)))
+                .when(new ResumePrimary(VM, PRIMARY, VM1, 1, SWITCHED_AT.plusSeconds(30))).expectNoEvents();
+        // a server that does not serve the service, or a generation the primary does not serve at
+        fixture.given(List.of(REGISTERED)).when(new ResumePrimary(VM, STANDBY, VM1, 1, back)).expectNoEvents();
+        fixture.given(List.of(REGISTERED)).when(new ResumePrimary(VM, PRIMARY, VM1, 0, back)).expectNoEvents();
+        fixture.given(List.of(REGISTERED)).when(new ResumePrimary(VM, PRIMARY, VM1, 2, back)).expectNoEvents();
+    }
+
+    private static UUID resume(DatasetName dataset, long generation) {
+        return UUID.nameUUIDFromBytes(("resume/" + VM + "/" + PRIMARY + "/" + dataset + "/" + generation)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     // --- fencing without a fence hook's word

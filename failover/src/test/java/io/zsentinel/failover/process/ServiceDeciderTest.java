@@ -3,6 +3,7 @@ package io.zsentinel.failover.process;
 import io.zsentinel.core.messages.EnvelopeCodec;
 import io.zsentinel.core.messages.Json;
 import io.zsentinel.core.messages.Message;
+import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.AcknowledgeFailover;
 import io.zsentinel.failover.api.CheckFailover;
 import io.zsentinel.failover.api.FailoverAborted;
@@ -181,7 +182,7 @@ class ServiceDeciderTest {
                     + (e instanceof PrimaryFenced f ? (f.byLease() ? " by lease" : " by hook") : "")
                     + (e instanceof FailoverAborted a ? " " + a.step().text() : "")));
         }
-        assertTrue(reached.containsAll(Set.of("ServiceSwitched", "PrimaryFenced by lease", "PrimaryFenced by hook",
+        assertTrue(reached.containsAll(Set.of("ServiceSwitched", "PrimaryResumed", "PrimaryFenced by lease", "PrimaryFenced by hook",
                 "FailoverAborted fencing", "FailoverAborted promoting", "FailoverAborted switching", "FailoverAcknowledged",
                 "FailoverRefused")), "the random paths reach every branch: " + reached);
     }
@@ -189,7 +190,7 @@ class ServiceDeciderTest {
     private static ServiceCommand randomCommand(Random random, ServiceState state, List<FailoverEvent> history, Instant now) {
         ServiceState.Running r = state.running();
         FailoverId id = r != null ? r.id() : lastFailover(history);
-        switch (random.nextInt(7)) {
+        switch (random.nextInt(8)) {
             case 0:
                 return new BeginFailover(VM, situation(state.primary(), now, random.nextInt(30)),
                         random.nextInt(4) == 0 ? new io.zsentinel.failover.api.ForceFailover(VM,
@@ -204,6 +205,11 @@ class ServiceDeciderTest {
                 HookKind kind = HookKind.values()[random.nextInt(3)];
                 return new io.zsentinel.failover.api.RecordHookOutcome(VM, id, kind, kind == HookKind.PROMOTE && r != null
                         ? r.to() : r != null ? r.failedPrimary() : PRIMARY, random.nextBoolean(), "exit", now);
+            case 7:
+                // a copy that stood down on its own lease, reported by any server at any generation up to the next
+                ServerId[] servers = {PRIMARY, STANDBY, STANDBY_2};
+                return new io.zsentinel.failover.api.ResumePrimary(VM, servers[random.nextInt(3)],
+                        random.nextBoolean() ? VM1 : VM2, random.nextInt((int) state.generation() + 2), now);
             default:
                 List<PromotionRequested> requested = history.stream().filter(PromotionRequested.class::isInstance)
                         .map(PromotionRequested.class::cast).toList();
@@ -230,10 +236,20 @@ class ServiceDeciderTest {
         Set<FailoverId> fenced = new HashSet<>();
         Set<FailoverId> ended = new HashSet<>();
         long generation = 1;
+        ServerId primary = PRIMARY;
+        FailoverId running = null;
         for (FailoverEvent e : history) {
-            if (e instanceof FailoverStarted s) {
+            if (e instanceof io.zsentinel.failover.api.PrimaryResumed r) {
+                assertNull(running, "seed " + seed + ": resumed while failover " + running + " runs");
+                assertEquals(primary, r.server(), "seed " + seed + ": resumed a server that does not serve");
+                assertTrue(r.generation() >= generation, "seed " + seed + ": resumed at " + r.generation() + " after "
+                        + generation);
+                assertTrue(r.from() < r.generation(), "seed " + seed + ": resumed without a newer generation");
+                generation = r.generation();
+            } else if (e instanceof FailoverStarted s) {
                 assertTrue(s.generation() > generation, "seed " + seed + ": generation " + s.generation() + " after " + generation);
                 generation = s.generation();
+                running = s.failover();
             } else if (e instanceof PrimaryFenced f) {
                 assertTrue(fenced.add(f.failover()), "seed " + seed + ": fenced twice");
             } else if (e instanceof PromotionRequested p) {
@@ -241,8 +257,11 @@ class ServiceDeciderTest {
                 assertFalse(ended.contains(p.failover()), "seed " + seed + ": promotion after the end");
             } else if (e instanceof ServiceSwitched s) {
                 assertTrue(ended.add(s.failover()), "seed " + seed + ": ended twice");
+                primary = s.to();
+                running = null;
             } else if (e instanceof FailoverAborted a) {
                 assertTrue(ended.add(a.failover()), "seed " + seed + ": ended twice");
+                running = null;
             }
         }
     }

@@ -20,6 +20,7 @@ import io.zsentinel.failover.api.HookKind;
 import io.zsentinel.failover.api.HookRan;
 import io.zsentinel.failover.api.HookRequested;
 import io.zsentinel.failover.api.PrimaryFenced;
+import io.zsentinel.failover.api.PrimaryResumed;
 import io.zsentinel.failover.api.PromotionFailed;
 import io.zsentinel.failover.api.PromotionRequested;
 import io.zsentinel.failover.api.ServiceName;
@@ -315,6 +316,13 @@ public class ServicesView {
                     + " is not acknowledged";
         }
         end(s, e.failover(), FailoverSummary.SWITCHED, e.at());
+    }
+
+    @EventHandler
+    public synchronized void on(PrimaryResumed e) {
+        Service s = service(e.service());
+        s.primary = e.server();
+        s.generation = Math.max(s.generation, e.generation());
     }
 
     @EventHandler

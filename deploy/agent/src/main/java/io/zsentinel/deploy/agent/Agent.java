@@ -74,6 +74,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService leaseWatch;
     private final PrimaryLease lease;
     private final SelfDemotion selfDemotion;
+    private final StoodDownReports stoodDown;
     /** Peers probed on a thread of their own: a peer cut off costs a connect timeout, never a heartbeat. */
     private final ScheduledExecutorService peerWatch;
     private final PeerProbes peerProbes;
@@ -108,6 +109,8 @@ public final class Agent implements AutoCloseable {
         this.lease = new PrimaryLease(Duration.ofSeconds(config.leaseSeconds()), clock.instant());
         this.selfDemotion = new SelfDemotion(server, zfs, () -> poolProbe.importedPoolsNow(config.pools()), lease,
                 config.hooks().demote(), new HookRunner(clock), executor.roles(), clock);
+        this.stoodDown = new StoodDownReports(server, zfs, () -> poolProbe.importedPoolsNow(config.pools()), lease,
+                selfDemotion::demotions, this::publish, clock);
         this.peerWatch = thread("agent-peers-" + server);
         this.peerProbes = new PeerProbes(server, config.peerAddresses(), PROBE_TIMEOUT, clock);
     }
@@ -171,6 +174,8 @@ public final class Agent implements AutoCloseable {
                     TimeUnit.SECONDS);
         }
         scheduler.scheduleWithFixedDelay(guarded("scan", () -> scan(false)), 0, config.scanSeconds(), TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(guarded("report of stood-down datasets", stoodDown::tick), 1, 2,
+                TimeUnit.SECONDS);
         log.info("agent {} started: watching pools {}, reporting to {}", server, config.pools(), topics.agentEvents());
         return this;
     }

@@ -303,7 +303,7 @@ public final class CommandExecutor {
             zfs.rollback(c.rollbackTo(), false); // refused when newer snapshots exist: it must be the newest
             rolledBack = " after a rollback to " + c.rollbackTo();
         }
-        zfs.promote(c.dataset(), c.generation());
+        zfs.promote(c.dataset(), c.generation(), c.service());
         log.info("promoted {} to primary of service {} at generation {}{} on command {}", c.dataset(), c.service(),
                 c.generation(), rolledBack, c.commandId());
         return completed(c, "promoted " + c.dataset() + " to the writable primary of service " + c.service()

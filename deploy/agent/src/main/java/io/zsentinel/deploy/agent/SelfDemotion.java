@@ -126,7 +126,7 @@ final class SelfDemotion {
             if (!now.primary()) {
                 return Optional.empty(); // the controller demoted it first
             }
-            zfs.demote(dataset, now.generation());
+            zfs.standDown(dataset); // read-only, its generation kept: the controller may resume it
             return Optional.of(now.generation());
         });
     }
@@ -134,6 +134,11 @@ final class SelfDemotion {
     /** Every dataset this lease demoted so far. */
     synchronized List<DatasetName> demoted() {
         return List.copyOf(demoted);
+    }
+
+    /** How many datasets this lease demoted so far. */
+    synchronized int demotions() {
+        return demoted.size();
     }
 
     private Map<DatasetName, DatasetRole> primaries() {

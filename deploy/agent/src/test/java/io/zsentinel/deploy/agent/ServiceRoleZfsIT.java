@@ -6,6 +6,7 @@ import io.zsentinel.core.messages.agentcommands.PromoteDataset;
 import io.zsentinel.core.messages.facts.AgentFact;
 import io.zsentinel.core.messages.facts.CommandCompleted;
 import io.zsentinel.core.messages.facts.CommandRejected;
+import io.zsentinel.core.messages.facts.PrimaryStoodDown;
 import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.values.ServerId;
@@ -13,6 +14,7 @@ import io.zsentinel.core.values.SnapshotName;
 import io.zsentinel.core.zfs.CommandResult;
 import io.zsentinel.core.zfs.CommandRunner;
 import io.zsentinel.core.zfs.DatasetRole;
+import io.zsentinel.core.zfs.StoodDown;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsTestPools;
 import org.junit.jupiter.api.AfterEach;
@@ -168,6 +170,55 @@ class ServiceRoleZfsIT {
         assertTrue(raced.get(), "the controller's demotion came between the scan and the self-demotion");
         assertEquals(new DatasetRole(2, false), plain.role(vm1), "the newer generation the controller demoted at stays");
         assertEquals(List.of(), lease.demoted(), "nothing was left for the lease to demote");
+    }
+
+    /**
+     * A primary its lease stood down is read-only at its generation and listed, with the service its promotion
+     * recorded, until the controller sets its role again; its agent reports it only while the lease holds, at once
+     * and then every minute. A child dataset inherits no role.
+     */
+    @Test
+    void aDatasetStoodDownByItsLeaseIsReportedWithItsGenerationAndServiceUntilTheControllerSetsItsRole() throws Exception {
+        pools = ZfsTestPools.open(dir, "zroles");
+        PoolName pool = pools.createPool("d", 128L << 20);
+        ZfsDriver zfs = ZfsDriver.detect(pools.runner(), pool);
+        DatasetName vm1 = DatasetName.of(pool.value()).child("vm1");
+        zfs.createDataset(vm1);
+        zfs.createDataset(vm1.child("disk0"));
+        CommandExecutor agent = new CommandExecutor(SERVER, zfs);
+        assertCompleted(agent.execute(new PromoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 3, null))
+                .orElseThrow());
+        Path files = zfs.mountpoint(vm1).orElseThrow();
+
+        zfs.standDown(vm1);
+        assertEquals(new DatasetRole(3, false), zfs.role(vm1), "a replica at the generation it served");
+        assertThrows(IOException.class, () -> Files.writeString(files.resolve("refused"), "x"));
+        assertEquals(List.of(new StoodDown(vm1, 3, "vm-storage")), zfs.stoodDown(pool));
+
+        Instant now = Instant.parse("2026-12-01T00:00:00Z");
+        java.util.List<io.zsentinel.core.messages.facts.AgentFact> sent = new java.util.ArrayList<>();
+        PrimaryLease held = new PrimaryLease(Duration.ofSeconds(10), now);
+        StoodDownReports reports = new StoodDownReports(SERVER, zfs, () -> List.of(pool), held, () -> 1, sent::add,
+                Clock.fixed(now, ZoneOffset.UTC));
+        reports.tick();
+        assertEquals(List.of(new PrimaryStoodDown(SERVER, vm1, "vm-storage", 3, now)), sent);
+        reports.tick();
+        assertEquals(1, sent.size(), "reported again only a minute later");
+        StoodDownReports cutOff = new StoodDownReports(SERVER, zfs, () -> List.of(pool), held, () -> 1, sent::add,
+                Clock.fixed(now.plusSeconds(30), ZoneOffset.UTC));
+        cutOff.tick();
+        assertEquals(1, sent.size(), "nothing sent while the lease has run out: it would be lost");
+
+        // the controller resumes it at a new generation: writable again, no longer listed
+        assertCompleted(agent.execute(new PromoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 4, null))
+                .orElseThrow());
+        assertEquals(new DatasetRole(4, true), zfs.role(vm1));
+        Files.writeString(files.resolve("after-resume"), "taken");
+        assertEquals(List.of(), zfs.stoodDown(pool));
+        // stood down again, then demoted by a failover's order: a replica, no longer listed either
+        zfs.standDown(vm1);
+        assertCompleted(agent.execute(new DemoteDataset(UUID.randomUUID(), SERVER, 1, vm1, "vm-storage", 5)).orElseThrow());
+        assertEquals(List.of(), zfs.stoodDown(pool));
     }
 
     private static CommandCompleted assertCompleted(AgentFact fact) {

@@ -16,6 +16,7 @@ import io.zsentinel.deploy.agent.AgentConfig;
 import io.zsentinel.deploy.agent.PeerAddress;
 import io.zsentinel.deploy.config.ControllerConfig;
 import io.zsentinel.deploy.controller.ControllerApp;
+import io.zsentinel.deploy.embedded.EmbeddedPostgresStore;
 
 import javax.sql.DataSource;
 import java.net.URI;
@@ -39,7 +40,7 @@ final class FailoverStack {
     /** A server named like its pool, heartbeating every second, lease 6 s (the tests' failover.leaseSeconds). */
     static Agent agent(ZfsTestPools pools, KafkaConfig kafka, Deque<AutoCloseable> open, PoolName pool,
                        Integer probePort, Map<String, PeerAddress> peers) {
-        MessagePublisher publisher = MessagePublisher.create(KafkaTestBroker.bootstrapServers());
+        MessagePublisher publisher = MessagePublisher.create(kafka.bootstrap());
         open.push(publisher);
         Agent agent = new Agent(new AgentConfig(new ServerId(pool.value()), kafka, List.of(pool), 1, 1, null, null, null,
                 null, null, 6, null, probePort, peers), ZfsDriver.detect(pools.runner(), pool), publisher,
@@ -78,6 +79,21 @@ final class FailoverStack {
                 new ControllerConfig.HttpConfig("127.0.0.1", 0), null, yaml.retention(), yaml.replication(),
                 yaml.services(), yaml.failover()), store, Clock.systemUTC());
         open.push(controller);
+        return controller;
+    }
+
+    /**
+     * PostgreSQL in {@code postgresDir}, the controller of service vm1 ({@link #controller}) and an agent on each
+     * pool, the standby's probing the primary's: the service as the switchover and outage tests start it.
+     */
+    static ControllerApp service(KafkaConfig kafka, ZfsTestPools pools, PoolName primary, PoolName standby,
+                                 Path postgresDir, Deque<AutoCloseable> open) {
+        EmbeddedPostgresStore postgres = EmbeddedPostgresStore.start(postgresDir);
+        open.push(postgres);
+        ControllerApp controller = controller(kafka, postgres.dataSource(), primary, standby, open);
+        Agent primaryAgent = agent(pools, kafka, open, primary, 0, Map.of());
+        agent(pools, kafka, open, standby, 0,
+                Map.of(primary.value(), new PeerAddress("127.0.0.1", primaryAgent.probePort().orElseThrow())));
         return controller;
     }
 

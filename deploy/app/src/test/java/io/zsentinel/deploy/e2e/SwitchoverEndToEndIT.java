@@ -7,10 +7,7 @@ import io.zsentinel.core.values.DatasetName;
 import io.zsentinel.core.values.PoolName;
 import io.zsentinel.core.zfs.ZfsDriver;
 import io.zsentinel.core.zfs.ZfsTestPools;
-import io.zsentinel.deploy.agent.Agent;
-import io.zsentinel.deploy.agent.PeerAddress;
 import io.zsentinel.deploy.controller.ControllerApp;
-import io.zsentinel.deploy.embedded.EmbeddedPostgresStore;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,12 +57,7 @@ class SwitchoverEndToEndIT {
         standby = pools.createPool("s", 128L << 20);
         ZfsDriver.detect(pools.runner(), primary).createDataset(new DatasetName(primary + "/vm1"));
         kafka = FailoverStack.freshKafka("switchover-e2e");
-        EmbeddedPostgresStore postgres = EmbeddedPostgresStore.start(dir.resolve("postgres"));
-        open.push(postgres);
-        controller = FailoverStack.controller(kafka, postgres.dataSource(), primary, standby, open);
-        Agent primaryAgent = FailoverStack.agent(pools, kafka, open, primary, 0, Map.of());
-        FailoverStack.agent(pools, kafka, open, standby, 0,
-                Map.of(primary.value(), new PeerAddress("127.0.0.1", primaryAgent.probePort().orElseThrow())));
+        controller = FailoverStack.service(kafka, pools, primary, standby, dir.resolve("postgres"), open);
     }
 
     @AfterAll

@@ -113,9 +113,9 @@ class LabFailoverIT {
         String healed = LabControl.request(dir, List.of("heal", "primary"), ANSWER_WITHIN);
         assertTrue(healed.contains("healed (freeze)"), healed);
         await("the resumed primary demoted itself").atMost(MINUTES).pollInterval(Duration.ofMillis(200))
-                .until(() -> sampler.last(s -> true).map(s -> "replica".equals(s.roles().get("primary"))).orElse(false));
+                .until(() -> sampler.last(s -> true).map(s -> readOnly(s.roles().get("primary"))).orElse(false));
         ServiceRoleSampler.Sample demoted = sampler.first(s -> s.at().isAfter(resumed)
-                && "replica".equals(s.roles().get("primary"))).orElseThrow();
+                && readOnly(s.roles().get("primary"))).orElseThrow();
         sampler.paused("primary", false);
         Duration window = Duration.between(resumed, demoted.at());
         System.out.println("LabFailoverIT: the resumed primary was seen demoted " + window.toMillis()
@@ -154,7 +154,7 @@ class LabFailoverIT {
         await("the standby serves vm1").atMost(MINUTES).pollInterval(Duration.ofSeconds(1))
                 .until(() -> service().path("service").path("primary").asText().equals("standby"));
 
-        ServiceRoleSampler.Sample selfDemoted = sampler.first(s -> "replica".equals(s.roles().get("primary")))
+        ServiceRoleSampler.Sample selfDemoted = sampler.first(s -> "stood-down".equals(s.roles().get("primary")))
                 .orElseThrow(() -> new AssertionError("the partitioned primary never demoted itself: "
                         + sampler.last(s -> true)));
         ServiceRoleSampler.Sample promoted = sampler.first(s -> s.primary("standby")).orElseThrow();
@@ -258,6 +258,11 @@ class LabFailoverIT {
         printWindow(healing);
         sampler.paused("primary", false);
         assertOnePrimaryServing();
+    }
+
+    /** Stood down by its own lease, or demoted by the controller: either way it takes no writes. */
+    private static boolean readOnly(String role) {
+        return "replica".equals(role) || "stood-down".equals(role);
     }
 
     /** How long after {@code since} the former primary's copy, back, was still the primary before its demotion. */

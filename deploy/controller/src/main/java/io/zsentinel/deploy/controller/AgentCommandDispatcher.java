@@ -21,6 +21,7 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.DatasetRejoinOrdered;
 import io.zsentinel.failover.api.DemotionRequested;
 import io.zsentinel.failover.api.FinalSnapshotRequested;
+import io.zsentinel.failover.api.PrimaryResumed;
 import io.zsentinel.failover.api.PromotionRequested;
 import io.zsentinel.failover.api.RescueReleaseOrdered;
 import io.zsentinel.replication.api.CheckpointOrdered;
@@ -194,6 +195,13 @@ public final class AgentCommandDispatcher {
     @EventHandler
     public void on(FinalSnapshotRequested e, EventMessage<?> m) {
         send(new TakeSnapshot(e.commandId(), e.server(), epoch(), e.snapshot()), m);
+    }
+
+    /** A primary that stood down on its own lease, resumed: made writable again at the new generation, as it is. */
+    @EventHandler
+    public void on(PrimaryResumed e, EventMessage<?> m) {
+        send(new PromoteDataset(e.commandId(), e.server(), epoch(), e.dataset(), e.service().value(), e.generation(),
+                null), m);
     }
 
     private long epoch() {

@@ -10,6 +10,7 @@ import io.zsentinel.core.messages.facts.AgentHeartbeat;
 import io.zsentinel.core.messages.facts.CommandCompleted;
 import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.messages.facts.PrimaryStoodDown;
 import io.zsentinel.core.messages.facts.SnapshotCreated;
 import io.zsentinel.core.messages.facts.SnapshotDestroyed;
 import io.zsentinel.core.messages.facts.SnapshotInventoryReported;
@@ -24,6 +25,7 @@ import io.zsentinel.failover.api.RecordPoolHealth;
 import io.zsentinel.failover.api.RecordRejoinOutcome;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.RejoinEvent;
+import io.zsentinel.failover.api.ResumePrimary;
 import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.ReconcileInventory;
@@ -79,6 +81,25 @@ public final class FactRouter {
     public FactRouter(LiveFacts live, Path path) {
         this.live = live;
         this.path = path;
+    }
+
+    /**
+     * A dataset that stands down goes to the service it was promoted for, which resumes it when nothing replaced it.
+     * One promoted before the agent recorded services names none: it stays read-only until an operator acts.
+     */
+    private static List<Object> resume(PrimaryStoodDown d) {
+        ServiceName service;
+        try {
+            service = d.service() == null ? null : ServiceName.of(d.service());
+        } catch (IllegalArgumentException e) {
+            service = null;
+        }
+        if (service == null) {
+            log.warn("{} on {} stands down since its lease ran out, but names no service it was promoted for: it stays"
+                    + " read-only; promote it with a switchover or a forced failover", d.dataset(), d.server());
+            return List.of();
+        }
+        return List.of(new ResumePrimary(service, d.server(), d.dataset(), d.generation(), d.at()));
     }
 
     /** The aggregate commands for one fact, in order; empty when the fact only feeds liveness or logs. */
@@ -154,6 +175,9 @@ public final class FactRouter {
             }
             return r.dataset() == null ? List.of() : List.of(new RecordCommandOutcome(new DatasetId(r.server(), r.dataset()),
                     r.commandId(), r.commandType(), false, r.reason(), envelope.occurredAt()));
+        }
+        if (fact instanceof PrimaryStoodDown d) {
+            return resume(d);
         }
         throw new MalformedMessageException("no route for agent fact " + envelope.type());
     }

@@ -8,6 +8,7 @@ import io.zsentinel.core.messages.facts.AgentHeartbeat;
 import io.zsentinel.core.messages.facts.CommandCompleted;
 import io.zsentinel.core.messages.facts.CommandRejected;
 import io.zsentinel.core.messages.facts.PoolHealthReported;
+import io.zsentinel.core.messages.facts.PrimaryStoodDown;
 import io.zsentinel.core.messages.facts.SnapshotCreated;
 import io.zsentinel.core.messages.facts.SnapshotDestroyed;
 import io.zsentinel.core.messages.facts.SnapshotInfo;
@@ -23,6 +24,7 @@ import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.PoolCondition;
 import io.zsentinel.failover.api.RecordHeartbeat;
 import io.zsentinel.failover.api.RecordPoolHealth;
+import io.zsentinel.failover.api.ResumePrimary;
 import io.zsentinel.failover.api.RecordServiceCommandOutcome;
 import io.zsentinel.failover.api.ServiceName;
 import io.zsentinel.replication.api.DatasetId;
@@ -136,6 +138,15 @@ class FactRouterTest {
         assertEquals(List.of(new RecordPoolHealth(PRIMARY, new PoolCondition(PoolName.of("tank"), PoolHealth.DEGRADED,
                 81, 1000, 1, 2, 3, AT))), route(report));
         assertEquals(List.of(report, List.of("pool health", report)), seen, "the usage and the failure detector");
+    }
+
+    @Test
+    void aDatasetThatStandsDownGoesToTheServiceItWasPromotedForAndWithoutOneNowhere() {
+        assertEquals(List.of(new ResumePrimary(ServiceName.of("vm-storage"), PRIMARY, VM1, 3, AT)),
+                route(new PrimaryStoodDown(PRIMARY, VM1, "vm-storage", 3, AT)));
+        assertEquals(List.of(), route(new PrimaryStoodDown(PRIMARY, VM1, null, 3, AT)),
+                "promoted before services were recorded: left to the operator");
+        assertEquals(List.of(), seen, "no live fact");
     }
 
     @Test
