@@ -43,11 +43,19 @@ public final class FailoverBench {
     /** {@code kind}: the lab fault (crash, pool, freeze, partition); {@code fence}: the lab's fence hook configured. */
     public record Options(int rounds, String kind, boolean fence, Path dir, Path report, Duration roundTimeout) {
         public Options {
-            if (rounds < 1 || !List.of("crash", "pool", "freeze", "partition").contains(kind)) {
-                throw new IllegalArgumentException("rounds at least 1, kind crash, pool, freeze or partition");
+            if (rounds < 1 || !List.of("crash", "pool", "freeze", "partition", SWITCHOVER).contains(kind)) {
+                throw new IllegalArgumentException("rounds at least 1, kind crash, pool, freeze, partition or switchover");
             }
         }
+
+        /** A planned switchover to the standby instead of a fault (`zsentinel bench switchover`, issue 12). */
+        boolean switchover() {
+            return SWITCHOVER.equals(kind);
+        }
     }
+
+    /** The kind that orders a planned switchover instead of faulting the primary. */
+    public static final String SWITCHOVER = "switchover";
 
     /**
      * One round. Durations null when that point was not reached ({@code failure} says why). {@code lostEarly}: lost
@@ -65,6 +73,8 @@ public final class FailoverBench {
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
+    /** Why the last switchover order of this bench was not accepted. */
+    private String lastRefusal;
 
     public FailoverBench(Options options, PrintStream out) {
         this.options = options;
@@ -78,7 +88,7 @@ public final class FailoverBench {
             out.printf("round %d of %d: a fresh lab in %s%n", i, options.rounds(), options.dir());
             Round round = round();
             rounds.add(round);
-            out.println("  " + describe(round));
+            out.println("  " + (options.switchover() ? describeSwitchover(round) : describe(round)));
         }
         String table = report(rounds, loadAtStart);
         out.print(table);
@@ -103,16 +113,24 @@ public final class FailoverBench {
                     return failed("the link primary → standby was not in sync on a snapshot within "
                             + options.roundTimeout().toSeconds() + " s");
                 }
-                Instant protectedUntil = inSyncBase(api).orElse(base.get()); // the newest the standby has now
-                Instant fault = Instant.now();
-                String faultNote = null;
-                try {
-                    LabControl.request(options.dir(), List.of("fault", PRIMARY, options.kind()), options.roundTimeout());
-                } catch (LabException e) {
-                    faultNote = e.getMessage(); // e.g. a crash whose pool stayed imported: the failover still runs
-                    out.println("  the fault was incomplete: " + faultNote);
+                // a switchover loses nothing at all: every record counts as one that must not be lost
+                Instant protectedUntil = options.switchover() ? Instant.MAX : inSyncBase(api).orElse(base.get());
+                Instant ordered = options.switchover() ? orderSwitchoverWhenAccepted(api) : null;
+                if (options.switchover() && ordered == null) {
+                    return failed(lastRefusal);
                 }
-                Optional<Instant> declared = await(options.roundTimeout(), () -> declaredFailedAt(api));
+                Instant fault = ordered != null ? ordered : Instant.now();
+                String faultNote = null;
+                if (!options.switchover()) {
+                    try {
+                        LabControl.request(options.dir(), List.of("fault", PRIMARY, options.kind()), options.roundTimeout());
+                    } catch (LabException e) {
+                        faultNote = e.getMessage(); // e.g. a crash whose pool stayed imported: the failover still runs
+                        out.println("  the fault was incomplete: " + faultNote);
+                    }
+                }
+                Optional<Instant> declared = await(options.roundTimeout(), () -> options.switchover()
+                        ? stepAt(api, "FormerPrimaryDemoted") : declaredFailedAt(api));
                 Optional<Instant> switched = await(options.roundTimeout(), () -> switchedAt(api));
                 if (switched.isPresent()) {
                     await(AFTER_SWITCH.plusSeconds(10), () -> servedFrom(STANDBY));
@@ -202,12 +220,54 @@ public final class FailoverBench {
     }
 
     private Optional<Instant> switchedAt(String api) {
+        return stepAt(api, "ServiceSwitched");
+    }
+
+    /** When the service's last failover or switchover recorded {@code event} first. */
+    private Optional<Instant> stepAt(String api, String event) {
         for (JsonNode step : service(api).path("lastFailover").path("steps")) {
-            if (step.path("event").asText().equals("ServiceSwitched")) {
+            if (step.path("event").asText().equals(event)) {
                 return Optional.of(Instant.parse(step.path("at").asText()));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Orders the switchover, again every second while it is refused with a 409 (the standby's inventory may not show
+     * yet the snapshot its link reports in sync) up to the round's timeout; the moment it was accepted, or null with
+     * {@link #lastRefusal} saying why not.
+     */
+    private Instant orderSwitchoverWhenAccepted(String api) throws InterruptedException {
+        Instant until = Instant.now().plus(options.roundTimeout());
+        while (true) {
+            Instant asked = Instant.now();
+            lastRefusal = orderSwitchover(api);
+            if (lastRefusal == null) {
+                return asked;
+            }
+            if (!lastRefusal.startsWith("switchover refused (409)") || Instant.now().isAfter(until)) {
+                return null;
+            }
+            sleepFor(Duration.ofSeconds(1));
+        }
+    }
+
+    /** POST /api/services/vm1/switchover to the standby; null when ordered, else why not (the round then fails). */
+    private String orderSwitchover(String api) {
+        String body = "{\"operator\":\"bench\",\"reason\":\"zsentinel bench switchover\",\"to\":\"" + STANDBY + "\"}";
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(api + "services/" + Lab.SERVICE
+                            + "/switchover")).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() / 100 == 2 ? null : "switchover refused (" + answer.statusCode() + "): "
+                    + answer.body();
+        } catch (IOException e) {
+            return "switchover not ordered: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     private String serviceState(String api) {
@@ -265,7 +325,16 @@ public final class FailoverBench {
                 seconds(r.longestGap()), r.lost(), r.lostEarly());
     }
 
+    static String describeSwitchover(Round r) {
+        return r.failure() != null && r.switched() == null ? "failed: " + r.failure()
+                : String.format(Locale.ROOT, "old primary read-only after %s, switched after %s, longest gap %s, %d record(s)"
+                        + " lost", seconds(r.detected()), seconds(r.switched()), seconds(r.longestGap()), r.lost());
+    }
+
     private String report(List<Round> rounds, String loadAtStart) {
+        if (options.switchover()) {
+            return switchoverReport(rounds, loadAtStart);
+        }
         StringBuilder s = new StringBuilder();
         s.append("\n## Failover, `zsentinel bench failover --rounds ").append(options.rounds()).append(" --kind ")
                 .append(options.kind()).append(options.fence() ? " --fence" : "").append("` (issue 11), measured ")
@@ -283,6 +352,42 @@ public final class FailoverBench {
         return s.toString();
     }
 
+    private String switchoverReport(List<Round> rounds, String loadAtStart) {
+        StringBuilder s = new StringBuilder();
+        s.append("\n## Switchover, `zsentinel bench switchover --rounds ").append(options.rounds())
+                .append("` (issue 12), measured ").append(LocalDate.now()).append("\n\n");
+        s.append("Each round a fresh lab (three agent processes, the in-process broker, the embedded PostgreSQL, the"
+                + " controller with its defaults), the demo client writing a record every 100 ms to vm1, the link primary"
+                + " → standby in sync on a snapshot; then `POST /api/services/vm1/switchover` to the standby: demote hook"
+                + " and read-only on the primary, final snapshot, final send, checked by guid, promotion. Times from the"
+                + " order to the event's time in the controller's views; every record written before the demotion counts"
+                + " (none may be lost).\n\n");
+        s.append("Machine: ").append(Machine.describe()).append("; load average (1, 5, 15 min) ").append(loadAtStart)
+                .append(" at the start, ").append(Machine.loadAverage()).append(" at the end.\n\n");
+        s.append(switchoverTable(rounds));
+        return s.toString();
+    }
+
+    /** The per-round rows, median and worst, the way before (a failover by hand after stopping writers) and the goal. */
+    static String switchoverTable(List<Round> rounds) {
+        StringBuilder s = new StringBuilder("| round | order → old primary read-only | order → ServiceSwitched "
+                + "| client's longest gap | records lost |\n|---|---|---|---|---|\n");
+        for (int i = 0; i < rounds.size(); i++) {
+            Round r = rounds.get(i);
+            s.append("| ").append(i + 1).append(" | ").append(seconds(r.detected())).append(" | ")
+                    .append(seconds(r.switched())).append(" | ").append(seconds(r.longestGap())).append(" | ")
+                    .append(r.failure() != null && r.switched() == null ? "— (" + r.failure() + ")"
+                            : r.lost() + (r.failure() == null ? "" : "; " + r.failure())).append(" |\n");
+        }
+        List<Round> done = rounds.stream().filter(r -> r.switched() != null).toList();
+        medianAndWorst(s, done, "");
+        s.append("| before (issue 11) | no switchover: stop the writers, snapshot, wait for the link, force a failover |"
+                + " | the whole procedure | what the last send did not carry |\n");
+        s.append("| goal (issue 12) | | | median ≤ 5 s | 0 |\n");
+        s.append("\n").append(done.size()).append(" of ").append(rounds.size()).append(" round(s) switched.\n");
+        return s.toString();
+    }
+
     /** The per-round rows, then median and worst, then the design before (failover by hand) and the goal. */
     static String table(List<Round> rounds) {
         StringBuilder s = new StringBuilder("| round | fault → ServerDeclaredFailed | fault → ServiceSwitched "
@@ -296,6 +401,16 @@ public final class FailoverBench {
                     .append(" |\n");
         }
         List<Round> done = rounds.stream().filter(r -> r.switched() != null).toList();
+        medianAndWorst(s, done, " (" + done.stream().mapToInt(Round::lostEarly).max().orElse(0) + ")");
+        s.append("| before (issue 10) | no failure detection | no automatic failover: a person promoted the standby by hand"
+                + " | until that person acted | everything after the last replicated snapshot |\n");
+        s.append("| goal (issue 11) | ≤ 10 s | median ≤ 15 s, worst ≤ 30 s | | only after the last replicated snapshot |\n");
+        s.append("\n").append(done.size()).append(" of ").append(rounds.size()).append(" round(s) switched.\n");
+        return s.toString();
+    }
+
+    /** The median and worst rows over the rounds that switched; {@code worstLostNote} follows the worst loss. */
+    private static void medianAndWorst(StringBuilder s, List<Round> done, String worstLostNote) {
         s.append("| **median** | ").append(seconds(median(done, Round::detected))).append(" | ")
                 .append(seconds(median(done, Round::switched))).append(" | ")
                 .append(seconds(median(done, Round::longestGap))).append(" | ")
@@ -305,13 +420,7 @@ public final class FailoverBench {
                 .append(seconds(worst(done, Round::switched))).append(" | ")
                 .append(seconds(worst(done, Round::longestGap))).append(" | ")
                 .append(done.stream().mapToInt(Round::lost).max().stream().mapToObj(String::valueOf).findFirst().orElse("—"))
-                .append(" (").append(done.stream().mapToInt(Round::lostEarly).max().orElse(0)).append(")")
-                .append(" |\n");
-        s.append("| before (issue 10) | no failure detection | no automatic failover: a person promoted the standby by hand"
-                + " | until that person acted | everything after the last replicated snapshot |\n");
-        s.append("| goal (issue 11) | ≤ 10 s | median ≤ 15 s, worst ≤ 30 s | | only after the last replicated snapshot |\n");
-        s.append("\n").append(done.size()).append(" of ").append(rounds.size()).append(" round(s) switched.\n");
-        return s.toString();
+                .append(worstLostNote).append(" |\n");
     }
 
     static Duration median(List<Round> rounds, Function<Round, Duration> what) {

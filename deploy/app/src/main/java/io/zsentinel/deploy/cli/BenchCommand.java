@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Benchmarks: replication on zfs-fuse pools, the controller under a synthetic fleet,"
-        + " failover on the lab.",
-        subcommands = {BenchCommand.Replication.class, BenchCommand.Fleet.class, BenchCommand.Failover.class})
+        + " failover and switchover on the lab.",
+        subcommands = {BenchCommand.Replication.class, BenchCommand.Fleet.class, BenchCommand.Failover.class,
+                BenchCommand.Switchover.class})
 final class BenchCommand {
 
     @Command(name = "replication", description = "Raw zfs send|receive vs. zsentinel's transfer executor on two zfs-fuse pools.")
@@ -135,6 +136,39 @@ final class BenchCommand {
                 throw new UsageException("--rounds is at least 1 and --kind one of crash, pool, freeze, partition");
             }
             return new FailoverBench(options, terminal.out()).run();
+        }
+    }
+
+    @Command(name = "switchover", description = {
+            "Planned switchover on the lab: per round a fresh lab in --dir, the demo client writing to vm1, the link "
+                    + "primary → standby in sync, then a switchover to the standby ordered over REST.",
+            "Measures order → old primary read-only, order → ServiceSwitched, the client's longest gap and the records "
+                    + "it lost (none may be); median and worst. Needs the lab's pool names (primary, standby, offsite) "
+                    + "free: no lab may run meanwhile."})
+    static final class Switchover implements Callable<Integer> {
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "10", description = "how many switchovers (default: ${DEFAULT-VALUE})")
+        int rounds;
+        @Option(names = "--round-timeout", paramLabel = "SECONDS", defaultValue = "180",
+                description = "the longest each wait of a round may take (default: ${DEFAULT-VALUE})")
+        long roundTimeoutSeconds;
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/var/tmp/zsentinel-bench-switchover", description = "the labs' directory, reset every round (default: ${DEFAULT-VALUE})")
+        Path dir;
+        @Option(names = "--report", paramLabel = "FILE", defaultValue = "docs/benchmarks.md", description = "the report the results are added to (default: ${DEFAULT-VALUE})")
+        Path report;
+
+        private final Terminal terminal;
+
+        Switchover(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1) {
+                throw new UsageException("--rounds is at least 1");
+            }
+            return new FailoverBench(new FailoverBench.Options(rounds, FailoverBench.SWITCHOVER, false, dir, report,
+                    Duration.ofSeconds(roundTimeoutSeconds)), terminal.out()).run();
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  * The lab's service {@value Lab#SERVICE}: {@code primary/vm1}, served by primary with standby as its standby, and the
  * hooks an operator would write for it, in {@code DIR/hooks/} (rewritten at every start). The promote hook points
  * the endpoint file ({@link Lab#endpointFile}) at the new primary's mountpoint, which is how the demo client
- * ({@link LabClient}) follows a failover; the demote hook only records that it ran. By default no fence hook: the
+ * ({@link LabClient}) follows a failover; the demote hook takes the endpoint away while it names the demoted
+ * server, so that clients stop writing there before a switchover's final snapshot. By default no fence hook: the
  * lab's failovers wait for the failed primary's lease to lapse, the path that must be safe without one. With
  * {@code fence}, the service gets the lab's stand-in for an IPMI power-off: the hook asks the running lab (through
  * its control directory, {@link LabControl}) to power the failed server off ({@code fence SERVER}: its agent killed,
@@ -39,9 +40,16 @@ final class LabService {
                 """.formatted(Lab.SERVICE, endpoint));
         Path demote = script(hooks.resolve("demote-" + Lab.SERVICE + ".sh"), """
                 #!/bin/sh
-                # The lab's demote hook for %1$s: %1$s must no longer be served by $ZSENTINEL_SERVER.
+                # The lab's demote hook for %1$s: %1$s must no longer be served by $ZSENTINEL_SERVER. Clients stop
+                # writing there (as a real hook takes an export or an address away): the endpoint goes while it names
+                # that server. zfs-fuse lets appends to a file that exists through readonly=on, OpenZFS does not.
+                set -eu
+                endpoint='%2$s'
+                if [ -f "$endpoint" ] && [ "$(cut -d ' ' -f 1 "$endpoint")" = "$ZSENTINEL_SERVER" ]; then
+                  rm -f "$endpoint"
+                fi
                 echo "%1$s no longer served by $ZSENTINEL_SERVER (generation $ZSENTINEL_GENERATION)"
-                """.formatted(Lab.SERVICE));
+                """.formatted(Lab.SERVICE, endpoint));
         Path fenceHook = hooks.resolve("fence-" + Lab.SERVICE + ".sh");
         if (fence) {
             script(fenceHook, fenceScript(dir.toAbsolutePath().resolve(LabControl.DIRECTORY)));

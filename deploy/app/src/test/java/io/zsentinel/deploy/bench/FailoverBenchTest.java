@@ -34,4 +34,18 @@ class FailoverBenchTest {
         assertEquals(Duration.ofMillis(15_000), FailoverBench.median(List.of(round(0, 10_000, 0, 0),
                 round(0, 20_000, 0, 0)), FailoverBench.Round::switched));
     }
+
+    @Test
+    void theSwitchoverTableCountsEveryLostRecordAndComparesTheGapWithItsGoal() {
+        List<FailoverBench.Round> rounds = List.of(round(1_000, 4_000, 4_500, 0), round(2_000, 6_000, 6_500, 0),
+                round(1_500, 5_000, 5_500, 1), new FailoverBench.Round(null, null, null, 0, 0, "switchover refused (409)"));
+
+        String table = FailoverBench.switchoverTable(rounds);
+
+        assertTrue(table.contains("| **median** | 1.5 s | 5.0 s | 5.5 s | 0 |"), table);
+        assertTrue(table.contains("| **worst** | 2.0 s | 6.0 s | 6.5 s | 1 |"), table);
+        assertTrue(table.contains("| 4 | — | — | — | — (switchover refused (409)) |"), table);
+        assertTrue(table.contains("| goal (issue 12) | | | median ≤ 5 s | 0 |"), table);
+        assertTrue(table.contains("3 of 4 round(s) switched."), table);
+    }
 }

@@ -19,6 +19,7 @@ import io.zsentinel.deploy.config.FailoverConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.IOException;
 import java.net.URI;
@@ -51,6 +52,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * would) it is promoted as soon as the hook confirmed the power-off, before that lease lapses. Throughout each run a {@link ServiceRoleSampler} watches both copies' roles and says
  * whether two servers were ever the service's writable primary at once.
  */
+@ResourceLock("lab") // the lab's pool names and network: one lab class at a time
 class LabFailoverIT {
     private static final ProcessCommandRunner RUNNER = new ProcessCommandRunner();
     private static final ObjectMapper JSON = new ObjectMapper();

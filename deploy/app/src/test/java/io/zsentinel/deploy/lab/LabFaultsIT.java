@@ -8,6 +8,7 @@ import io.zsentinel.core.zfs.ProcessCommandRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the lab control as {@code zsentinel lab fault|heal} sends them: a crash kills the agent and exports the pool,
  * heal imports it and starts the agent; a freeze stops the agent and leaves the pool; one fault at a time.
  */
+@ResourceLock("lab") // the lab's pool names and network: one lab class at a time
 class LabFaultsIT {
     private static final Duration WITHIN = Duration.ofSeconds(120);
     @TempDir

@@ -3,6 +3,7 @@ package io.zsentinel.deploy.lab;
 import io.zsentinel.core.zfs.CommandResult;
 import io.zsentinel.core.zfs.ProcessCommandRunner;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * reaches the machine's bridge address, a partition cuts exactly that server off, heal connects it again, and
  * closing the network leaves no namespace or interface behind.
  */
+@ResourceLock("lab") // the lab's pool names and network: one lab class at a time
 class LabNetworkIT {
     private static final ProcessCommandRunner RUNNER = new ProcessCommandRunner();
 

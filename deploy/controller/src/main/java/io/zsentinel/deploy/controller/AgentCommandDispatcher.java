@@ -20,10 +20,14 @@ import io.zsentinel.core.messages.agentcommands.TakeSnapshot;
 import io.zsentinel.core.values.ServerId;
 import io.zsentinel.failover.api.DatasetRejoinOrdered;
 import io.zsentinel.failover.api.DemotionRequested;
+import io.zsentinel.failover.api.FailoverId;
 import io.zsentinel.failover.api.FinalSnapshotRequested;
 import io.zsentinel.failover.api.PrimaryResumed;
 import io.zsentinel.failover.api.PromotionRequested;
 import io.zsentinel.failover.api.RescueReleaseOrdered;
+import io.zsentinel.failover.api.SwitchoverAborted;
+import io.zsentinel.failover.api.SwitchoverCompleted;
+import io.zsentinel.failover.api.SwitchoverStarted;
 import io.zsentinel.replication.api.CheckpointOrdered;
 import io.zsentinel.replication.api.CheckpointReleased;
 import io.zsentinel.replication.api.ProtectionReleased;
@@ -45,7 +49,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
@@ -75,6 +81,12 @@ public final class AgentCommandDispatcher {
     private final LongSupplier epoch;
     private final ToLongFunction<LinkId> bandwidthLimit;
     private final ToLongFunction<LinkId> generation;
+    /**
+     * The switchovers running as this processor has seen them: the generation an old primary's final send carries is
+     * known in order with the {@link ReplicationScheduled} that follows, never behind a view that has not yet seen
+     * the switchover (its first final send then carried 0, was refused, and waited for the retry: ~10 s of gap).
+     */
+    private final Map<FailoverId, SwitchoverStarted> switchovers = new ConcurrentHashMap<>();
 
     public AgentCommandDispatcher(DomainEventPublisher.Sink sink, long epoch) {
         this(sink, epoch, link -> 0);
@@ -158,7 +170,34 @@ public final class AgentCommandDispatcher {
         send(new StartTransfer(e.transferId(), link.source().server(), epoch(), e.transferId(),
                 e.from() == null ? null : e.from().name(), e.to().name(), e.intermediates(), link.target().server(),
                 link.target().dataset(), e.resumeToken(), bandwidthLimit.applyAsLong(link), e.rollbackTarget(),
-                link.toString(), e.fromBookmark(), e.policy(), generation.applyAsLong(link)), m);
+                link.toString(), e.fromBookmark(), e.policy(), sendingGeneration(link)), m);
+    }
+
+    @EventHandler
+    public void on(SwitchoverStarted e) {
+        switchovers.put(e.failover(), e);
+    }
+
+    @EventHandler
+    public void on(SwitchoverCompleted e) {
+        switchovers.remove(e.failover());
+    }
+
+    @EventHandler
+    public void on(SwitchoverAborted e) {
+        switchovers.remove(e.failover());
+    }
+
+    /**
+     * The link's generation ({@code generation}: a failover's new primary, or a switchover the views show), or, when a
+     * switchover this processor saw demoted the link's source, the generation it was demoted at (the switchover's
+     * minus one): its agent refuses older orders from a demoted dataset.
+     */
+    private long sendingGeneration(LinkId link) {
+        long demotedAt = switchovers.values().stream().filter(w -> w.from().equals(link.source().server())
+                        && w.datasets().stream().anyMatch(d -> d.primaryDataset().equals(link.source().dataset())))
+                .mapToLong(w -> w.generation() - 1).max().orElse(0);
+        return Math.max(demotedAt, generation.applyAsLong(link));
     }
 
     /** A link that left the configuration: its cursor bookmarks go (its hold goes with the base's release). */

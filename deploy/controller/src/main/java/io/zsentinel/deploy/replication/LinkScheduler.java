@@ -11,6 +11,7 @@ import io.zsentinel.failover.api.RejoinCompleted;
 import io.zsentinel.failover.api.ServiceSwitched;
 import io.zsentinel.projections.inventory.SnapshotInventoryView;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.Operator;
 import io.zsentinel.replication.api.link.EstablishAndPlan;
 import io.zsentinel.replication.api.link.EstablishLink;
 import io.zsentinel.replication.api.link.LinkCommand;
@@ -18,6 +19,7 @@ import io.zsentinel.replication.api.link.LinkId;
 import io.zsentinel.replication.api.link.PauseLink;
 import io.zsentinel.replication.api.link.PlanReplication;
 import io.zsentinel.replication.api.link.RetireLink;
+import io.zsentinel.replication.api.link.SyncNow;
 import io.zsentinel.replication.schedule.ConfiguredLink;
 import io.zsentinel.replication.schedule.LinkConfiguration;
 import io.zsentinel.replication.schedule.LinkSchedule;
@@ -50,6 +52,8 @@ import java.util.function.Supplier;
  */
 public final class LinkScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LinkScheduler.class);
+    /** Who the link's record names for the syncs the controller orders itself (a switchover's final send). */
+    private static final Operator CONTROLLER = new Operator("zsentinel");
     /**
      * Transactions of {@link #LINKS_PER_TRANSACTION} links (without one: links) under way at once during a tick: the
      * store's pool (10 connections) also serves the event processors, the consumers of agent facts and the other ticker.
@@ -227,21 +231,48 @@ public final class LinkScheduler implements AutoCloseable {
         }
         Instant now = clock.instant();
         for (ConfiguredLink link : schedule.linksFrom(dataset)) {
-            List<LinkCommand> orders = orders(link, now, snapshot);
-            if (orders == null) {
-                continue;
-            }
-            List<Object> results = new ArrayList<>(orders.size());
-            RuntimeException failure = null;
-            try {
-                for (LinkCommand order : orders) {
-                    results.add(commands.sendAndWait(order));
-                }
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            settle(link.link(), orders, results, failure, now);
+            planNow(link, now, snapshot);
         }
+    }
+
+    /**
+     * A switchover's final snapshot waits for no interval: {@code link} is asked to sync now (recorded as the
+     * controller's own order, with {@code reason}) and planned at once. A link that refuses (paused, diverged) is left
+     * to its schedule; the switchover's deadline covers a send that never comes.
+     */
+    public synchronized void syncNow(LinkId link, String reason) {
+        if (!viewsRebuilt.getAsBoolean()) {
+            return;
+        }
+        Instant now = clock.instant();
+        try {
+            commands.sendAndWait(new SyncNow(link, CONTROLLER, reason, now));
+        } catch (RuntimeException e) {
+            log.warn("link {} not synced at once ({}): {}", link, reason, e.getMessage());
+            return;
+        }
+        for (ConfiguredLink configured : schedule.linksFrom(link.source())) {
+            if (configured.link().equals(link)) {
+                planNow(configured, now, null);
+            }
+        }
+    }
+
+    private void planNow(ConfiguredLink link, Instant now, SnapshotInfo justRecorded) {
+        List<LinkCommand> orders = orders(link, now, justRecorded);
+        if (orders == null) {
+            return;
+        }
+        List<Object> results = new ArrayList<>(orders.size());
+        RuntimeException failure = null;
+        try {
+            for (LinkCommand order : orders) {
+                results.add(commands.sendAndWait(order));
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        settle(link.link(), orders, results, failure, now);
     }
 
     /** The link's orders; null when even reading them failed (then handled as a failed plan). */

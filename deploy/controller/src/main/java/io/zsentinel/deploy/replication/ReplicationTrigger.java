@@ -1,8 +1,11 @@
 package io.zsentinel.deploy.replication;
 
+import io.zsentinel.failover.api.FinalSendRequested;
 import io.zsentinel.failover.api.RejoinCompleted;
 import io.zsentinel.failover.api.ServiceSwitched;
+import io.zsentinel.replication.api.DatasetId;
 import io.zsentinel.replication.api.SnapshotRecorded;
+import io.zsentinel.replication.api.link.LinkId;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -56,6 +59,16 @@ public final class ReplicationTrigger {
         LinkScheduler s = scheduler;
         if (s != null) {
             s.serviceSwitched(e);
+        }
+    }
+
+    /** A switchover's final snapshot goes to the standby now, not at its link's next interval. */
+    @EventHandler
+    public void on(FinalSendRequested e) {
+        LinkScheduler s = scheduler;
+        if (s != null) {
+            s.syncNow(new LinkId(new DatasetId(e.from(), e.snapshot().dataset()), new DatasetId(e.to(), e.copy())),
+                    "switchover " + e.failover() + " of " + e.service() + ": its final snapshot " + e.snapshot());
         }
     }
 

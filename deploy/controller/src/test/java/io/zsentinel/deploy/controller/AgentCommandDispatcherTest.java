@@ -221,6 +221,26 @@ class AgentCommandDispatcherTest {
         assertEquals(0, assertInstanceOf(StartTransfer.class, only(e)).generation(), "no failover: not fenced");
     }
 
+    /**
+     * Issue 12: a switchover's old primary, demoted at the generation it served, sends its final snapshot on an order
+     * of that generation, known from the switchover this processor saw, not from a view that may lag it.
+     */
+    @Test
+    void aSwitchoversFinalSendCarriesTheGenerationTheOldPrimaryWasDemotedAtAsSoonAsTheProcessorSawItStart() {
+        UUID transfer = UUID.fromString("00000000-0000-0000-0000-000000000079");
+        ReplicationScheduled e = new ReplicationScheduled(LINK, transfer, null, new SnapshotRef(HOURLY, new Guid(42), AT),
+                false, null, false, 1, AT, false);
+        io.zsentinel.failover.api.FailoverId id = new io.zsentinel.failover.api.FailoverId(COMMAND);
+        io.zsentinel.failover.api.ServiceName vm = io.zsentinel.failover.api.ServiceName.of("vm1");
+        dispatcher.on(new io.zsentinel.failover.api.SwitchoverStarted(vm, id, SOURCE.server(), LINK.target().server(), 3,
+                List.of(new io.zsentinel.failover.api.DatasetPromotion(LINK.target().dataset(), null, SOURCE.dataset())),
+                AT.plusSeconds(300), new io.zsentinel.failover.api.OperatorOrder("alice", "disks"), AT));
+        assertEquals(2, assertInstanceOf(StartTransfer.class, only(e)).generation(), "demoted at 2, switching to 3");
+        dispatcher.on(new io.zsentinel.failover.api.SwitchoverCompleted(vm, id, SOURCE.server(), LINK.target().server(), 3,
+                new io.zsentinel.failover.api.OperatorOrder("alice", "disks"), AT.plusSeconds(5)));
+        assertEquals(0, assertInstanceOf(StartTransfer.class, only(e)).generation(), "over: the link's own generation");
+    }
+
     @Test
     void aRollbackAndARestoreAreOrderedOnTheDatasetsServer() {
         assertEquals(new RollbackDataset(COMMAND, ServerId.of("primary"), 7, HOURLY, true),
