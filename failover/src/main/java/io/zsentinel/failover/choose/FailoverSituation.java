@@ -14,7 +14,8 @@ import java.util.TreeSet;
 
 /**
  * Everything a failover decision of {@code service} away from {@code failedPrimary} depends on, at {@code now}.
- * {@code datasets}: the service's datasets on the primary (its last inventory). {@code candidates}: what is known
+ * {@code datasets}: the service's datasets on the primary (its last inventory; on the configured primary named by the
+ * service's pattern, elsewhere the copies of those). {@code candidates}: what is known
  * of each standby (a standby missing here is unheard). {@code primaryHealth} and {@code primaryMaintenance}: the
  * failure detector's verdict on the primary. {@code blockedBy}: why automatic failover of the service is blocked
  * (an earlier failover not yet acknowledged), null when it is not.
@@ -29,7 +30,9 @@ public record FailoverSituation(ServiceDefinition service, ServerId failedPrimar
         Objects.requireNonNull(now, "now");
         SortedSet<DatasetName> sorted = new TreeSet<>(datasets);
         for (DatasetName d : sorted) {
-            if (!service.serves(d)) {
+            // on another server than the configured primary the copies carry that server's names (standby/vm1 for
+            // tank/vm1), matched by the replication links
+            if (failedPrimary.equals(service.primary()) && !service.serves(d)) {
                 throw new IllegalArgumentException(d + " is not a dataset of service " + service.name() + " ("
                         + service.datasets() + ")");
             }

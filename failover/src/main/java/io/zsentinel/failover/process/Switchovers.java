@@ -74,7 +74,8 @@ final class Switchovers {
         }
         if (c.to().equals(from)) {
             reasons.add(c.to() + " already serves " + service);
-        } else if (!state.standbys().contains(c.to()) && !s.service().standbys().contains(c.to())) {
+        } else if (!state.standbys().contains(c.to()) && !s.service().standbys().contains(c.to())
+                && !s.service().primary().equals(c.to())) { // the configured primary: a failback
             reasons.add(c.to() + " is not a configured standby of " + service + " (standbys: " + s.service().standbys() + ")");
         }
         Candidate standby = s.candidate(c.to());

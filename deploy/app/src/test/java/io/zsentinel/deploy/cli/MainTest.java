@@ -25,7 +25,7 @@ class MainTest {
     /** Each command with its subcommands: what operators and scripts type (README.md). */
     private static final Map<String, List<String>> COMMANDS = Map.ofEntries(Map.entry("lab", List.of("fault", "heal", "client")),
             Map.entry("controller", List.of()), Map.entry("agent", List.of()), Map.entry("status", List.of()),
-            Map.entry("bench", List.of("replication", "fleet", "failover")), Map.entry("checkpoint", List.of("release")),
+            Map.entry("bench", List.of("replication", "fleet", "failover", "switchover")), Map.entry("checkpoint", List.of("release")),
             Map.entry("rollback", List.of()), Map.entry("restore", List.of()), Map.entry("audit", List.of()),
             Map.entry("maintenance", List.of()),
             Map.entry("replication", List.of("pause", "resume", "sync-now", "resolve")),

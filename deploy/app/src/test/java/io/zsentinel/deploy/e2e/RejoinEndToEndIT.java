@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the last snapshot the standby received (a snapshot of its own, and writes after that). Back, it is demoted; the dry
  * run shows the common snapshot and what lies after it; the rejoin keeps that aside as a rescue (its bytes readable),
  * rolls the dataset back, and the new primary's next snapshot reaches it incrementally: its older snapshots are the
- * same ones (same guids), nothing was resent. The rescue is listed, and gone only after an operator's release.
+ * same ones (same guids), nothing was resent. The rescue is listed, and gone only after an operator's release. Then
+ * the failback, a switchover back to the original primary: every record the new primary took is on it.
  */
 class RejoinEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -180,6 +181,35 @@ class RejoinEndToEndIT {
         assertEquals(List.of("s1", "s2", "s3", "after-rejoin"), Fleet.snapshots(vm1), "the release left the dataset");
         String audit = get("/api/audit");
         assertTrue(audit.contains("rejoin " + primary) && audit.contains("rescue release"), audit);
+
+        // failback is a switchover back, never automatic: every record the new primary took is on the original one
+        Files.writeString(mountpoint(copy).resolve("records.log"), "record 5 (on the new primary, before the failback)\n",
+                StandardOpenOption.APPEND);
+        List<String> served = Files.readAllLines(mountpoint(copy).resolve("records.log"));
+        // refused (409) until the inventory shows what the rejoined copy received
+        java.util.concurrent.atomic.AtomicReference<JsonNode> answer = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        answer.set(post("/api/services/vm1/switchover", "{\"operator\":\"it\",\"reason\":\"failback\","
+                                + "\"to\":\"" + primary + "\"}"));
+                        return answer.get().path("status").asText().equals("switching over");
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the failback was not ordered: " + answer.get(), e);
+        }
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> service().path("service").path("primary").asText().equals(primary.value())
+                            && Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:role", vm1).strip().equals("primary"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no failback: " + get("/api/services/vm1"), e);
+        }
+        assertEquals(served, Files.readAllLines(mountpoint(vm1).resolve("records.log")), "zero records lost in the failback");
+        assertEquals(3, service().path("service").path("generation").asLong(), service().toString());
+        assertEquals("replica", Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:role", copy).strip());
+        Files.writeString(mountpoint(vm1).resolve("records.log"), "record 6 (on the original primary again)\n",
+                StandardOpenOption.APPEND);
     }
 
     private static Path mountpoint(String dataset) throws Exception {

@@ -51,12 +51,15 @@ public final class Situations {
 
     /** The failover of {@code service} away from {@code primary}, as things stand at {@code now}. */
     public FailoverSituation of(ServiceDefinition service, ServerId primary, String blockedBy, Instant now) {
-        Set<DatasetName> served = datasets.get().stream()
-                .filter(id -> id.server().equals(primary) && service.serves(id.dataset()))
-                .map(DatasetId::dataset).collect(Collectors.toCollection(TreeSet::new));
         List<LinkId> known = links.get();
+        Set<DatasetName> served = datasets.get().stream()
+                .filter(id -> id.server().equals(primary) && serves(service, id, known))
+                .map(DatasetId::dataset).collect(Collectors.toCollection(TreeSet::new));
         Map<ServerId, Candidate> candidates = new HashMap<>();
-        for (ServerId standby : service.standbys()) {
+        // after a failover the configured primary is a standby of the server that serves: failback is a switchover
+        Set<ServerId> members = new java.util.LinkedHashSet<>(service.standbys());
+        members.add(service.primary());
+        for (ServerId standby : members) {
             if (standby.equals(primary)) {
                 continue;
             }
@@ -82,9 +85,27 @@ public final class Situations {
         return (last == null ? now : last).plus(leaseAndMargin);
     }
 
+    /**
+     * Whether {@code id} is one of the service's datasets: named by its pattern (on the configured primary), or the
+     * copy of one on another server (a failover's new primary serves standby/vm1 for tank/vm1), as a link says:
+     * from the configured primary's dataset to it, or from it back to the configured primary after a rejoin.
+     */
+    private static boolean serves(ServiceDefinition service, DatasetId id, List<LinkId> links) {
+        if (service.serves(id.dataset())) {
+            return true;
+        }
+        return links.stream().anyMatch(l -> l.target().equals(id) && l.source().server().equals(service.primary())
+                && service.serves(l.source().dataset()) || l.source().equals(id)
+                && l.target().server().equals(service.primary()) && service.serves(l.target().dataset()));
+    }
+
+    /** The standby's copy: the target of a link from {@code source} to it, else the source of one from it, else the name. */
     private static DatasetName copyOn(List<LinkId> links, DatasetId source, ServerId standby) {
         return links.stream().filter(l -> l.source().equals(source) && l.target().server().equals(standby))
-                .map(l -> l.target().dataset()).findFirst().orElse(source.dataset());
+                .map(l -> l.target().dataset()).findFirst()
+                .or(() -> links.stream().filter(l -> l.target().equals(source) && l.source().server().equals(standby))
+                        .map(l -> l.source().dataset()).findFirst())
+                .orElse(source.dataset());
     }
 
     private Optional<CommonSnapshot> newestCommon(DatasetId primary, DatasetId copy) {

@@ -79,6 +79,29 @@ class SituationsTest {
         assertEquals(Health.UNKNOWN, second.health(), "never heard");
     }
 
+    /** After a failover and a rejoin: the standby serves its copies, and the configured primary is a candidate. */
+    @Test
+    void awayFromAStandbyThatServesItsCopiesAreTheServicesDatasetsAndTheConfiguredPrimaryACandidate() {
+        inventory.put(new DatasetId(STANDBY, COPY1), List.of(snap(COPY1, "a", 1, 5), snap(COPY1, "after", 4, 9)));
+        inventory.put(new DatasetId(STANDBY, DatasetName.of("standby/other")), List.of(snap(COPY1, "a", 9, 5)));
+        inventory.put(new DatasetId(PRIMARY, VM1), List.of(snap(VM1, "a", 1, 10), snap(VM1, "after", 4, 30)));
+        detector.heartbeat(PRIMARY, T0.plusSeconds(59));
+        detector.heartbeat(STANDBY, T0.plusSeconds(59));
+        // the new primary's link back to the rejoined one, beside the first link (paused since the failover)
+        Situations relinked = new Situations(detector, () -> List.copyOf(inventory.keySet()),
+                id -> inventory.getOrDefault(id, List.of()), () -> List.of(links.get(0),
+                new LinkId(new DatasetId(STANDBY, COPY1), new DatasetId(PRIMARY, VM1))));
+
+        FailoverSituation s = relinked.of(SERVICE, STANDBY, null, T0.plusSeconds(60));
+
+        assertEquals(Set.of(COPY1), s.datasets(), "the copy of primary/vm1, not a dataset no link ties to the service");
+        Candidate back = s.candidate(PRIMARY);
+        assertEquals(Health.HEALTHY, back.health());
+        assertEquals(VM1, back.copyOf(COPY1));
+        assertEquals(Map.of(COPY1, new CommonSnapshot(COPY1, COPY1.snapshot("after"), new Guid(4), T0.plusSeconds(9))),
+                back.commonSnapshots());
+    }
+
     @Test
     void theLeaseLapsesItsLengthAndMarginAfterTheLastHeartbeat() {
         detector.heartbeat(PRIMARY, T0);
