@@ -80,6 +80,33 @@ class SwitchoverEndToEndIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:role", vm1).strip().equals("primary")
                         && FailoverStack.health(controller, standby).equals("healthy"));
+        // a switchover whose final send cannot go (its link paused) is aborted at once: the old primary serves again
+        String linkId = null;
+        for (JsonNode link : JSON.readTree(get("/api/replication/links"))) {
+            if (link.path("target").path("dataset").asText().equals(copy)) {
+                linkId = link.path("id").asText();
+            }
+        }
+        String path = "/api/replication/links/" + Stack.encoded(linkId);
+        assertEquals(200, postStatus(path + "/pause", "{\"operator\":\"it\",\"reason\":\"a cable out\"}"));
+        JsonNode refusedSend = post("/api/services/vm1/switchover", "{\"operator\":\"it\",\"reason\":\"no link\","
+                + "\"to\":\"" + standby + "\"}");
+        assertEquals("switching over", refusedSend.path("status").asText(), refusedSend.toString());
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> service().path("service").path("generation").asLong() == 3
+                            && service().path("service").path("state").asText().equals("serving")
+                            && Stack.run("zfs", "get", "-H", "-o", "value", "zsentinel:role", vm1).strip().equals("primary"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the old primary does not serve again: " + get("/api/services/vm1"), e);
+        }
+        assertEquals(primary.value(), service().path("service").path("primary").asText());
+        assertTrue(get("/api/services/vm1").contains("is paused by it (a cable out)"), get("/api/services/vm1"));
+        assertEquals(200, postStatus(path + "/resume", "{\"operator\":\"it\",\"reason\":\"cable back\"}"));
+        Stack.run("zfs", "snapshot", vm1 + "@s3b");
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Fleet.snapshots(copy).contains("s3b"));
+
         // written after the newest snapshot: only the switchover's final snapshot carries it
         Files.writeString(mounted.resolve("records.log"), "record 4 (after the last snapshot)\n", StandardOpenOption.APPEND);
         String s3Guid = guid(vm1 + "@s3");
@@ -95,13 +122,13 @@ class SwitchoverEndToEndIT {
         }
         JsonNode switched = service().path("service");
         assertEquals("serving", switched.path("state").asText(), "a planned switchover blocks nothing: " + switched);
-        assertEquals(2, switched.path("generation").asLong(), switched.toString());
+        assertEquals(4, switched.path("generation").asLong(), "after the aborted one (3): " + switched);
 
         assertEquals(List.of("record 1", "record 2", "record 3", "record 4 (after the last snapshot)"),
                 Files.readAllLines(mountpoint(copy).resolve("records.log")), "zero records lost");
         assertEquals("off", Stack.run("zfs", "get", "-H", "-o", "value", "readonly", copy).strip(), "the standby serves");
         assertOldPrimaryReadOnly(vm1);
-        assertEquals(guid(vm1 + "@zsentinel-switchover-2"), guid(copy + "@zsentinel-switchover-2"), "the final snapshot");
+        assertEquals(guid(vm1 + "@zsentinel-switchover-4"), guid(copy + "@zsentinel-switchover-4"), "the final snapshot");
 
         // the new primary writes and snapshots: the old primary receives it, incrementally (same older guids)
         Files.writeString(mountpoint(copy).resolve("records.log"), "record 5 (on the new primary)\n",
@@ -142,6 +169,12 @@ class SwitchoverEndToEndIT {
 
     private static String get(String path) throws Exception {
         return FailoverStack.get(controller, path);
+    }
+
+    private static int postStatus(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private static JsonNode post(String path, String body) throws Exception {

@@ -295,7 +295,7 @@ public final class Controller implements AutoCloseable {
         });
         this.failovers = new ServiceTicker(config.serviceCatalogue(), () -> services.services().stream()
                 .filter(s -> s.failover() != null).map(ServiceRow::service).toList(), axon.commandGateway(), clock).start();
-        this.switchoverWatch = new SwitchoverWatch(services::switchovers, inventory::snapshots, rejoins,
+        this.switchoverWatch = new SwitchoverWatch(services::switchovers, inventory::snapshots, links::link, rejoins,
                 axon.commandGateway()::sendAndWait, clock).start();
         log.info("controller started: consuming {} ({}), publishing {}", topics.agentEvents(), ingest,
                 topics.domainEvents());

@@ -10,9 +10,12 @@ import io.zsentinel.failover.api.FailoverStep;
 import io.zsentinel.failover.api.OperatorOrder;
 import io.zsentinel.failover.api.RecordFinalSend;
 import io.zsentinel.failover.api.RecordFinalSnapshot;
+import io.zsentinel.projections.link.LinkRow;
 import io.zsentinel.projections.service.FailoverSummary;
 import io.zsentinel.projections.service.ServicesView.Switchover;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.LinkState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +35,9 @@ import java.util.function.Supplier;
  * from the old primary sends it as it sends every new snapshot); each is told to the Service aggregate, which ignores
  * what it knows already. A completed switchover's old primary is rejoined quietly ({@link Rejoins}: nothing kept
  * aside, a plain rollback to the common snapshot, the new primary's links to it planned), once per switchover in this
- * run. Stateless but for that: a controller restarted mid-switchover sees the same inventory. A failed snapshot or send
- * is not reported here: the switchover's deadline promotes the old primary back.
+ * run. Stateless but for that: a controller restarted mid-switchover sees the same inventory. A final send whose link
+ * cannot carry it (paused, diverged, circuit open) is told as failed, and the old primary serves again at once; a
+ * failed snapshot is not reported here: the switchover's deadline promotes the old primary back.
  */
 public final class SwitchoverWatch implements AutoCloseable {
     /** A quarter second: each look at a switchover's two waits (snapshot taken, snapshot received) is part of its gap. */
@@ -44,6 +48,7 @@ public final class SwitchoverWatch implements AutoCloseable {
 
     private final Supplier<List<Switchover>> switchovers;
     private final Function<DatasetId, List<SnapshotInfo>> snapshots;
+    private final Function<LinkId, Optional<LinkRow>> links;
     private final Rejoins rejoins;
     private final Consumer<Object> send;
     private final Clock clock;
@@ -52,8 +57,15 @@ public final class SwitchoverWatch implements AutoCloseable {
 
     public SwitchoverWatch(Supplier<List<Switchover>> switchovers, Function<DatasetId, List<SnapshotInfo>> snapshots,
                            Rejoins rejoins, Consumer<Object> send, Clock clock) {
+        this(switchovers, snapshots, link -> Optional.empty(), rejoins, send, clock);
+    }
+
+    /** {@code links}: each replication link as the views show it, so that a final send that cannot go is told at once. */
+    public SwitchoverWatch(Supplier<List<Switchover>> switchovers, Function<DatasetId, List<SnapshotInfo>> snapshots,
+                           Function<LinkId, Optional<LinkRow>> links, Rejoins rejoins, Consumer<Object> send, Clock clock) {
         this.switchovers = switchovers;
         this.snapshots = snapshots;
+        this.links = links;
         this.rejoins = rejoins;
         this.send = send;
         this.clock = clock;
@@ -95,8 +107,31 @@ public final class SwitchoverWatch implements AutoCloseable {
                     .anyMatch(s -> s.guid().equals(guid.get()))) {
                 send.accept(new RecordFinalSend(w.service(), w.id(), d.primaryDataset(), true, w.to() + ":" + d.dataset()
                         + " holds guid " + guid.get(), clock.instant()));
+            } else {
+                LinkId link = new LinkId(new DatasetId(w.from(), d.primaryDataset()), new DatasetId(w.to(), d.dataset()));
+                links.apply(link).flatMap(SwitchoverWatch::cannotSend).ifPresent(why -> send.accept(new RecordFinalSend(
+                        w.service(), w.id(), d.primaryDataset(), false, "link " + link + " " + why, clock.instant())));
             }
         }
+    }
+
+    /**
+     * Why a link cannot carry the final snapshot before the switchover's window ends: paused, diverged, or its circuit
+     * open after repeated failures (a single failure is retried by the link within seconds). Empty while it may.
+     */
+    static Optional<String> cannotSend(LinkRow link) {
+        if (link.linkState() == LinkState.PAUSED) {
+            return Optional.of("is paused" + (link.paused() == null ? "" : " by " + link.paused().operator() + " ("
+                    + link.paused().reason() + ")"));
+        }
+        if (link.linkState() == LinkState.DIVERGED) {
+            return Optional.of("has diverged" + (link.diverged() == null ? "" : ": " + link.diverged().reason()));
+        }
+        if (link.circuitOpen()) {
+            return Optional.of("fails: circuit open until " + link.circuitOpenUntil() + " after "
+                    + link.consecutiveFailures() + " failures, the last: " + link.lastFailureReason());
+        }
+        return Optional.empty();
     }
 
     private void rejoin(Switchover w) {

@@ -11,9 +11,12 @@ import io.zsentinel.failover.api.FailoverStep;
 import io.zsentinel.failover.api.RecordFinalSend;
 import io.zsentinel.failover.api.RecordFinalSnapshot;
 import io.zsentinel.failover.api.ServiceName;
+import io.zsentinel.projections.link.LinkRow;
 import io.zsentinel.projections.service.FailoverSummary;
 import io.zsentinel.projections.service.ServicesView.Switchover;
 import io.zsentinel.replication.api.DatasetId;
+import io.zsentinel.replication.api.link.LinkId;
+import io.zsentinel.replication.api.link.LinkState;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,6 +59,31 @@ class SwitchoverWatchTest {
         watch.tick();
         assertEquals(List.of(new RecordFinalSnapshot(VM, ID, FINAL.name(), new Guid(42), true,
                 "in the inventory of primary with guid " + new Guid(42), T0)), sent);
+    }
+
+    /** A link that cannot carry the final snapshot (paused here) fails the send at once, not at the window's end. */
+    @Test
+    void aFinalSendWhoseLinkIsPausedIsToldFailedAtOnce() {
+        LinkId link = new LinkId(new DatasetId(PRIMARY, VM1), new DatasetId(STANDBY, COPY));
+        Map<LinkId, LinkRow> rows = new HashMap<>();
+        Switchover w = new Switchover(VM, ID, PRIMARY, STANDBY, 2, List.of(new DatasetPromotion(COPY,
+                COPY.snapshot("zsentinel-switchover-2"), VM1)), FailoverStep.SENDING, FailoverSummary.RUNNING);
+        SwitchoverWatch watch = new SwitchoverWatch(() -> List.of(w), id -> inventory.getOrDefault(id, List.of()),
+                id -> Optional.ofNullable(rows.get(id)), null, sent::add, clock);
+        inventory.put(new DatasetId(PRIMARY, VM1), List.of(FINAL));
+        rows.put(link, row(link, LinkState.TRANSFERRING, null));
+        watch.tick();
+        assertEquals(List.of(), sent, "on its way");
+        rows.put(link, row(link, LinkState.PAUSED, new LinkRow.OperatorMark("bob", "maintenance", T0)));
+        watch.tick();
+        assertEquals(List.of(new RecordFinalSend(VM, ID, VM1, false, "link " + link + " is paused by bob (maintenance)",
+                T0)), sent);
+    }
+
+    private static LinkRow row(LinkId id, LinkState state, LinkRow.OperatorMark paused) {
+        return new LinkRow(id, new LinkRow.Endpoint(PRIMARY.value(), VM1.value()), new LinkRow.Endpoint(STANDBY.value(),
+                COPY.value()), state, 10, null, null, null, null, null, 0, null, null, null, null, null, null, paused,
+                null, null);
     }
 
     @Test
