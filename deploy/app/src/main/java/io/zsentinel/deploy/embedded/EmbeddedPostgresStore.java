@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
@@ -28,6 +29,8 @@ public final class EmbeddedPostgresStore implements OwnedDatabase {
 
     public static final String USER = "postgres";
     public static final String DATABASE = "postgres";
+    /** How long a start may take before it is given up. */
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
     /** Zonky reads this system property when its builder is created; guarded by the class lock. */
     private static final String ZONKY_WORK_DIR_PROPERTY = "ot.epg.working-dir";
@@ -73,6 +76,8 @@ public final class EmbeddedPostgresStore implements OwnedDatabase {
                     .setCleanDataDirectory(false) // keep the data on close and reuse it on the next start
                     .setOverrideWorkingDirectory(work.toFile())
                     .setPort(port)
+                    // zonky's default is 10 s: a loaded 2-core machine started a server slower than that
+                    .setPGStartupWait(STARTUP_WAIT)
                     // Our close() stops it after the controller is done; zonky's own JVM hook would
                     // stop PostgreSQL while the controller still commits its last unit of work.
                     .setRegisterShutdownHook(false)

@@ -190,8 +190,9 @@ class ControllerHealthEndToEndIT {
         heartbeat("during");
         // Read together: once the outage outlasts the controller lease (ttl 10 s; under load it can come before the
         // 503 is seen), the controller goes standby and serves only a STANDBY /health until it takes the lease again.
+        // (its API closes for a moment when it goes standby: a refused connection is looked at again)
         HttpResponse<String> health = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
+                .ignoreExceptions().until(() -> {
                     HttpResponse<String> r = get(controller, "/health");
                     return r.statusCode() == 503 && r.body().contains("waits for the event store")
                             && get(controller, "/api/servers").headers().firstValue(ApiServer.STALE_HEADER).isPresent()
