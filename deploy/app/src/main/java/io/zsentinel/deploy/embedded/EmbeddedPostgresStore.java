@@ -29,6 +29,12 @@ public final class EmbeddedPostgresStore implements OwnedDatabase {
 
     public static final String USER = "postgres";
     public static final String DATABASE = "postgres";
+    /**
+     * One directory for the binaries of every server this JVM starts (the tests set it: zonky unpacks them once per JVM
+     * and uses that place for every later start, so a test's temporary directory deleted while another test's server
+     * starts took the binaries away from it when test classes ran side by side).
+     */
+    public static final String WORK_DIRECTORY_PROPERTY = "zsentinel.embeddedPostgres.workDirectory";
     /** How long a start may take before it is given up. */
     static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
@@ -50,10 +56,15 @@ public final class EmbeddedPostgresStore implements OwnedDatabase {
         return start(dataDirectory, 0);
     }
 
-    /** Starts on {@code port} (0 = a free one). */
+    /**
+     * Starts on {@code port} (0 = a free one), binaries unpacked into {@code <dataDirectory>/../embedded-pg}, or into
+     * the directory the system property {@value #WORK_DIRECTORY_PROPERTY} names when it is set.
+     */
     public static EmbeddedPostgresStore start(Path dataDirectory, int port) {
         Path data = dataDirectory.toAbsolutePath().normalize();
-        return start(data, port, data.getParent().resolve("embedded-pg"));
+        String shared = System.getProperty(WORK_DIRECTORY_PROPERTY);
+        return start(data, port, shared != null && !shared.isBlank() ? Path.of(shared)
+                : data.getParent().resolve("embedded-pg"));
     }
 
     public static synchronized EmbeddedPostgresStore start(Path dataDirectory, int port, Path workDirectory) {
