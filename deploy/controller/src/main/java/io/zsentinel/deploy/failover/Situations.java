@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +58,7 @@ public final class Situations {
                 .map(DatasetId::dataset).collect(Collectors.toCollection(TreeSet::new));
         Map<ServerId, Candidate> candidates = new HashMap<>();
         // after a failover the configured primary is a standby of the server that serves: failback is a switchover
-        Set<ServerId> members = new java.util.LinkedHashSet<>(service.standbys());
+        Set<ServerId> members = new LinkedHashSet<>(service.standbys());
         members.add(service.primary());
         for (ServerId standby : members) {
             if (standby.equals(primary)) {
@@ -94,9 +95,9 @@ public final class Situations {
         if (service.serves(id.dataset())) {
             return true;
         }
-        return links.stream().anyMatch(l -> l.target().equals(id) && l.source().server().equals(service.primary())
-                && service.serves(l.source().dataset()) || l.source().equals(id)
-                && l.target().server().equals(service.primary()) && service.serves(l.target().dataset()));
+        return links.stream().anyMatch(l -> (l.target().equals(id) && l.source().server().equals(service.primary())
+                && service.serves(l.source().dataset())) || (l.source().equals(id)
+                && l.target().server().equals(service.primary()) && service.serves(l.target().dataset())));
     }
 
     /** The standby's copy: the target of a link from {@code source} to it, else the source of one from it, else the name. */
