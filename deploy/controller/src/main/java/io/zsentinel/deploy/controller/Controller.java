@@ -108,6 +108,8 @@ public final class Controller implements AutoCloseable {
     private final Ticker claims;
     private static final Duration PRIMARY_CLAIMS_EVERY = Duration.ofSeconds(10);
     private final FailureDetection detection;
+    /** This controller's epoch: asked before every agent command and every agent fact, refused once the lease may be gone. */
+    private final LongSupplier epoch;
     /**
      * Lanes of the consumer of agent facts: servers' facts handled side by side, each server's in order. Each lane
      * holds a store connection while its command runs (the pool has {@link io.zsentinel.deploy.store.DataSources#DEFAULT_POOL_SIZE}).
@@ -152,6 +154,7 @@ public final class Controller implements AutoCloseable {
 
     private Controller(ControllerConfig config, DataSource dataSource, Clock clock, MeterRegistry meters, Ingest ingest,
                        LongSupplier epoch) {
+        this.epoch = epoch;
         this.metrics = new ControllerMetrics(meters);
         this.bootstrap = config.kafka().bootstrap();
         this.dataSource = dataSource;
@@ -259,16 +262,23 @@ public final class Controller implements AutoCloseable {
         AgentEventHandler handler = new AgentEventHandler(codec, new FactRouter(live,
                 ingest.livenessPath() ? FactRouter.Path.ORDERED : FactRouter.Path.ALL), axon.commandGateway(), applied);
         this.agentEvents = agentFacts("controller-agent-events", "controller", config, clock)
-                .handler(handler::handle)
+                .handler(record -> {
+                    epoch.getAsLong(); // a controller that may have lost its lease applies no fact: it waits (outage)
+                    handler.handle(record);
+                })
                 .lanes(ingest.lanes())
                 .batches(new LaneTransaction(axon.getComponent(TransactionManager.class), store, handler),
                         ingest.factsPerTransaction())
                 .start();
         // Heartbeats and pool conditions on a group of their own: never queued behind a burst of inventories.
+        LivenessHandler livenessHandler = new LivenessHandler(codec, CoreMessages.types(), new AgentEventHandler(codec,
+                new FactRouter(live, FactRouter.Path.LIVENESS), axon.commandGateway(), applied));
         this.liveness = !ingest.livenessPath() ? null : agentFacts("controller-liveness", "controller-liveness",
                 config, clock)
-                .handler(new LivenessHandler(codec, CoreMessages.types(), new AgentEventHandler(codec,
-                        new FactRouter(live, FactRouter.Path.LIVENESS), axon.commandGateway(), applied))::handle)
+                .handler(record -> {
+                    epoch.getAsLong();
+                    livenessHandler.handle(record);
+                })
                 .start();
         agentEvents.observeClient(metrics::consumer);
         if (liveness != null) {
@@ -406,14 +416,30 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** Asked by the consumer loop after a failure: the store or the broker that is down, if any. */
+    /**
+     * Asked by the consumer loop after a failure: the store or the broker that is down, or this controller's lease that
+     * may be gone (a fact then waits, as in an outage: it is neither applied nor dead-lettered, and this controller stops
+     * its consumers when it turns passive), if any.
+     */
     private Optional<String> outage() {
         Optional<String> store = storeProblem(PROBE_TIMEOUT);
         if (store.isPresent()) {
             return Optional.of("the event store (" + store.get() + ")");
         }
-        return kafkaReachable(PROBE_TIMEOUT) ? Optional.empty()
-                : Optional.of("the broker (no answer from " + bootstrap + ")");
+        if (!kafkaReachable(PROBE_TIMEOUT)) {
+            return Optional.of("the broker (no answer from " + bootstrap + ")");
+        }
+        return leaseProblem().map(why -> "this controller's lease (" + why + ")");
+    }
+
+    /** Why this controller may not act now (its lease lapsed or is being renewed too late), empty while it holds it. */
+    private Optional<String> leaseProblem() {
+        try {
+            epoch.getAsLong();
+            return Optional.empty();
+        } catch (IllegalStateException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** True when the Kafka cluster answered within {@code timeout}. */

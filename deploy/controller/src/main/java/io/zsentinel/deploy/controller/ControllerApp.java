@@ -147,7 +147,7 @@ public final class ControllerApp implements AutoCloseable {
         try {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             running.push(ControllerMetrics.jvm(meters));
-            Controller controller = Controller.start(config, dataSource, clock, meters, keeper);
+            Controller controller = Controller.start(config, dataSource, clock, meters, keeper.at(epoch));
             running.push(controller);
             running.push(serveActive(controller, meters));
         } catch (RuntimeException e) {

@@ -203,6 +203,22 @@ public final class LeaseKeeper implements AutoCloseable, LongSupplier {
         return e;
     }
 
+    /**
+     * The guard of what one activation started: answers {@code held} while this controller holds the lease at that
+     * epoch, and refuses once the lease may have lapsed or was taken again at another epoch, so that the parts of an
+     * earlier activation, still closing, never act under the next one's epoch.
+     */
+    public LongSupplier at(long held) {
+        return () -> {
+            long now = epoch();
+            if (now != held) {
+                throw new LeaseLost("controller " + holder + " now holds the lease at epoch " + now + ", not at " + held
+                        + " (an earlier activation is closing); no command is sent");
+            }
+            return now;
+        };
+    }
+
     public Status status() {
         return status;
     }

@@ -155,6 +155,26 @@ class ControllerLeaseIT {
     }
 
     @Test
+    void theGuardOfAnActivationRefusesOnceTheSameControllerHoldsTheLeaseAgainAtANewEpoch() throws Exception {
+        Roles roles = new Roles();
+        LeaseKeeper a = keeper("a", roles);
+        java.util.function.LongSupplier first = a.at(1);
+        assertEquals(1, first.getAsLong());
+        // the lease lapses under it (as after a store outage longer than the ttl); it is free, so a takes it again
+        try (var c = db.getConnection(); var s = c.prepareStatement(
+                "UPDATE " + ControllerLease.TABLE + " SET expires_at = now() WHERE cell = ?")) {
+            s.setString(1, cell);
+            assertEquals(1, s.executeUpdate());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> roles.changes.contains("active 2"));
+        assertEquals(List.of("active 1", "passive", "active 2"), roles.changes);
+        LeaseKeeper.LeaseLost refused = assertThrows(LeaseKeeper.LeaseLost.class, first::getAsLong,
+                "the parts the first activation started, still closing, act under no epoch");
+        assertTrue(refused.getMessage().contains("epoch 2, not at 1"), refused.getMessage());
+        assertEquals(2, a.at(2).getAsLong());
+    }
+
+    @Test
     void aKeeperThatResignsLeavesTheLeaseToTheOtherController() {
         Roles first = new Roles();
         Roles second = new Roles();
