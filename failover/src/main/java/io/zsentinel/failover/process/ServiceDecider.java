@@ -327,8 +327,14 @@ public final class ServiceDecider {
         long generation = sameOutage && state.generation() == state.servedAt() ? state.servedAt() : state.generation() + 1;
         UUID commandId = UUID.nameUUIDFromBytes(("resume/" + c.service() + "/" + c.server() + "/" + c.dataset() + "/"
                 + generation).getBytes(StandardCharsets.UTF_8));
-        return List.of(new PrimaryResumed(c.service(), c.server(), c.dataset(), c.generation(), generation, commandId,
-                c.at()));
+        PrimaryResumed resumed = new PrimaryResumed(c.service(), c.server(), c.dataset(), c.generation(), generation,
+                commandId, c.at());
+        if (generation == state.servedAt()) {
+            return List.of(resumed); // another dataset of an outage already resumed: its promote hook has run
+        }
+        // the server serves again at a new generation: its promote hook runs as after a failover (e.g. a demote hook
+        // the lease ran took its export or address away)
+        return List.of(resumed, new HookRequested(c.service(), null, HookKind.PROMOTE, c.server(), generation, c.at()));
     }
 
     /** Each demotion {@code c.server()} has not carried out, ordered again under its first command id. */

@@ -251,9 +251,11 @@ class ServiceAggregateTest {
         Instant back = T0.plusSeconds(120);
         fixture.given(List.of(REGISTERED))
                 .when(new ResumePrimary(VM, PRIMARY, VM1, 1, back))
-                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 1, 2, resume(VM1, 2), back));
+                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 1, 2, resume(VM1, 2), back),
+                        new HookRequested(VM, null, HookKind.PROMOTE, PRIMARY, 2, back));
         // its other dataset, stood down in the same outage, is resumed at the same new generation; a report of the
-        // first again (its promotion not carried out yet) orders it again under the same command id
+        // first again (its promotion not carried out yet) orders it again under the same command id; the promote hook
+        // ran with the first
         List<FailoverEvent> oneResumed = List.of(REGISTERED, new PrimaryResumed(VM, PRIMARY, VM1, 1, 2, resume(VM1, 2), back));
         fixture.given(oneResumed).when(new ResumePrimary(VM, PRIMARY, VM2, 1, back.plusSeconds(1)))
                 .expectEvents(new PrimaryResumed(VM, PRIMARY, VM2, 1, 2, resume(VM2, 2), back.plusSeconds(1)));
@@ -261,12 +263,14 @@ class ServiceAggregateTest {
                 .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 1, 2, resume(VM1, 2), back.plusSeconds(60)));
         // the next outage starts from the resumed generation
         fixture.given(oneResumed).when(new ResumePrimary(VM, PRIMARY, VM1, 2, back.plusSeconds(3600)))
-                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 2, 3, resume(VM1, 3), back.plusSeconds(3600)));
+                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 2, 3, resume(VM1, 3), back.plusSeconds(3600)),
+                        new HookRequested(VM, null, HookKind.PROMOTE, PRIMARY, 3, back.plusSeconds(3600)));
         // an aborted failover raised the generation but promoted nothing for good: still resumed, above it
         List<FailoverEvent> aborted = history(List.of(REGISTERED), started(),
                 List.of(new FailoverAborted(VM, ID, FailoverStep.FENCING, "no fence by the deadline", DEADLINE)));
         fixture.given(aborted).when(new ResumePrimary(VM, PRIMARY, VM1, 1, DEADLINE.plusSeconds(5)))
-                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 1, 3, resume(VM1, 3), DEADLINE.plusSeconds(5)));
+                .expectEvents(new PrimaryResumed(VM, PRIMARY, VM1, 1, 3, resume(VM1, 3), DEADLINE.plusSeconds(5)),
+                        new HookRequested(VM, null, HookKind.PROMOTE, PRIMARY, 3, DEADLINE.plusSeconds(5)));
     }
 
     @Test

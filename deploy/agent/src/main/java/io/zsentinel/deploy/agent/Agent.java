@@ -73,6 +73,8 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService heartbeats;
     private final ScheduledExecutorService leaseWatch;
     private final PrimaryLease lease;
+    /** The lease's last renewal, kept across restarts (with a state directory). */
+    private final LeaseRecord leaseRecord;
     private final SelfDemotion selfDemotion;
     private final StoodDownReports stoodDown;
     /** Peers probed on a thread of their own: a peer cut off costs a connect timeout, never a heartbeat. */
@@ -106,13 +108,23 @@ public final class Agent implements AutoCloseable {
         this.scheduler = thread("agent-" + server);
         this.heartbeats = thread("agent-heartbeat-" + server);
         this.leaseWatch = thread("agent-lease-" + server);
-        this.lease = new PrimaryLease(Duration.ofSeconds(config.leaseSeconds()), clock.instant());
+        this.leaseRecord = config.stateDirectory() == null ? LeaseRecord.none()
+                : LeaseRecord.in(java.nio.file.Path.of(config.stateDirectory()), config.kafka().cell(), server);
+        this.lease = new PrimaryLease(Duration.ofSeconds(config.leaseSeconds()), leaseStart(leaseRecord, clock.instant()));
         this.selfDemotion = new SelfDemotion(server, zfs, () -> poolProbe.importedPoolsNow(config.pools()), lease,
                 config.hooks().demote(), new HookRunner(clock), executor.roles(), clock);
         this.stoodDown = new StoodDownReports(server, zfs, () -> poolProbe.importedPoolsNow(config.pools()), lease,
                 selfDemotion::demotions, this::publish, clock);
         this.peerWatch = thread("agent-peers-" + server);
         this.peerProbes = new PeerProbes(server, config.peerAddresses(), PROBE_TIMEOUT, clock);
+    }
+
+    /**
+     * Where the lease counts from at start: the last renewal an earlier run recorded (so a lease that ran out while the
+     * agent was down has expired at once), else this start.
+     */
+    static Instant leaseStart(LeaseRecord record, Instant now) {
+        return record.lastRenewal().filter(renewed -> renewed.isBefore(now)).orElse(now);
     }
 
     private static SeenEpoch seenEpoch(AgentConfig config) {
@@ -155,6 +167,10 @@ public final class Agent implements AutoCloseable {
         if (config.probePort() != null) {
             probeListener = ProbeListener.open(config.probePort(), "agent-probe-port-" + server);
         }
+        // Before anything else: a lease that ran out while this agent was down stands its primaries down now (the
+        // controller may have promoted another server meanwhile; it resumes them if not).
+        guarded("lease check at start", selfDemotion::check).run();
+        guarded("pools at start", selfDemotion::lookAtPools).run();
         guarded("removal of leftover restore clones", () -> executor.removeLeftoverRestoreClones(
                 poolProbe.importedPoolsNow(config.pools()))).run();
         Properties consumer = KafkaSettings.soleConsumer(bootstrap, topics.groupId("agent-" + server));
@@ -168,7 +184,10 @@ public final class Agent implements AutoCloseable {
                 .deadLetter(publisher, topics.deadLetter())
                 .start();
         heartbeats.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), 0, config.heartbeatSeconds(), TimeUnit.SECONDS);
-        leaseWatch.scheduleWithFixedDelay(guarded("lease check", selfDemotion::check), 1, 1, TimeUnit.SECONDS);
+        leaseWatch.scheduleWithFixedDelay(guarded("lease check", () -> {
+            selfDemotion.check();
+            selfDemotion.lookAtPools();
+        }), 1, 1, TimeUnit.SECONDS);
         if (!config.peerAddresses().isEmpty()) {
             peerWatch.scheduleWithFixedDelay(guarded("peer probes", peerProbes::probeAll), 0, config.heartbeatSeconds(),
                     TimeUnit.SECONDS);
@@ -255,6 +274,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void heartbeat() {
+        leaseRecord.record(lease.renewedAt()); // the renewal the last heartbeat's ack brought, for a later start
         Instant sentAt = clock.instant();
         publisher.publish(topics.agentEvents(), server.value(), encode(new AgentHeartbeat(server, executor.epoch(), sentAt,
                         peerProbes.latest())))

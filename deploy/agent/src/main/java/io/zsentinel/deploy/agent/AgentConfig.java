@@ -32,8 +32,10 @@ import java.util.Objects;
  * probePort: 7380                                 # optional; peers connect here to see this server is up
  * peers:                                          # optional; servers whose agents this one probes every heartbeat
  *   standby: { host: 10.0.0.6 }                   # port: theirs if it differs from this probePort
- * stateDirectory: /var/lib/zsentinel/agent        # optional (advised); the highest controller epoch seen, kept
- *                                                 # across restarts; without it the agent forgets it when it stops
+ * stateDirectory: /var/lib/zsentinel/agent        # optional (advised); the highest controller epoch seen and the
+ *                                                 # lease's last renewal, kept across restarts (a lease that ran
+ *                                                 # out while the agent was down stands its primaries down at
+ *                                                 # start); without it the agent forgets both when it stops
  * </pre>
  * An ssh transfer target that is not a peer is probed too, at its ssh port.
  * The peers' probes travel in the heartbeats: the controller declares a silent server failed only when its peers

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -46,6 +47,8 @@ final class SelfDemotion {
     /** A lapse whose demotion failed: looked at again next time. */
     private boolean lapseToRetry;
     private final List<DatasetName> demoted = new ArrayList<>();
+    /** The pools imported at the last {@link #lookAtPools()}; null before the first. */
+    private Set<PoolName> poolsSeen;
 
     SelfDemotion(ServerId server, ZfsDriver zfs, Supplier<List<PoolName>> pools, PrimaryLease lease, Hook demoteHook,
                  HookRunner hooks, RoleChanges roles, Clock clock) {
@@ -105,15 +108,7 @@ final class SelfDemotion {
             log.warn("{}'s lease ({} s) ran out while it was paused or cut off, seen only as it resumed: made its primary"
                     + " datasets {} read-only", server, lease.length().toSeconds(), demotedNow.keySet());
         }
-        if (demoteHook != null) {
-            hooks.run("demote", demoteHook, Map.of(
-                    "ZSENTINEL_REASON", expired ? "lease-expired" : "lease-lapsed",
-                    "ZSENTINEL_SERVER", server.value(),
-                    "ZSENTINEL_DATASETS", demotedNow.keySet().stream().map(DatasetName::value)
-                            .collect(Collectors.joining(" ")),
-                    "ZSENTINEL_GENERATION", Long.toString(demotedNow.values().stream()
-                            .mapToLong(Long::longValue).max().orElse(0))));
-        }
+        runDemoteHook(expired ? "lease-expired" : "lease-lapsed", demotedNow);
     }
 
     /**
@@ -129,6 +124,62 @@ final class SelfDemotion {
             zfs.standDown(dataset); // read-only, its generation kept: the controller may resume it
             return Optional.of(now.generation());
         });
+    }
+
+    /**
+     * One look at which pools are imported: a pool that came back since the last look (imported again under this
+     * running agent, after a pool fault or an export) has its primaries stood down at once, as a lease that ran out
+     * does, and the demote hook runs ({@code ZSENTINEL_REASON=pool-imported}): while it was gone the controller may
+     * have promoted another server, and only the controller says whether the copy serves again (it resumes it when
+     * nothing replaced it). The first look only notes the pools there at start (the lease, kept across restarts,
+     * decides about those). On the lease's thread, not before each command: it lists the pools every time.
+     */
+    synchronized void lookAtPools() {
+        List<PoolName> now = pools.get();
+        Set<PoolName> before = poolsSeen;
+        poolsSeen = Set.copyOf(now);
+        if (before == null) {
+            return;
+        }
+        List<PoolName> returned = now.stream().filter(pool -> !before.contains(pool)).toList();
+        if (returned.isEmpty()) {
+            return;
+        }
+        Map<DatasetName, Long> demotedNow = new LinkedHashMap<>();
+        for (PoolName pool : returned) {
+            for (DatasetEntry dataset : zfs.listDatasets(DatasetName.of(pool.value()))) {
+                try {
+                    if (zfs.role(dataset.name()).primary()) {
+                        demoteIfStillPrimary(dataset.name()).ifPresent(generation ->
+                                demotedNow.put(dataset.name(), generation));
+                    }
+                } catch (RuntimeException e) {
+                    poolsSeen = before; // looked at again next time: a primary must not serve because one call failed
+                    log.error("{}: could not make {} of pool {}, imported again, read-only: {}; trying again", server,
+                            dataset.name(), pool, e.getMessage());
+                }
+            }
+        }
+        demoted.addAll(demotedNow.keySet());
+        if (demotedNow.isEmpty()) {
+            return;
+        }
+        log.warn("{}: pool(s) {} imported again while this agent ran: made their primary datasets {} read-only until"
+                + " the controller decides", server, returned, demotedNow.keySet());
+        runDemoteHook("pool-imported", demotedNow);
+    }
+
+    /** The demote hook about the datasets just stood down (and the highest generation among them), if configured. */
+    private void runDemoteHook(String reason, Map<DatasetName, Long> demotedNow) {
+        if (demoteHook != null) {
+            hooks.run("demote", demoteHook, Map.of(
+                    "ZSENTINEL_REASON", reason,
+                    "ZSENTINEL_SERVER", server.value(),
+                    "ZSENTINEL_DATASETS", demotedNow.keySet().stream().map(DatasetName::value)
+                            .collect(Collectors.joining(" ")),
+                    "ZSENTINEL_GENERATION", Long.toString(demotedNow.values().stream()
+                            .mapToLong(Long::longValue).max().orElse(0))));
+        }
     }
 
     /** Every dataset this lease demoted so far. */

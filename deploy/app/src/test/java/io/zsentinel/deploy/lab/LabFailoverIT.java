@@ -267,18 +267,25 @@ class LabFailoverIT {
         return "replica".equals(role) || "stood-down".equals(role);
     }
 
-    /** How long after {@code since} the former primary's copy, back, was still the primary before its demotion. */
+    /**
+     * How long after {@code since} the former primary's copy, back, was still the writable primary: until it was seen
+     * read-only (stood down by its agent at start, or demoted), and until the controller's demotion.
+     */
     private void printWindow(Instant since) {
         java.util.function.Predicate<ServiceRoleSampler.Sample> replica = s -> s.at().isAfter(since)
                 && "replica".equals(s.roles().get("primary"));
+        java.util.function.Predicate<ServiceRoleSampler.Sample> readOnly = s -> s.at().isAfter(since)
+                && readOnly(s.roles().get("primary"));
         // the sampler's next look, not the test's zfs get, is what sees the demotion here (it may look later)
         await("the sampler saw the demotion").atMost(MINUTES).pollInterval(Duration.ofMillis(200))
                 .until(() -> sampler.first(replica).isPresent());
         ServiceRoleSampler.Sample demoted = sampler.first(replica).orElseThrow();
         ServiceRoleSampler.Sample back = sampler.first(s -> s.at().isAfter(since) && s.roles().containsKey("primary"))
                 .orElseThrow();
-        System.out.println("LabFailoverIT: primary/vm1 was seen again at " + back + ", demoted "
-                + Duration.between(back.at(), demoted.at()).toMillis() + " ms later");
+        ServiceRoleSampler.Sample stopped = sampler.first(readOnly).orElseThrow();
+        System.out.println("LabFailoverIT: primary/vm1 was seen again at " + back + ", read-only ("
+                + stopped.roles().get("primary") + ") " + Duration.between(back.at(), stopped.at()).toMillis()
+                + " ms later, demoted " + Duration.between(back.at(), demoted.at()).toMillis() + " ms later");
     }
 
     private static List<String> events(JsonNode steps) {

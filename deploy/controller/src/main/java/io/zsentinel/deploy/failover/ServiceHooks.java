@@ -40,7 +40,9 @@ import java.util.stream.Collectors;
  * <p>
  * Hooks get what happens and to what as {@code ZSENTINEL_*} environment variables: {@code SERVICE}, {@code HOOK},
  * {@code SERVER} (the server the hook is about), {@code GENERATION}, {@code FAILOVER}, {@code OLD_PRIMARY},
- * {@code NEW_PRIMARY}, {@code DATASETS} (the new primary's copies, space-separated) and {@code REASON}.
+ * {@code NEW_PRIMARY}, {@code DATASETS} (the new primary's copies, space-separated) and {@code REASON}. A promote
+ * hook outside a failover resumes a primary that stood down on its lease ({@code REASON=resume}, {@code NEW_PRIMARY}
+ * the server, no {@code FAILOVER}).
  */
 @DisallowReplay
 public final class ServiceHooks {
@@ -167,6 +169,10 @@ public final class ServiceHooks {
                         + start.forced().reason() : start.forced() == null ? "failover: " + start.failedPrimary() + " failed"
                         : "failover forced by " + start.forced().operator() + ": " + start.forced().reason());
             });
+        } else if (request.kind() == HookKind.PROMOTE) {
+            // outside a failover a promotion is a resume: the primary stood down on its lease and serves again
+            env.put("ZSENTINEL_NEW_PRIMARY", request.server().value());
+            env.put("ZSENTINEL_REASON", "resume");
         } else {
             env.put("ZSENTINEL_REASON", request.kind().text());
         }

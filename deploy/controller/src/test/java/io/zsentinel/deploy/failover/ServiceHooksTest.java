@@ -103,6 +103,17 @@ class ServiceHooksTest {
     }
 
     @Test
+    void aPromoteHookOutsideAFailoverResumesThePrimaryThatStoodDown() throws IOException {
+        ServiceHooks hooks = hooks(null, recording("promote.env", 0));
+        hooks.on(new HookRequested(VM, null, HookKind.PROMOTE, PRIMARY, 3, T0));
+        assertEquals(new RecordHookOutcome(VM, null, HookKind.PROMOTE, PRIMARY, true, answers.get(0).detail(), T0),
+                answers.get(0));
+        assertEquals(List.of("ZSENTINEL_GENERATION=3", "ZSENTINEL_HOOK=promote", "ZSENTINEL_NEW_PRIMARY=primary",
+                "ZSENTINEL_REASON=resume", "ZSENTINEL_SERVER=primary", "ZSENTINEL_SERVICE=vm-storage"),
+                Files.readAllLines(dir.resolve("promote.env")));
+    }
+
+    @Test
     void aFailingHookIsAnsweredAsAFailureWithItsExitStatus() {
         ServiceHooks hooks = hooks(null, recording("promote.env", 4));
         hooks.on(started());
