@@ -137,29 +137,30 @@ final class SelfDemotion {
     synchronized void lookAtPools() {
         List<PoolName> now = pools.get();
         Set<PoolName> before = poolsSeen;
-        poolsSeen = Set.copyOf(now);
         if (before == null) {
+            poolsSeen = Set.copyOf(now);
             return;
         }
         List<PoolName> returned = now.stream().filter(pool -> !before.contains(pool)).toList();
-        if (returned.isEmpty()) {
-            return;
-        }
         Map<DatasetName, Long> demotedNow = new LinkedHashMap<>();
+        boolean failed = false;
         for (PoolName pool : returned) {
-            for (DatasetEntry dataset : zfs.listDatasets(DatasetName.of(pool.value()))) {
-                try {
+            try {
+                for (DatasetEntry dataset : zfs.listDatasets(DatasetName.of(pool.value()))) {
                     if (zfs.role(dataset.name()).primary()) {
                         demoteIfStillPrimary(dataset.name()).ifPresent(generation ->
                                 demotedNow.put(dataset.name(), generation));
                     }
-                } catch (RuntimeException e) {
-                    poolsSeen = before; // looked at again next time: a primary must not serve because one call failed
-                    log.error("{}: could not make {} of pool {}, imported again, read-only: {}; trying again", server,
-                            dataset.name(), pool, e.getMessage());
                 }
+            } catch (RuntimeException e) {
+                failed = true;
+                log.error("{}: could not make the primaries of pool {}, imported again, read-only: {}; trying again",
+                        server, pool, e.getMessage());
             }
         }
+        // after a failure the pools stay "returned" and are looked at again: a primary must not serve because one
+        // zfs call failed (the datasets already stood down are passed over then)
+        poolsSeen = failed ? before : Set.copyOf(now);
         demoted.addAll(demotedNow.keySet());
         if (demotedNow.isEmpty()) {
             return;
