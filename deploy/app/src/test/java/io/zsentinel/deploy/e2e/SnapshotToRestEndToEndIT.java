@@ -107,6 +107,27 @@ class SnapshotToRestEndToEndIT {
         run("zfs", "destroy", snapshot);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .until(() -> snapshots(vm1).size() == 0);
+
+        // the dataset's history, read from the event store: registered, the snapshot recorded with its guid, then gone
+        JsonNode history = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> history(server + ":" + vm1), h -> h.path("events").size() >= 3);
+        List<String> types = new java.util.ArrayList<>();
+        history.path("events").forEach(e -> types.add(e.path("type").asText()));
+        assertEquals("DatasetRegistered", types.get(0), history.toString());
+        int recorded = types.indexOf("SnapshotRecorded");
+        assertTrue(recorded > 0 && history.path("events").get(recorded).path("event").toString().contains(guid),
+                history.toString());
+        assertTrue(types.size() > recorded + 1, "the destroy comes after: " + types);
+        JsonNode onlyRecorded = history(server + ":" + vm1 + "&type=SnapshotRecorded");
+        assertEquals(1, onlyRecorded.path("events").size(), onlyRecorded.toString());
+    }
+
+    private static JsonNode history(String subjectAndFilters) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + controller.httpPort() + "/api/history?subject=" + subjectAndFilters.replace("/", "%2F"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
     }
 
     @Test

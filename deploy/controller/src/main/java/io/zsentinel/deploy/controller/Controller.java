@@ -383,7 +383,8 @@ public final class Controller implements AutoCloseable {
         return fleet;
     }
 
-    private org.axonframework.eventsourcing.eventstore.EventStore eventStore() {
+    /** The event store (read by the history API, never written outside the aggregates). */
+    public org.axonframework.eventsourcing.eventstore.EventStore eventStore() {
         return axon.eventStore();
     }
 

@@ -22,6 +22,7 @@ import io.zsentinel.projections.web.Routes;
 import io.zsentinel.projections.web.ServiceRoutes;
 import io.zsentinel.projections.web.ZsentinelApi;
 import io.zsentinel.deploy.operator.FailoverRoutes;
+import io.zsentinel.deploy.operator.HistoryRoutes;
 import io.zsentinel.deploy.operator.LinkRoutes;
 import io.zsentinel.deploy.operator.MaintenanceRoutes;
 import io.zsentinel.deploy.operator.RejoinRoutes;
@@ -233,6 +234,7 @@ public final class ControllerApp implements AutoCloseable {
                 .addTo(routes);
         new RejoinRoutes(controller.commandGateway(), controller.rejoins(), controller.rescues(),
                 controller.inventory()::snapshots, clock).addTo(routes);
+        new HistoryRoutes(controller::eventStore, DomainTypes.all()).addTo(routes);
         api = listen(routes, health::notReady);
         return api;
     }
