@@ -31,7 +31,7 @@ import java.util.Properties;
                 BenchCommand.class, OperatorCommands.Checkpoint.class, OperatorCommands.Rollback.class,
                 OperatorCommands.Restore.class, OperatorCommands.Audit.class, OperatorCommands.Maintenance.class,
                 ReplicationCli.class, FailoverCli.class, FailoverCli.Switchover.class, RejoinCli.Rejoin.class, RejoinCli.Rescue.class,
-                HistoryCli.class,
+                HistoryCli.class, StateCli.class,
                 Main.Completion.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int USAGE_ERROR = 2;

@@ -30,7 +30,7 @@ class MainTest {
             Map.entry("maintenance", List.of()),
             Map.entry("replication", List.of("pause", "resume", "sync-now", "resolve")),
             Map.entry("failover", List.of("ack", "force", "show")), Map.entry("switchover", List.of()),
-            Map.entry("rejoin", List.of()), Map.entry("rescue", List.of("list", "release")), Map.entry("history", List.of()),
+            Map.entry("rejoin", List.of()), Map.entry("rescue", List.of("list", "release")), Map.entry("history", List.of()), Map.entry("state", List.of()),
             Map.entry("completion", List.of()), Map.entry("help", List.of()));
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();

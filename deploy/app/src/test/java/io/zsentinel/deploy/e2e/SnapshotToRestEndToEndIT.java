@@ -30,6 +30,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -120,14 +121,26 @@ class SnapshotToRestEndToEndIT {
         assertTrue(types.size() > recorded + 1, "the destroy comes after: " + types);
         JsonNode onlyRecorded = history(server + ":" + vm1 + "&type=SnapshotRecorded");
         assertEquals(1, onlyRecorded.path("events").size(), onlyRecorded.toString());
+
+        // the fleet as of the snapshot's recording, and as of before anything happened, replayed from the store
+        Instant recordedAt = Instant.parse(history.path("events").get(recorded).path("at").asText());
+        JsonNode then = api("/api/state?asOf=" + recordedAt);
+        assertTrue(then.path("datasets").asInt() >= 1 && then.path("snapshots").asLong() >= 1, then.toString());
+        assertTrue(then.path("servers").toString().contains("\"server\":\"" + server + "\""), then.toString());
+        JsonNode before = api("/api/state?asOf=2020-01-01T00:00:00Z");
+        assertEquals(0, before.path("events").asLong(), before.toString());
+        assertEquals(0, before.path("datasets").asInt(), before.toString());
+    }
+
+    private static JsonNode api(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + controller.httpPort() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
     }
 
     private static JsonNode history(String subjectAndFilters) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + controller.httpPort() + "/api/history?subject=" + subjectAndFilters.replace("/", "%2F"))).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
+        return api("/api/history?subject=" + subjectAndFilters.replace("/", "%2F"));
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.zsentinel.projections.web.ServiceRoutes;
 import io.zsentinel.projections.web.ZsentinelApi;
 import io.zsentinel.deploy.operator.FailoverRoutes;
 import io.zsentinel.deploy.operator.HistoryRoutes;
+import io.zsentinel.deploy.operator.StateRoutes;
 import io.zsentinel.deploy.operator.LinkRoutes;
 import io.zsentinel.deploy.operator.MaintenanceRoutes;
 import io.zsentinel.deploy.operator.RejoinRoutes;
@@ -235,6 +236,8 @@ public final class ControllerApp implements AutoCloseable {
         new RejoinRoutes(controller.commandGateway(), controller.rejoins(), controller.rescues(),
                 controller.inventory()::snapshots, clock).addTo(routes);
         new HistoryRoutes(controller::eventStore, DomainTypes.all()).addTo(routes);
+        new StateRoutes(controller::eventStore, new io.zsentinel.failover.detect.DetectorSettings(
+                java.time.Duration.ofSeconds(config.heartbeatTimeoutSeconds()))).addTo(routes);
         api = listen(routes, health::notReady);
         return api;
     }
