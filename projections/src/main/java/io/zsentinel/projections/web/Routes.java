@@ -40,6 +40,11 @@ public final class Routes {
         return this;
     }
 
+    /** {@code METHOD /template} of every route, in the order added (what the API document must describe). */
+    public synchronized List<String> list() {
+        return routes.stream().map(route -> route.method + " " + route.path).toList();
+    }
+
     synchronized Lookup lookup(String method, String rawPath) {
         Set<String> allowed = new TreeSet<>();
         for (Route route : routes) {

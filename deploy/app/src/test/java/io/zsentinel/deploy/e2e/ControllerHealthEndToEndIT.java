@@ -32,6 +32,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -123,6 +124,29 @@ class ControllerHealthEndToEndIT {
         String metrics = get(controller, "/metrics").body();
         assertTrue(metrics.contains("zsentinel_consumer_dead_lettered_total{loop=\"controller-agent-events\"} 1"), metrics);
         assertTrue(metrics.contains("zsentinel_consumer_up{loop=\"controller-agent-events\"} 1"), metrics);
+    }
+
+    /** docs/openapi.yaml, served at /api/openapi.yaml, names every route the controller serves and no other. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theApiDocumentDescribesExactlyTheRoutesServed(TestInfo info) throws Exception {
+        freshCell(info);
+        EmbeddedPostgresStore postgres = opened(EmbeddedPostgresStore.start(dir.resolve("postgres")));
+        ControllerApp controller = controller(postgres.dataSource());
+        awaitHealthy(controller);
+        HttpResponse<String> served = get(controller, "/api/openapi.yaml");
+        assertEquals(200, served.statusCode(), served.body());
+        assertTrue(served.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"),
+                served.headers().toString());
+        java.util.Map<String, Object> document = new org.yaml.snakeyaml.Yaml().load(served.body());
+        java.util.Set<String> described = new java.util.TreeSet<>();
+        ((java.util.Map<String, java.util.Map<String, Object>>) document.get("paths")).forEach((path, operations) ->
+                operations.keySet().forEach(method -> described.add(method.toUpperCase(java.util.Locale.ROOT) + " "
+                        + path)));
+        assertEquals(new java.util.TreeSet<>(controller.activeRoutes()), described,
+                "docs/openapi.yaml and the routes the controller serves");
+        assertEquals(Files.readString(Path.of(System.getProperty("user.dir")).resolve("../../docs/openapi.yaml")),
+                served.body(), "served as it is kept in docs/");
     }
 
     @Test

@@ -22,6 +22,7 @@ import io.zsentinel.projections.web.Routes;
 import io.zsentinel.projections.web.ServiceRoutes;
 import io.zsentinel.projections.web.ZsentinelApi;
 import io.zsentinel.deploy.operator.FailoverRoutes;
+import io.zsentinel.deploy.operator.ApiDocumentRoute;
 import io.zsentinel.deploy.operator.HistoryRoutes;
 import io.zsentinel.deploy.operator.StateRoutes;
 import io.zsentinel.deploy.operator.LinkRoutes;
@@ -55,6 +56,7 @@ public final class ControllerApp implements AutoCloseable {
     private Deque<AutoCloseable> active;
     private ApiServer api;
     private LeaseKeeper keeper;
+    private volatile java.util.List<String> activeRoutes = java.util.List.of();
     private ControllerConfig config;
     private DataSource dataSource;
     private Clock clock;
@@ -238,6 +240,8 @@ public final class ControllerApp implements AutoCloseable {
         new HistoryRoutes(controller::eventStore, DomainTypes.all()).addTo(routes);
         new StateRoutes(controller::eventStore, new io.zsentinel.failover.detect.DetectorSettings(
                 java.time.Duration.ofSeconds(config.heartbeatTimeoutSeconds()))).addTo(routes);
+        new ApiDocumentRoute().addTo(routes);
+        activeRoutes = routes.list();
         api = listen(routes, health::notReady);
         return api;
     }
@@ -259,6 +263,11 @@ public final class ControllerApp implements AutoCloseable {
             api.close();
             api = null;
         }
+    }
+
+    /** {@code METHOD /template} of every route the active API serves (empty before the first activation). */
+    public java.util.List<String> activeRoutes() {
+        return activeRoutes;
     }
 
     /** What this controller knows of the cell's lease: active or standby, the epoch, who holds it. */
